@@ -1,0 +1,22 @@
+# make demo   set up, build, and print + archive the demo team's report
+# make test   set up, build, and run the test suite (what CI runs)
+PREFIX ?= /usr/local
+DEMO_STATE ?= .state/demo
+
+.PHONY: setup build demo test clean
+
+setup:
+	@scripts/setup.sh
+
+build: setup
+	swift build
+
+demo: build
+	.build/debug/narrate demo --config config/narrate.example.toml --state-dir $(DEMO_STATE)
+
+test: setup
+	swift build --build-tests
+	swift test --skip-build --disable-xctest
+
+clean:
+	rm -rf .build .state

@@ -1,0 +1,75 @@
+import Foundation
+
+/// A person's mood and load on a 1–5 scale; shown to the team only as an aggregate.
+public struct MoodCheckIn: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var person: String
+    public var mood: Int
+    public var load: Int?
+    public var at: Date
+
+    public init(id: Int64 = 0, person: String, mood: Int, load: Int? = nil, at: Date) {
+        self.id = id
+        self.person = person
+        self.mood = mood
+        self.load = load
+        self.at = at
+    }
+}
+
+/// Days a person is away: not counted as missing from a report.
+public struct Absence: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var person: String
+    public var from: LocalDate
+    public var to: LocalDate
+
+    public init(id: Int64 = 0, person: String, from: LocalDate, to: LocalDate) {
+        self.id = id
+        self.person = person
+        self.from = from
+        self.to = to
+    }
+
+    public func covers(_ day: LocalDate) -> Bool { from <= day && day <= to }
+}
+
+/// One reading of a KPI or guardrail.
+public struct MetricReading: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var kpi: String
+    public var value: Double
+    public var at: Date
+
+    public init(id: Int64 = 0, kpi: String, value: Double, at: Date) {
+        self.id = id
+        self.kpi = kpi
+        self.value = value
+        self.at = at
+    }
+}
+
+/// One scheduled (or manual) report cycle in the run ledger.
+public struct Run: Sendable, Equatable, Codable {
+    public enum State: String, Sendable, Codable { case started, done, failed, skipped }
+
+    public var id: Int64
+    public var schedule: String
+    public var team: String
+    public var slot: Date
+    public var state: State
+    public var at: Date
+    public var detail: String?
+
+    public init(
+        id: Int64 = 0, schedule: String, team: String, slot: Date, state: State, at: Date, detail: String? = nil
+    ) {
+        self.id = id
+        self.schedule = schedule
+        self.team = team
+        self.slot = slot
+        self.state = state
+        self.at = at
+        self.detail = detail
+    }
+}

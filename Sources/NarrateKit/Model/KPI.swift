@@ -1,0 +1,53 @@
+/// A key performance indicator, or a guardrail metric that watches one.
+///
+/// A core KPI names at least one guardrail: the metric that would worsen if the KPI
+/// were bought with a side effect (speed against quality, quantity against cost).
+public struct KPI: Sendable, Equatable, Codable {
+    public enum Role: String, Sendable, Codable, CaseIterable { case core, guardrail }
+    public enum Kind: String, Sendable, Codable, CaseIterable { case count, ratio, average, change }
+    public enum Direction: String, Sendable, Codable, CaseIterable { case up, down }
+    public enum Horizon: String, Sendable, Codable, CaseIterable { case leading, lagging }
+    public enum Review: String, Sendable, Codable, CaseIterable { case daily, weekly, monthly, quarterly }
+
+    public var id: String
+    public var team: String
+    public var name: String
+    public var role: Role
+    public var kind: Kind?
+    public var unit: String?
+    /// Which way is better.
+    public var direction: Direction?
+    public var target: Double?
+    /// For a guardrail: breached when worse than this.
+    public var limit: Double?
+    public var horizon: Horizon?
+    public var review: Review?
+    public var guardrails: [String]
+
+    public init(
+        id: String, team: String, name: String, role: Role = .core, kind: Kind? = nil, unit: String? = nil,
+        direction: Direction? = nil, target: Double? = nil, limit: Double? = nil, horizon: Horizon? = nil,
+        review: Review? = nil, guardrails: [String] = []
+    ) {
+        self.id = id
+        self.team = team
+        self.name = name
+        self.role = role
+        self.kind = kind
+        self.unit = unit
+        self.direction = direction
+        self.target = target
+        self.limit = limit
+        self.horizon = horizon
+        self.review = review
+        self.guardrails = guardrails
+    }
+
+    /// True when `value` is better than `other` in this KPI's direction.
+    public func isBetter(_ value: Double, than other: Double) -> Bool {
+        switch direction ?? .up {
+        case .up: return value > other
+        case .down: return value < other
+        }
+    }
+}

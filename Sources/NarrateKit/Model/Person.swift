@@ -1,0 +1,29 @@
+import Foundation
+
+/// A member of a team who writes a work narrative.
+public struct Person: Sendable, Equatable, Codable {
+    public var id: String
+    public var name: String
+    /// The person's own zone; nil means the config default.
+    public var timeZone: String?
+    /// Identities the sources use to attribute commits and issues.
+    public var git: [String]
+    public var github: String?
+    /// `narrate log` without `--as` picks the person whose `unix_user` is `$USER`.
+    public var unixUser: String?
+    /// Used only to @-mention, and only where a target allows mentions.
+    public var slack: String?
+
+    public init(
+        id: String, name: String, timeZone: String? = nil, git: [String] = [], github: String? = nil,
+        unixUser: String? = nil, slack: String? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.timeZone = timeZone
+        self.git = git
+        self.github = github
+        self.unixUser = unixUser
+        self.slack = slack
+    }
+}

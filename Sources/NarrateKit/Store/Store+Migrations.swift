@@ -1,0 +1,60 @@
+import GRDB
+
+extension Store {
+    /// Versioned schema. Never edit a registered migration; add a new one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-entries") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE entry (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        person TEXT NOT NULL,
+                        kind TEXT NOT NULL CHECK (kind IN ('progress','blocker','next','learned','win')),
+                        text TEXT NOT NULL,
+                        stage TEXT CHECK (stage IN ('front','middle','back')),
+                        kpi TEXT,
+                        at REAL NOT NULL,
+                        state TEXT CHECK (state IN ('open','resolved','done','dropped')),
+                        closed_at REAL,
+                        note TEXT,
+                        created_at REAL NOT NULL
+                    );
+                    CREATE INDEX entry_at ON entry(at);
+                    CREATE INDEX entry_person_at ON entry(person, at);
+                    CREATE TABLE mood (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        person TEXT NOT NULL,
+                        mood INTEGER NOT NULL CHECK (mood BETWEEN 1 AND 5),
+                        load INTEGER CHECK (load BETWEEN 1 AND 5),
+                        at REAL NOT NULL
+                    );
+                    CREATE INDEX mood_at ON mood(at);
+                    CREATE TABLE away (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        person TEXT NOT NULL,
+                        from_day TEXT NOT NULL,
+                        to_day TEXT NOT NULL
+                    );
+                    CREATE TABLE metric (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        kpi TEXT NOT NULL,
+                        value REAL NOT NULL,
+                        at REAL NOT NULL
+                    );
+                    CREATE INDEX metric_kpi_at ON metric(kpi, at);
+                    CREATE TABLE run (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        schedule TEXT NOT NULL,
+                        team TEXT NOT NULL,
+                        slot REAL NOT NULL,
+                        state TEXT NOT NULL,
+                        at REAL NOT NULL,
+                        detail TEXT,
+                        UNIQUE (schedule, slot)
+                    );
+                    """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import GRDB
+
+extension Store {
+    /// Claims a (schedule, slot) for this process; false when it was already claimed or recorded.
+    public func claim(_ run: Run) throws -> Bool {
+        try write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO run (schedule, team, slot, state, at, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    run.schedule, run.team, run.slot.timeIntervalSince1970, run.state.rawValue,
+                    run.at.timeIntervalSince1970, run.detail,
+                ])
+            return db.changesCount == 1
+        }
+    }
+
+    public func finish(schedule: String, slot: Date, state: Run.State, detail: String?, at: Date = Date()) throws {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE run SET state = ?, detail = ?, at = ? WHERE schedule = ? AND slot = ?",
+                arguments: [state.rawValue, detail, at.timeIntervalSince1970, schedule, slot.timeIntervalSince1970])
+        }
+    }
+
+    public func runs(since: Date? = nil, teams: [String]? = nil) throws -> [Run] {
+        try read { db in
+            var sql = "SELECT * FROM run WHERE slot >= ?"
+            var arguments: StatementArguments = [since?.timeIntervalSince1970 ?? 0]
+            if let teams {
+                sql += " AND team IN (\(databaseQuestionMarks(count: teams.count)))"
+                arguments += StatementArguments(teams)
+            }
+            return try Row.fetchAll(db, sql: sql + " ORDER BY slot, id", arguments: arguments).map {
+                Run(
+                    id: $0["id"], schedule: $0["schedule"], team: $0["team"], slot: Date(timeIntervalSince1970: $0["slot"]),
+                    state: Run.State(rawValue: $0["state"]) ?? .failed, at: Date(timeIntervalSince1970: $0["at"]),
+                    detail: $0["detail"])
+            }
+        }
+    }
+}

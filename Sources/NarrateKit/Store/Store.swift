@@ -1,0 +1,72 @@
+import Foundation
+import GRDB
+
+/// The durable state of narrate: entries, check-ins, metrics and the run ledger, in one
+/// SQLite file (WAL mode) inside the state directory.
+///
+/// This is the only type that speaks SQL. Several processes may open the same store at once
+/// (two people logging in the same second, two daemons); writers wait for each other.
+public struct Store: Sendable {
+    public static let fileName = "narrate.sqlite"
+
+    let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating and migrating if needed) the store in `directory`.
+    public init(directory: String) throws {
+        try StateDirectory.create(directory)
+        try self.init(path: directory + "/" + Self.fileName)
+    }
+
+    public init(path: String) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.label = "narrate"
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw NarrateError("cannot open the store \(path): \(Self.describe(error))")
+        }
+        let migrator = Self.migrator
+        let superseded = try Self.wrap { try pool.read { try migrator.hasBeenSuperseded($0) } }
+        if superseded {
+            let unknown = try Self.wrap {
+                try pool.read { try migrator.appliedIdentifiers($0).subtracting(migrator.migrations) }
+            }
+            throw NarrateError(
+                "the store \(path) was written by a newer version of narrate (schema \(unknown.sorted().joined(separator: ", "))); upgrade narrate, or point --state-dir elsewhere. The store was not changed."
+            )
+        }
+        try Self.wrap { try migrator.migrate(pool) }
+    }
+
+    /// Turns SQLite errors into messages a user can act on.
+    static func wrap<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as NarrateError {
+            throw error
+        } catch {
+            throw NarrateError("store: \(describe(error))")
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? DatabaseError {
+            return error.message ?? "\(error.resultCode)"
+        }
+        return "\(error)"
+    }
+
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try Self.wrap { try pool.write(body) }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try Self.wrap { try pool.read(body) }
+    }
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian packages narrate builds and tests against, when they are missing.
+set -euo pipefail
+
+packages=(pkg-config libcurl4-openssl-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev tzdata python3)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    echo "installing: ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+if ! command -v swift >/dev/null; then
+    echo "setup: the swift toolchain (6.2 or later) is not on PATH" >&2
+    exit 1
+fi
