@@ -3,7 +3,7 @@
 PREFIX ?= /usr/local
 DEMO_STATE ?= .state/demo
 
-.PHONY: setup build demo test clean
+.PHONY: setup build demo test clean templates
 
 setup:
 	@scripts/setup.sh
@@ -20,3 +20,7 @@ test: setup
 
 clean:
 	rm -rf .build .state
+
+# After editing templates/: refresh the copy compiled into the binary.
+templates:
+	python3 scripts/embed-templates.py

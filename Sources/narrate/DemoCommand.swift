@@ -1,7 +1,7 @@
 import ArgumentParser
 import NarrateKit
 
-struct DemoCommand: AsyncParsableCommand {
+struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Record a realistic week for the demo team (once) and print and archive its report.")
@@ -11,10 +11,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Team to fill with the demo week.")
     var team = "platform"
 
-    func run() async throws {
-        let result = try await global.workspace().demo(team: team)
+    func run() throws {
+        let result = try global.workspace().demo(team: team)
         print(result.report)
-        print("")
         print("report written to \(result.file)")
     }
 }

@@ -27,6 +27,8 @@ struct Narrate: AsyncParsableCommand {
             fail(error.message)
         } catch let error as ConfigError {
             fail(error.description)
+        } catch let error as TemplateError {
+            fail(error.description)
         } catch {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)

@@ -218,3 +218,53 @@ import Testing
 }
 
 import Synchronization
+
+/// `narrate demo` and `narrate preview` on the example config.
+@Suite struct PreviewCLITests {
+    @Test func demoPrintsAndArchivesTheReportOnce() throws {
+        let cli = CLI()
+        let first = try cli.run("demo")
+        #expect(first.status == 0)
+        let document = MarkdownDocument(parsing: first.stdout).root
+        let titles = document.descendants.filter { $0.type == "heading" && $0.level == 2 }.map(\.plainText)
+        #expect(titles == ["KPIs", "Small improvements", "Blockers by stage", "People", "Load and mood", "What we learned"])
+        #expect(first.stdout.contains("⚠️ **Side effect:** PR lead time moved the better way"))
+        #expect(first.stdout.contains("**Away:** Dana Hsu"))
+        let archived = first.stdout.split(separator: "\n").last!.replacingOccurrences(of: "report written to ", with: "")
+        #expect(archived.hasPrefix(cli.stateDir + "/reports/platform-"))
+        let file = try String(contentsOfFile: archived, encoding: .utf8)
+        #expect(first.stdout.hasPrefix(file))
+
+        let entries = try Store(directory: cli.stateDir).entryCount()
+        #expect(try cli.run("demo").status == 0)
+        #expect(try Store(directory: cli.stateDir).entryCount() == entries, "a second demo reuses the week")
+    }
+
+    @Test func previewShowsTheCurrentPeriodAndSendsNothing() throws {
+        let cli = CLI()
+        #expect(try cli.run("log", "progress", "Shipped the *new* login", "--as", "alice").status == 0)
+        let result = try cli.run("preview", "--team", "platform")
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("Shipped the \\*new\\* login"))
+        #expect(result.stdout.contains("**No report yet:** Bob Lin, Chen Wei, Dana Hsu"))
+        let chinese = try cli.run("preview", "--locale", "zh-Hant", "--period", "month")
+        #expect(chinese.stdout.hasPrefix("# Platform · 20"))
+        #expect(chinese.stdout.contains("## 成員工作敘事"))
+        let json = try cli.run("preview", "--json", "--schedule", "platform-weekly")
+        let decoded = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [[String: Any]]
+        #expect(decoded.count == 1 && decoded[0]["team"] as? String == "platform")
+        #expect((decoded[0]["markdown"] as? String)?.hasPrefix("# Platform · week of") == true)
+        #expect(try cli.run("history").stdout.contains("runs:") == false, "preview records no run")
+        let bad = try cli.run("preview", "--locale", "fr")
+        #expect(bad.status == 1 && bad.stderr.contains("unknown locale \"fr\""))
+    }
+
+    @Test func brokenUserTemplateStopsTheReportWithItsPosition() throws {
+        let cli = CLI(config: exampleConfig(replacing: "# templates_dir = \"templates\"", with: "templates_dir = \"mine\""))
+        write("{{% CONTENT_TYPE: TEXT }}\n# {{team}\n", to: cli.directory + "/mine/en/team-report.mustache")
+        let result = try cli.run("preview")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("template en/team-report (\(cli.directory)/mine/en/team-report.mustache):2:"))
+        #expect(result.stdout.isEmpty)
+    }
+}

@@ -8,35 +8,80 @@ extension Workspace {
         return config.teams
     }
 
-    /// The period a report covers: the explicit kind, else the team's first schedule's, else a week.
-    func period(for team: Team, kind: Period.Kind?, at: String?, now: Date) throws -> Period {
+    /// The period a report covers: the explicit kind, else the schedule's, else a week.
+    /// `since-last` runs from the schedule's last report (or a week back when there was none) to now.
+    func period(for team: Team, kind: Period.Kind?, schedule: Schedule?, at: String?, now: Date) throws -> Period {
         let zone = config.zone(of: team)
         let instant = try at.map { try TimeText.parse($0, zone: zone, now: now) } ?? now
-        let scheduled = config.schedules.first { $0.team == team.id }?.period
-        var chosen = kind ?? scheduled ?? .week
-        if chosen == .sinceLast { chosen = .week }
-        return Period.containing(instant, kind: chosen, in: zone)
+        let chosen = kind ?? schedule?.period ?? config.schedules.first { $0.team == team.id }?.period ?? .week
+        guard chosen == .sinceLast else { return Period.containing(instant, kind: chosen, in: zone) }
+        let scheduleID = schedule?.id ?? config.schedules.first { $0.team == team.id }?.id
+        let last = try scheduleID.flatMap { id in
+            try store.runs(teams: [team.id]).last { $0.schedule == id && $0.state == .done && $0.slot < instant }?.slot
+        }
+        return Period(kind: .sinceLast, start: last ?? instant.addingTimeInterval(-7 * 86_400), end: instant, timeZone: zone)
+    }
+
+    /// The locale of a team's report: explicit, else the team's, else the config's.
+    func locale(for team: Team, _ explicit: String?) throws -> String {
+        let locale = explicit ?? team.locale ?? config.locale
+        guard Config.locales.contains(locale) else {
+            throw NarrateError("unknown locale \"\(locale)\" (\(Config.locales.joined(separator: ", ")))")
+        }
+        return locale
+    }
+
+    /// The template renderer, with the config's `templates_dir` (relative to the config file).
+    public func renderer() throws -> ReportRenderer {
+        guard let directory = config.templatesDir else { return try ReportRenderer() }
+        if directory.hasPrefix("/") { return try ReportRenderer(templatesDir: directory) }
+        let base = (config.file as NSString).deletingLastPathComponent
+        return try ReportRenderer(templatesDir: base.isEmpty ? directory : base + "/" + directory)
+    }
+
+    /// Gathers, analyzes and renders one team's report.
+    public func report(team: Team, period: Period, locale: String? = nil, now: Date = Date()) throws -> (Report, String) {
+        let report = ReportAnalyzer.analyze(try gather(team: team, period: period, now: now))
+        let markdown = try renderer().teamReport(report, locale: try self.locale(for: team, locale))
+        return (report, markdown)
+    }
+
+    /// A rendered preview: nothing is sent or recorded.
+    public struct Preview: Sendable, Encodable {
+        public var team: String
+        public var periodStart: String
+        public var periodEnd: String
+        public var locale: String
+        public var markdown: String
     }
 
     /// The reports `narrate preview` prints; nothing is sent or recorded.
-    public func preview(team: String?, period kind: Period.Kind?, at: String?, now: Date = Date()) async throws
-        -> [String]
-    {
-        var reports: [String] = []
-        for team in try selectedTeams(team) {
-            let period = try period(for: team, kind: kind, at: at, now: now)
-            reports.append(try report(team: team, period: period))
+    public func preview(
+        team teamID: String?, schedule scheduleID: String?, period kind: Period.Kind?, locale: String?, at: String?,
+        digest: Bool = false, now: Date = Date()
+    ) throws -> [Preview] {
+        let schedule = try scheduleID.map { id in
+            guard let schedule = config.schedule(id) else {
+                throw NarrateError("unknown schedule \"\(id)\". Known: \(config.schedules.map(\.id).joined(separator: ", "))")
+            }
+            return schedule
         }
-        return reports
-    }
-
-    func report(team: Team, period: Period) throws -> String {
-        let entries = try store.entries(from: period.start, to: period.end, persons: team.members)
-        return NarrativeList.render(team: team, period: period, entries: entries, config: config)
+        let teams = try schedule.map { [try config.requireTeam($0.team)] } ?? selectedTeams(teamID)
+        return try teams.map { team in
+            let period = try period(for: team, kind: kind, schedule: schedule, at: at, now: now)
+            let chosenLocale = try self.locale(for: team, locale)
+            let report = ReportAnalyzer.analyze(try gather(team: team, period: period, now: now))
+            let renderer = try renderer()
+            let markdown = digest
+                ? try renderer.managerDigest(report, locale: chosenLocale) : try renderer.teamReport(report, locale: chosenLocale)
+            return Preview(
+                team: team.id, periodStart: TimeText.iso(period.start, in: period.timeZone),
+                periodEnd: TimeText.iso(period.end, in: period.timeZone), locale: chosenLocale, markdown: markdown)
+        }
     }
 
     /// Fills the store with the demo week (once), then renders and archives its report.
-    public func demo(team teamID: String, now: Date = Date()) async throws -> (report: String, file: String) {
+    public func demo(team teamID: String, now: Date = Date()) throws -> (report: String, file: String) {
         let team = try config.requireTeam(teamID)
         let week: Period
         if try store.entryCount() == 0 {
@@ -45,11 +90,11 @@ extension Workspace {
         } else {
             week = DemoWeek.week(before: now, in: config.zone(of: team))
         }
-        let report = try report(team: team, period: week)
+        let (_, report) = try report(team: team, period: week, now: now)
         let pattern = team.targets.compactMap(config.target).first { $0.kind == .file }?.settings["path"]
             ?? "reports/{team}-{date}.md"
         let file = archivePath(pattern, team: team, schedule: "demo", period: week)
-        try AtomicFile.write(report + "\n", to: file)
+        try AtomicFile.write(report, to: file)
         return (report, file)
     }
 

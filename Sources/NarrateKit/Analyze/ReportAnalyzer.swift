@@ -1,0 +1,138 @@
+import Foundation
+
+/// Turns a ``ReportInput`` into a ``Report``. Pure and deterministic: no clock, no I/O.
+public enum ReportAnalyzer {
+    public static func analyze(_ input: ReportInput) -> Report {
+        let period = input.period
+        let asOf = min(input.now, period.end)
+        let members = Dictionary(input.members.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let entries = input.entries.filter { members[$0.person] != nil }
+        let inPeriod = entries.filter { period.contains($0.at) }
+        let followUps = outcomes(entries, in: period, asOf: asOf)
+        let kpis = KPIAnalysis.statuses(team: input.team, kpis: input.kpis, readings: input.readings, period: period)
+
+        let people = input.members.map { person in
+            let own = inPeriod.filter { $0.person == person.id }
+            return PersonNarrative(
+                person: person,
+                progress: own.filter { $0.kind == .progress },
+                blockers: own.filter { $0.kind == .blocker },
+                next: own.filter { $0.kind == .next },
+                learned: own.filter { $0.kind == .learned },
+                followUps: followUps.filter { $0.entry.person == person.id },
+                isAway: isAway(person, input.absences, period))
+        }
+
+        let previousFollowUps = outcomes(entries, in: period.previous, asOf: period.start)
+        let resolvedBlockers = resolved(entries, in: period).compactMap { entry in
+            members[entry.person].map {
+                ResolvedBlocker(entry: entry, owner: $0, openFor: entry.closedAt!.timeIntervalSince(entry.at))
+            }
+        }
+        let previousDone = previousFollowUps.filter { $0.outcome == .done }.count
+        let followThrough = FollowThrough(
+            done: followUps.filter { $0.outcome == .done }.count,
+            carried: followUps.filter { $0.outcome == .carried }.count,
+            dropped: followUps.filter { $0.outcome == .dropped }.count,
+            previousRate: previousFollowUps.isEmpty ? nil : Double(previousDone) / Double(previousFollowUps.count))
+        let wins = inPeriod.filter { $0.kind == .win }.compactMap { entry in
+            members[entry.person].map { AttributedEntry(person: $0, entry: entry) }
+        }
+        let improvements = Improvements(
+            resolvedBlockers: resolvedBlockers, followThrough: followThrough,
+            improvingKPIs: kpis.filter { $0.verdict == .improving }, fasterUnblocking: fasterUnblocking(entries, period),
+            wins: wins)
+
+        let openBlockers = entries.filter { $0.kind == .blocker && $0.at < asOf && ($0.closedAt.map { $0 >= asOf } ?? true) }
+            .compactMap { entry -> OpenBlocker? in
+                guard let owner = members[entry.person] else { return nil }
+                let age = asOf.timeIntervalSince(entry.at)
+                return OpenBlocker(entry: entry, owner: owner, age: age, needsAttention: age > TimeInterval(input.team.escalateAfter))
+            }
+            .sorted { ($0.age, $1.entry.id) > ($1.age, $0.entry.id) }
+
+        let latestMoods = latestMood(input.moods.filter { period.contains($0.at) && members[$0.person] != nil })
+        let moodByPerson = input.members.compactMap { person in
+            latestMoods[person.id].map { PersonMood(person: person, mood: $0.mood, load: $0.load) }
+        }
+
+        return Report(
+            team: input.team, period: period, asOf: asOf,
+            participation: participation(input.members, inPeriod, input.absences, period),
+            kpis: kpis, improvements: improvements, openBlockers: openBlockers, people: people,
+            mood: moodSummary(moodByPerson), moodByPerson: moodByPerson,
+            learnings: inPeriod.filter { $0.kind == .learned }.compactMap { entry in
+                members[entry.person].map { AttributedEntry(person: $0, entry: entry) }
+            })
+    }
+
+    /// Next actions open when `period` began and what became of them by `asOf`.
+    static func outcomes(_ entries: [Entry], in period: Period, asOf: Date) -> [PersonNarrative.FollowUp] {
+        entries.filter { $0.kind == .next && $0.at < period.start && ($0.closedAt.map { $0 >= period.start } ?? true) }
+            .map { entry in
+                let closedInPeriod = entry.closedAt.map { $0 < min(asOf, period.end) } ?? false
+                let outcome: PersonNarrative.Outcome =
+                    !closedInPeriod ? .carried : entry.state == .done ? .done : entry.state == .dropped ? .dropped : .carried
+                return PersonNarrative.FollowUp(entry: entry, outcome: outcome)
+            }
+    }
+
+    static func resolved(_ entries: [Entry], in period: Period) -> [Entry] {
+        entries.filter { $0.kind == .blocker && $0.state == .resolved && ($0.closedAt.map(period.contains) ?? false) }
+    }
+
+    /// Blockers clear faster: this period's median time-to-resolve is below that of the previous four periods.
+    static func fasterUnblocking(_ entries: [Entry], _ period: Period) -> FasterUnblocking? {
+        let (_, previous) = ReportInput.lookback(period)
+        let now = resolved(entries, in: period).map { $0.closedAt!.timeIntervalSince($0.at) }
+        let before = previous.flatMap { resolved(entries, in: $0) }.map { $0.closedAt!.timeIntervalSince($0.at) }
+        guard let median = medianOf(now), let previousMedian = medianOf(before), median < previousMedian else { return nil }
+        return FasterUnblocking(median: median, previousMedian: previousMedian)
+    }
+
+    static func medianOf(_ values: [Double]) -> Double? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
+
+    static func isAway(_ person: Person, _ absences: [Absence], _ period: Period) -> Bool {
+        let days = period.days
+        return absences.contains { $0.person == person.id && days.contains(where: $0.covers) }
+    }
+
+    /// Members with an entry this period reported; the others are away (with an absence in the
+    /// period) or missing. Order is the team's member order, never a ranking.
+    static func participation(_ members: [Person], _ inPeriod: [Entry], _ absences: [Absence], _ period: Period)
+        -> Participation
+    {
+        let reporters = Set(inPeriod.map(\.person))
+        var result = Participation(reported: [], away: [], missing: [])
+        for person in members {
+            if reporters.contains(person.id) {
+                result.reported.append(person)
+            } else if isAway(person, absences, period) {
+                result.away.append(person)
+            } else {
+                result.missing.append(person)
+            }
+        }
+        return result
+    }
+
+    static func latestMood(_ moods: [MoodCheckIn]) -> [String: MoodCheckIn] {
+        var latest: [String: MoodCheckIn] = [:]
+        for mood in moods.sorted(by: { ($0.at, $0.id) < ($1.at, $1.id) }) { latest[mood.person] = mood }
+        return latest
+    }
+
+    static func moodSummary(_ moods: [PersonMood]) -> MoodSummary? {
+        guard moods.count >= MoodSummary.minimumAnswers else { return nil }
+        let loads = moods.compactMap(\.load)
+        return MoodSummary(
+            answered: moods.count, averageMood: Double(moods.map(\.mood).reduce(0, +)) / Double(moods.count),
+            averageLoad: loads.isEmpty ? nil : Double(loads.reduce(0, +)) / Double(loads.count),
+            highLoad: loads.filter { $0 >= 4 }.count)
+    }
+}

@@ -1,0 +1,61 @@
+import CCmarkGFM
+
+/// A CommonMark (GFM) document parsed by cmark-gfm, copied into plain Swift values.
+///
+/// Reports are checked and converted through this tree, never with regular expressions.
+public struct MarkdownDocument: Sendable {
+    /// One node of the tree. `type` is cmark's name: `document`, `heading`, `paragraph`,
+    /// `list`, `item`, `text`, `strong`, `emph`, `code`, `link`, `table`, `table_row`, …
+    public struct Node: Sendable, Equatable {
+        public var type: String
+        public var literal: String?
+        public var level: Int
+        public var url: String?
+        public var children: [Node]
+
+        /// All text below this node, as a reader would see it.
+        public var plainText: String {
+            if let literal, children.isEmpty { return literal }
+            if type == "softbreak" || type == "linebreak" { return " " }
+            return children.map(\.plainText).joined()
+        }
+
+        /// This node and every node below it, depth first.
+        public var descendants: [Node] {
+            [self] + children.flatMap(\.descendants)
+        }
+    }
+
+    public let root: Node
+
+    public init(parsing markdown: String) {
+        cmark_gfm_core_extensions_ensure_registered()
+        let parser = cmark_parser_new(CMARK_OPT_DEFAULT)!
+        defer { cmark_parser_free(parser) }
+        for name in ["table", "strikethrough", "autolink", "tasklist"] {
+            if let extensionPointer = cmark_find_syntax_extension(name) {
+                cmark_parser_attach_syntax_extension(parser, extensionPointer)
+            }
+        }
+        markdown.withCString { cmark_parser_feed(parser, $0, strlen($0)) }
+        let document = cmark_parser_finish(parser)!
+        defer { cmark_node_free(document) }
+        root = Self.copy(document)
+    }
+
+    private static func copy(_ node: OpaquePointer) -> Node {
+        let type = String(cString: cmark_node_get_type_string(node))
+        var children: [Node] = []
+        var child = cmark_node_first_child(node)
+        while let current = child {
+            children.append(copy(current))
+            child = cmark_node_next(current)
+        }
+        let literal = cmark_node_get_literal(node).map { String(cString: $0) }
+        let url = type == "link" || type == "image" ? cmark_node_get_url(node).map { String(cString: $0) } : nil
+        let level = type == "heading" ? Int(cmark_node_get_heading_level(node)) : 0
+        return Node(type: type, literal: literal, level: level, url: url, children: children)
+    }
+}
+
+import Foundation

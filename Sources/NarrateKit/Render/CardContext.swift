@@ -1,0 +1,42 @@
+/// Template values for one person's card; also used inside the team report.
+struct CardContext {
+    let format: LocaleFormat
+
+    typealias Values = [String: Any]
+
+    func name(_ person: Person) -> String { MarkdownText.escape(person.name) }
+
+    func stage(_ stage: Entry.Stage?) -> Values {
+        [
+            "front": stage == .front, "middle": stage == .middle, "back": stage == .back, "unstaged": stage == nil,
+            "hasStage": stage != nil,
+        ]
+    }
+
+    func person(_ narrative: PersonNarrative) -> Values {
+        func texts(_ entries: [Entry]) -> [Values] {
+            entries.map { ["text": MarkdownText.escape($0.text), "id": $0.displayID] }
+        }
+        return [
+            "name": name(narrative.person), "isAway": narrative.isAway,
+            "progress": texts(narrative.progress), "hasProgress": !narrative.progress.isEmpty,
+            "blockers": narrative.blockers.map { entry -> Values in
+                stage(entry.stage).merging([
+                    "text": MarkdownText.escape(entry.text), "id": entry.displayID,
+                    "resolved": entry.state == .resolved, "dropped": entry.state == .dropped, "open": entry.state == .open,
+                ]) { $1 }
+            },
+            "hasBlockers": !narrative.blockers.isEmpty,
+            "next": texts(narrative.next), "hasNext": !narrative.next.isEmpty,
+            "learned": texts(narrative.learned), "hasLearned": !narrative.learned.isEmpty,
+            "followUps": narrative.followUps.map { followUp -> Values in
+                [
+                    "text": MarkdownText.escape(followUp.entry.text), "id": followUp.entry.displayID,
+                    "done": followUp.outcome == .done, "carried": followUp.outcome == .carried,
+                    "dropped": followUp.outcome == .dropped,
+                ]
+            },
+            "hasFollowUps": !narrative.followUps.isEmpty,
+        ]
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+
+/// Dates, numbers, durations and lists as each supported locale writes them.
+///
+/// Hand-written rather than ICU-driven so that reports read the same on every machine.
+struct LocaleFormat: Sendable {
+    let locale: String
+
+    var isChinese: Bool { locale == "zh-Hant" }
+
+    static let englishMonths = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    static let englishLongMonths = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+        "November", "December",
+    ]
+
+    func day(_ date: LocalDate) -> String {
+        isChinese ? "\(date.year)年\(date.month)月\(date.day)日" : "\(date.day) \(Self.englishMonths[date.month - 1]) \(date.year)"
+    }
+
+    /// The period as a heading would say it.
+    func period(_ period: Period) -> String {
+        let first = LocalDate(period.start, in: period.timeZone)
+        let last = LocalDate(period.end.addingTimeInterval(-1), in: period.timeZone)
+        switch period.kind {
+        case .day:
+            return day(first)
+        case .month:
+            return isChinese ? "\(first.year)年\(first.month)月" : "\(Self.englishLongMonths[first.month - 1]) \(first.year)"
+        case .quarter:
+            let quarter = (first.month - 1) / 3 + 1
+            return isChinese ? "\(first.year)年第\(quarter)季" : "Q\(quarter) \(first.year)"
+        case .week, .sinceLast:
+            return range(first, last)
+        }
+    }
+
+    func range(_ first: LocalDate, _ last: LocalDate) -> String {
+        if first == last { return day(first) }
+        if isChinese {
+            let end = first.year == last.year ? "\(last.month)月\(last.day)日" : day(last)
+            return "\(day(first))至\(end)"
+        }
+        if first.year == last.year && first.month == last.month {
+            return "\(first.day)–\(last.day) \(Self.englishMonths[first.month - 1]) \(first.year)"
+        }
+        if first.year == last.year {
+            return "\(first.day) \(Self.englishMonths[first.month - 1]) – \(last.day) \(Self.englishMonths[last.month - 1]) \(last.year)"
+        }
+        return "\(day(first)) – \(day(last))"
+    }
+
+    /// Whole days when a day or more, else hours: "3 days", "5 hours", "3 天", "5 小時".
+    func duration(_ seconds: TimeInterval) -> String {
+        let days = Int((seconds / 86_400).rounded(.down))
+        if days >= 1 { return isChinese ? "\(days) 天" : "\(days) day\(days == 1 ? "" : "s")" }
+        let hours = max(1, Int((seconds / 3_600).rounded()))
+        return isChinese ? "\(hours) 小時" : "\(hours) hour\(hours == 1 ? "" : "s")"
+    }
+
+    /// At most one decimal, no trailing zero: 26, 26.5, 3.7.
+    func number(_ value: Double) -> String {
+        let rounded = (value * 10).rounded() / 10
+        if rounded == rounded.rounded() { return String(Int(rounded)) }
+        return String(format: "%.1f", rounded)
+    }
+
+    func percent(_ ratio: Double) -> String { "\(Int((ratio * 100).rounded()))%" }
+
+    func list(_ items: [String]) -> String { items.joined(separator: isChinese ? "、" : ", ") }
+}
