@@ -11,7 +11,8 @@ struct Narrate: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, CheckCommand.self, LogCommand.self, ResolveCommand.self, DoneCommand.self,
             DropCommand.self, AwayCommand.self, MoodCommand.self, MetricCommand.self, PreviewCommand.self,
-            HistoryCommand.self, DemoCommand.self,
+            HistoryCommand.self, NowCommand.self, DeliveriesCommand.self, RetryCommand.self, FormatCommand.self,
+            DemoCommand.self,
         ])
 
     /// Exit status: 0 success, 1 a problem the user must fix, 2 a usage error.

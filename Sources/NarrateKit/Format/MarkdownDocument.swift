@@ -11,6 +11,9 @@ public struct MarkdownDocument: Sendable {
         public var literal: String?
         public var level: Int
         public var url: String?
+        /// For a list: numbered (`1.`) rather than bulleted, and its first number.
+        public var ordered = false
+        public var start = 1
         public var children: [Node]
 
         /// All text below this node, as a reader would see it.
@@ -54,7 +57,12 @@ public struct MarkdownDocument: Sendable {
         let literal = cmark_node_get_literal(node).map { String(cString: $0) }
         let url = type == "link" || type == "image" ? cmark_node_get_url(node).map { String(cString: $0) } : nil
         let level = type == "heading" ? Int(cmark_node_get_heading_level(node)) : 0
-        return Node(type: type, literal: literal, level: level, url: url, children: children)
+        var copied = Node(type: type, literal: literal, level: level, url: url, children: children)
+        if type == "list" {
+            copied.ordered = cmark_node_get_list_type(node) == CMARK_ORDERED_LIST
+            copied.start = max(1, Int(cmark_node_get_list_start(node)))
+        }
+        return copied
     }
 }
 

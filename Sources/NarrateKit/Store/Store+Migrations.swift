@@ -55,6 +55,40 @@ extension Store {
                     );
                     """)
         }
+        migrator.registerMigration("v2-outbox") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE report (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        team TEXT NOT NULL,
+                        schedule TEXT,
+                        period_start REAL NOT NULL,
+                        period_end REAL NOT NULL,
+                        markdown TEXT NOT NULL,
+                        created_at REAL NOT NULL
+                    );
+                    CREATE TABLE delivery (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        report INTEGER NOT NULL REFERENCES report(id),
+                        target TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        part INTEGER NOT NULL,
+                        parts INTEGER NOT NULL,
+                        body TEXT NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('pending','sending','sent','parked')),
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at REAL NOT NULL,
+                        last_error TEXT,
+                        sent_at REAL,
+                        receipt TEXT,
+                        route TEXT,
+                        claimed_at REAL,
+                        created_at REAL NOT NULL,
+                        UNIQUE (report, target, part)
+                    );
+                    CREATE INDEX delivery_state ON delivery(state, next_attempt_at);
+                    """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,34 @@
+import ArgumentParser
+import NarrateKit
+
+struct DeliveriesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deliveries", abstract: "List outbox parts: report, target, part, state, attempts, last error.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(help: "Only parked parts.")
+    var failed = false
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        let deliveries = try global.workspace().store.deliveries(states: failed ? [.parked] : nil)
+        if json {
+            // The part bodies stay in the store; the listing is about state.
+            try printJSON(deliveries.map { delivery in
+                var listed = delivery
+                listed.body = ""
+                return listed
+            })
+            return
+        }
+        if deliveries.isEmpty { print(failed ? "no parked parts" : "the outbox is empty") }
+        for delivery in deliveries {
+            var line = "\(delivery.id)  report \(delivery.report)  \(delivery.target)  part \(delivery.part)/\(delivery.parts)  \(delivery.state.rawValue)  attempts \(delivery.attempts)"
+            if let error = delivery.lastError, delivery.state != .sent { line += "  \(error)" }
+            print(line)
+        }
+    }
+}

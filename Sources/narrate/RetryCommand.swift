@@ -1,0 +1,24 @@
+import ArgumentParser
+import NarrateKit
+
+struct RetryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retry", abstract: "Put parked parts back in the queue (the daemon or the next `narrate now` sends them).")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "Delivery ids from `narrate deliveries`.")
+    var ids: [Int64] = []
+
+    @Flag(name: .customLong("all-parked"), help: "Every parked part.")
+    var allParked = false
+
+    func validate() throws {
+        if ids.isEmpty == !allParked { throw ValidationError("give delivery ids or --all-parked") }
+    }
+
+    func run() throws {
+        let count = try global.workspace().retry(ids: allParked ? nil : ids)
+        print("re-queued \(count) part\(count == 1 ? "" : "s")")
+    }
+}

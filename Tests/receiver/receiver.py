@@ -1,0 +1,291 @@
+#!/usr/bin/env python3
+"""A loopback chat receiver for narrate's delivery tests.
+
+It speaks the webhook protocols narrate targets (status codes, bodies, size limits, rate-limit
+answers) at one address, records every request, and can be told to misbehave:
+
+    POST /_control  {"path": "/slack/", "plan": [{"status": 500}, {"status": 429, "retry_after": "1"},
+                     {"close": true}, {"hang": 5}, {"status": 400, "body": "..."}]}
+    GET  /_requests  every request so far (method, path, query, headers, body)
+    POST /_reset     forget requests and plans
+
+A plan entry is used by the next request whose path starts with "path"; then the platform's
+normal behaviour resumes. Prints "PORT <n>" on stdout once it listens on 127.0.0.1.
+"""
+import base64
+import hashlib
+import hmac
+import html.parser
+import json
+import socket
+import sys
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+LOCK = threading.Lock()
+REQUESTS = []
+PLANS = {}          # path prefix -> list of actions
+MATRIX_TXNS = {}    # (token, txn) -> event id
+WEBHOOK_IDS = set()
+STATE = {"event": 0}
+
+
+def take_action(path):
+    with LOCK:
+        for prefix, plan in PLANS.items():
+            if path.startswith(prefix) and plan:
+                return plan.pop(0)
+    return None
+
+
+class TelegramHTML(html.parser.HTMLParser):
+    """Checks Telegram's HTML subset: known tags, properly nested; counts the visible text."""
+    ALLOWED = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "blockquote", "tg-spoiler", "span"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack, self.error, self.text = [], None, []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.ALLOWED:
+            self.error = f"Unsupported start tag \"{tag}\""
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack[-1] != tag:
+            self.error = f"Can't find end tag corresponding to start tag \"{self.stack[-1] if self.stack else tag}\""
+        else:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def setup(self):
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    # --- plumbing ---------------------------------------------------------------------------
+    def reply(self, status, body=b"", content_type="application/json", headers=None):
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body).encode()
+        elif isinstance(body, str):
+            body = body.encode()
+        self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        if body or status not in (204,):
+            self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if body:
+            self.wfile.write(body)
+
+    def handle_any(self):
+        url = urllib.parse.urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        if url.path.startswith("/_"):
+            return self.control(url, body)
+        with LOCK:
+            REQUESTS.append({
+                "method": self.command, "path": url.path, "query": url.query,
+                "headers": {k.lower(): v for k, v in self.headers.items()},
+                "body": body.decode("utf-8", "replace"), "time": time.time(),
+            })
+        action = take_action(url.path)
+        if action:
+            if action.get("hang"):
+                time.sleep(action["hang"])
+                self.close_connection = True
+                return
+            if action.get("close"):
+                # Headers promise a body that never comes.
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial")
+                self.wfile.flush()
+                self.connection.shutdown(socket.SHUT_RDWR)
+                self.close_connection = True
+                return
+            headers = {}
+            if "retry_after" in action:
+                headers["Retry-After"] = str(action["retry_after"])
+            body_out = action.get("body", "")
+            return self.reply(action["status"], body_out, action.get("content_type", "application/json"), headers)
+        kind = url.path.split("/")[1]
+        handler = getattr(self, "platform_" + kind.replace("-", "_"), None)
+        if handler is None:
+            return self.reply(404, {"error": "no such platform"})
+        return handler(url, body)
+
+    do_POST = do_PUT = do_GET = handle_any
+
+    def control(self, url, body):
+        if url.path == "/_requests":
+            with LOCK:
+                return self.reply(200, REQUESTS)
+        if url.path == "/_reset":
+            with LOCK:
+                REQUESTS.clear(); PLANS.clear(); MATRIX_TXNS.clear(); WEBHOOK_IDS.clear()
+            return self.reply(200, {"ok": True})
+        if url.path == "/_control":
+            spec = json.loads(body)
+            with LOCK:
+                PLANS.setdefault(spec["path"], []).extend(spec["plan"])
+            return self.reply(200, {"ok": True})
+        return self.reply(404, {})
+
+    def json_body(self, body):
+        try:
+            return json.loads(body)
+        except ValueError:
+            return None
+
+    # --- platforms --------------------------------------------------------------------------
+    def platform_slack(self, url, body):
+        payload = self.json_body(body)
+        if not isinstance(payload, dict) or not isinstance(payload.get("text"), str):
+            return self.reply(400, "invalid_payload", "text/plain")
+        if len(payload["text"]) > 40000:
+            return self.reply(400, "msg_too_long", "text/plain")
+        return self.reply(200, "ok", "text/plain")
+
+    def platform_discord(self, url, body):
+        payload = self.json_body(body)
+        if not isinstance(payload, dict) or not payload.get("content"):
+            return self.reply(400, {"message": "Cannot send an empty message", "code": 50006})
+        if len(payload["content"]) > 2000:
+            return self.reply(400, {"message": "Invalid Form Body", "code": 50035, "errors": {"content": {"_errors": [
+                {"code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 2000 or fewer in length."}]}}})
+        if "wait=true" in url.query:
+            STATE["event"] += 1
+            return self.reply(200, {"id": str(1000 + STATE["event"]), "content": payload["content"]})
+        return self.reply(204)
+
+    def platform_mattermost(self, url, body):
+        payload = self.json_body(body)
+        if not isinstance(payload, dict) or not payload.get("text"):
+            return self.reply(400, {"id": "web.incoming_webhook.text.app_error", "message": "No text specified", "status_code": 400})
+        if len(payload["text"]) > 16383:
+            return self.reply(400, {"id": "web.incoming_webhook.text.length.app_error", "message": "Text too long", "status_code": 400})
+        return self.reply(200, "ok", "text/plain")
+
+    def platform_teams(self, url, body):
+        payload = self.json_body(body)
+        try:
+            attachment = payload["attachments"][0]
+            assert payload["type"] == "message"
+            assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
+            card = attachment["content"]
+            assert card["type"] == "AdaptiveCard" and card["$schema"].startswith("http")
+            assert all(block["type"] == "TextBlock" and isinstance(block["text"], str) for block in card["body"])
+        except (TypeError, KeyError, IndexError, AssertionError):
+            return self.reply(400, {"error": {"code": "InvalidRequestContent", "message": "The request content is not a valid Adaptive Card message."}})
+        if len(body) > 28000:
+            return self.reply(413, {"error": {"code": "MessageTooLarge", "message": "The message is too large."}})
+        return self.reply(202)
+
+    def platform_google_chat(self, url, body):
+        payload = self.json_body(body)
+        if not isinstance(payload, dict) or not payload.get("text"):
+            return self.reply(400, {"error": {"code": 400, "message": "Message cannot be empty.", "status": "INVALID_ARGUMENT"}})
+        if len(payload["text"].encode()) > 32000:
+            return self.reply(400, {"error": {"code": 400, "message": "Message is too long.", "status": "INVALID_ARGUMENT"}})
+        return self.reply(200, {"name": "spaces/AAA/messages/1", "text": payload["text"]})
+
+    def platform_telegram(self, url, body):
+        payload = self.json_body(body)
+        if not url.path.endswith("/sendMessage") or not isinstance(payload, dict):
+            return self.reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+        if str(payload.get("chat_id")) == "-1":
+            return self.reply(400, {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"})
+        if payload.get("parse_mode") != "HTML":
+            return self.reply(400, {"ok": False, "error_code": 400, "description": "Bad Request: expected HTML"})
+        checker = TelegramHTML()
+        checker.feed(payload.get("text", ""))
+        checker.close()
+        if checker.error or checker.stack:
+            return self.reply(400, {"ok": False, "error_code": 400, "description": "Bad Request: can't parse entities: " + (checker.error or "unclosed tag")})
+        visible = "".join(checker.text)
+        if len(visible.encode("utf-16-le")) // 2 > 4096:
+            return self.reply(400, {"ok": False, "error_code": 400, "description": "Bad Request: message is too long"})
+        return self.reply(200, {"ok": True, "result": {"message_id": len(REQUESTS), "text": visible}})
+
+    def platform_matrix(self, url, body):
+        token = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
+        if token != "matrix-token":
+            return self.reply(401, {"errcode": "M_UNKNOWN_TOKEN", "error": "Invalid access token passed."})
+        parts = url.path.split("/")
+        # /matrix/_matrix/client/v3/rooms/{room}/send/m.room.message/{txn}
+        if self.command != "PUT" or len(parts) != 10 or parts[7] != "send":
+            return self.reply(404, {"errcode": "M_UNRECOGNIZED", "error": "Unrecognized request"})
+        if len(body) > 65536:
+            return self.reply(413, {"errcode": "M_TOO_LARGE", "error": "event too large"})
+        payload = self.json_body(body)
+        if not isinstance(payload, dict) or payload.get("msgtype") not in ("m.notice", "m.text") or "body" not in payload:
+            return self.reply(400, {"errcode": "M_BAD_JSON", "error": "bad event"})
+        key = (token, parts[9])
+        with LOCK:
+            if key not in MATRIX_TXNS:
+                STATE["event"] += 1
+                MATRIX_TXNS[key] = "$event%d" % STATE["event"]
+            event = MATRIX_TXNS[key]
+        return self.reply(200, {"event_id": event})
+
+    def platform_zulip(self, url, body):
+        auth = self.headers.get("Authorization") or ""
+        try:
+            email, key = base64.b64decode(auth.removeprefix("Basic ")).decode().split(":", 1)
+        except Exception:
+            email, key = "", ""
+        if key != "zulip-key":
+            return self.reply(401, {"result": "error", "msg": "Invalid API key", "code": "INVALID_API_KEY"})
+        form = urllib.parse.parse_qs(body.decode())
+        if form.get("type") != ["stream"] or "to" not in form or "content" not in form:
+            return self.reply(400, {"result": "error", "msg": "Missing 'content' argument", "code": "REQUEST_VARIABLE_MISSING"})
+        if form["to"] == ["nowhere"]:
+            return self.reply(400, {"result": "error", "msg": "Stream 'nowhere' does not exist", "code": "STREAM_DOES_NOT_EXIST"})
+        if len(form["content"][0]) > 10000:
+            return self.reply(400, {"result": "error", "msg": "Message too long", "code": "BAD_REQUEST"})
+        return self.reply(200, {"result": "success", "msg": "", "id": len(REQUESTS)})
+
+    def platform_ntfy(self, url, body):
+        if len(body) > 4096:
+            return self.reply(400, {"code": 40000, "http": 400, "error": "message too large"})
+        return self.reply(200, {"id": "n%d" % len(REQUESTS), "event": "message", "topic": url.path.split("/")[-1]})
+
+    def platform_webhook(self, url, body):
+        secret = base64.b64decode("c2VjcmV0LWtleS1mb3ItdGVzdHM=")  # whsec_c2VjcmV0LWtleS1mb3ItdGVzdHM=
+        wid, ts = self.headers.get("webhook-id"), self.headers.get("webhook-timestamp")
+        signature = self.headers.get("webhook-signature") or ""
+        if not wid or not ts:
+            return self.reply(400, {"error": "missing webhook headers"})
+        expected = base64.b64encode(hmac.new(secret, f"{wid}.{ts}.".encode() + body, hashlib.sha256).digest()).decode()
+        if ("v1," + expected) not in signature.split(" "):
+            return self.reply(401, {"error": "invalid signature"})
+        if abs(time.time() - int(ts)) > 300:
+            return self.reply(400, {"error": "timestamp too old"})
+        with LOCK:
+            duplicate = wid in WEBHOOK_IDS
+            WEBHOOK_IDS.add(wid)
+        return self.reply(200, {"received": True, "duplicate": duplicate})
+
+
+def main():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    print("PORT %d" % server.server_address[1], flush=True)
+    # Stop with the test process: when stdin closes, exit.
+    threading.Thread(target=lambda: (sys.stdin.read(), server.shutdown()), daemon=True).start()
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
