@@ -14,6 +14,10 @@ if ((${#missing[@]})); then
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+# The cron tests compare narrate with croniter, an independent implementation.
+if ! python3 -c "import croniter" 2>/dev/null; then
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore croniter
+fi
 if ! command -v swift >/dev/null; then
     echo "setup: the swift toolchain (6.2 or later) is not on PATH" >&2
     exit 1

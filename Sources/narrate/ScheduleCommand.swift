@@ -1,0 +1,39 @@
+import ArgumentParser
+import NarrateKit
+
+struct ScheduleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schedule",
+        abstract: "Next fire times of a cron expression, or of each configured schedule with its last run.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "A cron expression to evaluate instead of the config's schedules.")
+    var cron: String?
+
+    @Option(help: "IANA time zone for --cron.")
+    var tz: String = "UTC"
+
+    @Option(help: "List fire times strictly after this time (default now).")
+    var from: String = "now"
+
+    @Option(help: "How many fire times.")
+    var count: Int = 5
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        if let cron {
+            let times = try CronSchedule.fireTimes(cron: cron, zone: tz, from: from, count: count)
+            if json { try printJSON(times) } else { print(times.joined(separator: "\n")) }
+            return
+        }
+        let statuses = try global.workspace().scheduleStatus()
+        if json { return try printJSON(statuses) }
+        for status in statuses {
+            let last = status.lastRun.map { "last run \($0) (\(status.lastState ?? ""))" } ?? "never run"
+            print("\(status.id)  \(status.team)  \(status.cron)  \(status.timezone)  next \(status.next ?? "none")  \(last)")
+        }
+    }
+}
