@@ -3,7 +3,12 @@
 PREFIX ?= /usr/local
 DEMO_STATE ?= .state/demo
 
-.PHONY: setup build demo test clean templates
+BINDIR ?= $(PREFIX)/bin
+SYSCONFDIR ?= /etc
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+DESTDIR ?=
+
+.PHONY: setup build demo test clean templates install
 
 setup:
 	@scripts/setup.sh
@@ -24,3 +29,15 @@ clean:
 # After editing templates/: refresh the copy compiled into the binary.
 templates:
 	python3 scripts/embed-templates.py
+
+# Release build, binary, templates, example config and the systemd unit under PREFIX.
+install: setup
+	swift build -c release --product narrate
+	install -D -m 0755 .build/release/narrate $(DESTDIR)$(BINDIR)/narrate
+	mkdir -p $(DESTDIR)$(PREFIX)/share/narrate
+	cp -R templates $(DESTDIR)$(PREFIX)/share/narrate/
+	install -D -m 0644 config/narrate.example.toml $(DESTDIR)$(PREFIX)/share/narrate/narrate.example.toml
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' config/narrate.service > narrate.service.tmp
+	install -D -m 0644 narrate.service.tmp $(DESTDIR)$(UNITDIR)/narrate.service
+	rm -f narrate.service.tmp
+	@echo "installed; next: copy the example to $(SYSCONFDIR)/narrate/narrate.toml, then systemctl enable --now narrate"

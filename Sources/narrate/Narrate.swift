@@ -12,7 +12,7 @@ struct Narrate: AsyncParsableCommand {
             InitCommand.self, CheckCommand.self, LogCommand.self, ResolveCommand.self, DoneCommand.self,
             DropCommand.self, AwayCommand.self, MoodCommand.self, MetricCommand.self, PreviewCommand.self,
             HistoryCommand.self, NowCommand.self, DeliveriesCommand.self, RetryCommand.self, FormatCommand.self,
-            ScheduleCommand.self, DemoCommand.self,
+            ScheduleCommand.self, RunCommand.self, DemoCommand.self,
         ])
 
     /// Exit status: 0 success, 1 a problem the user must fix, 2 a usage error.

@@ -1,5 +1,8 @@
 import Foundation
 import GRDB
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The durable state of narrate: entries, check-ins, metrics and the run ledger, in one
 /// SQLite file (WAL mode) inside the state directory.
@@ -20,6 +23,13 @@ public struct Store: Sendable {
 
     public init(path: String) throws {
         self.path = path
+        // Opening (switching to WAL) and migrating are not safe to race between processes;
+        // a lock file serialises them. Ordinary reads and writes wait on SQLite's busy timeout.
+        let lock = try Self.lockFile(path + ".lock")
+        defer {
+            flock(lock, LOCK_UN)
+            Glibc.close(lock)
+        }
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.label = "narrate"
@@ -42,6 +52,18 @@ public struct Store: Sendable {
             )
         }
         try Self.wrap { try migrator.migrate(pool) }
+    }
+
+    static func lockFile(_ path: String) throws -> Int32 {
+        let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw NarrateError("cannot open \(path): \(String(cString: strerror(errno)))") }
+        while flock(fd, LOCK_EX) != 0 {
+            guard errno == EINTR else {
+                Glibc.close(fd)
+                throw NarrateError("cannot lock \(path): \(String(cString: strerror(errno)))")
+            }
+        }
+        return fd
     }
 
     /// Turns SQLite errors into messages a user can act on.
