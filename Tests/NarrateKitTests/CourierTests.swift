@@ -215,6 +215,16 @@ import Testing
         #expect(deliveries[0].lastError == "HTTP 502 (gave up after 3 attempts)")
     }
 
+    @Test func retryLimitsComeFromTheTargetsConfig() async throws {
+        let extra = "\n[[target]]\nid = \"patient\"\nkind = \"slack\"\nurl_env = \"SLACK_URL\"\nretries = 2\n"
+        let test = try CourierTests(targets: ["patient"]) { _ in extra }
+        try await test.receiver.plan("/slack/", Array(repeating: ["status": 500], count: 4))
+        let deliveries = try await test.send("short\n")
+        #expect(deliveries.map(\.state) == [.parked])
+        #expect(deliveries[0].lastError == "HTTP 500 (gave up after 2 attempts)")
+        #expect(try await test.receiver.requests("/slack/").count == 2)
+    }
+
     @Test func telegramChatMigrationIsFollowed() async throws {
         let test = try CourierTests(targets: ["telegram"])
         try await test.receiver.plan("/telegram/", [["status": 400, "body": [

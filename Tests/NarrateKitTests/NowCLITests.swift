@@ -28,6 +28,22 @@ import Testing
         #expect(rows.count >= 12 && rows.allSatisfy { $0["state"] as? String == "sent" })
     }
 
+    @Test func theManagerDigestGoesOnlyToManagerTargets() async throws {
+        let receiver = try Receiver()
+        var (text, environment) = receiver.config(targets: ["slack"])
+        text = text.replacingOccurrences(of: "manager = \"erin\"\n", with: "manager = \"erin\"\nmanager_targets = [\"mattermost\"]\n")
+        var cli = CLI(config: text)
+        cli.environment.merge(environment) { $1 }
+        #expect(try cli.run("demo").status == 0)
+        let result = try cli.run("now", "--retry-base", "0.05")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("platform → mattermost: sent 1 part"))
+        let digest = try await receiver.requests("/mattermost/").first?.json["text"] as? String ?? ""
+        let team = try await receiver.requests("/slack/").map { $0.json["text"] as? String ?? "" }.joined()
+        #expect(digest.contains("manager digest") && digest.contains("Mood and load by person"))
+        #expect(!team.contains("manager digest") && !team.contains("Mood and load by person"))
+    }
+
     @Test func dryRunPrintsTheBodiesAndSendsNothing() async throws {
         let receiver = try Receiver()
         let cli = cli(receiver, targets: ["slack", "telegram", "archive"])

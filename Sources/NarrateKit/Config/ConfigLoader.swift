@@ -177,6 +177,8 @@ final class ConfigLoader {
         target.timeout = table.number("timeout")
         target.caFile = table.string("ca_file")
         target.mentions = table.bool("mentions") ?? false
+        target.maxAttempts = table.integer("retries", range: 1...100)
+        target.maxAge = table.duration("give_up_after")
         for key in ["rate", "timeout"] {
             if let value = table.table[key]?.double ?? table.table[key]?.int.map(Double.init), value <= 0 {
                 table.error(key, "must be greater than 0")

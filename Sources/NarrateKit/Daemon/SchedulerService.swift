@@ -92,16 +92,12 @@ final class SchedulerService: Service {
         do {
             let team = try workspace.config.requireTeam(schedule.team)
             let period = try workspace.period(for: team, kind: nil, schedule: schedule, at: nil, now: slot)
-            let (_, markdown) = try workspace.report(team: team, period: period, now: now)
-            let record = ReportRecord(
-                team: team.id, schedule: schedule.id, periodStart: period.start, periodEnd: period.end, markdown: markdown,
-                createdAt: now)
-            // Outbox timing (attempts, backoff) always runs on the real clock.
-            let (stored, parts) = try workspace.store.enqueue(record, parts: try workspace.outboxParts(for: team, markdown: markdown))
+            let queued = try workspace.queue(team: team, schedule: schedule, period: period, now: now)
+            let ids = queued.map { "\($0.0.id)" }.joined(separator: ", ")
+            let parts = queued.reduce(0) { $0 + $1.1.count }
             try workspace.store.finish(
-                schedule: schedule.id, slot: slot, state: .done,
-                detail: "report \(stored.id): \(parts.count) part(s) for \(team.targets.count) target(s)", at: now)
-            logger.notice("\(label): report \(stored.id) queued, \(parts.count) part(s)\(now.timeIntervalSince(slot) > 90 ? " (late, caught up)" : "")")
+                schedule: schedule.id, slot: slot, state: .done, detail: "report \(ids): \(parts) part(s)", at: now)
+            logger.notice("\(label): report \(ids) queued, \(parts) part(s)\(now.timeIntervalSince(slot) > 90 ? " (late, caught up)" : "")")
             Task { await deliveries.signal() }
         } catch {
             try workspace.store.finish(schedule: schedule.id, slot: slot, state: .failed, detail: "\(error)", at: now)

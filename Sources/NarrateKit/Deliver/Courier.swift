@@ -138,7 +138,9 @@ public struct Courier: Sendable {
             }
         case .retry(let after, let error):
             let age = Date().timeIntervalSince(delivery.createdAt)
-            if delivery.attempts >= policy.maxAttempts || age >= policy.maxAge {
+            let maxAttempts = target.maxAttempts ?? policy.maxAttempts
+            let maxAge = target.maxAge.map(TimeInterval.init) ?? policy.maxAge
+            if delivery.attempts >= maxAttempts || age >= maxAge {
                 try park(delivery, "\(error) (gave up after \(delivery.attempts) attempts)")
                 return
             }

@@ -34,18 +34,42 @@ extension Workspace {
         public var body: String
     }
 
-    /// Renders each selected team's current report into every one of its targets' parts.
-    func outboxParts(for team: Team, markdown: String) throws -> [(target: Target, bodies: [String])] {
-        try team.targets.map { id in
+    /// Renders a report into the parts each of the team's targets (or `targets`) will receive.
+    func outboxParts(for team: Team, markdown: String, targets: [String]? = nil) throws -> [(target: Target, bodies: [String])] {
+        try (targets ?? team.targets).map { id in
             guard let target = config.target(id) else { throw NarrateError("team \(team.id): unknown target \(id)") }
             let formatter = MessageFormatter(dialect: Dialect(target: target.kind), limit: target.limit)
             return (target, formatter.parts(markdown))
         }
     }
 
-    /// The reports `now` sends: one per selected team, with the period and schedule they cover.
-    func currentReports(team teamID: String?, schedule scheduleID: String?, now: Date) throws
-        -> [(team: Team, schedule: Schedule?, period: Period, markdown: String)]
+    /// What one cycle sends for a team: the team report to its targets and, when the team has
+    /// `manager_targets`, the manager digest to those.
+    func messages(team: Team, period: Period, now: Date) throws -> [(markdown: String, targets: [String])] {
+        let report = ReportAnalyzer.analyze(try gather(team: team, period: period, now: now))
+        let renderer = try renderer()
+        let locale = try locale(for: team, nil)
+        var messages = [(try renderer.teamReport(report, locale: locale), team.targets)]
+        if !team.managerTargets.isEmpty {
+            messages.append((try renderer.managerDigest(report, locale: locale), team.managerTargets))
+        }
+        return messages
+    }
+
+    /// Renders one cycle for a team and commits every part to the outbox; returns the report ids.
+    @discardableResult
+    public func queue(team: Team, schedule: Schedule?, period: Period, now: Date = Date()) throws -> [(ReportRecord, [Delivery])] {
+        try messages(team: team, period: period, now: now).map { markdown, targets in
+            let record = ReportRecord(
+                team: team.id, schedule: schedule?.id, periodStart: period.start, periodEnd: period.end, markdown: markdown,
+                createdAt: Date())
+            return try store.enqueue(record, parts: try outboxParts(for: team, markdown: markdown, targets: targets))
+        }
+    }
+
+    /// The teams `now` reports on, with the schedule and period each report covers.
+    func currentCycles(team teamID: String?, schedule scheduleID: String?, now: Date) throws
+        -> [(team: Team, schedule: Schedule?, period: Period)]
     {
         let schedule = try scheduleID.map { id -> Schedule in
             guard let schedule = config.schedule(id) else {
@@ -56,20 +80,19 @@ extension Workspace {
         let teams = try schedule.map { [try config.requireTeam($0.team)] } ?? selectedTeams(teamID)
         return try teams.map { team in
             let teamSchedule = schedule ?? config.schedules.first { $0.team == team.id }
-            let period = try period(for: team, kind: nil, schedule: teamSchedule, at: nil, now: now)
-            let (_, markdown) = try report(team: team, period: period, now: now)
-            return (team, teamSchedule, period, markdown)
+            return (team, teamSchedule, try period(for: team, kind: nil, schedule: teamSchedule, at: nil, now: now))
         }
     }
 
     /// `narrate now --dry-run`: the exact request bodies, nothing recorded or sent.
     public func dryRun(team: String?, schedule: String?, now: Date = Date()) throws -> [DryRunRequest] {
         var requests: [DryRunRequest] = []
-        for (team, schedule, period, markdown) in try currentReports(team: team, schedule: schedule, now: now) {
+        for (team, schedule, period) in try currentCycles(team: team, schedule: schedule, now: now) {
+            for (markdown, targets) in try messages(team: team, period: period, now: now) {
             let record = ReportRecord(
                 team: team.id, schedule: schedule?.id, periodStart: period.start, periodEnd: period.end, markdown: markdown,
                 createdAt: now)
-            for (target, bodies) in try outboxParts(for: team, markdown: markdown) {
+            for (target, bodies) in try outboxParts(for: team, markdown: markdown, targets: targets) {
                 for (index, body) in bodies.enumerated() {
                     let delivery = Delivery(
                         report: 0, target: target.id, kind: target.kind.rawValue, part: index + 1, parts: bodies.count,
@@ -89,6 +112,7 @@ extension Workspace {
                     requests.append(request)
                 }
             }
+            }
         }
         return requests
     }
@@ -101,13 +125,11 @@ extension Workspace {
         now: Date = Date()
     ) async throws -> [TargetResult] {
         var reportIDs: [Int64] = []
-        for (team, schedule, period, markdown) in try currentReports(team: team, schedule: schedule, now: now) {
-            let record = ReportRecord(
-                team: team.id, schedule: schedule?.id, periodStart: period.start, periodEnd: period.end, markdown: markdown,
-                createdAt: now)
-            let (stored, deliveries) = try store.enqueue(record, parts: try outboxParts(for: team, markdown: markdown), now: now)
-            logger.info("report \(stored.id) for \(team.id): \(deliveries.count) parts queued")
-            reportIDs.append(stored.id)
+        for (team, schedule, period) in try currentCycles(team: team, schedule: schedule, now: now) {
+            for (stored, deliveries) in try queue(team: team, schedule: schedule, period: period, now: now) {
+                logger.info("report \(stored.id) for \(team.id): \(deliveries.count) parts queued")
+                reportIDs.append(stored.id)
+            }
         }
         let courier = Courier(store: store, config: config, stateDir: stateDir, logger: logger, policy: policy, output: output)
         // Earlier reports' unfinished parts go out too, in order, before time runs out.

@@ -27,7 +27,7 @@ public struct Target: Sendable, Equatable {
     }
 
     /// Keys every target kind accepts.
-    public static let commonKeys = ["limit", "rate", "timeout", "ca_file", "mentions"]
+    public static let commonKeys = ["limit", "rate", "timeout", "ca_file", "mentions", "retries", "give_up_after"]
 
     public var id: String
     public var kind: Kind
@@ -40,6 +40,10 @@ public struct Target: Sendable, Equatable {
     public var timeout: Double?
     public var caFile: String?
     public var mentions: Bool
+    /// Attempts before a part is parked (default 8).
+    public var maxAttempts: Int?
+    /// Seconds after which a part that still fails is parked (default a day).
+    public var maxAge: Int?
 
     public init(
         id: String, kind: Kind, settings: [String: String] = [:], secrets: [String: Secret] = [:],
