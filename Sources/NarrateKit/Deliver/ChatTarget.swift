@@ -44,6 +44,11 @@ struct DeliveryContext: Sendable {
             connectTimeout: min(10, target.timeout ?? 10), caFile: target.caFile)
     }
 
+    /// A base URL without its trailing slash, so paths can be appended.
+    static func trimmingSlash(_ url: String) -> String {
+        url.hasSuffix("/") ? String(url.dropLast()) : url
+    }
+
     func json(_ value: Any) -> Data {
         (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
     }

@@ -162,11 +162,17 @@ public struct Courier: Sendable {
 
     func filePath(_ target: Target, report: ReportRecord) -> String {
         let zone = config.team(report.team).map(config.zone(of:)) ?? Config.zone(config.timeZone)
-        let last = LocalDate(report.periodEnd.addingTimeInterval(-1), in: zone)
-        let pattern = target.settings["path"] ?? "reports/{team}-{date}.md"
-        let path = pattern.replacingOccurrences(of: "{team}", with: report.team)
-            .replacingOccurrences(of: "{date}", with: last.description)
-            .replacingOccurrences(of: "{schedule}", with: report.schedule ?? "manual")
+        return Self.expand(
+            target.settings["path"] ?? "reports/{team}-{date}.md", team: report.team, schedule: report.schedule ?? "manual",
+            lastDay: LocalDate(report.periodEnd.addingTimeInterval(-1), in: zone), stateDir: stateDir)
+    }
+
+    /// A file target's path: `{team}`, `{date}` (the period's last day) and `{schedule}`
+    /// filled in; a relative path is under the state dir.
+    static func expand(_ pattern: String, team: String, schedule: String, lastDay: LocalDate, stateDir: String) -> String {
+        let path = pattern.replacingOccurrences(of: "{team}", with: team)
+            .replacingOccurrences(of: "{date}", with: lastDay.description)
+            .replacingOccurrences(of: "{schedule}", with: schedule)
         return path.hasPrefix("/") ? path : stateDir + "/" + path
     }
 }

@@ -34,9 +34,14 @@ struct DialectSyntax: Sendable {
     }
 
     static func commonMarkEscape(_ text: String) -> String {
+        backslashEscape(text, specials: "\\`*_[]<>&|~!#")
+    }
+
+    /// A backslash before each character in `specials`.
+    static func backslashEscape(_ text: String, specials: String) -> String {
         var result = ""
         for character in text {
-            if "\\`*_[]<>&|~!#".contains(character) { result.append("\\") }
+            if specials.contains(character) { result.append("\\") }
             result.append(character)
         }
         return result
@@ -81,14 +86,8 @@ struct DialectSyntax: Sendable {
         case .zulip:
             return .markdown(headings: false, tables: true, escape: commonMarkEscape)
         case .discord:
-            var syntax = DialectSyntax.markdown(headings: true, tables: false) { text in
-                var result = ""
-                for character in text {
-                    if "\\`*_[]<>|~#".contains(character) { result.append("\\") }
-                    result.append(character)
-                }
-                return result
-            }
+            // Discord has no entities, so `&` stays as it is.
+            var syntax = DialectSyntax.markdown(headings: true, tables: false) { backslashEscape($0, specials: "\\`*_[]<>|~#") }
             syntax.emphasis = { "*\($0)*" }
             syntax.link = { "[\($0)](<\($1)>)" }
             syntax.heading = { level, text in String(repeating: "#", count: min(level, 3)) + " " + text }

@@ -11,7 +11,7 @@ struct MatrixTarget: ChatTarget {
         // Room ids may lack a server part (room version 12); encode everything but unreserved characters.
         let unreserved = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
         let encodedRoom = room.addingPercentEncoding(withAllowedCharacters: unreserved) ?? room
-        let base = homeserver.hasSuffix("/") ? String(homeserver.dropLast()) : homeserver
+        let base = DeliveryContext.trimmingSlash(homeserver)
         let url = "\(base)/_matrix/client/v3/rooms/\(encodedRoom)/send/m.room.message/\(delivery.idempotencyKey)"
         let plain = delivery.body.replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression)
         let body: [String: Any] = [

@@ -10,7 +10,7 @@ struct TelegramTarget: ChatTarget {
             "chat_id": Int64(chat).map { $0 as Any } ?? chat, "text": delivery.body, "parse_mode": "HTML",
             "link_preview_options": ["is_disabled": true],
         ]
-        let base = api.hasSuffix("/") ? String(api.dropLast()) : api
+        let base = DeliveryContext.trimmingSlash(api)
         return context.request(
             url: "\(base)/bot\(token)/sendMessage", headers: [("Content-Type", "application/json")], body: context.json(body))
     }

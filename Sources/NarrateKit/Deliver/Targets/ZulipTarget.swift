@@ -15,7 +15,7 @@ struct ZulipTarget: ChatTarget {
         let body = form.queryItems!.map { item in
             "\(item.name)=\(item.value!.addingPercentEncoding(withAllowedCharacters: allowed)!)"
         }.joined(separator: "&")
-        let base = site.hasSuffix("/") ? String(site.dropLast()) : site
+        let base = DeliveryContext.trimmingSlash(site)
         return context.request(
             url: "\(base)/api/v1/messages",
             headers: [

@@ -79,31 +79,4 @@ extension Workspace {
                 periodEnd: TimeText.iso(period.end, in: period.timeZone), locale: chosenLocale, markdown: markdown)
         }
     }
-
-    /// Fills the store with the demo week (once), then renders and archives its report.
-    public func demo(team teamID: String, now: Date = Date()) throws -> (report: String, file: String) {
-        let team = try config.requireTeam(teamID)
-        let week: Period
-        if try store.entryCount() == 0 {
-            week = try DemoWeek.seed(self, team: team.id, now: now)
-            logger.notice("recorded a demo week for \(team.id) in \(store.path)")
-        } else {
-            week = DemoWeek.week(before: now, in: config.zone(of: team))
-        }
-        let (_, report) = try report(team: team, period: week, now: now)
-        let pattern = team.targets.compactMap(config.target).first { $0.kind == .file }?.settings["path"]
-            ?? "reports/{team}-{date}.md"
-        let file = archivePath(pattern, team: team, schedule: "demo", period: week)
-        try AtomicFile.write(report, to: file)
-        return (report, file)
-    }
-
-    /// Expands `{team}`, `{date}` (the period's last day) and `{schedule}`; relative paths are under the state dir.
-    func archivePath(_ pattern: String, team: Team, schedule: String, period: Period) -> String {
-        let last = LocalDate(period.end.addingTimeInterval(-1), in: period.timeZone)
-        let path = pattern.replacingOccurrences(of: "{team}", with: team.id)
-            .replacingOccurrences(of: "{date}", with: last.description)
-            .replacingOccurrences(of: "{schedule}", with: schedule)
-        return path.hasPrefix("/") ? path : stateDir + "/" + path
-    }
 }
