@@ -259,6 +259,13 @@ import Synchronization
         #expect(bad.status == 1 && bad.stderr.contains("unknown locale \"fr\""))
     }
 
+    @Test func missingTemplatesDirIsAConfigError() throws {
+        let cli = CLI(config: exampleConfig(replacing: "# templates_dir = \"templates\"", with: "templates_dir = \"nowhere\""))
+        let result = try cli.run("check")
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("narrate.templates_dir: \(cli.directory)/nowhere is not a directory"))
+    }
+
     @Test func brokenUserTemplateStopsTheReportWithItsPosition() throws {
         let cli = CLI(config: exampleConfig(replacing: "# templates_dir = \"templates\"", with: "templates_dir = \"mine\""))
         write("{{% CONTENT_TYPE: TEXT }}\n# {{team}\n", to: cli.directory + "/mine/en/team-report.mustache")

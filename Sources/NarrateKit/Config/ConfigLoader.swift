@@ -82,6 +82,14 @@ final class ConfigLoader {
         if let locale = locale(table, "locale") { config.locale = locale }
         config.stateDir = table.string("state_dir")
         config.templatesDir = table.string("templates_dir")
+        if let directory = config.templatesDir {
+            let base = (sink.file as NSString).deletingLastPathComponent
+            let path = directory.hasPrefix("/") || base.isEmpty ? directory : base + "/" + directory
+            var isDirectory: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) || !isDirectory.boolValue {
+                table.error("templates_dir", "\(path) is not a directory")
+            }
+        }
         table.finish()
     }
 

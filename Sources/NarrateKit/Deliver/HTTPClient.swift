@@ -124,7 +124,8 @@ private final class Worker: @unchecked Sendable {
                 guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle else { continue }
                 finish(handle, result: narrate_curl_msg_result(message))
             }
-            curl_multi_poll(multi, nil, 0, 1_000, nil)
+            // Idle, the thread sleeps until `submit` wakes it; busy, curl shortens the wait to its own timers.
+            curl_multi_poll(multi, nil, 0, active.isEmpty ? 60_000 : 1_000, nil)
         }
     }
 
