@@ -122,7 +122,9 @@ import Testing
 
     @Test func restartAfterSIGKILLSendsOnlyTheUnfinishedParts() async throws {
         let receiver = try Receiver()
-        let extra = "\n[[target]]\nid = \"small\"\nkind = \"discord\"\nurl_env = \"DISCORD_URL\"\nlimit = 300\nrate = 50\ntimeout = 1\n"
+        // The hung request's timeout outlasts the kill; the restart takes the part over once
+        // the timeout and its grace (3 + 5 s) have passed.
+        let extra = "\n[[target]]\nid = \"small\"\nkind = \"discord\"\nurl_env = \"DISCORD_URL\"\nlimit = 300\nrate = 50\ntimeout = 3\n"
         let cli = Self.config(receiver, targets: ["small"], extra: extra)
         #expect(try cli.run("demo").status == 0)  // a full week makes a report of several parts
         try await receiver.plan("/discord/", [["status": 204], ["hang": 30]])
@@ -142,7 +144,7 @@ import Testing
         // Restarted within the same minute: no new slot, the leftover parts go out once.
         let restarted = try Daemon(cli, notify: nil, clock: "2026-11-27T17:00:05+08:00", rate: 1)
         var contents: [String] = []
-        for _ in 0..<300 where contents.count < parts.count + 1 {
+        for _ in 0..<600 where contents.count < parts.count + 1 {
             try await Task.sleep(nanoseconds: 50_000_000)
             contents = try await receiver.requests("/discord/").map { $0.json["content"] as? String ?? "" }
         }

@@ -92,7 +92,7 @@ import Testing
     @Test func killedMidDeliveryResendsOnlyTheUnfinishedPart() async throws {
         let receiver = try Receiver()
         var (text, environment) = receiver.config(targets: ["small"])
-        text += "\n[[target]]\nid = \"small\"\nkind = \"discord\"\nurl_env = \"DISCORD_URL\"\nlimit = 400\nrate = 50\ntimeout = 1\n"
+        text += "\n[[target]]\nid = \"small\"\nkind = \"discord\"\nurl_env = \"DISCORD_URL\"\nlimit = 400\nrate = 50\ntimeout = 3\n"
         var cli = CLI(config: text)
         cli.environment.merge(environment) { $1 }
         #expect(try cli.run("demo").status == 0)
@@ -120,7 +120,7 @@ import Testing
         #expect(states.first == .sent && states[1] == .sending)
 
         // After the part's timeout and grace have passed, the next run sends part 2 onwards, once each.
-        try await Task.sleep(nanoseconds: 6_500_000_000)
+        try await Task.sleep(nanoseconds: 8_500_000_000)
         let resumed = try cli.run("now", "--team", "platform", "--retry-base", "0.05")
         #expect(resumed.status == 0, "\(resumed.stderr)")
         let contents = try await receiver.requests("/discord/").map { $0.json["content"] as? String ?? "" }
