@@ -24,6 +24,9 @@ struct PreviewCommand: ParsableCommand {
     @Option(help: "Any time inside the period to show (default now).")
     var at: String?
 
+    @Option(help: "Show the parts this target would receive, in its dialect.")
+    var target: String?
+
     @Flag(help: "Print the manager digest (per-person mood and load) instead of the team report.")
     var digest = false
 
@@ -32,11 +35,12 @@ struct PreviewCommand: ParsableCommand {
 
     func run() throws {
         let previews = try global.workspace().preview(
-            team: team, schedule: schedule, period: period, locale: locale, at: at, digest: digest)
+            team: team, schedule: schedule, period: period, locale: locale, at: at, digest: digest, target: target)
         if json {
             try printJSON(previews)
         } else {
-            print(previews.map(\.markdown).joined(separator: "\n---\n\n"), terminator: "")
+            let texts = previews.map { $0.parts?.joined(separator: "\n\n-----\n\n") ?? $0.markdown }
+            print(texts.joined(separator: "\n---\n\n"), terminator: texts.last?.hasSuffix("\n") == true ? "" : "\n")
         }
     }
 }

@@ -255,6 +255,10 @@ import Synchronization
         #expect(decoded.count == 1 && decoded[0]["team"] as? String == "platform")
         #expect((decoded[0]["markdown"] as? String)?.hasPrefix("# Platform · week of") == true)
         #expect(try cli.run("history").stdout.contains("runs:") == false, "preview records no run")
+        let slack = try cli.run("preview", "--team", "platform", "--target", "terminal")
+        #expect(slack.stdout == result.stdout, "a stdout target gets the CommonMark as it is")
+        let unknown = try cli.run("preview", "--target", "pager")
+        #expect(unknown.status == 1 && unknown.stderr.contains("unknown target \"pager\""))
         let bad = try cli.run("preview", "--locale", "fr")
         #expect(bad.status == 1 && bad.stderr.contains("unknown locale \"fr\""))
     }

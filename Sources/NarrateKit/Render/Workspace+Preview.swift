@@ -53,13 +53,21 @@ extension Workspace {
         public var periodEnd: String
         public var locale: String
         public var markdown: String
+        /// With a target: the parts it would receive, in its dialect.
+        public var parts: [String]?
     }
 
     /// The reports `narrate preview` prints; nothing is sent or recorded.
     public func preview(
         team teamID: String?, schedule scheduleID: String?, period kind: Period.Kind?, locale: String?, at: String?,
-        digest: Bool = false, now: Date = Date()
+        digest: Bool = false, target targetID: String? = nil, now: Date = Date()
     ) throws -> [Preview] {
+        let target = try targetID.map { id -> Target in
+            guard let target = config.target(id) else {
+                throw NarrateError("unknown target \"\(id)\". Known: \(config.targets.map(\.id).joined(separator: ", "))")
+            }
+            return target
+        }
         let schedule = try scheduleID.map { id in
             guard let schedule = config.schedule(id) else {
                 throw NarrateError("unknown schedule \"\(id)\". Known: \(config.schedules.map(\.id).joined(separator: ", "))")
@@ -74,9 +82,10 @@ extension Workspace {
             let renderer = try renderer()
             let markdown = digest
                 ? try renderer.managerDigest(report, locale: chosenLocale) : try renderer.teamReport(report, locale: chosenLocale)
+            let parts = target.map { MessageFormatter(dialect: Dialect(target: $0.kind), limit: $0.limit).parts(markdown) }
             return Preview(
                 team: team.id, periodStart: TimeText.iso(period.start, in: period.timeZone),
-                periodEnd: TimeText.iso(period.end, in: period.timeZone), locale: chosenLocale, markdown: markdown)
+                periodEnd: TimeText.iso(period.end, in: period.timeZone), locale: chosenLocale, markdown: markdown, parts: parts)
         }
     }
 }
