@@ -48,30 +48,26 @@ struct DialectSyntax: Sendable {
     }
 
     static func htmlEscape(_ text: String) -> String {
-        var result = ""
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            default: result.append(character)
-            }
-        }
-        return result
+        replacing(text, ["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;"])
     }
 
     /// Slack and Google Chat have no escapes; `& < >` become entities and formatting marks get a
     /// word joiner beside them so they cannot pair up into bold, italics or strike-through.
     static func slackEscape(_ text: String) -> String {
+        replacing(text, [
+            "&": "&amp;", "<": "&lt;", ">": "&gt;", "*": "\u{2060}*\u{2060}", "_": "\u{2060}_\u{2060}",
+            "~": "\u{2060}~\u{2060}", "`": "\u{2060}`\u{2060}",
+        ])
+    }
+
+    /// Each character found in `table` replaced by its entry.
+    static func replacing(_ text: String, _ table: [Character: String]) -> String {
         var result = ""
         for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "*", "_", "~", "`": result += "\u{2060}\(character)\u{2060}"
-            default: result.append(character)
+            if let replacement = table[character] {
+                result += replacement
+            } else {
+                result.append(character)
             }
         }
         return result
