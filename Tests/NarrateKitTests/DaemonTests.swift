@@ -157,6 +157,35 @@ import Testing
         #expect(try store.runs().count == 1)
     }
 
+    @Test func restartAfterDowntimeCatchesUpTheNewestSlotAndRecordsTheRestAsSkipped() async throws {
+        let receiver = try Receiver()
+        let cli = Self.config(receiver)
+        let first = try Daemon(cli, notify: nil, clock: "2026-11-27T17:00:01+08:00", rate: 1)
+        var sent = 0
+        for _ in 0..<200 where sent < 1 {
+            try await Task.sleep(nanoseconds: 50_000_000)
+            sent = try await receiver.requests("/slack/").count
+        }
+        first.signal(SIGTERM)
+        #expect(try await first.finish().0 == 0)
+
+        // Down for ten minutes: 17:01 … 17:09 are skipped, 17:10 (younger than catch_up) runs late.
+        let notify = try NotifySocket()
+        let second = try Daemon(cli, notify: notify, clock: "2026-11-27T17:10:20+08:00", rate: 1)
+        #expect(try await notify.waitFor { $0.hasPrefix("READY=1") })
+        for _ in 0..<200 where sent < 2 {
+            try await Task.sleep(nanoseconds: 50_000_000)
+            sent = try await receiver.requests("/slack/").count
+        }
+        second.signal(SIGTERM)
+        let (status, log) = try await second.finish()
+        #expect(status == 0 && sent == 2)
+        #expect(log.contains("9 missed slot(s) recorded as skipped, the latest 2026-11-27T17:09:00+08:00"))
+        let history = try cli.run("history", "--team", "platform").stdout
+        #expect(history.components(separatedBy: "  skipped  missed while narrate was not running").count - 1 == 9)
+        #expect(history.contains("2026-11-27T17:10:00+08:00  platform-weekly  platform  done"))
+    }
+
     @Test func unitFilePassesSystemdAnalyzeVerify() throws {
         let analyze = "/usr/bin/systemd-analyze"
         try #require(FileManager.default.isExecutableFile(atPath: analyze), "systemd-analyze is installed by scripts/setup.sh")
