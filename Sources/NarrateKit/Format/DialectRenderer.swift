@@ -37,8 +37,7 @@ struct DialectRenderer {
             let inner = node.children.compactMap(block)
             let lines = inner.flatMap { $0.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
             if syntax.isHTML {
-                let tag = dialect == .matrix ? "blockquote" : "blockquote"
-                let wrap: @Sendable (String) -> String = { "<\(tag)>\($0)</\(tag)>" }
+                let wrap: @Sendable (String) -> String = { "<blockquote>\($0)</blockquote>" }
                 return Block(text: wrap(lines.joined(separator: "\n")), pieces: lines.map { Block(text: $0) },
                              separator: "\n", wrap: wrap)
             }
