@@ -108,5 +108,12 @@ import Testing
         #expect(try !store.claim(run))
         try store.finish(schedule: "weekly", slot: slot, state: .done, detail: "2 targets")
         #expect(try store.runs().map(\.state) == [.done])
+
+        let later = slot.addingTimeInterval(3_600)
+        #expect(try store.claim(Run(schedule: "weekly", team: "t", slot: later, state: .skipped, at: Date())))
+        #expect(try store.lastRun(schedule: "weekly")?.slot == later)
+        #expect(try store.lastRun(schedule: "weekly", state: .done)?.slot == slot)
+        #expect(try store.lastRun(schedule: "weekly", before: slot) == nil)
+        #expect(try store.lastRun(schedule: "daily") == nil)
     }
 }

@@ -56,7 +56,7 @@ extension Workspace {
                     note: entry.note)
             },
             runs: runs.map { run in
-                let zone = config.team(run.team).map(config.zone(of:)) ?? zone
+                let zone = config.zone(ofTeam: run.team)
                 return History.RunItem(
                     schedule: run.schedule, team: run.team, slot: TimeText.iso(run.slot, in: zone),
                     state: run.state.rawValue, at: TimeText.iso(run.at, in: zone), detail: run.detail)

@@ -42,9 +42,8 @@ public enum MetricCSV {
             }
             var at = now
             if columns.count == 3, !fields[2].trimmingCharacters(in: .whitespaces).isEmpty {
-                let zone = config.team(kpi.team).map(config.zone(of:)) ?? Config.zone(config.timeZone)
                 do {
-                    at = try TimeText.parse(fields[2], zone: zone, now: now)
+                    at = try TimeText.parse(fields[2], zone: config.zone(ofTeam: kpi.team), now: now)
                 } catch {
                     problems.append("\(file):\(lineNumber): \(error)")
                     continue

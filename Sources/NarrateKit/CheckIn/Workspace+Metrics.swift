@@ -9,7 +9,7 @@ extension Workspace {
         guard let number = Double(value.trimmingCharacters(in: .whitespaces)), number.isFinite else {
             throw NarrateError("\"\(value)\" is not a number")
         }
-        let zone = zone(ofKPI: kpi)
+        let zone = config.zone(ofTeam: kpi.team)
         let time = try at.map { try TimeText.parse($0, zone: zone, now: now) } ?? now
         let reading = MetricReading(kpi: kpi.id, value: number, at: time)
         try store.record([reading])
@@ -28,9 +28,5 @@ extension Workspace {
         try store.record(readings)
         logger.info("imported \(readings.count) readings from \(file)")
         return readings.count
-    }
-
-    func zone(ofKPI kpi: KPI) -> TimeZone {
-        config.team(kpi.team).map(config.zone(of:)) ?? Config.zone(config.timeZone)
     }
 }

@@ -41,6 +41,14 @@ public struct Config: Sendable {
 
     public func zone(of team: Team) -> TimeZone { Self.zone(team.timeZone ?? timeZone) }
 
+    /// The zone of the team with this id, else the config's default zone.
+    public func zone(ofTeam id: String) -> TimeZone {
+        team(id).map(zone(of:)) ?? Self.zone(timeZone)
+    }
+
+    /// The first schedule that reports on a team: it decides the team's default period.
+    public func firstSchedule(of team: Team) -> Schedule? { schedules.first { $0.team == team.id } }
+
     static func zone(_ identifier: String) -> TimeZone {
         TimeZone(identifier: identifier) ?? TimeZone(identifier: "UTC")!
     }
@@ -56,6 +64,11 @@ public struct Config: Sendable {
     public func requireTeam(_ id: String) throws -> Team {
         if let team = team(id) { return team }
         throw NarrateError("unknown team \"\(id)\". Known: \(teams.map(\.id).joined(separator: ", "))")
+    }
+
+    public func requireSchedule(_ id: String) throws -> Schedule {
+        if let schedule = schedule(id) { return schedule }
+        throw NarrateError("unknown schedule \"\(id)\". Known: \(schedules.map(\.id).joined(separator: ", "))")
     }
 
     public func requireKPI(_ id: String) throws -> KPI {

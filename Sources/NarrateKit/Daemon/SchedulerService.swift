@@ -47,8 +47,8 @@ final class SchedulerService: Service {
                 var cursor: Date
                 if let known = cursors[schedule.id] {
                     cursor = known
-                } else if let last = try workspace.store.runs().filter({ $0.schedule == schedule.id }).map(\.slot).max() {
-                    cursor = last
+                } else if let last = try workspace.store.lastRun(schedule: schedule.id) {
+                    cursor = last.slot
                 } else {
                     cursor = min(started, now).addingTimeInterval(-TimeInterval(schedule.catchUp))
                     fresh.insert(schedule.id)

@@ -161,7 +161,7 @@ public struct Courier: Sendable {
     }
 
     func filePath(_ target: Target, report: ReportRecord) -> String {
-        let zone = config.team(report.team).map(config.zone(of:)) ?? Config.zone(config.timeZone)
+        let zone = config.zone(ofTeam: report.team)
         return Self.expand(
             target.settings["path"] ?? "reports/{team}-{date}.md", team: report.team, schedule: report.schedule ?? "manual",
             lastDay: LocalDate(report.periodEnd.addingTimeInterval(-1), in: zone), stateDir: stateDir)

@@ -67,51 +67,34 @@ extension Workspace {
         }
     }
 
-    /// The teams `now` reports on, with the schedule and period each report covers.
-    func currentCycles(team teamID: String?, schedule scheduleID: String?, now: Date) throws
-        -> [(team: Team, schedule: Schedule?, period: Period)]
-    {
-        let schedule = try scheduleID.map { id -> Schedule in
-            guard let schedule = config.schedule(id) else {
-                throw NarrateError("unknown schedule \"\(id)\". Known: \(config.schedules.map(\.id).joined(separator: ", "))")
-            }
-            return schedule
-        }
-        let teams = try schedule.map { [try config.requireTeam($0.team)] } ?? selectedTeams(teamID)
-        return try teams.map { team in
-            let teamSchedule = schedule ?? config.schedules.first { $0.team == team.id }
-            return (team, teamSchedule, try period(for: team, kind: nil, schedule: teamSchedule, at: nil, now: now))
-        }
-    }
-
     /// `narrate now --dry-run`: the exact request bodies, nothing recorded or sent.
     public func dryRun(team: String?, schedule: String?, now: Date = Date()) throws -> [DryRunRequest] {
         var requests: [DryRunRequest] = []
-        for (team, schedule, period) in try currentCycles(team: team, schedule: schedule, now: now) {
+        for (team, schedule, period) in try cycles(team: team, schedule: schedule, kind: nil, at: nil, now: now) {
             for (markdown, targets) in try messages(team: team, period: period, now: now) {
-            let record = ReportRecord(
-                team: team.id, schedule: schedule?.id, periodStart: period.start, periodEnd: period.end, markdown: markdown,
-                createdAt: now)
-            for (target, bodies) in try outboxParts(for: team, markdown: markdown, targets: targets) {
-                for (index, body) in bodies.enumerated() {
-                    let delivery = Delivery(
-                        report: 0, target: target.id, kind: target.kind.rawValue, part: index + 1, parts: bodies.count,
-                        body: body, nextAttemptAt: now, createdAt: now)
-                    var request = DryRunRequest(
-                        team: team.id, target: target.id, part: index + 1, parts: bodies.count, method: "WRITE",
-                        url: target.kind.rawValue, body: body)
-                    if let chat = target.kind.chatTarget {
-                        let context = DeliveryContext(target: target, report: record, environment: ProcessInfo.processInfo.environment, now: now)
-                        let built = try chat.request(for: delivery, context: context)
-                        request.method = built.method
-                        request.url = RedactedURL.describe(built.url)
-                        request.body = String(decoding: built.body, as: UTF8.self)
-                    } else if target.kind == .file {
-                        request.url = Courier(store: store, config: config, stateDir: stateDir, logger: logger).filePath(target, report: record)
+                let record = ReportRecord(
+                    team: team.id, schedule: schedule?.id, periodStart: period.start, periodEnd: period.end, markdown: markdown,
+                    createdAt: now)
+                for (target, bodies) in try outboxParts(for: team, markdown: markdown, targets: targets) {
+                    for (index, body) in bodies.enumerated() {
+                        let delivery = Delivery(
+                            report: 0, target: target.id, kind: target.kind.rawValue, part: index + 1, parts: bodies.count,
+                            body: body, nextAttemptAt: now, createdAt: now)
+                        var request = DryRunRequest(
+                            team: team.id, target: target.id, part: index + 1, parts: bodies.count, method: "WRITE",
+                            url: target.kind.rawValue, body: body)
+                        if let chat = target.kind.chatTarget {
+                            let context = DeliveryContext(target: target, report: record, environment: ProcessInfo.processInfo.environment, now: now)
+                            let built = try chat.request(for: delivery, context: context)
+                            request.method = built.method
+                            request.url = RedactedURL.describe(built.url)
+                            request.body = String(decoding: built.body, as: UTF8.self)
+                        } else if target.kind == .file {
+                            request.url = Courier(store: store, config: config, stateDir: stateDir, logger: logger).filePath(target, report: record)
+                        }
+                        requests.append(request)
                     }
-                    requests.append(request)
                 }
-            }
             }
         }
         return requests
@@ -125,7 +108,7 @@ extension Workspace {
         now: Date = Date()
     ) async throws -> [TargetResult] {
         var reportIDs: [Int64] = []
-        for (team, schedule, period) in try currentCycles(team: team, schedule: schedule, now: now) {
+        for (team, schedule, period) in try cycles(team: team, schedule: schedule, kind: nil, at: nil, now: now) {
             for (stored, deliveries) in try queue(team: team, schedule: schedule, period: period, now: now) {
                 logger.info("report \(stored.id) for \(team.id): \(deliveries.count) parts queued")
                 reportIDs.append(stored.id)

@@ -1,11 +1,25 @@
 import Foundation
 
 extension Workspace {
-    /// The teams a command acts on: one by id, or all.
-    func selectedTeams(_ id: String?) throws -> [Team] {
-        if let id { return [try config.requireTeam(id)] }
-        guard !config.teams.isEmpty else { throw NarrateError("the config defines no team") }
-        return config.teams
+    /// The teams a command acts on — a schedule's team, one team by id, or all — with the
+    /// schedule (given, else the team's first) and the period each report covers.
+    func cycles(team teamID: String?, schedule scheduleID: String?, kind: Period.Kind?, at: String?, now: Date) throws
+        -> [(team: Team, schedule: Schedule?, period: Period)]
+    {
+        let schedule = try scheduleID.map(config.requireSchedule)
+        let teams: [Team]
+        if let schedule {
+            teams = [try config.requireTeam(schedule.team)]
+        } else if let teamID {
+            teams = [try config.requireTeam(teamID)]
+        } else {
+            guard !config.teams.isEmpty else { throw NarrateError("the config defines no team") }
+            teams = config.teams
+        }
+        return try teams.map { team in
+            let teamSchedule = schedule ?? config.firstSchedule(of: team)
+            return (team, teamSchedule, try period(for: team, kind: kind, schedule: teamSchedule, at: at, now: now))
+        }
     }
 
     /// The period a report covers: the explicit kind, else the schedule's, else a week.
@@ -13,12 +27,10 @@ extension Workspace {
     func period(for team: Team, kind: Period.Kind?, schedule: Schedule?, at: String?, now: Date) throws -> Period {
         let zone = config.zone(of: team)
         let instant = try at.map { try TimeText.parse($0, zone: zone, now: now) } ?? now
-        let chosen = kind ?? schedule?.period ?? config.schedules.first { $0.team == team.id }?.period ?? .week
+        let schedule = schedule ?? config.firstSchedule(of: team)
+        let chosen = kind ?? schedule?.period ?? .week
         guard chosen == .sinceLast else { return Period.containing(instant, kind: chosen, in: zone) }
-        let scheduleID = schedule?.id ?? config.schedules.first { $0.team == team.id }?.id
-        let last = try scheduleID.flatMap { id in
-            try store.runs(teams: [team.id]).last { $0.schedule == id && $0.state == .done && $0.slot < instant }?.slot
-        }
+        let last = try schedule.flatMap { try store.lastRun(schedule: $0.id, state: .done, before: instant)?.slot }
         return Period(kind: .sinceLast, start: last ?? instant.addingTimeInterval(-7 * 86_400), end: instant, timeZone: zone)
     }
 
@@ -68,15 +80,7 @@ extension Workspace {
             }
             return target
         }
-        let schedule = try scheduleID.map { id in
-            guard let schedule = config.schedule(id) else {
-                throw NarrateError("unknown schedule \"\(id)\". Known: \(config.schedules.map(\.id).joined(separator: ", "))")
-            }
-            return schedule
-        }
-        let teams = try schedule.map { [try config.requireTeam($0.team)] } ?? selectedTeams(teamID)
-        return try teams.map { team in
-            let period = try period(for: team, kind: kind, schedule: schedule, at: at, now: now)
+        return try cycles(team: teamID, schedule: scheduleID, kind: kind, at: at, now: now).map { team, _, period in
             let chosenLocale = try self.locale(for: team, locale)
             let report = ReportAnalyzer.analyze(try gather(team: team, period: period, now: now))
             let renderer = try renderer()

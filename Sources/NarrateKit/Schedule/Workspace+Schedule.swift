@@ -15,15 +15,14 @@ extension Workspace {
     /// The zone a schedule is evaluated in: its own, else its team's, else the config's.
     public func zone(of schedule: Schedule) -> TimeZone {
         if let zone = schedule.timeZone { return Config.zone(zone) }
-        return config.team(schedule.team).map(config.zone(of:)) ?? Config.zone(config.timeZone)
+        return config.zone(ofTeam: schedule.team)
     }
 
     public func scheduleStatus(now: Date = Date()) throws -> [ScheduleStatus] {
-        let runs = try store.runs()
-        return config.schedules.map { schedule in
+        try config.schedules.map { schedule in
             let zone = zone(of: schedule)
             let next = CronSchedule(cron: schedule.cron, zone: zone).next(after: now).first
-            let last = runs.last { $0.schedule == schedule.id }
+            let last = try store.lastRun(schedule: schedule.id)
             return ScheduleStatus(
                 id: schedule.id, team: schedule.team, cron: schedule.cron.source, timezone: zone.identifier,
                 next: next.map { TimeText.iso($0, in: zone) }, lastRun: last.map { TimeText.iso($0.slot, in: zone) },

@@ -23,6 +23,23 @@ extension Store {
         }
     }
 
+    /// The latest slot of a schedule in the ledger (optionally in one state, before an instant).
+    public func lastRun(schedule: String, state: Run.State? = nil, before: Date? = nil) throws -> Run? {
+        try read { db in
+            var sql = "SELECT * FROM run WHERE schedule = ?"
+            var arguments: StatementArguments = [schedule]
+            if let state {
+                sql += " AND state = ?"
+                arguments += [state.rawValue]
+            }
+            if let before {
+                sql += " AND slot < ?"
+                arguments += [before.timeIntervalSince1970]
+            }
+            return try Row.fetchOne(db, sql: sql + " ORDER BY slot DESC, id DESC LIMIT 1", arguments: arguments).map(Self.run)
+        }
+    }
+
     public func runs(since: Date? = nil, teams: [String]? = nil) throws -> [Run] {
         try read { db in
             var sql = "SELECT * FROM run WHERE slot >= ?"
@@ -31,12 +48,14 @@ extension Store {
                 sql += " AND team IN (\(databaseQuestionMarks(count: teams.count)))"
                 arguments += StatementArguments(teams)
             }
-            return try Row.fetchAll(db, sql: sql + " ORDER BY slot, id", arguments: arguments).map {
-                Run(
-                    id: $0["id"], schedule: $0["schedule"], team: $0["team"], slot: Date(timeIntervalSince1970: $0["slot"]),
-                    state: Run.State(rawValue: $0["state"]) ?? .failed, at: Date(timeIntervalSince1970: $0["at"]),
-                    detail: $0["detail"])
-            }
+            return try Row.fetchAll(db, sql: sql + " ORDER BY slot, id", arguments: arguments).map(Self.run)
         }
+    }
+
+    static func run(_ row: Row) -> Run {
+        Run(
+            id: row["id"], schedule: row["schedule"], team: row["team"], slot: Date(timeIntervalSince1970: row["slot"]),
+            state: Run.State(rawValue: row["state"]) ?? .failed, at: Date(timeIntervalSince1970: row["at"]),
+            detail: row["detail"])
     }
 }
