@@ -1,12 +1,17 @@
 // swift-tools-version: 6.2
 import PackageDescription
 
+// Modules depend one way, down this list: NarrateCore (pure values and logic) ← NarrateStore
+// (store protocols + SQLite) ← NarrateSources ← NarrateDelivery (courier, libcurl transport) ←
+// NarrateApp (use cases, the report pipeline) ← NarrateDaemon (services) ← NarrateCLI (commands,
+// composition root) ← the `narrate` executable. A module imports only those before it.
 let package = Package(
     name: "narrate",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "narrate", targets: ["narrate"]),
-        .library(name: "NarrateKit", targets: ["NarrateKit"]),
+        .library(name: "NarrateCore", targets: ["NarrateCore"]),
+        .library(name: "NarrateApp", targets: ["NarrateApp"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -18,28 +23,59 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
-        .executableTarget(
-            name: "narrate",
+        .target(
+            name: "NarrateCore",
             dependencies: [
-                "NarrateKit",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                "CCmarkGFM",
+            ]
+        ),
+        .target(
+            name: "NarrateStore",
+            dependencies: [
+                "NarrateCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(name: "NarrateSources", dependencies: ["NarrateCore", "NarrateStore"]),
+        .target(
+            name: "NarrateDelivery",
+            dependencies: [
+                "NarrateCore", "NarrateStore", "CCurl",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "NarrateApp",
+            dependencies: [
+                "NarrateCore", "NarrateStore", "NarrateSources", "NarrateDelivery",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
-            name: "NarrateKit",
+            name: "NarrateDaemon",
             dependencies: [
+                "NarrateCore", "NarrateStore", "NarrateDelivery", "NarrateApp",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
-                .product(name: "Mustache", package: "swift-mustache"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                "CCmarkGFM",
-                "CCurl",
             ]
         ),
+        .target(
+            name: "NarrateCLI",
+            dependencies: [
+                "NarrateCore", "NarrateStore", "NarrateDelivery", "NarrateApp", "NarrateDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "narrate", dependencies: ["NarrateCLI"]),
+        // Test-only entry point: the same CLI with a scaled clock and a short retry base
+        // (docs/architecture.md), so a process test can run a day of cron in seconds.
+        .executableTarget(name: "narrate-test-clock", dependencies: ["NarrateCLI", "NarrateCore"]),
         .systemLibrary(
             name: "CCmarkGFM",
             pkgConfig: "libcmark-gfm",
@@ -51,11 +87,14 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .testTarget(
-            name: "NarrateKitTests",
+            name: "NarrateTests",
             dependencies: [
-                "NarrateKit",
+                "NarrateCore", "NarrateStore", "NarrateSources", "NarrateDelivery", "NarrateApp", "NarrateDaemon",
+                "NarrateCLI",
                 .product(name: "Logging", package: "swift-log"),
-            ]
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            exclude: ["Golden"]
         ),
     ]
 )

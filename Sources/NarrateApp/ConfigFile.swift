@@ -1,0 +1,49 @@
+import Foundation
+import NarrateCore
+
+/// The config as a file on disk: read, validated, and its templates compiled.
+public enum ConfigFile {
+    /// Reads and validates a config file, running every check including the KPI lint.
+    /// Returns the config (as far as it could be read) and every diagnostic, errors and warnings.
+    public static func check(path: String) -> (config: Config?, diagnostics: [Diagnostic]) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let why = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "does not exist (narrate init writes an example)"
+            return (nil, [Diagnostic(file: path, line: 1, severity: .error, keyPath: "", message: "config file \(why)")])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            return (nil, [Diagnostic(file: path, line: 1, severity: .error, keyPath: "", message: "config file is not UTF-8 text")])
+        }
+        return Config.parse(text: text, file: path, isDirectory: isDirectory)
+    }
+
+    /// Loads a config for use: throws ``ConfigError`` listing every error; warnings are returned.
+    public static func load(path: String) throws -> (config: Config, warnings: [Diagnostic]) {
+        let (config, diagnostics) = check(path: path)
+        let errors = diagnostics.filter { $0.severity == .error }
+        guard errors.isEmpty, let config else { throw ConfigError(diagnostics: errors) }
+        return (config, diagnostics)
+    }
+
+    /// The bundled templates with the config's `templates_dir` overrides, compiled.
+    public static func renderer(for config: Config) throws -> ReportRenderer {
+        guard let directory = config.templatesPath else { return try ReportRenderer() }
+        guard isDirectory(directory) else {
+            throw NarrateError(.unavailable, "templates_dir \(directory) is not a directory")
+        }
+        var overrides: [String: TemplateSource] = [:]
+        for name in ReportRenderer.names {
+            let path = "\(directory)/\(name).mustache"
+            guard let data = FileManager.default.contents(atPath: path) else { continue }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw TemplateError(name: name, file: path, line: 1, column: 1, message: "not UTF-8 text")
+            }
+            overrides[name] = TemplateSource(text: text, file: path)
+        }
+        return try ReportRenderer(overrides: overrides)
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+}

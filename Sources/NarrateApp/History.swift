@@ -1,0 +1,96 @@
+import Foundation
+import NarrateCore
+import NarrateStore
+
+/// What `narrate history` shows: entries and report runs, oldest first.
+public struct History: Sendable, Encodable {
+    public struct Item: Sendable, Encodable {
+        public var id: String
+        public var person: String
+        public var kind: String
+        public var text: String
+        public var stage: String?
+        public var kpi: String?
+        public var at: String
+        public var state: String?
+        public var closedAt: String?
+        public var note: String?
+    }
+
+    public struct RunItem: Sendable, Encodable {
+        public var schedule: String
+        public var team: String
+        public var slot: String
+        public var state: String
+        public var at: String
+        public var detail: String?
+    }
+
+    public var entries: [Item]
+    public var runs: [RunItem]
+}
+
+/// `narrate history`: entries and runs, filtered by team, person and a first day.
+public struct HistoryQuery: Sendable {
+    let context: AppContext
+
+    /// Entries and runs, filtered by team, person and a first day (in the config's zone).
+    public func history(team: String? = nil, person: String? = nil, since: LocalDate? = nil) throws -> History {
+        let config = context.config
+        let store = context.store
+        var persons: [String]? = nil
+        var teams: [String]? = nil
+        if let team {
+            let found = try config.requireTeam(team)
+            persons = found.members
+            teams = [found.id]
+        }
+        if let person {
+            let found = try config.requirePerson(person)
+            persons = (persons ?? [found.id]).filter { $0 == found.id }
+        }
+        let zone = Config.zone(config.timeZone)
+        let start = since.map { $0.start(in: zone) } ?? Date(timeIntervalSince1970: 0)
+        let entries = try store.entries(from: start, to: .distantFuture, persons: persons)
+        let runs = person == nil ? try store.runs(since: start, teams: teams) : []
+        return History(
+            entries: entries.map { entry in
+                let zone = config.person(entry.person).map(config.zone(of:)) ?? zone
+                return History.Item(
+                    id: entry.displayID, person: entry.person, kind: entry.kind.rawValue, text: entry.text,
+                    stage: entry.stage?.rawValue, kpi: entry.kpi, at: TimeText.iso(entry.at, in: zone),
+                    state: entry.state?.rawValue, closedAt: entry.closedAt.map { TimeText.iso($0, in: zone) },
+                    note: entry.note)
+            },
+            runs: runs.map { run in
+                let zone = config.zone(ofTeam: run.team)
+                return History.RunItem(
+                    schedule: run.schedule, team: run.team, slot: TimeText.iso(run.slot, in: zone),
+                    state: run.state.rawValue, at: TimeText.iso(run.at, in: zone), detail: run.detail)
+            })
+    }
+}
+
+extension History {
+    /// One line per entry and run, for the terminal.
+    public var text: String {
+        var lines: [String] = []
+        for item in entries {
+            var line = "\(item.at.prefix(16).replacingOccurrences(of: "T", with: " "))  \(item.id)  \(item.person)  \(item.kind)"
+            if let stage = item.stage { line += " [\(stage)]" }
+            if let state = item.state { line += " (\(state))" }
+            line += "  \(item.text)"
+            if let note = item.note { line += "  — \(note)" }
+            lines.append(line)
+        }
+        if entries.isEmpty { lines.append("no entries") }
+        if !runs.isEmpty {
+            lines.append("")
+            lines.append("runs:")
+            for run in runs {
+                lines.append("\(run.slot)  \(run.schedule)  \(run.team)  \(run.state)\(run.detail.map { "  \($0)" } ?? "")")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

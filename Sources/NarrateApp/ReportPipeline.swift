@@ -1,0 +1,186 @@
+import Foundation
+import NarrateCore
+import NarrateSources
+import NarrateStore
+
+/// The one way a report is made, whoever asks for it (preview, `now`, `--dry-run`, the demo, the
+/// daemon): plan → gather from every source → analyze → render → format per target.
+/// Each step takes and returns plain values.
+public struct ReportPipeline: Sendable {
+    let context: AppContext
+
+    var config: Config { context.config }
+
+    // MARK: plan
+
+    /// The reports a request covers — a schedule's team, one team by id, or every team — each
+    /// with its schedule (given, else the team's first), period and locale.
+    public func plan(
+        team teamID: String? = nil, schedule scheduleID: String? = nil, period kind: Period.Kind? = nil, at: Date? = nil,
+        locale: String? = nil
+    ) throws -> [ReportPlan] {
+        let now = context.clock.now()
+        let schedule = try scheduleID.map(config.requireSchedule)
+        let teams: [Team]
+        if let schedule {
+            teams = [try config.requireTeam(schedule.team)]
+        } else if let teamID {
+            teams = [try config.requireTeam(teamID)]
+        } else {
+            guard !config.teams.isEmpty else { throw NarrateError(.invalidInput, "the config defines no team") }
+            teams = config.teams
+        }
+        return try teams.map { team in
+            let teamSchedule = schedule ?? config.firstSchedule(of: team)
+            return ReportPlan(
+                team: team, schedule: teamSchedule,
+                period: try period(for: team, kind: kind, schedule: teamSchedule, at: at ?? now),
+                locale: try self.locale(for: team, locale), now: now)
+        }
+    }
+
+    /// The plan of one scheduled slot: the schedule's team and period, ending at the slot.
+    public func plan(schedule: Schedule, slot: Date) throws -> ReportPlan {
+        let team = try config.requireTeam(schedule.team)
+        return ReportPlan(
+            team: team, schedule: schedule, period: try period(for: team, kind: nil, schedule: schedule, at: slot),
+            locale: try locale(for: team, nil), now: context.clock.now())
+    }
+
+    /// The period a report covers: the explicit kind, else the schedule's, else a week.
+    /// `since-last` runs from the schedule's last report (or a week back when there was none) to `instant`.
+    func period(for team: Team, kind: Period.Kind?, schedule: Schedule?, at instant: Date) throws -> Period {
+        let zone = config.zone(of: team)
+        let chosen = kind ?? schedule?.period ?? .week
+        guard chosen == .sinceLast else { return Period.containing(instant, kind: chosen, in: zone) }
+        let last = try schedule.flatMap { try context.store.lastRun(schedule: $0.id, state: .done, before: instant)?.slot }
+        return Period(kind: .sinceLast, start: last ?? instant.addingTimeInterval(-7 * 86_400), end: instant, timeZone: zone)
+    }
+
+    /// The locale of a team's report: explicit, else the team's, else the config's.
+    func locale(for team: Team, _ explicit: String?) throws -> String {
+        let locale = explicit ?? team.locale ?? config.locale
+        guard Config.locales.contains(locale) else {
+            throw NarrateError(.invalidInput, "unknown locale \"\(locale)\" (\(Config.locales.joined(separator: ", ")))")
+        }
+        return locale
+    }
+
+    // MARK: gather, analyze, render
+
+    /// Everything the analysis needs, from every source.
+    public func gather(_ plan: ReportPlan) throws -> ReportInput {
+        let team = plan.team
+        let (lookbackStart, _) = ReportInput.lookback(plan.period)
+        let kpiIDs = Set(config.kpis.filter { $0.team == team.id }.flatMap { [$0.id] + $0.guardrails })
+        let request = GatherRequest(
+            team: team, persons: team.members, period: plan.period, lookbackStart: lookbackStart,
+            kpis: kpiIDs.sorted(), readingsStart: plan.period.previous.start)
+        var batch = SourceBatch()
+        for source in context.sources {
+            let more = try source.gather(request)
+            batch.entries += more.entries
+            batch.absences += more.absences
+            batch.moods += more.moods
+            batch.readings += more.readings
+        }
+        batch.entries.sort { ($0.at, $0.id) < ($1.at, $1.id) }
+        return ReportInput(
+            team: team, members: team.members.compactMap(config.person), kpis: config.kpis, period: plan.period,
+            now: plan.now, entries: batch.entries, absences: batch.absences, moods: batch.moods, readings: batch.readings)
+    }
+
+    public func analyze(_ input: ReportInput) -> Report {
+        ReportAnalyzer.analyze(input)
+    }
+
+    /// The team report and, when `digest` asks for it, the manager digest, each with the
+    /// targets it goes to.
+    public func render(_ report: Report, plan: ReportPlan, messages: Messages = .delivery) throws -> [RenderedReport] {
+        let renderer = context.renderer
+        var rendered: [RenderedReport] = []
+        if messages != .digest {
+            rendered.append(RenderedReport(
+                plan: plan, kind: .team, markdown: try renderer.teamReport(report, locale: plan.locale),
+                targets: plan.team.targets))
+        }
+        if messages == .digest || (messages == .delivery && !plan.team.managerTargets.isEmpty) {
+            rendered.append(RenderedReport(
+                plan: plan, kind: .digest, markdown: try renderer.managerDigest(report, locale: plan.locale),
+                targets: plan.team.managerTargets))
+        }
+        return rendered
+    }
+
+    // MARK: format
+
+    /// The parts each target receives, in its dialect and within its limit. Targets that share
+    /// a dialect and a limit share one formatting.
+    public func format(_ rendered: RenderedReport, targets ids: [String]? = nil) throws -> FormattedReport {
+        var cache: [String: [String]] = [:]
+        let parts = try (ids ?? rendered.targets).map { id -> OutboxParts in
+            guard let target = config.target(id) else {
+                throw NarrateError(
+                    .notFound,
+                    "unknown target \"\(id)\". Known: \(config.targets.map(\.id).joined(separator: ", "))")
+            }
+            let formatter = MessageFormatter(dialect: target.descriptor.dialect, limit: target.limit)
+            let key = "\(formatter.dialect.rawValue)/\(formatter.limit)"
+            let bodies = cache[key] ?? formatter.parts(rendered.markdown)
+            cache[key] = bodies
+            return OutboxParts(target: target.id, kind: target.kind, bodies: bodies)
+        }
+        return FormattedReport(rendered: rendered, parts: parts)
+    }
+
+    // MARK: all steps
+
+    /// Plan to formatted parts for one plan.
+    public func run(_ plan: ReportPlan, messages: Messages = .delivery) throws -> [FormattedReport] {
+        let report = analyze(try gather(plan))
+        return try render(report, plan: plan, messages: messages).map { try format($0) }
+    }
+}
+
+/// One report to make: which team, schedule, period and locale, as of when.
+public struct ReportPlan: Sendable {
+    public var team: Team
+    public var schedule: Schedule?
+    public var period: Period
+    public var locale: String
+    /// The time the report is made at.
+    public var now: Date
+}
+
+/// Which messages a run renders.
+public enum Messages: Sendable, Equatable {
+    /// What a cycle delivers: the team report, and the manager digest when the team has `manager_targets`.
+    case delivery
+    /// The team report only.
+    case team
+    /// The manager digest only.
+    case digest
+}
+
+/// A report in CommonMark, with the targets it goes to.
+public struct RenderedReport: Sendable {
+    public enum Kind: String, Sendable { case team, digest }
+
+    public var plan: ReportPlan
+    public var kind: Kind
+    public var markdown: String
+    public var targets: [String]
+
+    /// The record the outbox keeps for it.
+    public var record: ReportRecord {
+        ReportRecord(
+            team: plan.team.id, schedule: plan.schedule?.id, periodStart: plan.period.start, periodEnd: plan.period.end,
+            markdown: markdown, createdAt: plan.now)
+    }
+}
+
+/// A rendered report with the parts each of its targets receives.
+public struct FormattedReport: Sendable {
+    public var rendered: RenderedReport
+    public var parts: [OutboxParts]
+}

@@ -1,0 +1,71 @@
+import Foundation
+import NarrateCore
+import NarrateStore
+
+/// Reports to read: previews that send and record nothing, and the demo week.
+public struct Reports: Sendable {
+    let context: AppContext
+
+    /// A rendered preview.
+    public struct Preview: Sendable, Encodable {
+        public var team: String
+        public var periodStart: String
+        public var periodEnd: String
+        public var locale: String
+        public var markdown: String
+        /// With a target: the parts it would receive, in its dialect.
+        public var parts: [String]?
+    }
+
+    /// The reports `narrate preview` prints.
+    public func preview(
+        team: String? = nil, schedule: String? = nil, period: Period.Kind? = nil, locale: String? = nil, at: Date? = nil,
+        digest: Bool = false, target: String? = nil
+    ) throws -> [Preview] {
+        let pipeline = context.pipeline
+        if let target, context.config.target(target) == nil {
+            let known = context.config.targets.map(\.id).joined(separator: ", ")
+            throw NarrateError(.notFound, "unknown target \"\(target)\". Known: \(known)")
+        }
+        return try pipeline.plan(team: team, schedule: schedule, period: period, at: at, locale: locale).flatMap { plan in
+            let report = pipeline.analyze(try pipeline.gather(plan))
+            return try pipeline.render(report, plan: plan, messages: digest ? .digest : .team).map { rendered in
+                let parts = try target.map { try pipeline.format(rendered, targets: [$0]).parts.first?.bodies ?? [] }
+                return Preview(
+                    team: plan.team.id, periodStart: TimeText.iso(plan.period.start, in: plan.period.timeZone),
+                    periodEnd: TimeText.iso(plan.period.end, in: plan.period.timeZone), locale: plan.locale,
+                    markdown: rendered.markdown, parts: parts)
+            }
+        }
+    }
+
+    /// Fills the store with the demo week (once), then renders and archives its report.
+    public func demo(team teamID: String) throws -> (report: String, file: String) {
+        let config = context.config
+        let team = try config.requireTeam(teamID)
+        let now = context.clock.now()
+        let week: Period
+        if try context.store.entryCount() == 0 {
+            week = try DemoWeek.seed(context, team: team.id)
+            context.logger.notice("recorded a demo week for \(team.id) in \(context.stateDir)")
+        } else {
+            week = DemoWeek.week(before: now, in: config.zone(of: team))
+        }
+        let pipeline = context.pipeline
+        let plan = ReportPlan(
+            team: team, schedule: nil, period: week, locale: try pipeline.locale(for: team, nil), now: now)
+        let markdown = try pipeline.run(plan, messages: .team)[0].rendered.markdown
+        var pattern = "reports/{team}-{date}.md"
+        for target in team.targets.compactMap(config.target) {
+            if case .file(let path) = target.endpoint {
+                pattern = path
+                break
+            }
+        }
+        let file = ReportPath.expand(
+            pattern, team: team.id, schedule: "demo", lastDay: LocalDate(week.end.addingTimeInterval(-1), in: week.timeZone),
+            stateDir: context.stateDir)
+        try AtomicFile.write(markdown, to: file)
+        return (markdown, file)
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import NarrateCore
+import NarrateStore
+
+/// What `narrate schedule` prints for a configured schedule.
+public struct ScheduleStatus: Sendable, Encodable {
+    public var id: String
+    public var team: String
+    public var cron: String
+    public var timezone: String
+    public var next: String?
+    public var lastRun: String?
+    public var lastState: String?
+}
+
+/// The configured schedules: when each fires next and how it last ran.
+public struct Schedules: Sendable {
+    let context: AppContext
+
+    public func status() throws -> [ScheduleStatus] {
+        let now = context.clock.now()
+        return try context.config.schedules.map { schedule in
+            let zone = context.config.zone(of: schedule)
+            let next = CronSchedule(cron: schedule.cron, zone: zone).next(after: now).first
+            let last = try context.store.lastRun(schedule: schedule.id)
+            return ScheduleStatus(
+                id: schedule.id, team: schedule.team, cron: schedule.cron.source, timezone: zone.identifier,
+                next: next.map { TimeText.iso($0, in: zone) }, lastRun: last.map { TimeText.iso($0.slot, in: zone) },
+                lastState: last?.state.rawValue)
+        }
+    }
+}

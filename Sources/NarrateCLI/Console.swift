@@ -1,0 +1,41 @@
+import Foundation
+import NarrateCore
+
+/// Everything narrate prints goes through here, and through the redactor on its way out.
+enum Console {
+    static var redactor: Redactor { Wiring.current.redactor }
+
+    /// A line (or text ending in a newline) on stdout.
+    static func out(_ text: String) {
+        let clean = redactor.redact(text)
+        FileHandle.standardOutput.write(Data((clean.hasSuffix("\n") ? clean : clean + "\n").utf8))
+    }
+
+    /// Text on stdout exactly as given (a report that ends with its own newline).
+    static func raw(_ text: String) {
+        FileHandle.standardOutput.write(Data(redactor.redact(text).utf8))
+    }
+
+    static func err(_ text: String) {
+        let clean = redactor.redact(text)
+        FileHandle.standardError.write(Data((clean.hasSuffix("\n") ? clean : clean + "\n").utf8))
+    }
+
+    /// A value as pretty JSON with sorted keys: the one encoder of every `--json` output.
+    static func json(_ value: some Encodable) throws {
+        out(String(decoding: try JSONOutput.encoder.encode(value), as: UTF8.self))
+    }
+}
+
+/// The shape of `--json` output: pretty, sorted keys, unescaped slashes, ISO 8601 dates with offset.
+enum JSONOutput {
+    static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(TimeText.iso(date, in: .current))
+        }
+        return encoder
+    }
+}

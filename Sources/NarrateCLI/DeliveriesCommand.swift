@@ -1,0 +1,33 @@
+import ArgumentParser
+
+struct DeliveriesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deliveries", abstract: "List outbox parts: report, target, part, state, attempts, last error.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(help: "Only parked parts.")
+    var failed = false
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        let deliveries = try global.context().deliveries.list(parkedOnly: failed)
+        if json {
+            // The part bodies stay in the store; the listing is about state.
+            try Console.json(deliveries.map { delivery in
+                var listed = delivery
+                listed.body = ""
+                return listed
+            })
+            return
+        }
+        if deliveries.isEmpty { Console.out(failed ? "no parked parts" : "the outbox is empty") }
+        for delivery in deliveries {
+            var line = "\(delivery.id)  report \(delivery.report)  \(delivery.target)  part \(delivery.part)/\(delivery.parts)  \(delivery.state.rawValue)  attempts \(delivery.attempts)"
+            if let error = delivery.lastError, delivery.state != .sent { line += "  \(error)" }
+            Console.out(line)
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import NarrateCore
+
+extension Dialect: ExpressibleByArgument {}
+
+struct FormatCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "format", abstract: "Convert CommonMark on stdin to a chat dialect, split to fit its limit.")
+
+    @Option(help: "slack | discord | mattermost | teams | google-chat | telegram | matrix | zulip | ntfy | commonmark")
+    var dialect: Dialect
+
+    @Option(help: "A smaller part size, in the dialect's unit (characters, UTF-16 units or bytes).")
+    var limit: Int?
+
+    @Flag(help: "Print a JSON array of parts.")
+    var json = false
+
+    func validate() throws {
+        if let limit, limit < 20 { throw ValidationError("--limit must be at least 20") }
+    }
+
+    func run() throws {
+        let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        let parts = MessageFormatter(dialect: dialect, limit: limit).parts(input)
+        if json {
+            try Console.json(parts)
+        } else {
+            Console.out(parts.joined(separator: "\n\n-----\n\n"))
+        }
+    }
+}

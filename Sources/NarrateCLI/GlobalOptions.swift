@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import Logging
+import NarrateApp
+import NarrateCore
+import NarrateDelivery
+import NarrateStore
+
+/// Options every subcommand takes, and the composition root: the one place that reads the
+/// environment and wires config, store, templates, secrets, clock and transport together.
+struct GlobalOptions: ParsableArguments {
+    @Option(help: "Config file (else $NARRATE_CONFIG, ./narrate.toml, /etc/narrate/narrate.toml).")
+    var config: String?
+
+    @Option(name: .customLong("state-dir"), help: "State directory (else $STATE_DIRECTORY, $XDG_STATE_HOME/narrate, ~/.local/state/narrate).")
+    var stateDir: String?
+
+    @Flag(help: "Log more.")
+    var verbose = false
+
+    @Flag(help: "Log only errors.")
+    var quiet = false
+
+    var wiring: Wiring { Wiring.current }
+
+    var configPath: String {
+        if let config { return config }
+        if let env = wiring.environment["NARRATE_CONFIG"], !env.isEmpty { return env }
+        if FileManager.default.fileExists(atPath: "narrate.toml") { return "narrate.toml" }
+        if FileManager.default.fileExists(atPath: "/etc/narrate/narrate.toml") { return "/etc/narrate/narrate.toml" }
+        return "narrate.toml"
+    }
+
+    var logger: Logger {
+        let level: Logger.Level = verbose ? .debug : quiet ? .error : .notice
+        let journal = wiring.environment["JOURNAL_STREAM"] != nil
+        let redactor = wiring.redactor
+        return Logger(label: "narrate") { _ in TerminalLogHandler(level: level, journal: journal, redactor: redactor) }
+    }
+
+    /// Loads the config (warnings go to the log), resolves the state dir, opens the store,
+    /// reads every secret into the redactor and compiles the templates.
+    func context(transport: any HTTPTransport = CurlTransport()) throws -> AppContext {
+        let logger = self.logger
+        let (config, warnings) = try ConfigFile.load(path: configPath)
+        for warning in warnings { logger.warning("\(warning)") }
+        let secrets = SecretResolver(environment: wiring.environment, redactor: wiring.redactor)
+        secrets.prime(config)
+        let stateDir = StateDirectory.resolve(flag: self.stateDir, config: config, environment: wiring.environment)
+        let store = try SQLiteStore(directory: stateDir)
+        logger.debug("opened store", metadata: ["path": "\(store.path)"])
+        var policy = RetryPolicy()
+        if let base = wiring.retryBase { policy.base = base }
+        return AppContext(
+            config: config, store: store, stateDir: stateDir, logger: logger, clock: wiring.clock, secrets: secrets,
+            transport: transport, renderer: try ConfigFile.renderer(for: config), policy: policy,
+            output: { Console.raw($0.hasSuffix("\n") ? $0 : $0 + "\n") })
+    }
+
+    /// The person a command acts for: `--as`, else the one whose `unix_user` is `$USER`.
+    func caller(_ context: AppContext, as id: String?) throws -> Person {
+        let config = context.config
+        if let id { return try config.requirePerson(id) }
+        let user = wiring.environment["USER"] ?? wiring.environment["LOGNAME"] ?? ""
+        if let person = config.persons.first(where: { $0.unixUser == user && !user.isEmpty }) { return person }
+        throw NarrateError(
+            .invalidInput,
+            "cannot tell who you are: no person has unix_user = \"\(user)\"; pass --as PERSON (known: \(config.persons.map(\.id).joined(separator: ", ")))"
+        )
+    }
+
+    /// A time typed on the command line, in `zone`.
+    func time(_ text: String?, in zone: TimeZone) throws -> Date? {
+        try text.map { try TimeText.parse($0, zone: zone, now: wiring.clock.now()) }
+    }
+}

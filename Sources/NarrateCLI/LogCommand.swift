@@ -1,0 +1,38 @@
+import ArgumentParser
+import NarrateCore
+
+extension Entry.Kind: ExpressibleByArgument {}
+extension Entry.Stage: ExpressibleByArgument {}
+
+struct LogCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log", abstract: "Record progress, a blocker, a next action, a learning or a win; prints its id.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "progress | blocker | next | learned | win")
+    var kind: Entry.Kind
+
+    @Argument(help: "What happened, in one line.")
+    var text: String
+
+    @Option(name: .customLong("as"), help: "Person id (default: the person whose unix_user is $USER).")
+    var person: String?
+
+    @Option(help: "Where a blocker is stuck: front | middle | back.")
+    var stage: Entry.Stage?
+
+    @Option(help: "The KPI this entry moves.")
+    var kpi: String?
+
+    @Option(help: "When it happened (default now), e.g. 2026-11-20T09:30+08:00 or \"2026-11-20 09:30\".")
+    var at: String?
+
+    func run() throws {
+        let context = try global.context()
+        let caller = try global.caller(context, as: person)
+        let time = try global.time(at, in: context.config.zone(of: caller))
+        let entry = try context.checkIns.log(kind, text: text, by: caller, stage: stage, kpi: kpi, at: time)
+        Console.out(entry.displayID)
+    }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import NarrateCore
+
+struct MetricCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "metric", abstract: "Record KPI and guardrail readings.",
+        subcommands: [MetricRecordCommand.self, MetricImportCommand.self])
+}
+
+struct MetricRecordCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "record", abstract: "Record one reading.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "KPI id.")
+    var kpi: String
+
+    @Argument(help: "The value, e.g. 26.5.")
+    var value: String
+
+    @Option(help: "When it was measured (default now).")
+    var at: String?
+
+    func run() throws {
+        let context = try global.context()
+        let kpi = try context.config.requireKPI(self.kpi)
+        guard let number = Double(value.trimmingCharacters(in: .whitespaces)), number.isFinite else {
+            throw NarrateError(.invalidInput, "\"\(value)\" is not a number")
+        }
+        let time = try global.time(at, in: context.config.zone(ofTeam: kpi.team))
+        let reading = try context.metrics.record(kpi.id, value: number, at: time)
+        Console.out("recorded \(reading.kpi) = \(reading.value)")
+    }
+}
+
+struct MetricImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import", abstract: "Import readings from a CSV file with the header kpi,value,at; all rows or none.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "CSV file.")
+    var file: String
+
+    func run() throws {
+        let context = try global.context()
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw NarrateError(.unavailable, "cannot read \(file)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw NarrateError(.invalidInput, "\(file) is not UTF-8 text")
+        }
+        let count = try context.metrics.importCSV(text, file: file)
+        Console.out("imported \(count) reading\(count == 1 ? "" : "s")")
+    }
+}

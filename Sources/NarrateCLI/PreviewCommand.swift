@@ -1,0 +1,50 @@
+import ArgumentParser
+import NarrateApp
+import NarrateCore
+
+extension Period.Kind: ExpressibleByArgument {}
+
+struct PreviewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "preview", abstract: "Print the report that would be sent for the current period; sends nothing.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Team id (default: every team).")
+    var team: String?
+
+    @Option(help: "Schedule id: its team and period.")
+    var schedule: String?
+
+    @Option(help: "since-last | day | week | month | quarter (default: the team's schedule, else week).")
+    var period: Period.Kind?
+
+    @Option(help: "en | zh-Hant (default: the team's, else the config's).")
+    var locale: String?
+
+    @Option(help: "Any time inside the period to show (default now).")
+    var at: String?
+
+    @Option(help: "Show the parts this target would receive, in its dialect.")
+    var target: String?
+
+    @Flag(help: "Print the manager digest (per-person mood and load) instead of the team report.")
+    var digest = false
+
+    @Flag(help: "Print JSON: team, period and Markdown per report.")
+    var json = false
+
+    func run() throws {
+        let context = try global.context()
+        let time = try global.time(at, in: context.config.zone(forTeam: team, schedule: schedule))
+        let previews = try context.reports.preview(
+            team: team, schedule: schedule, period: period, locale: locale, at: time, digest: digest, target: target)
+        if json {
+            try Console.json(previews)
+        } else {
+            let texts = previews.map { $0.parts?.joined(separator: "\n\n-----\n\n") ?? $0.markdown }
+            let text = texts.joined(separator: "\n---\n\n")
+            Console.raw(text.hasSuffix("\n") ? text : text + "\n")
+        }
+    }
+}

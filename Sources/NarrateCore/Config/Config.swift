@@ -1,0 +1,127 @@
+import Foundation
+
+/// Everything narrate knows from its TOML config: people, teams, KPIs, schedules, targets.
+public struct Config: Sendable {
+    /// The path the config was read from, as given.
+    public var file: String
+    /// Default zone for teams, people and schedules.
+    public var timeZone: String
+    /// `en` or `zh-Hant`.
+    public var locale: String
+    public var stateDir: String?
+    public var templatesDir: String?
+    public var persons: [Person] = []
+    public var teams: [Team] = []
+    public var kpis: [KPI] = []
+    public var schedules: [Schedule] = []
+    public var targets: [Target] = []
+    public var http: HTTPSettings?
+
+    public static let locales = ["en", "zh-Hant"]
+
+    public init(file: String, timeZone: String = "UTC", locale: String = "en") {
+        self.file = file
+        self.timeZone = timeZone
+        self.locale = locale
+    }
+
+    public func person(_ id: String) -> Person? { persons.first { $0.id == id } }
+    public func team(_ id: String) -> Team? { teams.first { $0.id == id } }
+    public func kpi(_ id: String) -> KPI? { kpis.first { $0.id == id } }
+    public func target(_ id: String) -> Target? { targets.first { $0.id == id } }
+    public func schedule(_ id: String) -> Schedule? { schedules.first { $0.id == id } }
+
+    /// The teams a person belongs to.
+    public func teams(of person: String) -> [Team] { teams.filter { $0.members.contains(person) } }
+
+    /// The zone a person's days are counted in.
+    public func zone(of person: Person) -> TimeZone {
+        Self.zone(person.timeZone ?? teams(of: person.id).first?.timeZone ?? timeZone)
+    }
+
+    public func zone(of team: Team) -> TimeZone { Self.zone(team.timeZone ?? timeZone) }
+
+    /// The zone of the team with this id, else the config's default zone.
+    public func zone(ofTeam id: String) -> TimeZone {
+        team(id).map(zone(of:)) ?? Self.zone(timeZone)
+    }
+
+    /// The first schedule that reports on a team: it decides the team's default period.
+    public func firstSchedule(of team: Team) -> Schedule? { schedules.first { $0.team == team.id } }
+
+    public static func zone(_ identifier: String) -> TimeZone {
+        TimeZone(identifier: identifier) ?? TimeZone(identifier: "UTC")!
+    }
+
+    /// An unknown person id as an error that lists the known ones.
+    public func requirePerson(_ id: String) throws -> Person {
+        if let person = person(id) { return person }
+        let hint = Suggestion.closest(to: id, in: persons.map(\.id)).map { " Did you mean \"\($0)\"?" } ?? ""
+        throw NarrateError(.notFound,
+            "unknown person \"\(id)\".\(hint) Known: \(persons.map(\.id).joined(separator: ", "))")
+    }
+
+    public func requireTeam(_ id: String) throws -> Team {
+        if let team = team(id) { return team }
+        throw NarrateError(.notFound, "unknown team \"\(id)\". Known: \(teams.map(\.id).joined(separator: ", "))")
+    }
+
+    public func requireSchedule(_ id: String) throws -> Schedule {
+        if let schedule = schedule(id) { return schedule }
+        throw NarrateError(.notFound, "unknown schedule \"\(id)\". Known: \(schedules.map(\.id).joined(separator: ", "))")
+    }
+
+    public func requireKPI(_ id: String) throws -> KPI {
+        if let kpi = kpi(id) { return kpi }
+        let hint = Suggestion.closest(to: id, in: kpis.map(\.id)).map { " Did you mean \"\($0)\"?" } ?? ""
+        throw NarrateError(.notFound, "unknown KPI \"\(id)\".\(hint) Known: \(kpis.map(\.id).joined(separator: ", "))")
+    }
+}
+
+/// The optional check-in service.
+public struct HTTPSettings: Sendable, Equatable {
+    public var listen: String
+    public var publicURL: String?
+    public var slackSigningSecret: Secret?
+    public var mattermostToken: Secret?
+}
+
+extension Config {
+    /// Validates config text; `file` is only used in messages and to place `templates_dir`.
+    /// `isDirectory` answers whether a path names a directory (the caller does the I/O).
+    public static func parse(
+        text: String, file: String, isDirectory: @escaping (String) -> Bool = { _ in true }
+    ) -> (config: Config?, diagnostics: [Diagnostic]) {
+        let loader = ConfigLoader(text: text, file: file, isDirectory: isDirectory)
+        let config = loader.load()
+        let sorted = loader.sink.diagnostics.enumerated().sorted {
+            ($0.element.line, $0.offset) < ($1.element.line, $1.offset)
+        }.map(\.element)
+        return (config, sorted)
+    }
+
+    /// The config's `templates_dir`, relative to the config file's directory.
+    public var templatesPath: String? {
+        guard let directory = templatesDir else { return nil }
+        if directory.hasPrefix("/") { return directory }
+        let base = (file as NSString).deletingLastPathComponent
+        return base.isEmpty ? directory : base + "/" + directory
+    }
+}
+
+extension Config {
+    /// The zone a schedule is evaluated in: its own, else its team's, else the config's.
+    public func zone(of schedule: Schedule) -> TimeZone {
+        if let zone = schedule.timeZone { return Self.zone(zone) }
+        return zone(ofTeam: schedule.team)
+    }
+}
+
+extension Config {
+    /// The zone a command's times are read in: the schedule's team's, the team's, else the config's.
+    public func zone(forTeam teamID: String?, schedule scheduleID: String?) -> TimeZone {
+        if let scheduleID, let schedule = schedule(scheduleID) { return zone(ofTeam: schedule.team) }
+        if let teamID { return zone(ofTeam: teamID) }
+        return Self.zone(timeZone)
+    }
+}

@@ -1,0 +1,63 @@
+/// Cross-checks between sections: every id that is named must exist, and ids are unique.
+extension ConfigLoader {
+    func checkReferences(_ config: Config) {
+        duplicates(config.persons.map(\.id), personPaths, "person")
+        duplicates(config.teams.map(\.id), teamPaths, "team")
+        duplicates(config.kpis.map(\.id), kpiPaths, "KPI")
+        duplicates(config.schedules.map(\.id), schedulePaths, "schedule")
+        duplicates(config.targets.map(\.id), targetPaths, "target")
+
+        let persons = config.persons.map(\.id)
+        let targets = config.targets.map(\.id)
+        var unixUsers: [String: String] = [:]
+        for (person, path) in zip(config.persons, personPaths) {
+            guard let user = person.unixUser else { continue }
+            if let other = unixUsers[user] {
+                sink.add(.error, "\(path).unix_user", "unix_user \"\(user)\" is already used by \(other)")
+            }
+            unixUsers[user] = person.id
+        }
+        for (team, path) in zip(config.teams, teamPaths) {
+            reference(team.members, "\(path).members", known: persons, what: "person")
+            if team.members.isEmpty, sink.map.lines["\(path).members"] != nil {
+                sink.add(.error, "\(path).members", "a team needs at least one member")
+            }
+            if let manager = team.manager { reference([manager], "\(path).manager", known: persons, what: "person", list: false) }
+            reference(team.targets, "\(path).targets", known: targets, what: "target")
+            reference(team.managerTargets, "\(path).manager_targets", known: targets, what: "target")
+            if team.targets.isEmpty {
+                sink.add(.warning, path, "team \"\(team.id)\" has no targets: its reports go nowhere")
+            }
+        }
+        let teams = config.teams.map(\.id)
+        for (kpi, path) in zip(config.kpis, kpiPaths) where !kpi.team.isEmpty {
+            reference([kpi.team], "\(path).team", known: teams, what: "team", list: false)
+        }
+        for (schedule, path) in zip(config.schedules, schedulePaths) where !schedule.team.isEmpty {
+            reference([schedule.team], "\(path).team", known: teams, what: "team", list: false)
+        }
+        for (target, path) in zip(config.targets, targetPaths) {
+            if case .file(let pattern) = target.endpoint, !pattern.contains("{date}") && !pattern.contains("{schedule}") {
+                sink.add(.warning, "\(path).path", "every report overwrites \"\(pattern)\"; add {date} to keep one file per report")
+            }
+        }
+    }
+
+    private func duplicates(_ ids: [String], _ paths: [String], _ what: String) {
+        var seen: Set<String> = []
+        for (id, path) in zip(ids, paths) where !id.isEmpty {
+            if !seen.insert(id).inserted {
+                sink.add(.error, "\(path).id", "duplicate \(what) id \"\(id)\"")
+            }
+        }
+    }
+
+    /// Reports each id in `ids` that is not in `known`, with a suggestion and the known ids.
+    func reference(_ ids: [String], _ path: String, known: [String], what: String, list: Bool = true) {
+        for (index, id) in ids.enumerated() where !known.contains(id) {
+            let hint = Suggestion.closest(to: id, in: known).map { "did you mean \"\($0)\"? " } ?? ""
+            let knownList = known.isEmpty ? "none are defined" : "known: \(known.joined(separator: ", "))"
+            sink.add(.error, list ? "\(path)[\(index)]" : path, "\"\(id)\" is not a \(what) (\(hint)\(knownList))")
+        }
+    }
+}

@@ -1,0 +1,220 @@
+import Foundation
+import TOMLKit
+
+/// Turns TOML text into a ``Config``, collecting every problem instead of stopping at the first.
+final class ConfigLoader {
+    let text: String
+    let sink: DiagnosticSink
+    /// Key path of each item, for diagnostics raised after reading (`team[1]`).
+    var personPaths: [String] = []
+    var teamPaths: [String] = []
+    var kpiPaths: [String] = []
+    var schedulePaths: [String] = []
+    var targetPaths: [String] = []
+    /// Keys written in each KPI table, valid or not, so the lint does not call a mistyped value missing.
+    var kpiKeys: [Set<String>] = []
+
+    /// Whether a path is a directory: the one question about the file system the loader asks.
+    let isDirectory: (String) -> Bool
+
+    init(text: String, file: String, isDirectory: @escaping (String) -> Bool) {
+        self.text = text
+        self.isDirectory = isDirectory
+        sink = DiagnosticSink(file: file, map: ConfigSourceMap(text: text))
+    }
+
+    func load() -> Config? {
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            sink.add(Diagnostic(
+                file: sink.file, line: max(1, error.source.begin.line), severity: .error, keyPath: "",
+                message: "TOML syntax: \(error.description) (column \(error.source.begin.column))"))
+            return nil
+        } catch {
+            sink.add(Diagnostic(file: sink.file, line: 1, severity: .error, keyPath: "", message: "TOML syntax: \(error)"))
+            return nil
+        }
+        var config = Config(file: sink.file)
+        let top = TableReader(root, path: "", sink: sink)
+        if let table = subtable(top, "narrate") { readSettings(table, into: &config) }
+        config.persons = items(top, "person", paths: &personPaths).compactMap(readPerson)
+        config.teams = items(top, "team", paths: &teamPaths).compactMap(readTeam)
+        config.kpis = items(top, "kpi", paths: &kpiPaths).compactMap(readKPI)
+        config.schedules = items(top, "schedule", paths: &schedulePaths).compactMap(readSchedule)
+        config.targets = items(top, "target", paths: &targetPaths).compactMap(readTarget)
+        if let table = subtable(top, "http") { config.http = readHTTP(table) }
+        top.finish()
+        checkReferences(config)
+        lintKPIs(config)
+        return config
+    }
+
+    private func subtable(_ top: TableReader, _ key: String) -> TableReader? {
+        top.allow([key])
+        guard let value = top.table[key] else { return nil }
+        guard let table = value.table else {
+            top.error(key, "must be a table ([\(key)]), found \(TableReader.describe(value.type))")
+            return nil
+        }
+        return TableReader(table, path: key, sink: sink)
+    }
+
+    /// The `[[key]]` tables, each with its reader; paths are kept in the same order.
+    private func items(_ top: TableReader, _ key: String, paths: inout [String]) -> [TableReader] {
+        top.allow([key])
+        guard let value = top.table[key] else { return [] }
+        guard let array = value.array else {
+            top.error(key, "must be an array of tables ([[\(key)]]), found \(TableReader.describe(value.type))")
+            return []
+        }
+        var readers: [TableReader] = []
+        for (index, element) in array.enumerated() {
+            let path = "\(key)[\(index)]"
+            guard let table = element.table else {
+                sink.add(.error, path, "must be a table, found \(TableReader.describe(element.type))")
+                continue
+            }
+            readers.append(TableReader(table, path: path, sink: sink))
+        }
+        return readers
+    }
+
+    private func readSettings(_ table: TableReader, into config: inout Config) {
+        if let zone = table.timeZone("timezone") { config.timeZone = zone }
+        if let locale = locale(table, "locale") { config.locale = locale }
+        config.stateDir = table.string("state_dir")
+        config.templatesDir = table.string("templates_dir")
+        if let directory = config.templatesDir {
+            let base = (sink.file as NSString).deletingLastPathComponent
+            let path = directory.hasPrefix("/") || base.isEmpty ? directory : base + "/" + directory
+            if !isDirectory(path) {
+                table.error("templates_dir", "\(path) is not a directory")
+            }
+        }
+        table.finish()
+    }
+
+    private func locale(_ table: TableReader, _ key: String) -> String? {
+        guard let locale = table.string(key) else { return nil }
+        guard Config.locales.contains(locale) else {
+            table.error(key, "\"\(locale)\" is not a supported locale (\(Config.locales.joined(separator: ", ")))")
+            return nil
+        }
+        return locale
+    }
+
+    private func readPerson(_ table: TableReader) -> Person? {
+        defer { table.finish() }
+        let id = identifier(table)
+        let person = Person(
+            id: id ?? "", name: table.string("name") ?? id ?? "", timeZone: table.timeZone("timezone"),
+            git: table.strings("git") ?? [], github: table.string("github"), unixUser: table.string("unix_user"),
+            slack: table.string("slack"))
+        personPaths.append(table.path)
+        return person
+    }
+
+    private func readTeam(_ table: TableReader) -> Team? {
+        defer { table.finish() }
+        let id = identifier(table)
+        let team = Team(
+            id: id ?? "", name: table.string("name") ?? id ?? "", members: table.strings("members", required: true) ?? [],
+            manager: table.string("manager"), targets: table.strings("targets") ?? [],
+            managerTargets: table.strings("manager_targets") ?? [],
+            escalateAfter: table.duration("escalate_after") ?? 5 * 86_400, timeZone: table.timeZone("timezone"),
+            locale: locale(table, "locale"))
+        teamPaths.append(table.path)
+        return team
+    }
+
+    private func readKPI(_ table: TableReader) -> KPI? {
+        defer { table.finish() }
+        let id = identifier(table)
+        let kpi = KPI(
+            id: id ?? "", team: table.string("team", required: true) ?? "", name: table.string("name") ?? id ?? "",
+            role: table.choice("role", KPI.Role.self) ?? .core, kind: table.choice("kind", KPI.Kind.self),
+            unit: table.string("unit"), direction: table.choice("direction", KPI.Direction.self),
+            target: table.number("target"), limit: table.number("limit"),
+            horizon: table.choice("horizon", KPI.Horizon.self), review: table.choice("review", KPI.Review.self),
+            guardrails: table.strings("guardrails") ?? [])
+        kpiPaths.append(table.path)
+        kpiKeys.append(Set(table.table.keys))
+        return kpi
+    }
+
+    private func readSchedule(_ table: TableReader) -> Schedule? {
+        defer { table.finish() }
+        let id = identifier(table)
+        let team = table.string("team", required: true)
+        var cron: CronExpression?
+        if let text = table.string("cron", required: true) {
+            do {
+                cron = try CronExpression(text)
+            } catch {
+                table.error("cron", "\(error)")
+            }
+        }
+        let schedule = Schedule(
+            id: id ?? "", team: team ?? "", cron: cron ?? (try! CronExpression("@weekly")),
+            timeZone: table.timeZone("timezone"), period: table.choice("period", Period.Kind.self) ?? .sinceLast,
+            catchUp: table.duration("catch_up") ?? 7_200)
+        schedulePaths.append(table.path)
+        return schedule
+    }
+
+    private func readTarget(_ table: TableReader) -> Target? {
+        defer { table.finish() }
+        let id = identifier(table)
+        guard let kind = table.choice("kind", Target.Kind.self, required: true) else {
+            // Without a kind the other keys cannot be judged; do not report them as unknown.
+            table.allow(table.table.keys)
+            targetPaths.append(table.path)
+            return Target(id: id ?? "", kind: .stdout, endpoint: .stdout)
+        }
+        let descriptor = kind.descriptor
+        let keys = descriptor.keys
+        var values = TargetValues()
+        for key in keys.required + keys.optional {
+            let required = keys.required.contains(key)
+            if keys.secrets.contains(key) {
+                if let secret = table.secret(key, required: required) { values.secrets[key] = secret }
+            } else if let value = table.string(key, required: required) {
+                values.strings[key] = value
+            }
+        }
+        var target = Target(id: id ?? "", kind: kind, endpoint: descriptor.endpoint(values))
+        if let limit = table.integer("limit", range: 100...1_000_000) { target.limit = limit }
+        target.rate = table.number("rate")
+        target.timeout = table.number("timeout")
+        target.caFile = table.string("ca_file")
+        target.mentions = table.bool("mentions") ?? false
+        target.maxAttempts = table.integer("retries", range: 1...100)
+        target.maxAge = table.duration("give_up_after")
+        for key in ["rate", "timeout"] {
+            if let value = table.table[key]?.double ?? table.table[key]?.int.map(Double.init), value <= 0 {
+                table.error(key, "must be greater than 0")
+            }
+        }
+        targetPaths.append(table.path)
+        return target
+    }
+
+    private func readHTTP(_ table: TableReader) -> HTTPSettings {
+        defer { table.finish() }
+        return HTTPSettings(
+            listen: table.string("listen") ?? "127.0.0.1:8470", publicURL: table.string("public_url"),
+            slackSigningSecret: table.secret("slack_signing_secret"), mattermostToken: table.secret("mattermost_token"))
+    }
+
+    /// Reads `id`, which every item needs, and checks its spelling.
+    private func identifier(_ table: TableReader) -> String? {
+        guard let id = table.string("id", required: true) else { return nil }
+        let allowed = CharacterSet.lowercaseLetters.union(.decimalDigits).union(CharacterSet(charactersIn: "-_."))
+        if id.unicodeScalars.contains(where: { !allowed.contains($0) }) || !id.first!.isLetter {
+            table.error("id", "\"\(id)\" must start with a letter and use only lowercase letters, digits, '-', '_' and '.'")
+        }
+        return id
+    }
+}

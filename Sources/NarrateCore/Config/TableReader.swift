@@ -1,0 +1,205 @@
+import TOMLKit
+
+/// Reads typed keys out of one TOML table, reporting wrong types, missing keys and
+/// unknown keys (typos) against the key path, so every problem lands on its line.
+final class TableReader {
+    let table: TOMLTable
+    let path: String
+    private let sink: DiagnosticSink
+    private var known: [String] = []
+
+    init(_ table: TOMLTable, path: String, sink: DiagnosticSink) {
+        self.table = table
+        self.path = path
+        self.sink = sink
+    }
+
+    func keyPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    func error(_ key: String?, _ message: String) {
+        sink.add(.error, key.map(keyPath) ?? path, message)
+    }
+
+    func warning(_ key: String?, _ message: String) {
+        sink.add(.warning, key.map(keyPath) ?? path, message)
+    }
+
+    private func value(_ key: String, required: Bool) -> (any TOMLValueConvertible)? {
+        known.append(key)
+        guard let value = table[key] else {
+            if required { sink.add(.error, path, "missing required key \"\(key)\"") }
+            return nil
+        }
+        return value
+    }
+
+    private func wrongType(_ key: String, _ expected: String, _ value: any TOMLValueConvertible) {
+        error(key, "must be \(expected), found \(Self.describe(value.type))")
+    }
+
+    static func describe(_ type: TOMLType) -> String {
+        switch type {
+        case .table: "a table"
+        case .array: "an array"
+        case .string: "a string"
+        case .int: "an integer"
+        case .double: "a number"
+        case .bool: "a boolean"
+        case .date: "a date"
+        case .time: "a time"
+        case .dateTime: "a date-time"
+        }
+    }
+
+    func string(_ key: String, required: Bool = false) -> String? {
+        guard let value = value(key, required: required) else { return nil }
+        guard let string = value.string else {
+            wrongType(key, "a string", value)
+            return nil
+        }
+        if string.trimmingCharacters(in: .whitespaces).isEmpty {
+            error(key, "must not be empty")
+            return nil
+        }
+        return string
+    }
+
+    func strings(_ key: String, required: Bool = false) -> [String]? {
+        guard let value = value(key, required: required) else { return nil }
+        guard let array = value.array else {
+            wrongType(key, "an array of strings", value)
+            return nil
+        }
+        var result: [String] = []
+        for (index, element) in array.enumerated() {
+            if let string = element.string {
+                result.append(string)
+            } else {
+                sink.add(.error, "\(keyPath(key))[\(index)]", "must be a string, found \(Self.describe(element.type))")
+            }
+        }
+        return result
+    }
+
+    func number(_ key: String, required: Bool = false) -> Double? {
+        guard let value = value(key, required: required) else { return nil }
+        if let int = value.int { return Double(int) }
+        if let double = value.double, double.isFinite { return double }
+        wrongType(key, "a number", value)
+        return nil
+    }
+
+    func integer(_ key: String, range: ClosedRange<Int>? = nil) -> Int? {
+        guard let value = value(key, required: false) else { return nil }
+        guard let int = value.int else {
+            wrongType(key, "an integer", value)
+            return nil
+        }
+        if let range, !range.contains(int) {
+            error(key, "must be between \(range.lowerBound) and \(range.upperBound), found \(int)")
+            return nil
+        }
+        return int
+    }
+
+    func bool(_ key: String) -> Bool? {
+        guard let value = value(key, required: false) else { return nil }
+        guard let bool = value.bool else {
+            wrongType(key, "true or false", value)
+            return nil
+        }
+        return bool
+    }
+
+    func choice<Choice: RawRepresentable & CaseIterable>(
+        _ key: String, _ type: Choice.Type, required: Bool = false
+    ) -> Choice? where Choice.RawValue == String {
+        guard let text = string(key, required: required) else { return nil }
+        if let choice = Choice(rawValue: text) { return choice }
+        let allowed = Choice.allCases.map(\.rawValue)
+        let hint = Suggestion.closest(to: text, in: allowed).map { " (did you mean \"\($0)\"?)" } ?? ""
+        error(key, "\"\(text)\" is not one of \(allowed.joined(separator: ", "))\(hint)")
+        return nil
+    }
+
+    func duration(_ key: String) -> Int? {
+        guard let value = value(key, required: false) else { return nil }
+        guard let text = value.string else {
+            wrongType(key, "a duration string such as \"5d\" or \"2h\"", value)
+            return nil
+        }
+        guard let seconds = DurationText.seconds(text) else {
+            error(key, "\"\(text)\" is not a duration; write e.g. \"90m\", \"2h\", \"5d\" or \"1w\"")
+            return nil
+        }
+        return seconds
+    }
+
+    func timeZone(_ key: String) -> String? {
+        guard let text = string(key) else { return nil }
+        guard TimeZoneCheck.isValid(text) else {
+            error(key, "\"\(text)\" is not an IANA time zone (e.g. \"Asia/Taipei\", \"Europe/Berlin\", \"UTC\")")
+            return nil
+        }
+        return text
+    }
+
+    /// A secret given as `key`, `key_env` or `key_file`; a plain value is allowed but warned about.
+    func secret(_ key: String, required: Bool = false) -> Secret? {
+        var found: [(String, Secret)] = []
+        if let plain = string(key) { found.append((key, .plain(plain))) }
+        if let name = string("\(key)_env") { found.append(("\(key)_env", .environment(name))) }
+        if let file = string("\(key)_file") { found.append(("\(key)_file", .file(file))) }
+        if found.count > 1 {
+            error(found[1].0, "give only one of \(key), \(key)_env and \(key)_file")
+        }
+        guard let (foundKey, secret) = found.first else {
+            if required { sink.add(.error, path, "missing required key \"\(key)\" (or \(key)_env / \(key)_file)") }
+            return nil
+        }
+        if case .plain = secret {
+            warning(foundKey, "secret written in plain text in the config; use \(key)_env or \(key)_file (e.g. a systemd credential)")
+        }
+        return secret
+    }
+
+    /// Marks keys as read without reading them (handled elsewhere).
+    func allow(_ keys: [String]) { known.append(contentsOf: keys) }
+
+    /// Reports every key that was never asked for.
+    func finish() {
+        for (key, _) in table where !known.contains(key) {
+            let hint = Suggestion.closest(to: key, in: known).map { " (did you mean \"\($0)\"?)" } ?? ""
+            error(key, "unknown key \"\(key)\"\(hint)")
+        }
+    }
+}
+
+/// Collects diagnostics for one file and finds their lines.
+final class DiagnosticSink {
+    let file: String
+    let map: ConfigSourceMap
+    private(set) var diagnostics: [Diagnostic] = []
+
+    init(file: String, map: ConfigSourceMap) {
+        self.file = file
+        self.map = map
+    }
+
+    func add(_ severity: Diagnostic.Severity, _ keyPath: String, _ message: String) {
+        let line = map.line(of: keyPath) ?? 1
+        diagnostics.append(Diagnostic(file: file, line: line, severity: severity, keyPath: keyPath, message: message))
+    }
+
+    func add(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
+}
+
+import Foundation
+
+public enum TimeZoneCheck {
+    public static func isValid(_ identifier: String) -> Bool {
+        // Foundation accepts abbreviations and offsets like "GMT+8"; only IANA names are portable.
+        guard TimeZone(identifier: identifier) != nil else { return false }
+        return identifier == "UTC" || identifier.contains("/") || TimeZone.knownTimeZoneIdentifiers.contains(identifier)
+    }
+}

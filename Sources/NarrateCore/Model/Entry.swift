@@ -1,0 +1,88 @@
+import Foundation
+
+/// One line of a person's work narrative.
+public struct Entry: Sendable, Equatable, Codable {
+    /// The four parts of the narrative, plus explicit small wins.
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        case progress, blocker, next, learned, win
+
+        /// The letter in front of an entry's number: `B-12` is blocker 12.
+        public var prefix: String {
+            switch self {
+            case .progress: "P"
+            case .blocker: "B"
+            case .next: "N"
+            case .learned: "L"
+            case .win: "W"
+            }
+        }
+
+        init?(prefix: String) {
+            guard let kind = Self.allCases.first(where: { $0.prefix == prefix.uppercased() }) else { return nil }
+            self = kind
+        }
+    }
+
+    /// Where in the process a blocker sits, so a pile-up in one stage shows.
+    public enum Stage: String, Sendable, Codable, CaseIterable { case front, middle, back }
+
+    /// Blockers and next actions are followed until they close.
+    public enum State: String, Sendable, Codable, CaseIterable { case open, resolved, done, dropped }
+
+    public var id: Int64
+    public var person: String
+    public var kind: Kind
+    public var text: String
+    public var stage: Stage?
+    public var kpi: String?
+    public var at: Date
+    /// nil for kinds that do not close (progress, learned, win).
+    public var state: State?
+    public var closedAt: Date?
+    public var note: String?
+
+    public init(
+        id: Int64 = 0, person: String, kind: Kind, text: String, stage: Stage? = nil, kpi: String? = nil,
+        at: Date, state: State? = nil, closedAt: Date? = nil, note: String? = nil
+    ) {
+        self.id = id
+        self.person = person
+        self.kind = kind
+        self.text = text
+        self.stage = stage
+        self.kpi = kpi
+        self.at = at
+        self.state = state ?? ((kind == .blocker || kind == .next) ? .open : nil)
+        self.closedAt = closedAt
+        self.note = note
+    }
+
+    /// The id people type: `B-12`.
+    public var displayID: String { "\(kind.prefix)-\(id)" }
+}
+
+/// An entry id as typed on the command line: `B-12`, `b12` or `12`.
+public struct EntryReference: Sendable, Equatable, CustomStringConvertible {
+    public var number: Int64
+    public var kind: Entry.Kind?
+
+    public init(parsing text: String) throws {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let letters = trimmed.prefix(while: { $0.isLetter })
+        var rest = trimmed.dropFirst(letters.count)
+        if rest.first == "-" { rest = rest.dropFirst() }
+        guard let number = Int64(rest), number > 0 else {
+            throw NarrateError(.invalidInput, "\"\(text)\" is not an entry id; ids look like B-12 (blocker) or N-7 (next action)")
+        }
+        if letters.isEmpty {
+            kind = nil
+        } else if let kind = Entry.Kind(prefix: String(letters)) {
+            self.kind = kind
+        } else {
+            throw NarrateError(.invalidInput, "\"\(text)\" is not an entry id; the letter is one of P, B, N, L, W")
+        }
+        self.number = number
+    }
+
+    public var description: String { kind.map { "\($0.prefix)-\(number)" } ?? String(number) }
+}

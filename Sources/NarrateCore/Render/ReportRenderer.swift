@@ -1,0 +1,101 @@
+import Foundation
+import Mustache
+
+/// Renders reports through Mustache templates: the bundled ones, overridden by name by any
+/// file in the config's `templates_dir` (`<dir>/en/team-report.mustache`).
+public struct ReportRenderer: Sendable {
+    public static let templateNames = ["team-report", "person-card", "manager-digest"]
+    /// Every template's name (`en/team-report`), as overrides are looked up.
+    public static var names: [String] { BundledTemplates.all.keys.sorted() }
+
+    let library: MustacheLibrary
+
+    /// Compiles the bundled templates, each replaced by the override of the same name
+    /// (`en/team-report`) when there is one. Throws ``TemplateError`` for the first template
+    /// that does not parse. Compile once per process (and again on reload), not per report.
+    public init(overrides: [String: TemplateSource] = [:]) throws {
+        var library = MustacheLibrary()
+        var sources = BundledTemplates.all.mapValues { TemplateSource(text: $0, file: "(bundled)") }
+        for (name, source) in overrides where sources[name] != nil { sources[name] = source }
+        for (name, source) in sources.sorted(by: { $0.key < $1.key }) {
+            do {
+                library.register(try MustacheTemplate(string: source.text), named: name)
+            } catch let error as MustacheTemplate.ParserError {
+                throw TemplateError(
+                    name: name, file: source.file, line: error.context.lineNumber, column: error.context.columnNumber,
+                    message: "\(error.error)")
+            }
+        }
+        self.library = library
+    }
+
+    /// The team report in CommonMark.
+    public func teamReport(_ report: Report, locale: String) throws -> String {
+        try render("team-report", locale: locale, ReportContext(report: report, format: LocaleFormat(locale: locale)).values)
+    }
+
+    /// One person's card, e.g. for a direct message.
+    public func personCard(_ narrative: PersonNarrative, locale: String) throws -> String {
+        try render("person-card", locale: locale, CardContext(format: LocaleFormat(locale: locale)).person(narrative))
+    }
+
+    /// The manager digest: per-person mood and load, long-open blockers, missing reports.
+    public func managerDigest(_ report: Report, locale: String) throws -> String {
+        try render("manager-digest", locale: locale, ReportContext(report: report, format: LocaleFormat(locale: locale)).values)
+    }
+
+    func render(_ template: String, locale: String, _ values: [String: Any]) throws -> String {
+        let name = "\(locale)/\(template)"
+        guard let output = library.render(values, withTemplate: name) else {
+            throw NarrateError(.notFound, "no template \(name) (locales: \(Config.locales.joined(separator: ", ")))")
+        }
+        return Self.tidy(output)
+    }
+
+    /// At most one blank line in a row, no trailing spaces, one final newline.
+    static func tidy(_ text: String) -> String {
+        var lines: [Substring] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let trimmed = line.reversed().drop(while: { $0 == " " }).reversed()
+            let stripped = Substring(String(trimmed))
+            if stripped.isEmpty && (lines.last?.isEmpty ?? true) { continue }
+            lines.append(stripped)
+        }
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// A template's text and where it came from (a path, or "(bundled)"), for error messages.
+public struct TemplateSource: Sendable {
+    public var text: String
+    public var file: String
+
+    public init(text: String, file: String) {
+        self.text = text
+        self.file = file
+    }
+}
+
+/// A template that cannot be used; the report is not sent.
+public struct TemplateError: CategorizedError, Sendable, CustomStringConvertible {
+    public var category: NarrateError.Category { .invalidInput }
+
+    public var name: String
+    public var file: String
+    public var line: Int
+    public var column: Int
+    public var message: String
+
+    public init(name: String, file: String, line: Int, column: Int, message: String) {
+        self.name = name
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    public var description: String {
+        "template \(name) (\(file)):\(line):\(column): \(message); the report was not sent"
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+
+/// Matrix client-server API: `PUT /_matrix/client/v3/rooms/{room}/send/m.room.message/{txnId}`
+/// with an `m.notice` in `org.matrix.custom.html`. The txnId comes from the part's id, so a
+/// resend after a crash is recognised as the same event.
+struct MatrixTarget: TargetDescriptor {
+    var kind: Target.Kind { .matrix }
+    var keys: TargetKeys { TargetKeys(required: ["homeserver", "room", "token"], secrets: ["token"]) }
+    var dialect: Dialect { .matrix }
+    var defaultRate: Double { 5 }
+
+    func endpoint(_ values: TargetValues) -> Endpoint {
+        .matrix(homeserver: values.string("homeserver"), room: values.string("room"), token: values.secret("token"))
+    }
+
+    func action(for part: Delivery, to target: Target, context: DeliveryContext) throws -> DeliveryAction {
+        guard case .matrix(let homeserver, let room, let tokenSecret) = target.endpoint else {
+            throw NarrateError(.internal, "target \(target.id) is not a matrix target")
+        }
+        let token = try context.reveal(tokenSecret)
+        // Room ids may lack a server part (room version 12); encode everything but unreserved characters.
+        let unreserved = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+        let encodedRoom = room.addingPercentEncoding(withAllowedCharacters: unreserved) ?? room
+        let url = "\(trimmingSlash(homeserver))/_matrix/client/v3/rooms/\(encodedRoom)/send/m.room.message/\(part.idempotencyKey)"
+        let plain = part.body.replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression)
+        let body: [String: Any] = [
+            "msgtype": "m.notice", "body": Self.unescape(plain), "format": "org.matrix.custom.html",
+            "formatted_body": part.body,
+        ]
+        return .http(request(
+            "PUT", url: url, headers: [("Content-Type", "application/json"), ("Authorization", "Bearer \(token)")],
+            body: json(body), target: target))
+    }
+
+    /// The plain-text `body` reads the entities back as characters.
+    static func unescape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
+    }
+
+    func classify(_ response: HTTPResponse, for part: Delivery, now: Date) -> AttemptOutcome {
+        let json = response.jsonObject
+        if response.status == 413 { return .park(error: "HTTP 413: \(json?["errcode"] as? String ?? "M_TOO_LARGE")") }
+        return standardOutcome(
+            response, now: now,
+            errorText: { _ in
+                [json?["errcode"] as? String, json?["error"] as? String].compactMap { $0 }.joined(separator: ": ")
+            },
+            wait: { _ in (json?["retry_after_ms"] as? Double).map { $0 / 1_000 } },
+            receipt: { _ in json?["event_id"] as? String })
+    }
+}

@@ -1,0 +1,218 @@
+import Foundation
+
+/// Everything narrate knows about one target kind, in one place: the config keys it takes and
+/// which of them are secrets, the dialect it speaks (with its limit and the unit of that limit),
+/// its default rate, how a part becomes a request, and what a response means. No other code
+/// switches over target kinds.
+public protocol TargetDescriptor: Sendable {
+    var kind: Target.Kind { get }
+    var keys: TargetKeys { get }
+    var dialect: Dialect { get }
+    /// Messages per second when the target sets no `rate`: the platform's published limit.
+    var defaultRate: Double { get }
+    /// The typed settings, from the values the config gave (missing required keys are reported
+    /// by the config loader; the endpoint is then built with empty values and never used).
+    func endpoint(_ values: TargetValues) -> Endpoint
+    /// What delivering one part means: a request, a file write, a line on stdout.
+    func action(for part: Delivery, to target: Target, context: DeliveryContext) throws -> DeliveryAction
+    /// What a response to that request means. Only called for `.http` actions.
+    func classify(_ response: HTTPResponse, for part: Delivery, now: Date) -> AttemptOutcome
+}
+
+/// The keys a kind takes besides ``Target/commonKeys``; secrets also take `_env` and `_file` forms.
+public struct TargetKeys: Sendable {
+    public var required: [String]
+    public var optional: [String]
+    public var secrets: Set<String>
+
+    public init(required: [String], optional: [String] = [], secrets: Set<String> = []) {
+        self.required = required
+        self.optional = optional
+        self.secrets = secrets
+    }
+}
+
+/// The values of a target table as the config loader read them, before they become an ``Endpoint``.
+public struct TargetValues: Sendable {
+    public var strings: [String: String] = [:]
+    public var secrets: [String: Secret] = [:]
+
+    public init(strings: [String: String] = [:], secrets: [String: Secret] = [:]) {
+        self.strings = strings
+        self.secrets = secrets
+    }
+
+    func string(_ key: String) -> String { strings[key] ?? "" }
+    func secret(_ key: String) -> Secret { secrets[key] ?? .plain("") }
+}
+
+/// What building a request may need besides the part.
+public struct DeliveryContext: Sendable {
+    public var report: ReportRecord
+    public var now: Date
+    /// Where relative file paths live.
+    public var stateDir: String
+    /// The zone of the report's team (the `{date}` of a file path).
+    public var zone: TimeZone
+    /// Reads a secret's value (and registers it with the redactor).
+    public var reveal: @Sendable (Secret) throws -> String
+
+    public init(
+        report: ReportRecord, now: Date, stateDir: String, zone: TimeZone,
+        reveal: @escaping @Sendable (Secret) throws -> String
+    ) {
+        self.report = report
+        self.now = now
+        self.stateDir = stateDir
+        self.zone = zone
+        self.reveal = reveal
+    }
+}
+
+/// What delivering one part amounts to. The courier performs it; `--dry-run` prints it.
+public enum DeliveryAction: Sendable {
+    case http(HTTPRequest)
+    case writeFile(path: String, text: String)
+    case print(String)
+}
+
+/// An HTTP request as a value: built by a descriptor, sent by an `HTTPTransport`.
+public struct HTTPRequest: Sendable {
+    public var method: String
+    public var url: String
+    public var headers: [(String, String)]
+    public var body: Data
+    public var timeout: TimeInterval
+    public var connectTimeout: TimeInterval
+    public var caFile: String?
+
+    public init(
+        method: String = "POST", url: String, headers: [(String, String)] = [], body: Data = Data(),
+        timeout: TimeInterval = 30, connectTimeout: TimeInterval = 10, caFile: String? = nil
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+        self.connectTimeout = connectTimeout
+        self.caFile = caFile
+    }
+}
+
+/// An HTTP response as a value.
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    /// Header names in lower case, in the order received.
+    public var headers: [(String, String)]
+    public var body: Data
+
+    public init(status: Int, headers: [(String, String)] = [], body: Data = Data()) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    public func header(_ name: String) -> String? {
+        let lower = name.lowercased()
+        return headers.last { $0.0 == lower }?.1
+    }
+
+    public var text: String { String(decoding: body, as: UTF8.self) }
+
+    var jsonObject: [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: body)) as? [String: Any]
+    }
+}
+
+/// What one attempt to deliver a part came to.
+public enum AttemptOutcome: Sendable, Equatable {
+    case sent(receipt: String?)
+    /// A network error, timeout, 5xx, 408 or 429: try again, after the target's wait if it named one.
+    case retry(after: TimeInterval?, error: String)
+    /// The target refused the part for good (another 4xx): its own error text.
+    case park(error: String)
+    /// Telegram moved the chat; send again to the new id.
+    case reroute(String, error: String)
+}
+
+/// The descriptors of every kind, by kind.
+public enum TargetDescriptors {
+    public static let all: [any TargetDescriptor] = [
+        WebhookURLTarget(kind: .slack, dialect: .slack, defaultRate: 1, errorText: { $0.text }),
+        DiscordTarget(),
+        WebhookURLTarget(kind: .mattermost, dialect: .mattermost, defaultRate: 5, errorText: { $0.jsonObject?["message"] as? String }),
+        TeamsTarget(),
+        GoogleChatTarget(),
+        TelegramTarget(),
+        MatrixTarget(),
+        ZulipTarget(),
+        NtfyTarget(),
+        WebhookTarget(),
+        FileTarget(),
+        StdoutTarget(),
+    ]
+
+    public static let byKind: [Target.Kind: any TargetDescriptor] = Dictionary(
+        uniqueKeysWithValues: all.map { ($0.kind, $0) })
+}
+
+extension TargetDescriptor {
+    /// A request with the target's timeouts and CA.
+    func request(
+        _ method: String = "POST", url: String, headers: [(String, String)], body: Data, target: Target
+    ) -> HTTPRequest {
+        HTTPRequest(
+            method: method, url: url, headers: headers, body: body, timeout: target.effectiveTimeout,
+            connectTimeout: min(10, target.effectiveTimeout), caFile: target.caFile)
+    }
+
+    /// The rules every platform shares: 2xx is success, 408/429/5xx are retried (honouring
+    /// `Retry-After` or the platform's own wait), other statuses park with the platform's text.
+    func standardOutcome(
+        _ response: HTTPResponse, now: Date, errorText: (HTTPResponse) -> String?,
+        wait: (HTTPResponse) -> TimeInterval? = { _ in nil }, receipt: (HTTPResponse) -> String? = { _ in nil }
+    ) -> AttemptOutcome {
+        let status = response.status
+        if (200..<300).contains(status) { return .sent(receipt: receipt(response)) }
+        let text = OneLine.clean(errorText(response) ?? response.text)
+        let message = "HTTP \(status)" + (text.isEmpty ? "" : ": \(text)")
+        if status == 408 || status == 429 || status >= 500 {
+            return .retry(after: wait(response) ?? RetryAfter.parse(response.header("retry-after"), now: now), error: message)
+        }
+        return .park(error: message)
+    }
+
+    func json(_ value: Any) -> Data {
+        (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+    }
+
+    /// A base URL without its trailing slash, so paths can be appended.
+    func trimmingSlash(_ url: String) -> String {
+        url.hasSuffix("/") ? String(url.dropLast()) : url
+    }
+}
+
+/// Text from elsewhere (a platform's error body, curl's message) as one short line.
+public enum OneLine {
+    /// One line, at most 300 characters, for logs and `narrate deliveries`.
+    public static func clean(_ text: String) -> String {
+        let line = String(text.unicodeScalars.map { CharacterSet.controlCharacters.contains($0) ? " " : Character($0) })
+            .trimmingCharacters(in: .whitespaces)
+        return line.count > 300 ? String(line.prefix(300)) + "…" : line
+    }
+}
+
+/// `Retry-After` as seconds or an HTTP date.
+public enum RetryAfter {
+    public static func parse(_ value: String?, now: Date) -> TimeInterval? {
+        guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        if let seconds = Double(value), seconds >= 0 { return seconds }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        guard let date = formatter.date(from: value) else { return nil }
+        return max(0, date.timeIntervalSince(now))
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import NarrateCore
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// SIGHUP: validate the config again and switch to it only if it is valid.
+final class ReloadService: Service {
+    let state: DaemonState
+    let logger: Logger
+    let notifier: SystemdNotifier
+    let wakeScheduler: Wakeup
+
+    init(state: DaemonState, logger: Logger, notifier: SystemdNotifier, wakeScheduler: Wakeup) {
+        self.state = state
+        self.logger = logger
+        self.notifier = notifier
+        self.wakeScheduler = wakeScheduler
+    }
+
+    func run() async throws {
+        let signals = await UnixSignalsSequence(trapping: .sighup)
+        for await _ in signals.cancelOnGracefulShutdown() {
+            notifier.send("RELOADING=1\nMONOTONIC_USEC=\(SystemdNotifier.monotonicMicroseconds())")
+            if await state.reload(logger: logger) {
+                await wakeScheduler.signal()
+            }
+            notifier.send("READY=1")
+        }
+    }
+}
+
+/// Tells systemd's watchdog the daemon is alive, at half of `WATCHDOG_USEC`.
+final class WatchdogService: Service {
+    let notifier: SystemdNotifier
+    let interval: TimeInterval
+
+    init(notifier: SystemdNotifier, interval: TimeInterval) {
+        self.notifier = notifier
+        self.interval = interval
+    }
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                self.notifier.send("WATCHDOG=1")
+                try await Task.sleep(nanoseconds: UInt64(self.interval * 1_000_000_000))
+            }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import Logging
+import NarrateApp
+import NarrateCore
+import NarrateStore
+import ServiceLifecycle
+
+/// Fires every schedule at its slots: claims the slot in the run ledger (so two daemons on one
+/// store never run it twice), renders the report and commits it to the outbox. Sleeps until the
+/// next slot (re-checking the wall clock at least every five minutes, for clock jumps and
+/// suspend), and wakes early on reload. A store error is logged and retried with backoff; it
+/// never ends the service group.
+final class SchedulerService: Service {
+    let state: DaemonState
+    let clock: any WallClock
+    let logger: Logger
+    let wake: Wakeup
+    let deliveries: Wakeup
+    let notifier: SystemdNotifier
+    static let longestSleep: TimeInterval = 300
+
+    init(state: DaemonState, clock: any WallClock, logger: Logger, wake: Wakeup, deliveries: Wakeup, notifier: SystemdNotifier) {
+        self.state = state
+        self.clock = clock
+        self.logger = logger
+        self.wake = wake
+        self.deliveries = deliveries
+        self.notifier = notifier
+    }
+
+    func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await cancelWhenGracefulShutdown { try await self.loop() }
+        } onGracefulShutdown: {
+            self.notifier.send("STOPPING=1")
+            self.logger.notice("shutting down: no new slots; in-flight deliveries finish or stay queued")
+        }
+    }
+
+    private func loop() async throws {
+        var cursors: [String: Date] = [:]
+        // A schedule with nothing in the ledger was never missed: its older slots are not reported as skipped.
+        var fresh: Set<String> = []
+        var failures = 0
+        let started = clock.now()
+        while !Task.isCancelled {
+            let context = await state.context
+            var nextWake: Date
+            do {
+                nextWake = try await tick(context, cursors: &cursors, fresh: &fresh, started: started)
+                failures = 0
+            } catch {
+                failures += 1
+                let pause = Backoff.seconds(afterFailures: failures)
+                logger.error("scheduler: \(context.redactor.redact("\(error)")); trying again in \(Int(pause)) s")
+                nextWake = clock.now().addingTimeInterval(pause)
+            }
+            let seconds = max(0.05, nextWake.timeIntervalSince(clock.now()))
+            logger.debug("sleeping \(String(format: "%.1f", seconds)) s")
+            await wake.wait(seconds: clock.realSeconds(seconds))
+        }
+    }
+
+    /// Runs what came due for every schedule; returns when to look again.
+    private func tick(_ context: AppContext, cursors: inout [String: Date], fresh: inout Set<String>, started: Date) async throws -> Date {
+        let now = clock.now()
+        var nextWake = now.addingTimeInterval(Self.longestSleep)
+        for schedule in context.config.schedules {
+            let cron = CronSchedule(cron: schedule.cron, zone: context.config.zone(of: schedule))
+            var cursor: Date
+            if let known = cursors[schedule.id] {
+                cursor = known
+            } else if let last = try context.store.lastRun(schedule: schedule.id) {
+                cursor = last.slot
+            } else {
+                cursor = min(started, now).addingTimeInterval(-TimeInterval(schedule.catchUp))
+                fresh.insert(schedule.id)
+            }
+            let due = now > cursor ? cron.fires(after: cursor, upTo: now) : []
+            let decision = SlotPlanner.decide(due: due, now: now, catchUp: TimeInterval(schedule.catchUp))
+            if !fresh.contains(schedule.id) { try recordSkipped(decision.skipped, schedule, context, now: now) }
+            fresh.remove(schedule.id)
+            if let slot = decision.run { try await fire(schedule, slot: slot, context, now: now) }
+            cursors[schedule.id] = max(cursor, now)
+            if let next = cron.next(after: max(cursor, now)).first { nextWake = min(nextWake, next) }
+        }
+        return nextWake
+    }
+
+    func recordSkipped(_ slots: [Date], _ schedule: Schedule, _ context: AppContext, now: Date) throws {
+        guard !slots.isEmpty else { return }
+        let kept = slots.suffix(100)
+        for slot in kept {
+            _ = try context.store.claim(Run(
+                schedule: schedule.id, team: schedule.team, slot: slot, state: .skipped, at: now,
+                detail: "missed while narrate was not running; older than catch_up \(DurationText.text(schedule.catchUp))"))
+        }
+        let zone = context.config.zone(of: schedule)
+        logger.warning(
+            "\(schedule.id): \(slots.count) missed slot(s) recorded as skipped, the latest \(TimeText.iso(kept.last!, in: zone))")
+    }
+
+    /// Runs one slot if this process is the first to claim it.
+    func fire(_ schedule: Schedule, slot: Date, _ context: AppContext, now: Date) async throws {
+        let zone = context.config.zone(of: schedule)
+        let label = "\(schedule.id) \(TimeText.iso(slot, in: zone))"
+        guard try context.store.claim(Run(schedule: schedule.id, team: schedule.team, slot: slot, state: .started, at: now))
+        else {
+            logger.info("\(label) was already run by another narrate")
+            return
+        }
+        do {
+            let queued = try context.deliveries.queue(try context.pipeline.plan(schedule: schedule, slot: slot))
+            let ids = queued.map { "\($0.0.id)" }.joined(separator: ", ")
+            let parts = queued.reduce(0) { $0 + $1.1.count }
+            try context.store.finish(
+                schedule: schedule.id, slot: slot, state: .done, detail: "report \(ids): \(parts) part(s)", at: now)
+            logger.notice("\(label): report \(ids) queued, \(parts) part(s)\(now.timeIntervalSince(slot) > 90 ? " (late, caught up)" : "")")
+            await deliveries.signal()
+        } catch {
+            let reason = context.redactor.redact("\(error)")
+            try context.store.finish(schedule: schedule.id, slot: slot, state: .failed, detail: reason, at: now)
+            logger.error("\(label) failed: \(reason)")
+        }
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+import Logging
+import NarrateCore
+import NarrateStore
+
+/// Delivers outbox parts: in order per target, each target independently of the others (a
+/// webhook that hangs for its whole timeout delays only its own parts), at most `rate` messages
+/// a second per target, retrying what may succeed later and parking what will not.
+///
+/// Every error text it keeps or logs passes through the redactor first: a platform that quotes
+/// the token back in its error body does not get it into the outbox or the log.
+public struct Courier: Sendable {
+    public let outbox: any Outbox & ReportArchive
+    public let config: Config
+    public let transport: any HTTPTransport
+    public let secrets: SecretResolver
+    public let stateDir: String
+    public let logger: Logger
+    public var policy: RetryPolicy
+    /// The outbox's timing (backoff, leases) always follows real time.
+    public let clock: any WallClock
+    /// Where `stdout` targets write.
+    public let output: @Sendable (String) -> Void
+
+    public init(
+        outbox: any Outbox & ReportArchive, config: Config, transport: any HTTPTransport, secrets: SecretResolver,
+        stateDir: String, logger: Logger, policy: RetryPolicy = RetryPolicy(), clock: any WallClock = SystemClock(),
+        output: @escaping @Sendable (String) -> Void
+    ) {
+        self.outbox = outbox
+        self.config = config
+        self.transport = transport
+        self.secrets = secrets
+        self.stateDir = stateDir
+        self.logger = logger
+        self.policy = policy
+        self.clock = clock
+        self.output = output
+    }
+
+    var redactor: Redactor { secrets.redactor }
+
+    /// Works through the unfinished parts of `reports` (all reports when nil) until each is sent
+    /// or parked, or until `deadline`. Returns the reports' parts as they stand then.
+    @discardableResult
+    public func deliver(reports: [Int64]? = nil, until deadline: Date = .distantFuture) async throws -> [Delivery] {
+        let revived = try outbox.requeueAbandoned(now: clock.now()) { id in (config.target(id)?.effectiveTimeout ?? 30) + 5 }
+        if revived > 0 { logger.notice("re-queued \(revived) part(s) left in flight by a stopped process") }
+        let targets = Set(try outbox.unfinishedDeliveries(reports: reports, target: nil).map(\.target)).sorted()
+        let gate = RateGate()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for target in targets {
+                group.addTask { try await drain(target: target, reports: reports, until: deadline, gate: gate) }
+            }
+            try await group.waitForAll()
+        }
+        return try outbox.deliveries(reports: reports)
+    }
+
+    /// One target's parts, in order: the first unfinished part of each report goes next.
+    func drain(target: String, reports: [Int64]?, until deadline: Date, gate: RateGate) async throws {
+        while !Task.isCancelled {
+            let unfinished = try outbox.unfinishedDeliveries(reports: reports, target: target)
+            if unfinished.isEmpty { return }
+            var heads: [Delivery] = []
+            var seen: Set<Int64> = []
+            for delivery in unfinished where seen.insert(delivery.report).inserted { heads.append(delivery) }
+            let now = clock.now()
+            let ready = heads.filter { $0.state == .pending && $0.nextAttemptAt <= now }
+            if ready.isEmpty {
+                // Only parts another live process is sending: they are its to finish.
+                if heads.allSatisfy({ $0.state == .sending }) { return }
+                let next = heads.filter { $0.state == .pending }.map(\.nextAttemptAt).min() ?? now.addingTimeInterval(1)
+                if next >= deadline { return }
+                let wake = max(next, now.addingTimeInterval(0.01))
+                try await Task.sleep(nanoseconds: UInt64(wake.timeIntervalSince(now) * 1_000_000_000))
+                continue
+            }
+            for delivery in ready {
+                try await attempt(delivery, gate: gate)
+            }
+            if clock.now() >= deadline { return }
+        }
+    }
+
+    func attempt(_ delivery: Delivery, gate: RateGate) async throws {
+        guard try outbox.beginSending(delivery.id, now: clock.now()) else { return }
+        var delivery = delivery
+        delivery.attempts += 1
+        guard let target = config.target(delivery.target) else {
+            try park(delivery, "target \(delivery.target) is no longer in the config")
+            return
+        }
+        guard let report = try outbox.report(delivery.report) else {
+            try park(delivery, "report \(delivery.report) is missing")
+            return
+        }
+        await gate.wait(for: target.id, rate: target.effectiveRate)
+        let outcome = await send(delivery, to: target, report: report)
+        await gate.finished(target.id)
+        try record(outcome, for: delivery, target: target)
+    }
+
+    /// What delivering a part means, built by the target kind's descriptor: the courier and
+    /// `--dry-run` both call this.
+    public func action(for delivery: Delivery, to target: Target, report: ReportRecord) throws -> DeliveryAction {
+        let context = DeliveryContext(
+            report: report, now: clock.now(), stateDir: stateDir, zone: config.zone(ofTeam: report.team),
+            reveal: { [secrets] in try secrets.reveal($0) })
+        return try target.descriptor.action(for: delivery, to: target, context: context)
+    }
+
+    func send(_ delivery: Delivery, to target: Target, report: ReportRecord) async -> AttemptOutcome {
+        let action: DeliveryAction
+        do {
+            action = try self.action(for: delivery, to: target, report: report)
+        } catch {
+            return .park(error: "\(error)")
+        }
+        switch action {
+        case .print(let text):
+            output(text)
+            return .sent(receipt: nil)
+        case .writeFile(let path, let text):
+            do {
+                try AtomicFile.write(text, to: path)
+                return .sent(receipt: path)
+            } catch {
+                return .retry(after: nil, error: "\(error)")
+            }
+        case .http(let request):
+            do {
+                let response = try await transport.send(request)
+                return target.descriptor.classify(response, for: delivery, now: clock.now())
+            } catch let error as TransportError {
+                let message = (error.isTimeout ? "timeout: " : "network: ") + OneLine.clean(error.message)
+                return error.isPermanent ? .park(error: message) : .retry(after: nil, error: message)
+            } catch is CancellationError {
+                return .retry(after: 0, error: "cancelled while sending")
+            } catch {
+                return .retry(after: nil, error: "\(error)")
+            }
+        }
+    }
+
+    func record(_ outcome: AttemptOutcome, for delivery: Delivery, target: Target) throws {
+        let label = "\(target.id) part \(delivery.part)/\(delivery.parts) of report \(delivery.report)"
+        let now = clock.now()
+        switch outcome {
+        case .sent(let receipt):
+            try outbox.finishAttempt(delivery.id, state: .sent, receipt: receipt.map(redactor.redact), at: now)
+            logger.info("sent \(label)", metadata: ["attempts": "\(delivery.attempts)"])
+        case .park(let error):
+            try park(delivery, error)
+        case .reroute(let route, let error):
+            let error = redactor.redact(error)
+            logger.warning("\(label): \(error)")
+            for other in try outbox.unfinishedDeliveries(reports: [delivery.report], target: delivery.target) {
+                try outbox.finishAttempt(
+                    other.id, state: other.id == delivery.id ? .pending : other.state, error: error, nextAttemptAt: now,
+                    route: route, at: now)
+            }
+        case .retry(let after, let error):
+            let error = redactor.redact(error)
+            let age = now.timeIntervalSince(delivery.createdAt)
+            let maxAttempts = target.maxAttempts ?? policy.maxAttempts
+            let maxAge = target.maxAge.map(TimeInterval.init) ?? policy.maxAge
+            if delivery.attempts >= maxAttempts || age >= maxAge {
+                try park(delivery, "\(error) (gave up after \(delivery.attempts) attempts)")
+                return
+            }
+            let delay = policy.delay(afterAttempt: delivery.attempts, retryAfter: after)
+            try outbox.finishAttempt(
+                delivery.id, state: .pending, error: error, nextAttemptAt: now.addingTimeInterval(delay), at: now)
+            logger.notice("\(label) will be retried in \(String(format: "%.1f", delay)) s: \(error)")
+        }
+    }
+
+    /// Parks a part and the later parts of the same report for the same target, which must not overtake it.
+    func park(_ delivery: Delivery, _ error: String) throws {
+        let error = redactor.redact(error)
+        let now = clock.now()
+        try outbox.finishAttempt(delivery.id, state: .parked, error: error, at: now)
+        logger.error("parked \(delivery.target) part \(delivery.part)/\(delivery.parts) of report \(delivery.report): \(error)")
+        for later in try outbox.unfinishedDeliveries(reports: [delivery.report], target: delivery.target)
+        where later.part > delivery.part {
+            try outbox.finishAttempt(later.id, state: .parked, error: "not sent: part \(delivery.part) was parked", at: now)
+        }
+    }
+}

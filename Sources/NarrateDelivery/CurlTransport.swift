@@ -1,0 +1,279 @@
+import CCurl
+import Foundation
+import NarrateCore
+import ServiceLifecycle
+import Synchronization
+
+/// HTTP over libcurl's multi interface: one thread runs every transfer, callers `await`.
+///
+/// This is the only file that touches curl handles. Each request has a connect and a total
+/// timeout, TLS verification stays on (`caFile` adds a private CA), proxies come from the
+/// environment (`https_proxy`, `no_proxy`), redirects are not followed and a non-2xx status
+/// is a response, not an error.
+///
+/// It is a `Service`: ``run()`` owns the transfer thread until the task is cancelled or the
+/// service group shuts down; a cancelled `send` removes its transfer at once. Outside a service
+/// group, ``withRunning(_:)`` runs it around a piece of work.
+public final class CurlTransport: HTTPTransport, Service {
+    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+    private let worker: Worker
+
+    public init() {
+        _ = Self.globalInit
+        worker = Worker()
+    }
+
+    /// Runs the transfer thread until cancelled or shut down; transfers still in flight then fail
+    /// with `CancellationError`.
+    public func run() async throws {
+        let worker = self.worker
+        await withGracefulShutdownHandler {
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { (exit: CheckedContinuation<Void, Never>) in
+                    let thread = Thread { worker.loop(onExit: { exit.resume() }) }
+                    thread.name = "narrate-http"
+                    thread.start()
+                }
+            } onCancel: {
+                worker.stop()
+            }
+        } onGracefulShutdown: {
+            worker.stop()
+        }
+    }
+
+    /// Runs a transport for the duration of `body` (the CLI's commands, tests).
+    public static func withRunning<T: Sendable>(_ body: (CurlTransport) async throws -> T) async throws -> T {
+        let transport = CurlTransport()
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await transport.run() }
+            defer { group.cancelAll() }
+            return try await body(transport)
+        }
+    }
+
+    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let id = worker.nextID()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                worker.submit(Transfer(id: id, request: request, continuation: continuation))
+            }
+        } onCancel: {
+            worker.cancel(id)
+        }
+    }
+}
+
+/// One request in flight. Created by the caller, then owned by the worker thread alone
+/// (handed over through the worker's mutex), which is why unchecked Sendable is safe here.
+private final class Transfer: @unchecked Sendable {
+    let id: UInt64
+    let request: HTTPRequest
+    let continuation: CheckedContinuation<HTTPResponse, any Error>
+    var handle: UnsafeMutableRawPointer?
+    var headerList: UnsafeMutablePointer<curl_slist>?
+    var body = Data()
+    var headers: [(String, String)] = []
+    /// curl writes its error text here; it must stay at one address while the handle lives.
+    let errorBuffer: UnsafeMutablePointer<CChar>
+
+    init(id: UInt64, request: HTTPRequest, continuation: CheckedContinuation<HTTPResponse, any Error>) {
+        self.id = id
+        self.request = request
+        self.continuation = continuation
+        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+    }
+
+    deinit { errorBuffer.deallocate() }
+}
+
+/// The curl multi handle and its queues. Only the worker thread calls curl on `multi`, except
+/// `curl_multi_wakeup`, which libcurl documents as safe from any thread. Everything other
+/// threads touch (`inbox`) is behind a mutex; `active` belongs to the worker thread alone,
+/// which is why unchecked Sendable is safe here.
+private final class Worker: @unchecked Sendable {
+    private struct Inbox {
+        var submitted: [Transfer] = []
+        /// Ids whose callers cancelled; an id may arrive before its transfer does.
+        var cancelled: Set<UInt64> = []
+        var stopping = false
+        var stopped = false
+        var lastID: UInt64 = 0
+    }
+
+    private let multi: UnsafeMutableRawPointer
+    private let inbox = Mutex(Inbox())
+    private var active: [UnsafeMutableRawPointer: Transfer] = [:]
+
+    init() {
+        multi = curl_multi_init()
+    }
+
+    deinit { curl_multi_cleanup(multi) }
+
+    func nextID() -> UInt64 {
+        inbox.withLock { state in
+            state.lastID += 1
+            return state.lastID
+        }
+    }
+
+    func submit(_ transfer: Transfer) {
+        let refused = inbox.withLock { state -> Bool in
+            if state.stopped || state.cancelled.remove(transfer.id) != nil { return true }
+            state.submitted.append(transfer)
+            return false
+        }
+        if refused {
+            transfer.continuation.resume(throwing: CancellationError())
+        } else {
+            curl_multi_wakeup(multi)
+        }
+    }
+
+    func cancel(_ id: UInt64) {
+        inbox.withLock { _ = $0.cancelled.insert(id) }
+        curl_multi_wakeup(multi)
+    }
+
+    func stop() {
+        inbox.withLock { $0.stopping = true }
+        curl_multi_wakeup(multi)
+    }
+
+    /// The transfer thread's loop: start what was submitted, drop what was cancelled, let curl
+    /// work, and sleep in `curl_multi_poll` until there is something to do.
+    func loop(onExit: () -> Void) {
+        var running: Int32 = 0
+        while true {
+            let (submitted, cancelled, stopping) = inbox.withLock { state in
+                defer { state.submitted.removeAll() }
+                return (state.submitted, state.cancelled, state.stopping)
+            }
+            var handled: Set<UInt64> = []
+            for transfer in submitted {
+                if cancelled.contains(transfer.id) {
+                    handled.insert(transfer.id)
+                    transfer.continuation.resume(throwing: CancellationError())
+                } else {
+                    start(transfer)
+                }
+            }
+            for (handle, transfer) in active.filter({ cancelled.contains($0.value.id) }) {
+                handled.insert(transfer.id)
+                abandon(handle, with: CancellationError())
+            }
+            if !handled.isEmpty { inbox.withLock { $0.cancelled.subtract(handled) } }
+            if stopping { break }
+            curl_multi_perform(multi, &running)
+            var left: Int32 = 0
+            while let message = curl_multi_info_read(multi, &left) {
+                guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle else { continue }
+                finish(handle, result: narrate_curl_msg_result(message))
+            }
+            // Idle, the thread sleeps until `submit`, `cancel` or `stop` wakes it; busy, curl
+            // shortens the wait to its own timers.
+            curl_multi_poll(multi, nil, 0, active.isEmpty ? 86_400_000 : 1_000, nil)
+        }
+        let late = inbox.withLock { state in
+            state.stopped = true
+            defer { state.submitted.removeAll() }
+            return state.submitted
+        }
+        for transfer in late { transfer.continuation.resume(throwing: CancellationError()) }
+        for handle in Array(active.keys) { abandon(handle, with: CancellationError()) }
+        onExit()
+    }
+
+    /// Removes a transfer that will not finish and tells its caller why.
+    private func abandon(_ handle: UnsafeMutableRawPointer, with error: any Error) {
+        guard let transfer = active.removeValue(forKey: handle) else { return }
+        curl_multi_remove_handle(multi, handle)
+        curl_easy_cleanup(handle)
+        curl_slist_free_all(transfer.headerList)
+        transfer.continuation.resume(throwing: error)
+    }
+
+    private func start(_ transfer: Transfer) {
+        let request = transfer.request
+        guard let handle = curl_easy_init() else {
+            transfer.continuation.resume(throwing: TransportError(message: "cannot create a curl handle"))
+            return
+        }
+        transfer.handle = handle
+        let context = Unmanaged.passUnretained(transfer).toOpaque()
+        narrate_curl_setopt_string(handle, CURLOPT_URL, request.url)
+        narrate_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
+        narrate_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        narrate_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
+        narrate_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
+        narrate_curl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
+        narrate_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(request.timeout * 1_000))
+        narrate_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeout * 1_000))
+        narrate_curl_setopt_string(handle, CURLOPT_USERAGENT, "narrate/\(NarrateVersion.string)")
+        if let caFile = request.caFile { narrate_curl_setopt_string(handle, CURLOPT_CAINFO, caFile) }
+        narrate_curl_setopt_ptr(handle, CURLOPT_ERRORBUFFER, transfer.errorBuffer)
+        switch request.method {
+        case "GET":
+            narrate_curl_setopt_long(handle, CURLOPT_HTTPGET, 1)
+        default:
+            narrate_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method)
+            narrate_curl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count))
+            // COPYPOSTFIELDS copies the bytes, so the Data need not outlive this call.
+            request.body.withUnsafeBytes { _ = narrate_curl_setopt_ptr(handle, CURLOPT_COPYPOSTFIELDS, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)) }
+        }
+        var list: UnsafeMutablePointer<curl_slist>?
+        // An empty Expect header stops curl from waiting for `100 Continue` on large bodies.
+        for (name, value) in request.headers + [("Expect", "")] {
+            list = curl_slist_append(list, "\(name): \(value)")
+        }
+        transfer.headerList = list
+        narrate_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, list)
+        narrate_curl_setopt_write(handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
+            let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
+            let length = size * count
+            if let data { transfer.body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: length) }
+            return length
+        }
+        narrate_curl_setopt_ptr(handle, CURLOPT_WRITEDATA, context)
+        narrate_curl_setopt_write(handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
+            let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
+            let length = size * count
+            guard let data else { return length }
+            let line = String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self)
+            if line.hasPrefix("HTTP/") {
+                transfer.headers.removeAll()  // a new response (after 100 Continue) starts over
+            } else if let colon = line.firstIndex(of: ":") {
+                let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+                let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+                transfer.headers.append((name, value))
+            }
+            return length
+        }
+        narrate_curl_setopt_ptr(handle, CURLOPT_HEADERDATA, context)
+        active[handle] = transfer
+        curl_multi_add_handle(multi, handle)
+    }
+
+    private func finish(_ handle: UnsafeMutableRawPointer, result: CURLcode) {
+        guard let transfer = active.removeValue(forKey: handle) else { return }
+        curl_multi_remove_handle(multi, handle)
+        defer {
+            curl_easy_cleanup(handle)
+            curl_slist_free_all(transfer.headerList)
+        }
+        guard result == CURLE_OK else {
+            let detail = String(cString: transfer.errorBuffer)
+            let message = detail.isEmpty ? String(cString: curl_easy_strerror(result)) : detail
+            // A URL curl cannot use will never work: the caller parks instead of retrying.
+            let permanent = [CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL].contains(result)
+            transfer.continuation.resume(
+                throwing: TransportError(message: message, isTimeout: result == CURLE_OPERATION_TIMEDOUT, isPermanent: permanent))
+            return
+        }
+        var status = 0
+        narrate_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        transfer.continuation.resume(returning: HTTPResponse(status: status, headers: transfer.headers, body: transfer.body))
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import NarrateCore
+import NarrateStore
+
+/// The store as a source: entries, check-ins and readings people recorded with narrate.
+public struct StoreSource: Source {
+    public let store: any EntryStore & MetricStore
+
+    public init(store: any EntryStore & MetricStore) {
+        self.store = store
+    }
+
+    public var id: String { "store" }
+
+    public func gather(_ request: GatherRequest) throws -> SourceBatch {
+        let period = request.period
+        var entries = try store.entries(from: request.lookbackStart, to: period.end, persons: request.persons)
+        let known = Set(entries.map(\.id))
+        entries += try store.followedEntries(openDuring: request.lookbackStart, period.end, persons: request.persons)
+            .filter { !known.contains($0.id) }
+        let days = period.days
+        let members = Set(request.persons)
+        let absences = try days.first.map { first in
+            try store.absences(overlapping: first, days.last ?? first).filter { members.contains($0.person) }
+        } ?? []
+        return SourceBatch(
+            entries: entries, absences: absences,
+            moods: try store.moods(from: period.start, to: period.end),
+            readings: request.kpis.isEmpty
+                ? [] : try store.readings(kpis: request.kpis, from: request.readingsStart, to: period.end))
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import NarrateCore
+
+/// Rendered reports and their parts, durable before anything is sent.
+///
+/// The contract an implementation keeps (SQLite today, PostgreSQL later):
+/// - ``enqueue(_:parts:now:)`` commits the report and every part in one transaction;
+/// - ``beginSending(_:now:)`` is a compare-and-set from `pending` to `sending` that records the
+///   lease time: of two workers, exactly one gets `true`;
+/// - ``requeueAbandoned(now:grace:)`` returns a `sending` part to `pending` only once its lease
+///   is older than the target's grace, so a live sender's part is never taken over.
+public protocol Outbox: Sendable {
+    func enqueue(_ report: ReportRecord, parts: [OutboxParts], now: Date) throws -> (ReportRecord, [Delivery])
+    /// Parts not yet sent or parked, in report, target and part order.
+    func unfinishedDeliveries(reports: [Int64]?, target: String?) throws -> [Delivery]
+    func deliveries(reports: [Int64]?, states: [Delivery.State]?) throws -> [Delivery]
+    /// Marks a part as in flight; false when another worker got there first.
+    func beginSending(_ id: Int64, now: Date) throws -> Bool
+    /// Records what became of an attempt.
+    func finishAttempt(
+        _ id: Int64, state: Delivery.State, error: String?, receipt: String?, nextAttemptAt: Date?, route: String?, at: Date
+    ) throws
+    /// Parts left `sending` by a process that died go back to the queue; returns how many.
+    @discardableResult func requeueAbandoned(now: Date, grace: (String) -> TimeInterval) throws -> Int
+    /// Puts parked parts back in the queue with a fresh attempt count; returns how many.
+    @discardableResult func retryParked(ids: [Int64]?, now: Date) throws -> Int
+}
+
+/// The parts of one report for one target, in its dialect.
+public struct OutboxParts: Sendable {
+    public var target: String
+    public var kind: Target.Kind
+    public var bodies: [String]
+
+    public init(target: String, kind: Target.Kind, bodies: [String]) {
+        self.target = target
+        self.kind = kind
+        self.bodies = bodies
+    }
+}
+
+extension Outbox {
+    public func deliveries(reports: [Int64]? = nil) throws -> [Delivery] {
+        try deliveries(reports: reports, states: nil)
+    }
+
+    public func finishAttempt(
+        _ id: Int64, state: Delivery.State, error: String? = nil, receipt: String? = nil, nextAttemptAt: Date? = nil,
+        route: String? = nil, at: Date
+    ) throws {
+        try finishAttempt(id, state: state, error: error, receipt: receipt, nextAttemptAt: nextAttemptAt, route: route, at: at)
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import NarrateCore
+import GRDB
+
+extension SQLiteStore {
+    /// Records an entry and returns it with its id.
+    @discardableResult
+    public func add(_ entry: Entry, now: Date) throws -> Entry {
+        try write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO entry (person, kind, text, stage, kpi, at, state, closed_at, note, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    entry.person, entry.kind.rawValue, entry.text, entry.stage?.rawValue, entry.kpi,
+                    entry.at.timeIntervalSince1970, entry.state?.rawValue, entry.closedAt?.timeIntervalSince1970,
+                    entry.note, now.timeIntervalSince1970,
+                ])
+            var stored = entry
+            stored.id = db.lastInsertedRowID
+            return stored
+        }
+    }
+
+    public func entry(_ id: Int64) throws -> Entry? {
+        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM entry WHERE id = ?", arguments: [id]).map(Self.entry) }
+    }
+
+    /// Closes an open blocker or next action; the check and the update are one transaction.
+    @discardableResult
+    public func close(_ reference: EntryReference, as state: Entry.State, note: String? = nil, at: Date) throws
+        -> Entry
+    {
+        try write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM entry WHERE id = ?", arguments: [reference.number])
+            else {
+                throw NarrateError(.notFound, "no entry \(reference)")
+            }
+            var entry = Self.entry(row)
+            if let kind = reference.kind, kind != entry.kind {
+                throw NarrateError(.notFound, "\(reference) does not exist; entry \(entry.id) is \(entry.displayID), a \(entry.kind.rawValue)")
+            }
+            let allowed: [Entry.State: [Entry.Kind]] = [
+                .resolved: [.blocker], .done: [.next], .dropped: [.blocker, .next],
+            ]
+            guard allowed[state, default: []].contains(entry.kind) else {
+                let verb = state == .resolved ? "resolve" : state == .done ? "done" : "drop"
+                let fits = allowed[state, default: []].map { $0 == .next ? "next actions" : "blockers" }
+                throw NarrateError(.invalidInput,
+                    "\(entry.displayID) is a \(entry.kind.rawValue) entry; narrate \(verb) works on \(fits.joined(separator: " and "))")
+            }
+            guard entry.state == .open else {
+                let when = entry.closedAt.map { " on \(ISO8601DateFormatter().string(from: $0))" } ?? ""
+                throw NarrateError(.conflict, "\(entry.displayID) is already \(entry.state?.rawValue ?? "closed")\(when)")
+            }
+            entry.state = state
+            entry.closedAt = at
+            entry.note = note
+            try db.execute(
+                sql: "UPDATE entry SET state = ?, closed_at = ?, note = ? WHERE id = ?",
+                arguments: [state.rawValue, at.timeIntervalSince1970, note, entry.id])
+            return entry
+        }
+    }
+
+    /// Entries whose time falls in `[start, end)`, oldest first, optionally for some people only.
+    public func entries(from start: Date, to end: Date, persons: [String]?) throws -> [Entry] {
+        try read { db in
+            var sql = "SELECT * FROM entry WHERE at >= ? AND at < ?"
+            var arguments: StatementArguments = [start.timeIntervalSince1970, end.timeIntervalSince1970]
+            if let persons {
+                sql += " AND person IN (\(databaseQuestionMarks(count: persons.count)))"
+                arguments += StatementArguments(persons)
+            }
+            sql += " ORDER BY at, id"
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.entry)
+        }
+    }
+
+    /// Blockers and next actions that are open now, or were open at some point of `[start, end)`.
+    public func followedEntries(openDuring start: Date, _ end: Date, persons: [String]) throws -> [Entry] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM entry
+                    WHERE kind IN ('blocker','next') AND at < ? AND (closed_at IS NULL OR closed_at >= ?)
+                      AND person IN (\(databaseQuestionMarks(count: persons.count)))
+                    ORDER BY at, id
+                    """,
+                arguments: [end.timeIntervalSince1970, start.timeIntervalSince1970] + StatementArguments(persons)
+            ).map(Self.entry)
+        }
+    }
+
+    static func entry(_ row: Row) -> Entry {
+        Entry(
+            id: row["id"], person: row["person"], kind: Entry.Kind(rawValue: row["kind"]) ?? .progress,
+            text: row["text"], stage: (row["stage"] as String?).flatMap(Entry.Stage.init(rawValue:)),
+            kpi: row["kpi"], at: Date(timeIntervalSince1970: row["at"]),
+            state: (row["state"] as String?).flatMap(Entry.State.init(rawValue:)),
+            closedAt: (row["closed_at"] as Double?).map(Date.init(timeIntervalSince1970:)), note: row["note"])
+    }
+}
+
+extension SQLiteStore {
+    public func entryCount() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM entry") ?? 0 }
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import NarrateCore
+import GRDB
+
+extension SQLiteStore {
+    /// Records readings all together or not at all.
+    public func record(_ readings: [MetricReading]) throws {
+        try write { db in
+            for reading in readings {
+                try db.execute(
+                    sql: "INSERT INTO metric (kpi, value, at) VALUES (?, ?, ?)",
+                    arguments: [reading.kpi, reading.value, reading.at.timeIntervalSince1970])
+            }
+        }
+    }
+
+    /// Readings of some KPIs in `[start, end)`, oldest first.
+    public func readings(kpis: [String], from start: Date, to end: Date) throws -> [MetricReading] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM metric WHERE kpi IN (\(databaseQuestionMarks(count: kpis.count)))
+                      AND at >= ? AND at < ? ORDER BY at, id
+                    """,
+                arguments: StatementArguments(kpis) + [start.timeIntervalSince1970, end.timeIntervalSince1970]
+            ).map { MetricReading(id: $0["id"], kpi: $0["kpi"], value: $0["value"], at: Date(timeIntervalSince1970: $0["at"])) }
+        }
+    }
+
+    public func metricCount() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM metric") ?? 0 }
+    }
+}

@@ -1,0 +1,95 @@
+import NarrateCore
+import GRDB
+
+extension SQLiteStore {
+    /// Versioned schema. Never edit a registered migration; add a new one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-entries") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE entry (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        person TEXT NOT NULL,
+                        kind TEXT NOT NULL CHECK (kind IN ('progress','blocker','next','learned','win')),
+                        text TEXT NOT NULL,
+                        stage TEXT CHECK (stage IN ('front','middle','back')),
+                        kpi TEXT,
+                        at REAL NOT NULL,
+                        state TEXT CHECK (state IN ('open','resolved','done','dropped')),
+                        closed_at REAL,
+                        note TEXT,
+                        created_at REAL NOT NULL
+                    );
+                    CREATE INDEX entry_at ON entry(at);
+                    CREATE INDEX entry_person_at ON entry(person, at);
+                    CREATE TABLE mood (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        person TEXT NOT NULL,
+                        mood INTEGER NOT NULL CHECK (mood BETWEEN 1 AND 5),
+                        load INTEGER CHECK (load BETWEEN 1 AND 5),
+                        at REAL NOT NULL
+                    );
+                    CREATE INDEX mood_at ON mood(at);
+                    CREATE TABLE away (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        person TEXT NOT NULL,
+                        from_day TEXT NOT NULL,
+                        to_day TEXT NOT NULL
+                    );
+                    CREATE TABLE metric (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        kpi TEXT NOT NULL,
+                        value REAL NOT NULL,
+                        at REAL NOT NULL
+                    );
+                    CREATE INDEX metric_kpi_at ON metric(kpi, at);
+                    CREATE TABLE run (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        schedule TEXT NOT NULL,
+                        team TEXT NOT NULL,
+                        slot REAL NOT NULL,
+                        state TEXT NOT NULL,
+                        at REAL NOT NULL,
+                        detail TEXT,
+                        UNIQUE (schedule, slot)
+                    );
+                    """)
+        }
+        migrator.registerMigration("v2-outbox") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE report (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        team TEXT NOT NULL,
+                        schedule TEXT,
+                        period_start REAL NOT NULL,
+                        period_end REAL NOT NULL,
+                        markdown TEXT NOT NULL,
+                        created_at REAL NOT NULL
+                    );
+                    CREATE TABLE delivery (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        report INTEGER NOT NULL REFERENCES report(id),
+                        target TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        part INTEGER NOT NULL,
+                        parts INTEGER NOT NULL,
+                        body TEXT NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('pending','sending','sent','parked')),
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at REAL NOT NULL,
+                        last_error TEXT,
+                        sent_at REAL,
+                        receipt TEXT,
+                        route TEXT,
+                        claimed_at REAL,
+                        created_at REAL NOT NULL,
+                        UNIQUE (report, target, part)
+                    );
+                    CREATE INDEX delivery_state ON delivery(state, next_attempt_at);
+                    """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import NarrateCore
+import GRDB
+
+extension SQLiteStore {
+    /// Records a report and all its parts in one transaction, before any request is sent.
+    public func enqueue(_ report: ReportRecord, parts: [OutboxParts], now: Date) throws
+        -> (ReportRecord, [Delivery])
+    {
+        try write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO report (team, schedule, period_start, period_end, markdown, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    report.team, report.schedule, report.periodStart.timeIntervalSince1970,
+                    report.periodEnd.timeIntervalSince1970, report.markdown, now.timeIntervalSince1970,
+                ])
+            var stored = report
+            stored.id = db.lastInsertedRowID
+            var deliveries: [Delivery] = []
+            for group in parts {
+                let bodies = group.bodies
+                for (index, body) in bodies.enumerated() {
+                    var delivery = Delivery(
+                        report: stored.id, target: group.target, kind: group.kind.rawValue, part: index + 1,
+                        parts: bodies.count, body: body, nextAttemptAt: now, createdAt: now)
+                    try db.execute(
+                        sql: """
+                            INSERT INTO delivery (report, target, kind, part, parts, body, state, attempts, next_attempt_at, created_at)
+                            VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)
+                            """,
+                        arguments: [stored.id, group.target, group.kind.rawValue, index + 1, bodies.count, body,
+                                    now.timeIntervalSince1970, now.timeIntervalSince1970])
+                    delivery.id = db.lastInsertedRowID
+                    deliveries.append(delivery)
+                }
+            }
+            return (stored, deliveries)
+        }
+    }
+
+    /// Parts not yet sent or parked, in report, target and part order.
+    public func unfinishedDeliveries(reports: [Int64]?, target: String?) throws -> [Delivery] {
+        try read { db in
+            var sql = "SELECT * FROM delivery WHERE state IN ('pending','sending')"
+            var arguments: StatementArguments = []
+            if let reports {
+                sql += " AND report IN (\(databaseQuestionMarks(count: reports.count)))"
+                arguments += StatementArguments(reports)
+            }
+            if let target {
+                sql += " AND target = ?"
+                arguments += [target]
+            }
+            return try Row.fetchAll(db, sql: sql + " ORDER BY report, target, part", arguments: arguments).map(Self.delivery)
+        }
+    }
+
+    public func deliveries(reports: [Int64]?, states: [Delivery.State]?) throws -> [Delivery] {
+        try read { db in
+            var clauses: [String] = []
+            var arguments: StatementArguments = []
+            if let reports {
+                clauses.append("report IN (\(databaseQuestionMarks(count: reports.count)))")
+                arguments += StatementArguments(reports)
+            }
+            if let states {
+                clauses.append("state IN (\(databaseQuestionMarks(count: states.count)))")
+                arguments += StatementArguments(states.map(\.rawValue))
+            }
+            let filter = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
+            return try Row.fetchAll(db, sql: "SELECT * FROM delivery\(filter) ORDER BY report, target, part", arguments: arguments)
+                .map(Self.delivery)
+        }
+    }
+
+    public func report(_ id: Int64) throws -> ReportRecord? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM report WHERE id = ?", arguments: [id]).map(Self.report)
+        }
+    }
+
+    public func reports(team: String?, limit: Int) throws -> [ReportRecord] {
+        try read { db in
+            var sql = "SELECT * FROM report"
+            var arguments: StatementArguments = []
+            if let team {
+                sql += " WHERE team = ?"
+                arguments += [team]
+            }
+            return try Row.fetchAll(db, sql: sql + " ORDER BY id DESC LIMIT ?", arguments: arguments + [limit]).map(Self.report)
+        }
+    }
+
+    static func report(_ row: Row) -> ReportRecord {
+        ReportRecord(
+            id: row["id"], team: row["team"], schedule: row["schedule"],
+            periodStart: Date(timeIntervalSince1970: row["period_start"]),
+            periodEnd: Date(timeIntervalSince1970: row["period_end"]), markdown: row["markdown"],
+            createdAt: Date(timeIntervalSince1970: row["created_at"]))
+    }
+
+    /// Marks a part as in flight; false when another worker got there first.
+    public func beginSending(_ id: Int64, now: Date) throws -> Bool {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE delivery SET state = 'sending', attempts = attempts + 1, claimed_at = ? WHERE id = ? AND state = 'pending'",
+                arguments: [now.timeIntervalSince1970, id])
+            return db.changesCount == 1
+        }
+    }
+
+    /// Records what became of an attempt.
+    public func finishAttempt(
+        _ id: Int64, state: Delivery.State, error: String? = nil, receipt: String? = nil, nextAttemptAt: Date? = nil,
+        route: String? = nil, at: Date
+    ) throws {
+        try write { db in
+            try db.execute(
+                sql: """
+                    UPDATE delivery SET state = ?, last_error = coalesce(?, last_error), receipt = coalesce(?, receipt),
+                      next_attempt_at = coalesce(?, next_attempt_at), route = coalesce(?, route),
+                      sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    state.rawValue, error, receipt, nextAttemptAt?.timeIntervalSince1970, route, state.rawValue,
+                    at.timeIntervalSince1970, id,
+                ])
+        }
+    }
+
+    /// Parts left `sending` by a process that died go back to the queue; sent parts stay sent.
+    /// A part counts as abandoned once its attempt is older than `grace(target)` seconds (its
+    /// request would have timed out by then), so a live sender's part is never taken over.
+    @discardableResult
+    public func requeueAbandoned(now: Date, grace: (String) -> TimeInterval) throws -> Int {
+        try write { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT id, target, claimed_at FROM delivery WHERE state = 'sending'")
+            var count = 0
+            for row in rows {
+                let claimed = (row["claimed_at"] as Double?) ?? 0
+                guard claimed + grace(row["target"]) < now.timeIntervalSince1970 else { continue }
+                try db.execute(sql: "UPDATE delivery SET state = 'pending' WHERE id = ? AND state = 'sending'", arguments: [row["id"] as Int64])
+                count += db.changesCount
+            }
+            return count
+        }
+    }
+
+    /// Puts parked parts back in the queue with a fresh attempt count.
+    @discardableResult
+    public func retryParked(ids: [Int64]?, now: Date) throws -> Int {
+        try write { db in
+            var sql = "UPDATE delivery SET state = 'pending', attempts = 0, next_attempt_at = ?, created_at = ? WHERE state = 'parked'"
+            var arguments: StatementArguments = [now.timeIntervalSince1970, now.timeIntervalSince1970]
+            if let ids {
+                sql += " AND id IN (\(databaseQuestionMarks(count: ids.count)))"
+                arguments += StatementArguments(ids)
+            }
+            try db.execute(sql: sql, arguments: arguments)
+            return db.changesCount
+        }
+    }
+
+    static func delivery(_ row: Row) -> Delivery {
+        Delivery(
+            id: row["id"], report: row["report"], target: row["target"], kind: row["kind"], part: row["part"],
+            parts: row["parts"], body: row["body"], state: Delivery.State(rawValue: row["state"]) ?? .pending,
+            attempts: row["attempts"], nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]),
+            lastError: row["last_error"], sentAt: (row["sent_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+            receipt: row["receipt"], route: row["route"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import NarrateCore
+import GRDB
+
+extension SQLiteStore {
+    /// Claims a (schedule, slot) for this process; false when it was already claimed or recorded.
+    public func claim(_ run: Run) throws -> Bool {
+        try write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO run (schedule, team, slot, state, at, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    run.schedule, run.team, run.slot.timeIntervalSince1970, run.state.rawValue,
+                    run.at.timeIntervalSince1970, run.detail,
+                ])
+            return db.changesCount == 1
+        }
+    }
+
+    public func finish(schedule: String, slot: Date, state: Run.State, detail: String?, at: Date) throws {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE run SET state = ?, detail = ?, at = ? WHERE schedule = ? AND slot = ?",
+                arguments: [state.rawValue, detail, at.timeIntervalSince1970, schedule, slot.timeIntervalSince1970])
+        }
+    }
+
+    /// The latest slot of a schedule in the ledger (optionally in one state, before an instant).
+    public func lastRun(schedule: String, state: Run.State?, before: Date?) throws -> Run? {
+        try read { db in
+            var sql = "SELECT * FROM run WHERE schedule = ?"
+            var arguments: StatementArguments = [schedule]
+            if let state {
+                sql += " AND state = ?"
+                arguments += [state.rawValue]
+            }
+            if let before {
+                sql += " AND slot < ?"
+                arguments += [before.timeIntervalSince1970]
+            }
+            return try Row.fetchOne(db, sql: sql + " ORDER BY slot DESC, id DESC LIMIT 1", arguments: arguments).map(Self.run)
+        }
+    }
+
+    public func runs(since: Date?, teams: [String]?) throws -> [Run] {
+        try read { db in
+            var sql = "SELECT * FROM run WHERE slot >= ?"
+            var arguments: StatementArguments = [since?.timeIntervalSince1970 ?? 0]
+            if let teams {
+                sql += " AND team IN (\(databaseQuestionMarks(count: teams.count)))"
+                arguments += StatementArguments(teams)
+            }
+            return try Row.fetchAll(db, sql: sql + " ORDER BY slot, id", arguments: arguments).map(Self.run)
+        }
+    }
+
+    static func run(_ row: Row) -> Run {
+        Run(
+            id: row["id"], schedule: row["schedule"], team: row["team"], slot: Date(timeIntervalSince1970: row["slot"]),
+            state: Run.State(rawValue: row["state"]) ?? .failed, at: Date(timeIntervalSince1970: row["at"]),
+            detail: row["detail"])
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import NarrateCore
+import GRDB
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The durable state of narrate: entries, check-ins, metrics and the run ledger, in one
+/// SQLite file (WAL mode) inside the state directory.
+///
+/// This is the only type that speaks SQL. Several processes may open the same store at once
+/// (two people logging in the same second, two daemons); writers wait for each other.
+public struct SQLiteStore: Storage {
+    public static let fileName = "narrate.sqlite"
+
+    let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating and migrating if needed) the store in `directory`.
+    public init(directory: String) throws {
+        try StateDirectory.create(directory)
+        try self.init(path: directory + "/" + Self.fileName)
+    }
+
+    public init(path: String) throws {
+        self.path = path
+        // Opening (switching to WAL) and migrating are not safe to race between processes;
+        // a lock file serialises them. Ordinary reads and writes wait on SQLite's busy timeout.
+        let lock = try Self.lockFile(path + ".lock")
+        defer {
+            flock(lock, LOCK_UN)
+            Glibc.close(lock)
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.label = "narrate"
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw NarrateError(.unavailable, "cannot open the store \(path): \(Self.describe(error))")
+        }
+        let migrator = Self.migrator
+        let superseded = try Self.wrap { try pool.read { try migrator.hasBeenSuperseded($0) } }
+        if superseded {
+            let unknown = try Self.wrap {
+                try pool.read { try migrator.appliedIdentifiers($0).subtracting(migrator.migrations) }
+            }
+            throw NarrateError(.conflict,
+                "the store \(path) was written by a newer version of narrate (schema \(unknown.sorted().joined(separator: ", "))); upgrade narrate, or point --state-dir elsewhere. The store was not changed."
+            )
+        }
+        try Self.wrap { try migrator.migrate(pool) }
+    }
+
+    static func lockFile(_ path: String) throws -> Int32 {
+        let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw NarrateError(.unavailable, "cannot open \(path): \(String(cString: strerror(errno)))") }
+        while flock(fd, LOCK_EX) != 0 {
+            guard errno == EINTR else {
+                Glibc.close(fd)
+                throw NarrateError(.unavailable, "cannot lock \(path): \(String(cString: strerror(errno)))")
+            }
+        }
+        return fd
+    }
+
+    /// Turns SQLite errors into messages a user can act on.
+    static func wrap<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as NarrateError {
+            throw error
+        } catch {
+            throw NarrateError(.unavailable, "store: \(describe(error))")
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? DatabaseError {
+            return error.message ?? "\(error.resultCode)"
+        }
+        return "\(error)"
+    }
+
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try Self.wrap { try pool.write(body) }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try Self.wrap { try pool.read(body) }
+    }
+}

@@ -1,0 +1,3 @@
+import NarrateCLI
+
+await NarrateMain.run()

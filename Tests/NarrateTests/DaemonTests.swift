@@ -1,0 +1,260 @@
+import Foundation
+import Testing
+@testable import NarrateApp
+@testable import NarrateCore
+@testable import NarrateDelivery
+@testable import NarrateStore
+
+/// `narrate run` as a real process: systemd notifications on a socket the test owns, a loopback
+/// receiver, signals. The daemon runs through the test-only entry point `narrate-test-clock`,
+/// whose clock starts just after a cron minute and runs 20 times faster
+/// (`NARRATE_TEST_CLOCK_START`, `NARRATE_TEST_CLOCK_RATE`), so a slot comes every 3 seconds.
+@Suite struct DaemonTests {
+    static let start = "2026-11-27T17:00:03+08:00"
+
+    struct Daemon {
+        let process = Process()
+        let stderr = Pipe()
+
+        init(_ cli: CLI, notify: NotifySocket?, clock: String = DaemonTests.start, rate: Double = 20) throws {
+            process.executableURL = URL(fileURLWithPath: CLI.testClockExecutable)
+            process.arguments = ["run"]
+            var environment = cli.environment
+            environment["NARRATE_TEST_CLOCK_START"] = clock
+            environment["NARRATE_TEST_CLOCK_RATE"] = String(rate)
+            environment["NARRATE_TEST_RETRY_BASE"] = "0.05"
+            if let notify { environment["NOTIFY_SOCKET"] = notify.path }
+            process.environment = environment
+            process.currentDirectoryURL = URL(fileURLWithPath: cli.directory)
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = stderr
+            try process.run()
+        }
+
+        func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+        /// Waits for the process to end; returns its exit status and stderr.
+        func finish(within seconds: TimeInterval = 30) async throws -> (Int32, String) {
+            let deadline = Date().addingTimeInterval(seconds)
+            while process.isRunning && Date() < deadline { try await Task.sleep(nanoseconds: 50_000_000) }
+            if process.isRunning { signal(SIGKILL) }
+            process.waitUntilExit()
+            let log = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            return (process.terminationStatus, log)
+        }
+    }
+
+    /// A config whose schedule fires every minute and reports to the receiver's Slack.
+    static func config(_ receiver: Receiver, targets: [String] = ["slack"], extra: String = "") -> CLI {
+        var (text, environment) = receiver.config(targets: targets, extra: extra)
+        text = text.replacingOccurrences(of: #"cron = "0 17 * * FRI""#, with: #"cron = "* * * * *""#)
+            .replacingOccurrences(of: #"period = "week" "#, with: #"period = "since-last" "#)
+        var cli = CLI(config: text)
+        cli.environment.merge(environment) { $1 }
+        return cli
+    }
+
+    @Test func firesSlotsReloadsSafelyAndStopsOnSIGTERM() async throws {
+        let receiver = try Receiver()
+        let cli = Self.config(receiver)
+        let notify = try NotifySocket()
+        let daemon = try Daemon(cli, notify: notify)
+        #expect(try await notify.waitFor { $0.hasPrefix("READY=1") })
+
+        // The 17:00 slot is delivered.
+        var slack: [Receiver.Request] = []
+        for _ in 0..<200 where slack.isEmpty {
+            try await Task.sleep(nanoseconds: 50_000_000)
+            slack = try await receiver.requests("/slack/")
+        }
+        #expect(slack.count >= 1)
+        #expect((slack.first?.json["text"] as? String)?.hasPrefix("*Platform · since") == true)
+
+        // A broken config on SIGHUP is refused; the old schedule keeps firing.
+        write("[narrate\ntimezone = 3\n", to: cli.directory + "/narrate.toml")
+        daemon.signal(SIGHUP)
+        #expect(try await notify.waitFor { $0.hasPrefix("RELOADING=1\nMONOTONIC_USEC=") })
+        #expect(try await notify.waitFor { $0 == "READY=1" })
+        let before = slack.count
+        for _ in 0..<200 where slack.count < before + 2 {
+            try await Task.sleep(nanoseconds: 50_000_000)
+            slack = try await receiver.requests("/slack/")
+        }
+        #expect(slack.count >= before + 2, "17:01 and 17:02 still fire")
+
+        daemon.signal(SIGTERM)
+        let (status, log) = try await daemon.finish()
+        #expect(status == 0)
+        #expect(try await notify.waitFor(2) { $0 == "STOPPING=1" })
+        #expect(log.contains("reload refused"))
+        #expect(log.contains("TOML syntax"))
+        #expect(log.contains("stopped"))
+        let runs = try SQLiteStore(directory: cli.stateDir).runs()
+        #expect(runs.count >= 3 && runs.allSatisfy { $0.state == .done })
+        #expect(Set(runs.map(\.slot)).count == runs.count)
+    }
+
+    @Test func invalidConfigNeverReportsReady() async throws {
+        let notify = try NotifySocket()
+        let cli = CLI(config: exampleConfig(replacing: "0 17 * * FRI", with: "0 17 * * FRY"))
+        let daemon = try Daemon(cli, notify: notify)
+        let (status, log) = try await daemon.finish()
+        #expect(status == 1)
+        #expect(log.contains("day-of-week: \"FRY\""))
+        #expect(!notify.drain().contains { $0.hasPrefix("READY=1") })
+    }
+
+    @Test func twoDaemonsOnOneStoreRunEachSlotOnce() async throws {
+        let receiver = try Receiver()
+        let cli = Self.config(receiver)
+        let first = try Daemon(cli, notify: nil)
+        let second = try Daemon(cli, notify: nil)
+        try await Task.sleep(nanoseconds: 8_000_000_000)  // 160 s of daemon time: slots 17:00, 17:01, 17:02
+        first.signal(SIGTERM)
+        second.signal(SIGTERM)
+        let (firstStatus, _) = try await first.finish()
+        let (secondStatus, _) = try await second.finish()
+        #expect(firstStatus == 0 && secondStatus == 0)
+        let store = try SQLiteStore(directory: cli.stateDir)
+        let runs = try store.runs().filter { $0.state == .done }
+        #expect(runs.count >= 2)
+        let reports = try store.deliveries().map(\.report)
+        #expect(Set(reports).count == runs.count, "one report per slot")
+        let slack = try await receiver.requests("/slack/")
+        #expect(slack.count == runs.count, "each slot delivered once")
+    }
+
+    @Test func restartAfterSIGKILLSendsOnlyTheUnfinishedParts() async throws {
+        let receiver = try Receiver()
+        // The hung request's timeout outlasts the kill; the restart takes the part over once
+        // the timeout and its grace (3 + 5 s) have passed.
+        let extra = "\n[[target]]\nid = \"small\"\nkind = \"discord\"\nurl_env = \"DISCORD_URL\"\nlimit = 300\nrate = 50\ntimeout = 3\n"
+        let cli = Self.config(receiver, targets: ["small"], extra: extra)
+        #expect(try cli.run("demo").status == 0)  // a full week makes a report of several parts
+        try await receiver.plan("/discord/", [["status": 204], ["hang": 30]])
+        let daemon = try Daemon(cli, notify: nil, clock: "2026-11-27T17:00:01+08:00", rate: 1)
+        var seen = 0
+        for _ in 0..<200 where seen < 2 {
+            try await Task.sleep(nanoseconds: 50_000_000)
+            seen = try await receiver.requests("/discord/").count
+        }
+        #expect(seen == 2)
+        daemon.signal(SIGKILL)
+        _ = try await daemon.finish()
+        let store = try SQLiteStore(directory: cli.stateDir)
+        let parts = try store.deliveries()
+        #expect(parts.count > 2 && parts[0].state == .sent && parts[1].state == .sending)
+
+        // Restarted within the same minute: no new slot, the leftover parts go out once.
+        let restarted = try Daemon(cli, notify: nil, clock: "2026-11-27T17:00:05+08:00", rate: 1)
+        var contents: [String] = []
+        for _ in 0..<600 where contents.count < parts.count + 1 {
+            try await Task.sleep(nanoseconds: 50_000_000)
+            contents = try await receiver.requests("/discord/").map { $0.json["content"] as? String ?? "" }
+        }
+        restarted.signal(SIGTERM)
+        let (status, _) = try await restarted.finish()
+        #expect(status == 0)
+        #expect(contents.count == parts.count + 1, "part 2 twice (the hung attempt and its resend), every other part once")
+        #expect(contents.filter { $0.hasSuffix("(1/\(parts.count))") }.count == 1)
+        #expect(try store.deliveries().allSatisfy { $0.state == .sent })
+        #expect(try store.runs().count == 1)
+    }
+
+    @Test func restartAfterDowntimeCatchesUpTheNewestSlotAndRecordsTheRestAsSkipped() async throws {
+        let receiver = try Receiver()
+        let cli = Self.config(receiver)
+        let first = try Daemon(cli, notify: nil, clock: "2026-11-27T17:00:01+08:00", rate: 1)
+        var sent = 0
+        for _ in 0..<200 where sent < 1 {
+            try await Task.sleep(nanoseconds: 50_000_000)
+            sent = try await receiver.requests("/slack/").count
+        }
+        first.signal(SIGTERM)
+        #expect(try await first.finish().0 == 0)
+
+        // Down for ten minutes: 17:01 … 17:09 are skipped, 17:10 (younger than catch_up) runs late.
+        let notify = try NotifySocket()
+        let second = try Daemon(cli, notify: notify, clock: "2026-11-27T17:10:20+08:00", rate: 1)
+        #expect(try await notify.waitFor { $0.hasPrefix("READY=1") })
+        for _ in 0..<200 where sent < 2 {
+            try await Task.sleep(nanoseconds: 50_000_000)
+            sent = try await receiver.requests("/slack/").count
+        }
+        second.signal(SIGTERM)
+        let (status, log) = try await second.finish()
+        #expect(status == 0 && sent == 2)
+        #expect(log.contains("9 missed slot(s) recorded as skipped, the latest 2026-11-27T17:09:00+08:00"))
+        let history = try cli.run("history", "--team", "platform").stdout
+        #expect(history.components(separatedBy: "  skipped  missed while narrate was not running").count - 1 == 9)
+        #expect(history.contains("2026-11-27T17:10:00+08:00  platform-weekly  platform  done"))
+    }
+
+    @Test func unitFilePassesSystemdAnalyzeVerify() throws {
+        let analyze = "/usr/bin/systemd-analyze"
+        try #require(FileManager.default.isExecutableFile(atPath: analyze), "systemd-analyze is installed by scripts/setup.sh")
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let unit = try String(contentsOf: root.appendingPathComponent("config/narrate.service"), encoding: .utf8)
+        let bindir = URL(fileURLWithPath: CLI.executable).deletingLastPathComponent().path
+        let directory = temporaryDirectory("unit")
+        write(unit.replacingOccurrences(of: "@BINDIR@", with: bindir).replacingOccurrences(of: "@SYSCONFDIR@", with: "/etc"),
+              to: directory + "/narrate.service")
+        for needed in ["Type=notify", "WatchdogSec=", "DynamicUser=yes", "StateDirectory=narrate", "ProtectSystem=strict",
+                       "NoNewPrivileges=yes", "ExecReload=/bin/kill -HUP $MAINPID", "ExecStartPre=\(bindir)/narrate check"] {
+            #expect(unit.replacingOccurrences(of: "@BINDIR@", with: bindir).contains(needed), "\(needed)")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: analyze)
+        process.arguments = ["verify", directory + "/narrate.service"]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(!text.contains("narrate.service"), "\(text)")
+    }
+
+    @Test func journalGetsSyslogPriorities() throws {
+        let cli = CLI(config: exampleConfig(replacing: "horizon = \"leading\"", with: "horizon = \"lagging\""))
+        let result = try cli.run(["log", "win", "x", "--as", "alice"], environment: ["JOURNAL_STREAM": "8:1234"])
+        #expect(result.stderr.hasPrefix("<4>\(cli.directory)/narrate.toml:"), "a warning is priority 4: \(result.stderr)")
+        let plain = try cli.run("log", "win", "y", "--as", "alice")
+        #expect(plain.stderr.hasPrefix("narrate: warning: "))
+    }
+}
+
+/// Catch-up decisions, pure, with dates across a DST change.
+@Suite struct SlotPlannerTests {
+    func date(_ text: String) -> Date { try! TimeText.parse(text, zone: .gmt, now: Date()) }
+
+    @Test func newestSlotRunsWhenYoungerThanCatchUpAndOlderOnesAreSkipped() {
+        let slots = [date("2026-11-20T09:00:00Z"), date("2026-11-21T09:00:00Z"), date("2026-11-22T09:00:00Z")]
+        let late = SlotPlanner.decide(due: slots, now: date("2026-11-22T10:30:00Z"), catchUp: 7_200)
+        #expect(late.run == slots[2] && late.skipped == Array(slots.prefix(2)))
+        let tooLate = SlotPlanner.decide(due: slots, now: date("2026-11-22T11:30:00Z"), catchUp: 7_200)
+        #expect(tooLate.run == nil && tooLate.skipped == slots)
+        #expect(SlotPlanner.decide(due: [], now: Date(), catchUp: 60) == .init(run: nil, skipped: []))
+    }
+
+    @Test func downtimeAcrossSpringForwardCatchesUpTheGapFire() throws {
+        // Berlin, daily 02:30 (in the gap on 29 March): the daemon was down from 01:00 to 03:20 local.
+        let cron = CronSchedule(cron: try CronExpression("30 2 * * *"), zone: TimeZone(identifier: "Europe/Berlin")!)
+        let down = date("2026-03-29T00:00:00Z")  // 01:00 CET
+        let back = date("2026-03-29T01:20:00Z")  // 03:20 CEST
+        let due = cron.fires(after: down, upTo: back)
+        #expect(due.map { TimeText.iso($0, in: cron.zone) } == ["2026-03-29T03:00:00+02:00"])
+        let decision = SlotPlanner.decide(due: due, now: back, catchUp: 3_600)
+        #expect(decision.run == due.first && decision.skipped.isEmpty)
+    }
+
+    @Test func clockJumpForwardOverSeveralSlotsRunsOnlyTheLatest() throws {
+        let cron = CronSchedule(cron: try CronExpression("0 * * * *"), zone: TimeZone(identifier: "Asia/Taipei")!)
+        let before = date("2026-11-27T00:10:00Z")
+        let after = date("2026-11-27T05:05:00Z")  // suspended for five hours
+        let decision = SlotPlanner.decide(due: cron.fires(after: before, upTo: after), now: after, catchUp: 1_800)
+        #expect(decision.run == date("2026-11-27T05:00:00Z"))
+        #expect(decision.skipped.count == 4)
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+@testable import NarrateApp
+@testable import NarrateCore
+@testable import NarrateDelivery
+@testable import NarrateStore
+
+@Suite struct HTTPClientTests {
+    @Test func statusHeadersAndBodyComeBackAsValues() async throws {
+        let receiver = try Receiver()
+        let response = try await liveTransport.send(HTTPRequest(
+            url: receiver.base + "/slack/x", headers: [("Content-Type", "application/json"), ("X-Test", "1")],
+            body: Data(#"{"text":"hi"}"#.utf8)))
+        #expect(response.status == 200 && response.text == "ok")
+        #expect(response.header("Content-Type") == "text/plain")
+        let seen = try await receiver.requests("/slack/")
+        #expect(seen.count == 1 && seen[0].headers["x-test"] == "1" && seen[0].body == #"{"text":"hi"}"#)
+        #expect(seen[0].headers["user-agent"]?.hasPrefix("narrate/") == true)
+
+        let missing = try await liveTransport.send(HTTPRequest(url: receiver.base + "/nothing", body: Data("x".utf8)))
+        #expect(missing.status == 404, "a 4xx is a response, not an error")
+    }
+
+    @Test func timeoutsAndRefusedConnectionsAreTransportErrors() async throws {
+        let receiver = try Receiver()
+        try await receiver.plan("/slack/", [["hang": 3]])
+        let started = Date()
+        await #expect {
+            try await liveTransport.send(HTTPRequest(url: receiver.base + "/slack/x", body: Data("{}".utf8), timeout: 0.5))
+        } throws: { error in
+            (error as? TransportError)?.isTimeout == true
+        }
+        #expect(Date().timeIntervalSince(started) < 2.5)
+        await #expect(throws: TransportError.self) {
+            try await liveTransport.send(HTTPRequest(url: "http://127.0.0.1:1/x", body: Data()))
+        }
+    }
+
+    @Test func manyRequestsRunConcurrentlyOnOneThread() async throws {
+        let receiver = try Receiver()
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<30 {
+                group.addTask {
+                    try await liveTransport.send(HTTPRequest(
+                        url: receiver.base + "/slack/\(index)", headers: [("Content-Type", "application/json")],
+                        body: Data(#"{"text":"\#(index)"}"#.utf8))).status
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(statuses.count == 30 && statuses.allSatisfy { $0 == 200 })
+        #expect(try await receiver.requests("/slack/").count == 30)
+    }
+
+    @Test func tlsVerificationIsOn() async throws {
+        // A plain-HTTP server spoken to over https fails the handshake instead of sending anything.
+        let receiver = try Receiver()
+        await #expect(throws: TransportError.self) {
+            try await liveTransport.send(HTTPRequest(url: "https://127.0.0.1:\(receiver.port)/slack/x", body: Data("{}".utf8), timeout: 3))
+        }
+    }
+
+    @Test func retryAfterTakesSecondsOrAnHTTPDate() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(RetryAfter.parse("3", now: now) == 3)
+        #expect(RetryAfter.parse("1.5", now: now) == 1.5)
+        #expect(RetryAfter.parse("Fri, 15 Jan 2027 08:00:10 GMT", now: Date(timeIntervalSince1970: 1_800_000_000)) != nil)
+        let date = "Wed, 21 Oct 2015 07:28:00 GMT"
+        #expect(RetryAfter.parse(date, now: Date(timeIntervalSince1970: 1_445_412_470)) == 10)
+        #expect(RetryAfter.parse("soon", now: now) == nil)
+    }
+
+    @Test func backoffGrowsWithJitterAndHonoursTheTargetsWait() {
+        let policy = RetryPolicy(base: 2, cap: 60)
+        #expect(policy.delay(afterAttempt: 1, retryAfter: nil, random: 0) == 1)
+        #expect(policy.delay(afterAttempt: 1, retryAfter: nil, random: 1) == 2)
+        #expect(policy.delay(afterAttempt: 3, retryAfter: nil, random: 1) == 8)
+        #expect(policy.delay(afterAttempt: 10, retryAfter: nil, random: 1) == 60)
+        #expect(policy.delay(afterAttempt: 1, retryAfter: 7, random: 0) == 7)
+    }
+}

@@ -1,0 +1,72 @@
+import Testing
+@testable import NarrateApp
+@testable import NarrateCore
+@testable import NarrateDelivery
+@testable import NarrateStore
+
+@Suite struct KPILintTests {
+    @Test func coreKPIWithoutGuardrailIsAnError() {
+        let text = exampleConfig(replacing: "guardrails = [\"incident-minutes\"]\n", with: "")
+        let found = diagnostics(text)
+        #expect(found.count == 1)
+        #expect(found[0].severity == .error && found[0].keyPath == "kpi[1]")
+        #expect(found[0].message.hasPrefix(#"core KPI "deploy-frequency" has no guardrail"#))
+        #expect(found[0].line == lineNumber(of: #"id = "deploy-frequency""#, in: text)! - 1)
+    }
+
+    @Test func missingSMARTFieldsAreErrorsOneEach() {
+        let text = exampleConfig(replacing: "unit = \"hours\"\n", with: "")
+            .replacingOccurrences(of: "direction = \"down\"                # which way is better\n", with: "")
+            .replacingOccurrences(of: "limit = 120\nreview = \"weekly\"\n", with: "")
+        let messages = diagnostics(text).filter { $0.severity == .error }.map(\.message)
+        #expect(messages == [
+            #"KPI "lead-time" does not declare unit"#, #"KPI "lead-time" does not declare direction (up|down)"#,
+            #"KPI "incident-minutes" does not declare review (daily|weekly|monthly|quarterly)"#,
+            #"KPI "incident-minutes" does not declare limit"#,
+        ])
+    }
+
+    @Test func aWrongValueIsNotAlsoReportedAsMissing() {
+        let text = exampleConfig(replacing: "kind = \"average\"", with: "kind = \"avg\"")
+        let found = diagnostics(text)
+        #expect(found.map(\.message) == [#""avg" is not one of count, ratio, average, change (did you mean "average"?)"#])
+    }
+
+    @Test func moreThanFiveCoreKPIsIsAWarning() {
+        var text = ExampleConfig.text
+        for index in 1...4 {
+            text += """
+
+                [[kpi]]
+                id = "extra-\(index)"
+                team = "platform"
+                kind = "count"
+                unit = "x"
+                direction = "up"
+                target = 1
+                horizon = "leading"
+                review = "monthly"
+                guardrails = ["incident-minutes"]
+                """
+        }
+        let found = diagnostics(text)
+        #expect(found.count == 1)
+        #expect(found[0].severity == .warning && found[0].keyPath == "kpi[7]")
+        #expect(found[0].message == #"team "platform" has 6 core KPIs; keep 3–5 so each one gets attention"#)
+    }
+
+    @Test func allLaggingKPIsIsAWarningOnTheTeam() {
+        let text = exampleConfig(replacing: "horizon = \"leading\"", with: "horizon = \"lagging\"")
+        let found = diagnostics(text)
+        #expect(found.count == 1)
+        #expect(found[0].severity == .warning && found[0].keyPath == "team[0]")
+        #expect(found[0].message.contains("is lagging; add a leading KPI"))
+    }
+
+    @Test func selfGuardrailAndUnknownGuardrail() {
+        let text = exampleConfig(replacing: #"guardrails = ["change-failure-rate"]"#, with: #"guardrails = ["lead-time", "nope"]"#)
+        let messages = diagnostics(text).map(\.message)
+        #expect(messages.contains("a KPI cannot be its own guardrail"))
+        #expect(messages.contains { $0.hasPrefix(#""nope" is not a KPI"#) })
+    }
+}

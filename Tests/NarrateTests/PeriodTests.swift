@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+@testable import NarrateApp
+@testable import NarrateCore
+@testable import NarrateDelivery
+@testable import NarrateStore
+
+@Suite struct PeriodTests {
+    func date(_ text: String) -> Date { try! TimeText.parse(text, zone: .gmt, now: Date()) }
+
+    @Test func isoWeekStartsMondayInTheZone() {
+        let taipei = TimeZone(identifier: "Asia/Taipei")!
+        // Sunday 23:30 in Taipei is still the week that began on Monday the 16th.
+        let week = Period.containing(date("2026-11-22T23:30:00+08:00"), kind: .week, in: taipei)
+        #expect(TimeText.iso(week.start, in: taipei) == "2026-11-16T00:00:00+08:00")
+        #expect(TimeText.iso(week.end, in: taipei) == "2026-11-23T00:00:00+08:00")
+        #expect(week.days.count == 7)
+        #expect(TimeText.iso(week.previous.start, in: taipei) == "2026-11-09T00:00:00+08:00")
+    }
+
+    @Test func weekAcrossADSTChangeIsSevenCalendarDays() {
+        let berlin = TimeZone(identifier: "Europe/Berlin")!
+        let week = Period.containing(date("2026-10-28T12:00:00+01:00"), kind: .week, in: berlin)
+        #expect(TimeText.iso(week.start, in: berlin) == "2026-10-26T00:00:00+01:00")
+        let spring = Period.containing(date("2026-03-29T12:00:00+02:00"), kind: .week, in: berlin)
+        #expect(TimeText.iso(spring.start, in: berlin) == "2026-03-23T00:00:00+01:00")
+        #expect(TimeText.iso(spring.end, in: berlin) == "2026-03-30T00:00:00+02:00")
+        #expect(spring.end.timeIntervalSince(spring.start) == 7 * 86_400 - 3_600)
+    }
+
+    @Test func monthQuarterAndDay() {
+        let utc = TimeZone.gmt
+        let month = Period.containing(date("2028-02-29T10:00:00Z"), kind: .month, in: utc)
+        #expect(LocalDate(month.start, in: utc).description == "2028-02-01")
+        #expect(month.days.count == 29)
+        let quarter = Period.containing(date("2026-12-31T23:59:00Z"), kind: .quarter, in: utc)
+        #expect(LocalDate(quarter.start, in: utc).description == "2026-10-01")
+        #expect(LocalDate(quarter.end, in: utc).description == "2027-01-01")
+        #expect(LocalDate(quarter.previous.start, in: utc).description == "2026-07-01")
+        let day = Period.containing(date("2026-11-20T10:00:00Z"), kind: .day, in: utc)
+        #expect(day.contains(date("2026-11-20T23:59:59Z")) && !day.contains(date("2026-11-21T00:00:00Z")))
+    }
+
+    @Test func timeTextParsesTheDocumentedForms() throws {
+        let taipei = TimeZone(identifier: "Asia/Taipei")!
+        let expected = date("2026-11-20T01:30:00Z")
+        #expect(try TimeText.parse("2026-11-20T09:30+08:00", zone: .gmt, now: Date()) == expected)
+        #expect(try TimeText.parse("2026-11-20 09:30", zone: taipei, now: Date()) == expected)
+        #expect(try TimeText.parse("2026-11-20T01:30:00Z", zone: taipei, now: Date()) == expected)
+        #expect(try TimeText.parse("2026-11-20", zone: taipei, now: Date()) == date("2026-11-20T04:00:00Z"))
+        #expect(throws: NarrateError.self) { try TimeText.parse("2026-11-20 25:00", zone: taipei, now: Date()) }
+        #expect(throws: NarrateError.self) { try TimeText.parse("last friday", zone: taipei, now: Date()) }
+        #expect(TimeText.iso(expected, in: .gmt) == "2026-11-20T01:30:00+00:00")
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import Testing
+@testable import NarrateApp
+@testable import NarrateCore
+@testable import NarrateDelivery
+@testable import NarrateStore
+
+@Suite struct ReportRendererTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    let renderer = try! ReportRenderer()
+    let report = ReportFixture.report
+
+    /// Compares with `Tests/NarrateTests/Golden/NAME`; `NARRATE_UPDATE_GOLDEN=1` rewrites the file instead.
+    func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let url = Self.root.appendingPathComponent("Tests/NarrateTests/Golden/\(name)")
+        if ProcessInfo.processInfo.environment["NARRATE_UPDATE_GOLDEN"] == "1" {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        let golden = try String(contentsOf: url, encoding: .utf8)
+        #expect(text == golden, "differs from Golden/\(name)", sourceLocation: sourceLocation)
+    }
+
+    @Test(arguments: Config.locales)
+    func teamReportMatchesGolden(locale: String) throws {
+        try expectGolden(try renderer.teamReport(report, locale: locale), "\(locale)/team-report.md")
+    }
+
+    @Test(arguments: Config.locales)
+    func personCardMatchesGolden(locale: String) throws {
+        try expectGolden(try renderer.personCard(report.people[0], locale: locale), "\(locale)/person-card.md")
+    }
+
+    @Test(arguments: Config.locales)
+    func managerDigestMatchesGolden(locale: String) throws {
+        try expectGolden(try renderer.managerDigest(report, locale: locale), "\(locale)/manager-digest.md")
+    }
+
+    @Test func bundledTemplatesMatchTheTemplatesFolder() throws {
+        for (name, text) in BundledTemplates.all {
+            let file = try String(contentsOf: Self.root.appendingPathComponent("templates/\(name).mustache"), encoding: .utf8)
+            #expect(file == text + "\n", "templates/\(name).mustache changed: run make templates")
+        }
+        let files = FileManager.default.enumerator(atPath: Self.root.appendingPathComponent("templates").path)!
+            .compactMap { $0 as? String }.filter { $0.hasSuffix(".mustache") }
+        #expect(files.count == BundledTemplates.all.count)
+        for locale in Config.locales {
+            for name in ReportRenderer.templateNames {
+                #expect(BundledTemplates.all["\(locale)/\(name)"] != nil, "\(locale)/\(name)")
+            }
+        }
+    }
+
+    /// The section headings of a rendered report, level and text, parsed by cmark-gfm.
+    func headings(_ markdown: String) -> [String] {
+        MarkdownDocument(parsing: markdown).root.descendants.filter { $0.type == "heading" }
+            .map { "\($0.level) \($0.plainText)" }
+    }
+
+    @Test func englishReportHasTheSectionsInOrder() throws {
+        let markdown = try renderer.teamReport(report, locale: "en")
+        #expect(headings(markdown) == [
+            "1 Core Services · week of 16–22 Nov 2026", "2 KPIs", "2 Small improvements", "2 Blockers by stage",
+            "3 Front (1)", "3 Back (1)", "3 Unstaged (1)", "2 People", "3 Ana Lee", "3 Ben *Bold* Wu", "3 Eve Lin", "2 Load and mood", "2 What we learned",
+        ])
+    }
+
+    @Test func chineseReportHasTheSameStructure() throws {
+        let english = headings(try renderer.teamReport(report, locale: "en"))
+        let chinese = headings(try renderer.teamReport(report, locale: "zh-Hant"))
+        #expect(chinese.count == english.count)
+        #expect(chinese.map(\.first) == english.map(\.first))
+        #expect(chinese.contains("2 成員工作敘事") && chinese.contains("2 小小的改善"))
+    }
+
+    @Test func kpiTableAndSideEffectWarningParseAsGFM() throws {
+        let document = MarkdownDocument(parsing: try renderer.teamReport(report, locale: "en")).root
+        let tables = document.descendants.filter { $0.type == "table" }
+        #expect(tables.count == 1)
+        let rows = tables[0].children.filter { $0.type == "table_row" || $0.type == "table_header" }
+        #expect(rows.count == 3)
+        let lead = rows[1].children.map(\.plainText)
+        #expect(lead.count == 7)
+        #expect(lead[0] == "Lead time" && lead[1] == "26 h" && lead[2] == "38 h" && lead[4] == "↓")
+        #expect(lead[5] == "Change failure rate 18% (limit 15%): breached")
+        #expect(lead[6] == "⚠️ side effect")
+        // The side-effect warning is a block quote with a bold label, and the KPI is not listed as an improvement.
+        let quotes = document.descendants.filter { $0.type == "block_quote" }
+        #expect(quotes.count == 1)
+        #expect(quotes[0].plainText.hasPrefix("⚠️ Side effect: Lead time moved the better way (38 h → 26 h), but Change failure rate breached"))
+        #expect(quotes[0].descendants.contains { $0.type == "strong" })
+        let improvements = try #require(section("Small improvements", in: document))
+        #expect(!improvements.contains { $0.plainText.contains("Lead time") })
+        #expect(improvements.contains { $0.plainText.hasPrefix("Tickets closed moved toward its target (31 tickets → 36 tickets)") })
+    }
+
+    @Test func chineseBoldLabelsStayBold() throws {
+        let document = MarkdownDocument(parsing: try renderer.teamReport(report, locale: "zh-Hant")).root
+        let strong = document.descendants.filter { $0.type == "strong" }.map(\.plainText)
+        #expect(strong.contains("已回報") && strong.contains("副作用") && strong.contains("尚未回報"))
+        // The only literal ** left is the one a person typed (escaped), not a broken label.
+        let literal = document.descendants.filter { $0.type == "text" && ($0.literal ?? "").contains("**") }
+        #expect(literal.map(\.plainText) == ["Split the deploy pipeline into **build** and release"])
+    }
+
+    /// The list items under a level-2 heading, until the next level-2 heading.
+    func section(_ title: String, in document: MarkdownDocument.Node) -> [MarkdownDocument.Node]? {
+        guard let start = document.children.firstIndex(where: { $0.type == "heading" && $0.plainText == title }) else { return nil }
+        let rest = document.children[(start + 1)...]
+        let end = rest.firstIndex { $0.type == "heading" && $0.level <= 2 } ?? document.children.endIndex
+        return document.children[(start + 1)..<end].flatMap(\.descendants).filter { $0.type == "item" }
+    }
+
+    @Test func emptyPartsAreOmittedAndNobodyIsRanked() throws {
+        let markdown = try renderer.teamReport(report, locale: "en")
+        let document = MarkdownDocument(parsing: markdown).root
+        // Dev wrote nothing: no card, no empty headings; listed as not reported instead.
+        #expect(!headings(markdown).contains("3 Dev Rao"))
+        #expect(markdown.contains("**No report yet:** Dev Rao"))
+        #expect(markdown.contains("**Away:** Chloe Tsai"))
+        #expect(!headings(markdown).contains { $0.hasPrefix("3 Chloe") }, "away and silent: listed as away, no empty card")
+        let strongLabels = document.descendants.filter { $0.type == "strong" }.map(\.plainText)
+        #expect(strongLabels.filter { $0 == "Learned" }.count == 2, "Ana has no learnings, so no Learned label on her card")
+        #expect(!markdown.contains("{{") && !markdown.contains("}}"))
+    }
+
+    @Test func moodIsShownOnlyAsAnAggregate() throws {
+        let markdown = try renderer.teamReport(report, locale: "en")
+        #expect(markdown.contains("3 people answered: mood 3.3 of 5, load 4 of 5; 2 report a high load."))
+        #expect(!markdown.contains("| Ben"))
+        var input = ReportFixture.input
+        input.moods.removeAll { $0.person == "eve" }
+        #expect(!headings(try renderer.teamReport(ReportAnalyzer.analyze(input), locale: "en")).contains("2 Load and mood"))
+        let digest = try renderer.managerDigest(report, locale: "en")
+        #expect(digest.contains("| Ben \\*Bold\\* Wu | 2 | 5 |"))
+    }
+
+    @Test func userTextCannotRestyleOrPing() throws {
+        let markdown = try renderer.teamReport(report, locale: "en")
+        let document = MarkdownDocument(parsing: markdown).root
+        let ana = document.descendants.first { $0.type == "item" && $0.plainText.hasPrefix("Split the deploy") }!
+        #expect(ana.plainText == "Split the deploy pipeline into **build** and release")
+        #expect(!ana.descendants.contains { $0.type == "strong" })
+        let ben = document.descendants.first { $0.type == "item" && $0.plainText.hasPrefix("Failover tested") }!
+        #expect(!ben.descendants.contains { $0.type == "html_inline" })
+        #expect(!ben.plainText.contains("@here"), "the mention is broken by a word joiner")
+        #expect(ben.plainText.replacingOccurrences(of: "\u{2060}", with: "") == "Failover tested twice @here <b>really</b>")
+        #expect(headings(markdown).contains("3 Ben *Bold* Wu"))
+    }
+
+    /// The renderer of a config whose `templates_dir` is `directory`, loaded as the daemon loads it.
+    static func renderer(templatesDir directory: String) throws -> ReportRenderer {
+        var config = Config(file: temporaryRoot + "/narrate.toml")
+        config.templatesDir = directory
+        return try ConfigFile.renderer(for: config)
+    }
+
+    @Test func userTemplateOverridesByNameAndErrorsNameTheTemplate() throws {
+        let directory = temporaryDirectory()
+        write("{{% CONTENT_TYPE: TEXT }}\n# {{team}}: custom\n", to: directory + "/en/team-report.mustache")
+        let custom = try Self.renderer(templatesDir: directory)
+        #expect(try custom.teamReport(report, locale: "en") == "# Core Services: custom\n")
+        #expect(try custom.teamReport(report, locale: "zh-Hant").hasPrefix("# Core Services · 週報"), "other templates stay bundled")
+
+        write("{{% CONTENT_TYPE: TEXT }}\n# ok\n\n{{#people}}\n{{name}\n{{/people}}\n", to: directory + "/en/person-card.mustache")
+        #expect {
+            try Self.renderer(templatesDir: directory)
+        } throws: { error in
+            guard let error = error as? TemplateError else { return false }
+            return error.name == "en/person-card" && error.line == 5 && error.file.hasSuffix("en/person-card.mustache")
+                && "\(error)".contains("the report was not sent")
+        }
+        #expect(throws: NarrateError.self) { try Self.renderer(templatesDir: directory + "/missing") }
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import GRDB
+import Testing
+@testable import NarrateApp
+@testable import NarrateCore
+@testable import NarrateDelivery
+@testable import NarrateStore
+
+@Suite struct StoreTests {
+    @Test func storeIsSQLiteInWALModeWithMigrationsApplied() throws {
+        let directory = temporaryDirectory()
+        let store = try SQLiteStore(directory: directory + "/state")
+        #expect(FileManager.default.fileExists(atPath: directory + "/state/narrate.sqlite"))
+        let mode = try store.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+        let applied = try store.read { try SQLiteStore.migrator.appliedIdentifiers($0) }
+        #expect(applied == Set(SQLiteStore.migrator.migrations))
+    }
+
+    @Test func entriesRoundTripAsUTCInstants() throws {
+        let store = try SQLiteStore(directory: temporaryDirectory())
+        let at = try TimeText.parse("2026-11-20T09:30:00+08:00", zone: .gmt, now: Date())
+        let stored = try store.add(Entry(person: "alice", kind: .blocker, text: "db", stage: .middle, kpi: "lead-time", at: at), now: Date())
+        #expect(stored.displayID == "B-\(stored.id)")
+        let raw = try store.read { try Double.fetchOne($0, sql: "SELECT at FROM entry") }
+        #expect(raw == at.timeIntervalSince1970)
+        #expect(try store.entry(stored.id) == stored)
+        #expect(stored.state == .open)
+    }
+
+    @Test func closingFollowsKindAndStateRules() throws {
+        let store = try SQLiteStore(directory: temporaryDirectory())
+        let blocker = try store.add(Entry(person: "a", kind: .blocker, text: "b", at: Date()), now: Date())
+        let next = try store.add(Entry(person: "a", kind: .next, text: "n", at: Date()), now: Date())
+        let progress = try store.add(Entry(person: "a", kind: .progress, text: "p", at: Date()), now: Date())
+        let ref = { try EntryReference(parsing: $0) }
+
+        #expect(throws: NarrateError(.invalidInput, "\(blocker.displayID) is a blocker entry; narrate done works on next actions")) {
+            try store.close(ref(blocker.displayID), as: .done, at: Date())
+        }
+        #expect(throws: NarrateError(.notFound, "N-\(blocker.id) does not exist; entry \(blocker.id) is \(blocker.displayID), a blocker")) {
+            try store.close(ref("N-\(blocker.id)"), as: .done, note: nil, at: Date())
+        }
+        #expect(throws: NarrateError.self) { try store.close(ref(progress.displayID), as: .dropped, note: nil, at: Date()) }
+        #expect(throws: NarrateError(.notFound, "no entry 999")) { try store.close(ref("999"), as: .resolved, note: nil, at: Date()) }
+
+        let resolved = try store.close(ref(blocker.displayID), as: .resolved, note: "fixed", at: Date())
+        #expect(resolved.state == .resolved && resolved.note == "fixed" && resolved.closedAt != nil)
+        #expect(throws: NarrateError.self) { try store.close(ref(blocker.displayID), as: .resolved, note: nil, at: Date()) }
+        #expect(try store.close(ref("\(next.id)"), as: .dropped, note: nil, at: Date()).state == .dropped)
+        #expect(try store.entry(next.id)?.state == .dropped)
+    }
+
+    @Test func storeFromANewerVersionIsRefusedAndLeftUnchanged() throws {
+        let directory = temporaryDirectory()
+        let path = directory + "/narrate.sqlite"
+        do {
+            let store = try SQLiteStore(path: path)
+            try store.write { try $0.execute(sql: "INSERT INTO grdb_migrations VALUES ('v99-from-the-future')") }
+        }
+        let before = try schema(path)
+        #expect {
+            try SQLiteStore(path: path)
+        } throws: { error in
+            let message = "\(error)"
+            return message.contains("written by a newer version of narrate") && message.contains("v99-from-the-future")
+        }
+        #expect(try schema(path) == before)
+    }
+
+    /// Tables, indexes and applied migrations, read without narrate's own code.
+    func schema(_ path: String) throws -> [String] {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        return try queue.read { db in
+            try String.fetchAll(db, sql: "SELECT coalesce(sql, name) FROM sqlite_master ORDER BY name")
+                + String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
+        }
+    }
+
+    @Test func concurrentWritersInOneProcessAllSucceed() async throws {
+        let directory = temporaryDirectory()
+        let stores = try (0..<4).map { _ in try SQLiteStore(directory: directory) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, store) in stores.enumerated() {
+                group.addTask {
+                    for n in 0..<25 {
+                        try store.add(Entry(person: "p\(index)", kind: .progress, text: "\(n)", at: Date()), now: Date())
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try stores[0].entryCount() == 100)
+    }
+
+    @Test func metricsAreRecordedAllOrNothing() throws {
+        let store = try SQLiteStore(directory: temporaryDirectory())
+        try store.record([MetricReading(kpi: "a", value: 1, at: Date()), MetricReading(kpi: "b", value: 2, at: Date())])
+        #expect(try store.metricCount() == 2)
+        let readings = try store.readings(kpis: ["a"], from: .distantPast, to: .distantFuture)
+        #expect(readings.map(\.value) == [1])
+    }
+
+    @Test func runLedgerClaimsEachSlotOnce() throws {
+        let store = try SQLiteStore(directory: temporaryDirectory())
+        let slot = Date(timeIntervalSince1970: 1_800_000_000)
+        let run = Run(schedule: "weekly", team: "t", slot: slot, state: .started, at: Date())
+        #expect(try store.claim(run))
+        #expect(try !store.claim(run))
+        try store.finish(schedule: "weekly", slot: slot, state: .done, detail: "2 targets", at: Date())
+        #expect(try store.runs().map(\.state) == [.done])
+
+        let later = slot.addingTimeInterval(3_600)
+        #expect(try store.claim(Run(schedule: "weekly", team: "t", slot: later, state: .skipped, at: Date())))
+        #expect(try store.lastRun(schedule: "weekly")?.slot == later)
+        #expect(try store.lastRun(schedule: "weekly", state: .done, before: nil)?.slot == slot)
+        #expect(try store.lastRun(schedule: "weekly", state: nil, before: slot) == nil)
+        #expect(try store.lastRun(schedule: "daily") == nil)
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+@testable import NarrateApp
+@testable import NarrateCore
+@testable import NarrateDelivery
+@testable import NarrateStore
+
+/// The loopback chat receiver (`Tests/receiver/receiver.py`) in its own process.
+final class Receiver: Sendable {
+    struct Request: Decodable {
+        var method: String
+        var path: String
+        var query: String
+        var headers: [String: String]
+        var body: String
+        var time: Double
+
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:] }
+    }
+
+    let process: Process
+    let input: Pipe
+    let port: Int
+
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    init() throws {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("receiver/receiver.py").path
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script]
+        input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        guard let text = String(data: line, encoding: .utf8), let port = Int(text.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
+        else {
+            throw NarrateError(.internal, "receiver did not start")
+        }
+        self.port = port
+    }
+
+    deinit {
+        try? input.fileHandleForWriting.close()
+        process.terminate()
+    }
+
+    /// Tells the receiver how to treat the next requests under `path`.
+    func plan(_ path: String, _ actions: [[String: Any]]) async throws {
+        let body = try JSONSerialization.data(withJSONObject: ["path": path, "plan": actions])
+        _ = try await liveTransport.send(HTTPRequest(url: base + "/_control", headers: [("Content-Type", "application/json")], body: body))
+    }
+
+    func requests(_ prefix: String = "/") async throws -> [Request] {
+        let response = try await liveTransport.send(HTTPRequest(method: "GET", url: base + "/_requests"))
+        return try JSONDecoder().decode([Request].self, from: response.body).filter { $0.path.hasPrefix(prefix) }
+    }
+
+    /// A config with one target of every kind pointing here, secrets in the environment.
+    func config(targets: [String]? = nil, extra: String = "") -> (text: String, environment: [String: String]) {
+        let all = ["terminal", "archive", "slack", "discord", "mattermost", "teams", "gchat", "telegram", "matrix", "zulip", "ntfy", "hook"]
+        let chosen = targets ?? all
+        var text = ExampleConfig.text.replacingOccurrences(
+            of: #"targets = ["terminal", "archive"]"#,
+            with: "targets = [" + chosen.map { "\"\($0)\"" }.joined(separator: ", ") + "]")
+        text += """
+
+            [[target]]
+            id = "slack"
+            kind = "slack"
+            url_env = "SLACK_URL"
+            timeout = 2
+
+            [[target]]
+            id = "discord"
+            kind = "discord"
+            url_env = "DISCORD_URL"
+
+            [[target]]
+            id = "mattermost"
+            kind = "mattermost"
+            url_env = "MM_URL"
+
+            [[target]]
+            id = "teams"
+            kind = "teams"
+            url_env = "TEAMS_URL"
+
+            [[target]]
+            id = "gchat"
+            kind = "google-chat"
+            url_env = "GCHAT_URL"
+
+            [[target]]
+            id = "telegram"
+            kind = "telegram"
+            api = "\(base)/telegram"
+            token_env = "TG_TOKEN"
+            chat_id = "-100200"
+
+            [[target]]
+            id = "matrix"
+            kind = "matrix"
+            homeserver = "\(base)/matrix"
+            room = "!room/with:odd chars"
+            token_env = "MATRIX_TOKEN"
+
+            [[target]]
+            id = "zulip"
+            kind = "zulip"
+            site = "\(base)/zulip"
+            email = "bot@example.org"
+            api_key_env = "ZULIP_KEY"
+            stream = "platform"
+            topic = "weekly report"
+
+            [[target]]
+            id = "ntfy"
+            kind = "ntfy"
+            url_env = "NTFY_URL"
+
+            [[target]]
+            id = "hook"
+            kind = "webhook"
+            url_env = "HOOK_URL"
+            secret_env = "HOOK_SECRET"
+
+            """ + extra
+        let environment = [
+            "SLACK_URL": "\(base)/slack/T000/B000/secretpath", "DISCORD_URL": "\(base)/discord/123/secret-token",
+            "MM_URL": "\(base)/mattermost/hooks/secret", "TEAMS_URL": "\(base)/teams/workflows/secret",
+            "GCHAT_URL": "\(base)/google-chat/v1/spaces/AAA/messages?key=k&token=secret", "TG_TOKEN": "123:secret",
+            "MATRIX_TOKEN": "matrix-token", "ZULIP_KEY": "zulip-key", "NTFY_URL": "\(base)/ntfy/platform-x7k2q",
+            "HOOK_URL": "\(base)/webhook/endpoint", "HOOK_SECRET": "whsec_c2VjcmV0LWtleS1mb3ItdGVzdHM=",
+        ]
+        return (text, environment)
+    }
+}
