@@ -106,7 +106,7 @@ public struct Courier: Sendable {
     public func action(for delivery: Delivery, to target: Target, report: ReportRecord) throws -> DeliveryAction {
         let context = DeliveryContext(
             report: report, now: clock.now(), stateDir: stateDir, zone: config.zone(ofTeam: report.team),
-            reveal: { [secrets] in try secrets.reveal($0) })
+            reveal: { [secrets] in try secrets.reveal($0) }, protect: { [redactor] in redactor.register($0) })
         return try target.descriptor.action(for: delivery, to: target, context: context)
     }
 

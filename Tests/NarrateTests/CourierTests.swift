@@ -5,23 +5,25 @@ import Testing
 @testable import NarrateDelivery
 @testable import NarrateStore
 
-/// Delivery to every target kind over real HTTP (libcurl) against the loopback receiver.
+/// Delivery to every target kind. Most tests run twice: over the in-memory transport, and over
+/// real HTTP (libcurl) against the loopback receiver, which also checks each platform's protocol.
 @Suite struct CourierTests {
-    let receiver: Receiver
+    let peer: any ChatPeer
     let context: AppContext
     let environment: [String: String]
     let log: MemoryLog
     let printed = Printed()
 
     /// `extra` is more config, given the receiver's base URL.
-    init(targets: [String]? = nil, extra: (String) -> String = { _ in "" }) throws {
-        receiver = try Receiver()
-        let (text, environment) = receiver.config(targets: targets, extra: extra(receiver.base))
-        (context, log) = try exampleContext(config: text, environment: environment, printed: printed)
+    init(_ kind: PeerKind = .live, targets: [String]? = nil, extra: (String) -> String = { _ in "" }) throws {
+        peer = try kind.make()
+        var (text, environment) = peer.config(targets: targets, extra: extra(peer.base))
+        environment["BROKEN_URL"] = "http://exa mple.org/hook"
+        (context, log) = try exampleContext(config: text, environment: environment, transport: peer.transport, printed: printed)
         self.environment = environment
     }
 
-    init() throws { try self.init(targets: nil) }
+    init() throws { try self.init(.live, targets: nil) }
 
     func courier(_ policy: RetryPolicy = RetryPolicy(base: 0.05, cap: 1, maxAttempts: 6)) -> Courier {
         var courier = context.courier
@@ -55,7 +57,7 @@ import Testing
         let deliveries = try await send(Self.report)
         #expect(Set(deliveries.map(\.target)).count == 12)
         #expect(deliveries.allSatisfy { $0.state == .sent }, "\(deliveries.filter { $0.state != .sent }.map { "\($0.target): \($0.lastError ?? "")" })")
-        let requests = try await receiver.requests()
+        let requests = try await peer.requests()
 
         let slack = requests.first { $0.path.hasPrefix("/slack/") }!
         #expect(slack.headers["content-type"] == "application/json")
@@ -107,12 +109,12 @@ import Testing
         #expect(printed.all == [Self.report])
     }
 
-    @Test func longReportsAreSplitWithinLimitsAndSentInOrder() async throws {
+    @Test(arguments: PeerKind.allCases) func longReportsAreSplitWithinLimitsAndSentInOrder(_ kind: PeerKind) async throws {
         let extra = "\n[[target]]\nid = \"small\"\nkind = \"discord\"\nurl_env = \"DISCORD_URL\"\nlimit = 400\nrate = 50\n"
-        let test = try CourierTests(targets: ["small"]) { _ in extra }
+        let test = try CourierTests(kind, targets: ["small"]) { _ in extra }
         let deliveries = try await test.send(Self.report)
         #expect(deliveries.count > 4 && deliveries.allSatisfy { $0.state == .sent })
-        let contents = try await test.receiver.requests("/discord/").map { $0.json["content"] as! String }
+        let contents = try await test.peer.requests("/discord/").map { $0.json["content"] as! String }
         #expect(contents.count == deliveries.count)
         for (index, content) in contents.enumerated() {
             #expect(content.unicodeScalars.count <= 400)
@@ -125,44 +127,44 @@ import Testing
         }
     }
 
-    @Test func serverErrorsAreRetriedUntilTheySucceed() async throws {
-        let test = try CourierTests(targets: ["slack"])
-        try await test.receiver.plan("/slack/", [["status": 500, "body": "oops"], ["status": 503]])
+    @Test(arguments: PeerKind.allCases) func serverErrorsAreRetriedUntilTheySucceed(_ kind: PeerKind) async throws {
+        let test = try CourierTests(kind, targets: ["slack"])
+        try await test.peer.plan("/slack/", [["status": 500, "body": "oops"], ["status": 503]])
         let deliveries = try await test.send("# Hi\n\nshort report\n")
         #expect(deliveries.map(\.state) == [.sent])
         #expect(deliveries[0].attempts == 3)
-        #expect(try await test.receiver.requests("/slack/").count == 3)
+        #expect(try await test.peer.requests("/slack/").count == 3)
     }
 
-    @Test func retryAfterHeaderIsHonoured() async throws {
-        let test = try CourierTests(targets: ["slack"])
-        try await test.receiver.plan("/slack/", [["status": 429, "retry_after": "1", "body": "rate_limited"]])
+    @Test(arguments: PeerKind.allCases) func retryAfterHeaderIsHonoured(_ kind: PeerKind) async throws {
+        let test = try CourierTests(kind, targets: ["slack"])
+        try await test.peer.plan("/slack/", [["status": 429, "retry_after": "1", "body": "rate_limited"]])
         let deliveries = try await test.send("short\n")
         #expect(deliveries.map(\.state) == [.sent])
-        let times = try await test.receiver.requests("/slack/").map(\.time)
+        let times = try await test.peer.requests("/slack/").map(\.time)
         #expect(times.count == 2)
         #expect(times[1] - times[0] >= 0.95, "waited for Retry-After, not the 50 ms backoff")
     }
 
-    @Test func platformWaitsInBodiesAreHonoured() async throws {
-        let test = try CourierTests(targets: ["discord", "matrix", "telegram"])
-        try await test.receiver.plan("/discord/", [["status": 429, "body": ["message": "You are being rate limited.", "retry_after": 0.6, "global": false]]])
-        try await test.receiver.plan("/matrix/", [["status": 429, "body": ["errcode": "M_LIMIT_EXCEEDED", "error": "Too Many Requests", "retry_after_ms": 700]]])
-        try await test.receiver.plan("/telegram/", [["status": 429, "body": ["ok": false, "error_code": 429, "description": "Too Many Requests: retry after 1", "parameters": ["retry_after": 1]]]])
+    @Test(arguments: PeerKind.allCases) func platformWaitsInBodiesAreHonoured(_ kind: PeerKind) async throws {
+        let test = try CourierTests(kind, targets: ["discord", "matrix", "telegram"])
+        try await test.peer.plan("/discord/", [["status": 429, "body": ["message": "You are being rate limited.", "retry_after": 0.6, "global": false]]])
+        try await test.peer.plan("/matrix/", [["status": 429, "body": ["errcode": "M_LIMIT_EXCEEDED", "error": "Too Many Requests", "retry_after_ms": 700]]])
+        try await test.peer.plan("/telegram/", [["status": 429, "body": ["ok": false, "error_code": 429, "description": "Too Many Requests: retry after 1", "parameters": ["retry_after": 1]]]])
         let deliveries = try await test.send("short\n")
         #expect(deliveries.allSatisfy { $0.state == .sent })
         for (prefix, wait) in [("/discord/", 0.55), ("/matrix/", 0.65), ("/telegram/", 0.95)] {
-            let times = try await test.receiver.requests(prefix).map(\.time)
+            let times = try await test.peer.requests(prefix).map(\.time)
             #expect(times.count == 2 && times[1] - times[0] >= wait, "\(prefix)")
         }
         // A resend of a Matrix part uses the same txnId: the homeserver keeps one event.
-        let paths = try await test.receiver.requests("/matrix/").map(\.path)
+        let paths = try await test.peer.requests("/matrix/").map(\.path)
         #expect(Set(paths).count == 1)
     }
 
-    @Test func droppedConnectionsAndTimeoutsAreRetried() async throws {
-        let test = try CourierTests(targets: ["slack"])
-        try await test.receiver.plan("/slack/", [["close": true], ["hang": 4]])
+    @Test(arguments: PeerKind.allCases) func droppedConnectionsAndTimeoutsAreRetried(_ kind: PeerKind) async throws {
+        let test = try CourierTests(kind, targets: ["slack"])
+        try await test.peer.plan("/slack/", [["close": true], ["hang": 4]])
         let deliveries = try await test.send("short\n")
         #expect(deliveries.map(\.state) == [.sent])
         #expect(deliveries[0].attempts == 3)
@@ -171,11 +173,11 @@ import Testing
         #expect(!logged.contains("secretpath"), "no secret in the log")
     }
 
-    @Test func permanentErrorsParkWithThePlatformsOwnText() async throws {
-        let test = try CourierTests(targets: ["slack", "discord", "zulip", "gchat"])
-        try await test.receiver.plan("/slack/", [["status": 400, "body": "invalid_payload", "content_type": "text/plain"]])
-        try await test.receiver.plan("/discord/", [["status": 404, "body": ["message": "Unknown Webhook", "code": 10015]]])
-        try await test.receiver.plan("/google-chat/", [["status": 403, "body": ["error": ["code": 403, "message": "The caller does not have permission", "status": "PERMISSION_DENIED"]]]])
+    @Test(arguments: PeerKind.allCases) func permanentErrorsParkWithThePlatformsOwnText(_ kind: PeerKind) async throws {
+        let test = try CourierTests(kind, targets: ["slack", "discord", "zulip", "gchat"])
+        try await test.peer.plan("/slack/", [["status": 400, "body": "invalid_payload", "content_type": "text/plain"]])
+        try await test.peer.plan("/discord/", [["status": 404, "body": ["message": "Unknown Webhook", "code": 10015]]])
+        try await test.peer.plan("/google-chat/", [["status": 403, "body": ["error": ["code": 403, "message": "The caller does not have permission", "status": "PERMISSION_DENIED"]]]])
         let deliveries = try await test.send("short\n")
         let errors = Dictionary(uniqueKeysWithValues: deliveries.map { ($0.target, $0.lastError ?? "") })
         #expect(deliveries.filter { $0.state == .parked }.map(\.target).sorted() == ["discord", "gchat", "slack"])
@@ -183,11 +185,11 @@ import Testing
         #expect(errors["discord"] == "HTTP 404: Unknown Webhook")
         #expect(errors["gchat"] == "HTTP 403: PERMISSION_DENIED: The caller does not have permission")
         #expect(deliveries.first { $0.target == "zulip" }?.state == .sent)
-        #expect(try await test.receiver.requests("/slack/").count == 1, "a 400 is not retried")
+        #expect(try await test.peer.requests("/slack/").count == 1, "a 400 is not retried")
     }
 
     @Test func oversizedContentIsReportedByTheTarget() async throws {
-        let test = try CourierTests(targets: ["nowhere"]) { base in
+        let test = try CourierTests(.live, targets: ["nowhere"]) { base in
             "\n[[target]]\nid = \"nowhere\"\nkind = \"zulip\"\nsite = \"\(base)/zulip\"\nemail = \"bot@example.org\"\napi_key_env = \"ZULIP_KEY\"\nstream = \"nowhere\"\ntopic = \"t\"\n"
         }
         let deliveries = try await test.send("short\n")
@@ -195,57 +197,57 @@ import Testing
         #expect(deliveries[0].lastError == "HTTP 400: Stream 'nowhere' does not exist (STREAM_DOES_NOT_EXIST)")
     }
 
-    @Test func laterPartsWaitBehindAParkedPartAndRetryResumes() async throws {
+    @Test(arguments: PeerKind.allCases) func laterPartsWaitBehindAParkedPartAndRetryResumes(_ kind: PeerKind) async throws {
         let extra = "\n[[target]]\nid = \"small\"\nkind = \"discord\"\nurl_env = \"DISCORD_URL\"\nlimit = 400\nrate = 50\n"
-        let test = try CourierTests(targets: ["small"]) { _ in extra }
-        try await test.receiver.plan("/discord/", [["status": 204], ["status": 400, "body": ["message": "Invalid Form Body", "code": 50035]]])
+        let test = try CourierTests(kind, targets: ["small"]) { _ in extra }
+        try await test.peer.plan("/discord/", [["status": 204], ["status": 400, "body": ["message": "Invalid Form Body", "code": 50035]]])
         let first = try await test.send(Self.report)
         #expect(first[0].state == .sent && first[1].state == .parked && first[1].lastError == "HTTP 400: Invalid Form Body")
         #expect(first.dropFirst(2).allSatisfy { $0.state == .parked && $0.lastError == "not sent: part 2 was parked" })
-        #expect(try await test.receiver.requests("/discord/").count == 2)
+        #expect(try await test.peer.requests("/discord/").count == 2)
 
         #expect(try test.context.deliveries.retry(ids: nil) == first.count - 1)
         let second = try await test.courier().deliver(reports: [first[0].report], until: Date().addingTimeInterval(30))
         #expect(second.allSatisfy { $0.state == .sent })
-        let contents = try await test.receiver.requests("/discord/").map { $0.json["content"] as? String ?? "" }
+        let contents = try await test.peer.requests("/discord/").map { $0.json["content"] as? String ?? "" }
         #expect(contents.count == first.count + 1)
         #expect(contents.dropFirst(2).first?.hasSuffix("(2/\(first.count))") == true)
     }
 
-    @Test func retriesStopAfterTheLimit() async throws {
-        let test = try CourierTests(targets: ["slack"])
-        try await test.receiver.plan("/slack/", Array(repeating: ["status": 502], count: 5))
+    @Test(arguments: PeerKind.allCases) func retriesStopAfterTheLimit(_ kind: PeerKind) async throws {
+        let test = try CourierTests(kind, targets: ["slack"])
+        try await test.peer.plan("/slack/", Array(repeating: ["status": 502], count: 5))
         let deliveries = try await test.send("short\n", policy: RetryPolicy(base: 0.02, cap: 0.1, maxAttempts: 3))
         #expect(deliveries.map(\.state) == [.parked])
         #expect(deliveries[0].lastError == "HTTP 502 (gave up after 3 attempts)")
     }
 
-    @Test func retryLimitsComeFromTheTargetsConfig() async throws {
+    @Test(arguments: PeerKind.allCases) func retryLimitsComeFromTheTargetsConfig(_ kind: PeerKind) async throws {
         let extra = "\n[[target]]\nid = \"patient\"\nkind = \"slack\"\nurl_env = \"SLACK_URL\"\nretries = 2\n"
-        let test = try CourierTests(targets: ["patient"]) { _ in extra }
-        try await test.receiver.plan("/slack/", Array(repeating: ["status": 500], count: 4))
+        let test = try CourierTests(kind, targets: ["patient"]) { _ in extra }
+        try await test.peer.plan("/slack/", Array(repeating: ["status": 500], count: 4))
         let deliveries = try await test.send("short\n")
         #expect(deliveries.map(\.state) == [.parked])
         #expect(deliveries[0].lastError == "HTTP 500 (gave up after 2 attempts)")
-        #expect(try await test.receiver.requests("/slack/").count == 2)
+        #expect(try await test.peer.requests("/slack/").count == 2)
     }
 
-    @Test func telegramChatMigrationIsFollowed() async throws {
-        let test = try CourierTests(targets: ["telegram"])
-        try await test.receiver.plan("/telegram/", [["status": 400, "body": [
+    @Test(arguments: PeerKind.allCases) func telegramChatMigrationIsFollowed(_ kind: PeerKind) async throws {
+        let test = try CourierTests(kind, targets: ["telegram"])
+        try await test.peer.plan("/telegram/", [["status": 400, "body": [
             "ok": false, "error_code": 400, "description": "Bad Request: group chat was upgraded to a supergroup chat",
             "parameters": ["migrate_to_chat_id": -100999],
         ]]])
         let deliveries = try await test.send("short\n")
         #expect(deliveries.map(\.state) == [.sent])
-        let chats = try await test.receiver.requests("/telegram/").map { $0.json["chat_id"] as? Int }
+        let chats = try await test.peer.requests("/telegram/").map { $0.json["chat_id"] as? Int }
         #expect(chats == [-100200, -100999])
         #expect(test.log.all.contains { $0.contains("set chat_id = \"-100999\" in the config") })
     }
 
-    @Test func aPartLeftInFlightByADeadProcessIsSentAgainAlone() async throws {
+    @Test(arguments: PeerKind.allCases) func aPartLeftInFlightByADeadProcessIsSentAgainAlone(_ kind: PeerKind) async throws {
         let extra = "\n[[target]]\nid = \"small\"\nkind = \"discord\"\nurl_env = \"DISCORD_URL\"\nlimit = 400\nrate = 50\ntimeout = 1\n"
-        let test = try CourierTests(targets: ["small"]) { _ in extra }
+        let test = try CourierTests(kind, targets: ["small"]) { _ in extra }
         let team = test.context.config.teams[0]
         let record = ReportRecord(team: team.id, schedule: nil, periodStart: Date(), periodEnd: Date(), markdown: Self.report, createdAt: Date())
         let (stored, deliveries) = try test.context.store.enqueue(record, parts: try test.parts(Self.report), now: Date())
@@ -253,26 +255,26 @@ import Testing
         #expect(try test.context.store.beginSending(deliveries[1].id, now: Date().addingTimeInterval(-60)))
         let final = try await test.courier().deliver(reports: [stored.id], until: Date().addingTimeInterval(30))
         #expect(final.allSatisfy { $0.state == .sent })
-        let contents = try await test.receiver.requests("/discord/").map { $0.json["content"] as? String ?? "" }
+        let contents = try await test.peer.requests("/discord/").map { $0.json["content"] as? String ?? "" }
         #expect(contents.count == deliveries.count - 1)
         #expect(contents.first?.hasSuffix("(2/\(deliveries.count))") == true)
     }
 
-    @Test func aPartInFlightElsewhereIsLeftAlone() async throws {
-        let test = try CourierTests(targets: ["slack"])
+    @Test(arguments: PeerKind.allCases) func aPartInFlightElsewhereIsLeftAlone(_ kind: PeerKind) async throws {
+        let test = try CourierTests(kind, targets: ["slack"])
         let team = test.context.config.teams[0]
         let record = ReportRecord(team: team.id, schedule: nil, periodStart: Date(), periodEnd: Date(), markdown: "x\n", createdAt: Date())
         let (stored, deliveries) = try test.context.store.enqueue(record, parts: try test.parts("x\n"), now: Date())
         #expect(try test.context.store.beginSending(deliveries[0].id, now: Date()))
         let final = try await test.courier().deliver(reports: [stored.id], until: Date().addingTimeInterval(2))
         #expect(final.map(\.state) == [.sending])
-        #expect(try await test.receiver.requests("/slack/").isEmpty)
+        #expect(try await test.peer.requests("/slack/").isEmpty)
     }
 
-    @Test func secretsStayOutOfErrorsLogsAndTheStore() async throws {
-        let test = try CourierTests(targets: ["slack", "telegram"])
-        try await test.receiver.plan("/slack/", [["status": 400, "body": "no_service"]])
-        try await test.receiver.plan("/telegram/", [["status": 401, "body": ["ok": false, "error_code": 401, "description": "Unauthorized"]]])
+    @Test(arguments: PeerKind.allCases) func secretsStayOutOfErrorsLogsAndTheStore(_ kind: PeerKind) async throws {
+        let test = try CourierTests(kind, targets: ["slack", "telegram"])
+        try await test.peer.plan("/slack/", [["status": 400, "body": "no_service"]])
+        try await test.peer.plan("/telegram/", [["status": 401, "body": ["ok": false, "error_code": 401, "description": "Unauthorized"]]])
         let deliveries = try await test.send("short\n")
         #expect(deliveries.allSatisfy { $0.state == .parked })
         let everything = test.log.all.joined() + deliveries.compactMap(\.lastError).joined()
@@ -283,15 +285,55 @@ import Testing
         #expect(database.range(of: Data("secretpath".utf8)) == nil)
     }
 
-    @Test func messagesToOneTargetAreSpacedByItsRate() async throws {
+    @Test(arguments: PeerKind.allCases) func messagesToOneTargetAreSpacedByItsRate(_ kind: PeerKind) async throws {
         let extra = "\n[[target]]\nid = \"paced\"\nkind = \"slack\"\nurl_env = \"SLACK_URL\"\nlimit = 300\nrate = 2\n"
-        let test = try CourierTests(targets: ["paced"]) { _ in extra }
+        let test = try CourierTests(kind, targets: ["paced"]) { _ in extra }
         let deliveries = try await test.send(Self.report)
         #expect(deliveries.count >= 3 && deliveries.allSatisfy { $0.state == .sent })
-        let times = try await test.receiver.requests("/slack/").map(\.time)
+        let times = try await test.peer.requests("/slack/").map(\.time)
         for (earlier, later) in zip(times, times.dropFirst()) {
             #expect(later - earlier >= 0.45, "at most 2 messages a second")
         }
     }
+
+    @Test(arguments: PeerKind.allCases) func aSlowTargetDoesNotDelayTheOthers(_ kind: PeerKind) async throws {
+        let extra = "\n[[target]]\nid = \"small\"\nkind = \"discord\"\nurl_env = \"DISCORD_URL\"\nlimit = 400\nrate = 50\n"
+        let test = try CourierTests(kind, targets: ["slack", "small"]) { _ in extra }
+        // Slack hangs for its whole 2-second timeout, then succeeds on the retry.
+        try await test.peer.plan("/slack/", [["hang": 3]])
+        let deliveries = try await test.send(Self.report)
+        #expect(deliveries.allSatisfy { $0.state == .sent })
+        let discord = try await test.peer.requests("/discord/").map(\.time)
+        let slack = try await test.peer.requests("/slack/").map(\.time)
+        #expect(discord.count > 4 && slack.count == 2)
+        // Slack's retry comes after its hang; every Discord part went out before that.
+        #expect(discord.last! < slack[1], "Discord waited for Slack: \(discord.map { $0 - slack[0] }) vs \(slack[1] - slack[0])")
+    }
+
+    @Test(arguments: PeerKind.allCases) func aMalformedURLIsParkedNotRetried(_ kind: PeerKind) async throws {
+        let extra = "\n[[target]]\nid = \"broken\"\nkind = \"slack\"\nurl_env = \"BROKEN_URL\"\n"
+        let test = try CourierTests(kind, targets: ["broken"]) { _ in extra }
+        let context = test.context
+        var courier = test.courier()
+        if kind == .memory {
+            // What curl says of such a URL, for the in-memory transport to say too.
+            courier = Courier(
+                outbox: context.store, config: context.config, transport: PermanentFailure(), secrets: context.secrets,
+                stateDir: context.stateDir, logger: test.log.logger, policy: courier.policy, output: { _ in })
+        }
+        let team = context.config.teams[0]
+        let record = ReportRecord(team: team.id, schedule: nil, periodStart: Date(), periodEnd: Date(), markdown: "x\n", createdAt: Date())
+        let (stored, _) = try context.store.enqueue(record, parts: try test.parts("x\n"), now: Date())
+        let final = try await courier.deliver(reports: [stored.id], until: Date().addingTimeInterval(10))
+        #expect(final.map(\.state) == [.parked])
+        #expect(final[0].attempts == 1, "not retried")
+        #expect(final[0].lastError?.hasPrefix("network: ") == true)
+    }
 }
 
+/// A transport that fails every request the way curl fails a malformed URL.
+struct PermanentFailure: HTTPTransport {
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        throw TransportError(message: "URL using bad/illegal format or missing URL", isPermanent: true)
+    }
+}

@@ -5,12 +5,15 @@ It speaks the webhook protocols narrate targets (status codes, bodies, size limi
 answers) at one address, records every request, and can be told to misbehave:
 
     POST /_control  {"path": "/slack/", "plan": [{"status": 500}, {"status": 429, "retry_after": "1"},
-                     {"close": true}, {"hang": 5}, {"status": 400, "body": "..."}]}
+                     {"close": true}, {"hang": 5}, {"status": 400, "body": "..."},
+                     {"status": 401, "body": {"error": "bad token {echo}"}}]}
     GET  /_requests  every request so far (method, path, query, headers, body)
     POST /_reset     forget requests and plans
 
 A plan entry is used by the next request whose path starts with "path"; then the platform's
-normal behaviour resumes. Prints "PORT <n>" on stdout once it listens on 127.0.0.1.
+normal behaviour resumes. In a planned body, "{echo}" stands for the credentials the request
+carried (its path and query, its Authorization header, a basic-auth password decoded), the way a
+platform's error may quote a token back. Prints "PORT <n>" on stdout once it listens on 127.0.0.1.
 """
 import base64
 import hashlib
@@ -118,6 +121,8 @@ class Handler(BaseHTTPRequestHandler):
             if "retry_after" in action:
                 headers["Retry-After"] = str(action["retry_after"])
             body_out = action.get("body", "")
+            if "{echo}" in json.dumps(body_out):
+                body_out = self.echo(body_out)
             return self.reply(action["status"], body_out, action.get("content_type", "application/json"), headers)
         kind = url.path.split("/")[1]
         handler = getattr(self, "platform_" + kind.replace("-", "_"), None)
@@ -126,6 +131,27 @@ class Handler(BaseHTTPRequestHandler):
         return handler(url, body)
 
     do_POST = do_PUT = do_GET = handle_any
+
+    def credentials(self):
+        """What a request carried that identifies its sender, as a platform might quote it."""
+        auth = self.headers.get("Authorization") or ""
+        words = [self.path, auth]
+        if auth.startswith("Basic "):
+            try:
+                words.append(base64.b64decode(auth[6:]).decode())
+            except Exception:
+                pass
+        return " ".join(w for w in words if w)
+
+    def echo(self, value):
+        """`value` with every "{echo}" replaced by the request's credentials."""
+        if isinstance(value, str):
+            return value.replace("{echo}", self.credentials())
+        if isinstance(value, dict):
+            return {k: self.echo(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.echo(v) for v in value]
+        return value
 
     def control(self, url, body):
         if url.path == "/_requests":

@@ -56,16 +56,20 @@ public struct DeliveryContext: Sendable {
     public var zone: TimeZone
     /// Reads a secret's value (and registers it with the redactor).
     public var reveal: @Sendable (Secret) throws -> String
+    /// Registers a credential derived from secrets (an encoded `Authorization` value) with the
+    /// redactor, so it is caught if a platform quotes it back.
+    public var protect: @Sendable (String) -> Void
 
     public init(
         report: ReportRecord, now: Date, stateDir: String, zone: TimeZone,
-        reveal: @escaping @Sendable (Secret) throws -> String
+        reveal: @escaping @Sendable (Secret) throws -> String, protect: @escaping @Sendable (String) -> Void
     ) {
         self.report = report
         self.now = now
         self.stateDir = stateDir
         self.zone = zone
         self.reveal = reveal
+        self.protect = protect
     }
 }
 

@@ -18,6 +18,8 @@ struct ZulipTarget: TargetDescriptor {
             throw NarrateError(.internal, "target \(target.id) is not a zulip target")
         }
         let credentials = "\(email):\(try context.reveal(keySecret))"
+        let authorization = Data(credentials.utf8).base64EncodedString()
+        context.protect(authorization)
         // A form body must encode `+`, `&` and `=` too, which URLComponents leaves alone.
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
         let fields = [("type", "stream"), ("to", stream), ("topic", topic), ("content", part.body)]
@@ -28,7 +30,7 @@ struct ZulipTarget: TargetDescriptor {
             url: "\(trimmingSlash(site))/api/v1/messages",
             headers: [
                 ("Content-Type", "application/x-www-form-urlencoded"),
-                ("Authorization", "Basic \(Data(credentials.utf8).base64EncodedString())"),
+                ("Authorization", "Basic \(authorization)"),
             ], body: Data(body.utf8), target: target))
     }
 

@@ -5,8 +5,8 @@ import Foundation
 @testable import NarrateStore
 
 /// The loopback chat receiver (`Tests/receiver/receiver.py`) in its own process.
-final class Receiver: Sendable {
-    struct Request: Decodable {
+final class Receiver: ChatPeer {
+    struct Request: Decodable, Sendable {
         var method: String
         var path: String
         var query: String
@@ -22,6 +22,7 @@ final class Receiver: Sendable {
     let port: Int
 
     var base: String { "http://127.0.0.1:\(port)" }
+    var transport: any HTTPTransport { liveTransport }
 
     init() throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -58,11 +59,13 @@ final class Receiver: Sendable {
         _ = try await liveTransport.send(HTTPRequest(url: base + "/_control", headers: [("Content-Type", "application/json")], body: body))
     }
 
-    func requests(_ prefix: String = "/") async throws -> [Request] {
+    func requests(_ prefix: String) async throws -> [Request] {
         let response = try await liveTransport.send(HTTPRequest(method: "GET", url: base + "/_requests"))
         return try JSONDecoder().decode([Request].self, from: response.body).filter { $0.path.hasPrefix(prefix) }
     }
+}
 
+extension ChatPeer {
     /// A config with one target of every kind pointing here, secrets in the environment.
     func config(targets: [String]? = nil, extra: String = "") -> (text: String, environment: [String: String]) {
         let all = ["terminal", "archive", "slack", "discord", "mattermost", "teams", "gchat", "telegram", "matrix", "zulip", "ntfy", "hook"]

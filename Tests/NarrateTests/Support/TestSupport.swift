@@ -141,7 +141,9 @@ struct CLI {
     }
 
     /// `narrate now` with a 50 ms retry base, through the test-only entry point.
-    func now(_ arguments: String...) throws -> Result {
+    func now(_ arguments: String...) throws -> Result { try now(arguments) }
+
+    func now(_ arguments: [String]) throws -> Result {
         try run(
             ["now"] + arguments, environment: ["NARRATE_TEST_RETRY_BASE": "0.05"], executable: CLI.testClockExecutable)
     }
