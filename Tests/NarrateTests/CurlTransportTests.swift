@@ -5,7 +5,7 @@ import Testing
 @testable import NarrateDelivery
 @testable import NarrateStore
 
-@Suite struct HTTPClientTests {
+@Suite struct CurlTransportTests {
     @Test func statusHeadersAndBodyComeBackAsValues() async throws {
         let receiver = try Receiver()
         let response = try await liveTransport.send(HTTPRequest(
@@ -33,6 +33,53 @@ import Testing
         #expect(Date().timeIntervalSince(started) < 2.5)
         await #expect(throws: TransportError.self) {
             try await liveTransport.send(HTTPRequest(url: "http://127.0.0.1:1/x", body: Data()))
+        }
+    }
+
+    @Test func cancellingASendRemovesItsTransferAtOnce() async throws {
+        let receiver = try Receiver()
+        try await receiver.plan("/slack/", [["hang": 9]])
+        let started = Date()
+        let task = Task {
+            try await liveTransport.send(HTTPRequest(url: receiver.base + "/slack/x", body: Data("{}".utf8), timeout: 10))
+        }
+        try await Task.sleep(nanoseconds: 300_000_000)
+        task.cancel()
+        await #expect(throws: CancellationError.self) { try await task.value }
+        #expect(Date().timeIntervalSince(started) < 6, "the transfer ended on cancel, not when the 9 s hang or the 10 s timeout did")
+        // The transport keeps serving other requests.
+        let next = try await liveTransport.send(HTTPRequest(
+            url: receiver.base + "/slack/y", headers: [("Content-Type", "application/json")], body: Data(#"{"text":"hi"}"#.utf8)))
+        #expect(next.status == 200)
+    }
+
+    @Test func stoppingTheServiceEndsTransfersInFlightAndRefusesNewOnes() async throws {
+        let receiver = try Receiver()
+        try await receiver.plan("/slack/", [["hang": 9]])
+        let transport = CurlTransport()
+        let started = Date()
+        let runner = Task { try await transport.run() }
+        // The sender itself is never cancelled: only the service stops.
+        let sender = Task {
+            try await transport.send(HTTPRequest(url: receiver.base + "/slack/x", body: Data("{}".utf8), timeout: 10))
+        }
+        try await Task.sleep(nanoseconds: 300_000_000)
+        runner.cancel()
+        try await runner.value
+        await #expect(throws: CancellationError.self) { try await sender.value }
+        #expect(Date().timeIntervalSince(started) < 6, "ended with the service, not when the 9 s hang did")
+        await #expect(throws: CancellationError.self) {
+            try await transport.send(HTTPRequest(url: receiver.base + "/slack/z", body: Data()))
+        }
+    }
+
+    @Test func aMalformedURLIsAPermanentError() async throws {
+        for url in ["http://exa mple.org/hook", "gopher://example.org/hook"] {
+            await #expect {
+                try await liveTransport.send(HTTPRequest(url: url, body: Data()))
+            } throws: { error in
+                (error as? TransportError)?.isPermanent == true
+            }
         }
     }
 

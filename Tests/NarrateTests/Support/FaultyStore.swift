@@ -1,0 +1,88 @@
+import Foundation
+import Synchronization
+@testable import NarrateCore
+@testable import NarrateStore
+
+/// The SQLite store with faults on demand: the next `n` calls of a named operation throw
+/// "database is locked", as a store under another process's long write would.
+final class FaultyStore: Storage {
+    let base: SQLiteStore
+    private let faults = Mutex<[String: Int]>([:])
+    private let failed = Mutex<[String: Int]>([:])
+
+    init(_ base: SQLiteStore) { self.base = base }
+
+    func fail(_ operation: String, times: Int) { faults.withLock { $0[operation] = times } }
+    func failures(of operation: String) -> Int { failed.withLock { $0[operation] ?? 0 } }
+
+    private func check(_ operation: String) throws {
+        let fails = faults.withLock { faults -> Bool in
+            guard let left = faults[operation], left > 0 else { return false }
+            faults[operation] = left - 1
+            return true
+        }
+        guard fails else { return }
+        failed.withLock { $0[operation, default: 0] += 1 }
+        throw NarrateError(.unavailable, "store: database is locked")
+    }
+
+    // EntryStore
+    func add(_ entry: Entry, now: Date) throws -> Entry { try check("add"); return try base.add(entry, now: now) }
+    func entry(_ id: Int64) throws -> Entry? { try base.entry(id) }
+    func close(_ reference: EntryReference, as state: Entry.State, note: String?, at: Date) throws -> Entry {
+        try base.close(reference, as: state, note: note, at: at)
+    }
+    func entries(from start: Date, to end: Date, persons: [String]?) throws -> [Entry] {
+        try check("entries"); return try base.entries(from: start, to: end, persons: persons)
+    }
+    func followedEntries(openDuring start: Date, _ end: Date, persons: [String]) throws -> [Entry] {
+        try base.followedEntries(openDuring: start, end, persons: persons)
+    }
+    func entryCount() throws -> Int { try base.entryCount() }
+    func add(_ checkIn: MoodCheckIn) throws -> MoodCheckIn { try base.add(checkIn) }
+    func moods(from start: Date, to end: Date) throws -> [MoodCheckIn] { try base.moods(from: start, to: end) }
+    func add(_ absence: Absence) throws -> Absence { try base.add(absence) }
+    func absences(overlapping first: LocalDate, _ last: LocalDate) throws -> [Absence] { try base.absences(overlapping: first, last) }
+
+    // MetricStore
+    func record(_ readings: [MetricReading]) throws { try base.record(readings) }
+    func readings(kpis: [String], from start: Date, to end: Date) throws -> [MetricReading] {
+        try base.readings(kpis: kpis, from: start, to: end)
+    }
+    func metricCount() throws -> Int { try base.metricCount() }
+
+    // ReportArchive
+    func report(_ id: Int64) throws -> ReportRecord? { try base.report(id) }
+    func reports(team: String?, limit: Int) throws -> [ReportRecord] { try base.reports(team: team, limit: limit) }
+
+    // Outbox
+    func enqueue(_ report: ReportRecord, parts: [OutboxParts], now: Date) throws -> (ReportRecord, [Delivery]) {
+        try check("enqueue"); return try base.enqueue(report, parts: parts, now: now)
+    }
+    func unfinishedDeliveries(reports: [Int64]?, target: String?) throws -> [Delivery] {
+        try check("unfinishedDeliveries"); return try base.unfinishedDeliveries(reports: reports, target: target)
+    }
+    func deliveries(reports: [Int64]?, states: [Delivery.State]?) throws -> [Delivery] {
+        try base.deliveries(reports: reports, states: states)
+    }
+    func beginSending(_ id: Int64, now: Date) throws -> Bool { try base.beginSending(id, now: now) }
+    func finishAttempt(
+        _ id: Int64, state: Delivery.State, error: String?, receipt: String?, nextAttemptAt: Date?, route: String?, at: Date
+    ) throws {
+        try base.finishAttempt(id, state: state, error: error, receipt: receipt, nextAttemptAt: nextAttemptAt, route: route, at: at)
+    }
+    func requeueAbandoned(now: Date, grace: (String) -> TimeInterval) throws -> Int {
+        try check("requeueAbandoned"); return try base.requeueAbandoned(now: now, grace: grace)
+    }
+    func retryParked(ids: [Int64]?, now: Date) throws -> Int { try base.retryParked(ids: ids, now: now) }
+
+    // RunLedger
+    func claim(_ run: Run) throws -> Bool { try check("claim"); return try base.claim(run) }
+    func finish(schedule: String, slot: Date, state: Run.State, detail: String?, at: Date) throws {
+        try base.finish(schedule: schedule, slot: slot, state: state, detail: detail, at: at)
+    }
+    func lastRun(schedule: String, state: Run.State?, before: Date?) throws -> Run? {
+        try check("lastRun"); return try base.lastRun(schedule: schedule, state: state, before: before)
+    }
+    func runs(since: Date?, teams: [String]?) throws -> [Run] { try base.runs(since: since, teams: teams) }
+}
