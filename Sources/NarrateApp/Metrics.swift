@@ -9,7 +9,7 @@ public struct Metrics: Sendable {
     /// Records one reading.
     public func record(_ kpiID: String, value: Double, at: Date? = nil) throws -> MetricReading {
         let kpi = try context.config.requireKPI(kpiID)
-        guard value.isFinite else { throw NarrateError(.invalidInput, "\(value) is not a finite number") }
+        try MetricBounds.check(value)
         let reading = MetricReading(kpi: kpi.id, value: value, at: at ?? context.clock.now())
         try context.store.record([reading])
         return reading

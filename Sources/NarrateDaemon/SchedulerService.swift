@@ -100,27 +100,31 @@ final class SchedulerService: Service {
             "\(schedule.id): \(slots.count) missed slot(s) recorded as skipped, the latest \(TimeText.iso(kept.last!, in: zone))")
     }
 
-    /// Runs one slot if this process is the first to claim it.
+    /// Runs one slot if this process is the first to claim it. The report is rendered first;
+    /// the claim and the queued report are then one transaction, so a process that dies (or a
+    /// store that fails) in between leaves the slot unclaimed, to be tried again on the next
+    /// tick. A report that cannot be rendered is recorded as `failed` with its reason.
     func fire(_ schedule: Schedule, slot: Date, _ context: AppContext, now: Date) async throws {
         let zone = context.config.zone(of: schedule)
         let label = "\(schedule.id) \(TimeText.iso(slot, in: zone))"
-        guard try context.store.claim(Run(schedule: schedule.id, team: schedule.team, slot: slot, state: .started, at: now))
-        else {
+        let reports: [QueuedReport]
+        do {
+            let plan = try context.pipeline.plan(schedule: schedule, slot: slot)
+            reports = try context.pipeline.run(plan).map { QueuedReport(record: $0.rendered.record, parts: $0.parts) }
+        } catch let error where NarrateError.Category(of: error) != .unavailable {
+            let reason = context.redactor.redact("\(error)")
+            let failed = Run(schedule: schedule.id, team: schedule.team, slot: slot, state: .failed, at: now, detail: reason)
+            if try context.store.claim(failed) { logger.error("\(label) failed: \(reason)") }
+            return
+        }
+        let run = Run(schedule: schedule.id, team: schedule.team, slot: slot, state: .done, at: now)
+        guard let queued = try context.store.claim(run, queueing: reports, now: now) else {
             logger.info("\(label) was already run by another narrate")
             return
         }
-        do {
-            let queued = try context.deliveries.queue(try context.pipeline.plan(schedule: schedule, slot: slot))
-            let ids = queued.map { "\($0.0.id)" }.joined(separator: ", ")
-            let parts = queued.reduce(0) { $0 + $1.1.count }
-            try context.store.finish(
-                schedule: schedule.id, slot: slot, state: .done, detail: "report \(ids): \(parts) part(s)", at: now)
-            logger.notice("\(label): report \(ids) queued, \(parts) part(s)\(now.timeIntervalSince(slot) > 90 ? " (late, caught up)" : "")")
-            await deliveries.signal()
-        } catch {
-            let reason = context.redactor.redact("\(error)")
-            try context.store.finish(schedule: schedule.id, slot: slot, state: .failed, detail: reason, at: now)
-            logger.error("\(label) failed: \(reason)")
-        }
+        let ids = queued.map { "\($0.0.id)" }.joined(separator: ", ")
+        let parts = queued.reduce(0) { $0 + $1.1.count }
+        logger.notice("\(label): report \(ids) queued, \(parts) part(s)\(now.timeIntervalSince(slot) > 90 ? " (late, caught up)" : "")")
+        await deliveries.signal()
     }
 }

@@ -1,3 +1,3 @@
 /// Everything narrate keeps: what the use cases and the daemon are written against. The SQLite
 /// store implements it today; a PostgreSQL store can sit beside it as another module.
-public typealias Storage = EntryStore & MetricStore & ReportArchive & Outbox & RunLedger
+public typealias Storage = EntryStore & MetricStore & ReportArchive & Outbox & RunLedger & SlotQueue

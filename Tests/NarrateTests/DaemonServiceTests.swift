@@ -17,6 +17,8 @@ import Testing
         let faulty = FaultyStore(try SQLiteStore(directory: plain.stateDir))
         faulty.fail("lastRun", times: 3)
         faulty.fail("unfinishedDeliveries", times: 2)
+        // Queueing the first slot's report fails once: the slot must not be lost.
+        faulty.fail("enqueue", times: 1)
         let context = AppContext(
             config: plain.config, store: faulty, stateDir: plain.stateDir, logger: plain.logger, clock: clock,
             secrets: plain.secrets, transport: plain.transport, renderer: plain.renderer, output: printed.output)
@@ -28,6 +30,9 @@ import Testing
         for _ in 0..<200 where printed.all.isEmpty { try await Task.sleep(nanoseconds: 50_000_000) }
         #expect(!printed.all.isEmpty, "a report went out after the store recovered")
         #expect(faulty.failures(of: "lastRun") == 3 && faulty.failures(of: "unfinishedDeliveries") == 2)
+        #expect(faulty.failures(of: "enqueue") == 1)
+        let firstSlot = try time("2026-11-27T17:00:00+08:00", "UTC")
+        #expect(try faulty.base.runs().first { $0.slot == firstSlot }?.state == .done, "the 17:00 slot ran after the failed attempt")
         let logged = log.all.joined(separator: "\n")
         #expect(logged.contains("scheduler: store: database is locked; trying again in"))
         #expect(logged.contains("delivery: store: database is locked; trying again in"))

@@ -22,7 +22,7 @@ import Testing
             lead-time,26,2026-11-20
             lead-tme,3,2026-11-20
             lead-time,fast,2026-11-20
-            lead-time,3,yesterday
+            lead-time,3,someday
             lead-time,3
             """
         #expect {
@@ -30,7 +30,7 @@ import Testing
         } throws: { error in
             let lines = "\(error)".split(separator: "\n").map(String.init)
             return lines.count == 5 && lines[0] == #"m.csv:3: unknown KPI "lead-tme""#
-                && lines[1] == #"m.csv:4: "fast" is not a number"# && lines[2].hasPrefix(#"m.csv:5: "yesterday" is not a time"#)
+                && lines[1] == #"m.csv:4: "fast" is not a number"# && lines[2].hasPrefix(#"m.csv:5: "someday" is not a time"#)
                 && lines[3] == "m.csv:6: expected 3 fields, found 2"
                 && lines[4] == "nothing was imported from m.csv (4 bad rows)"
         }

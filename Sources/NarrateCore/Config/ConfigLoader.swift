@@ -136,7 +136,7 @@ final class ConfigLoader {
             id: id ?? "", team: table.string("team", required: true) ?? "", name: table.string("name") ?? id ?? "",
             role: table.choice("role", KPI.Role.self) ?? .core, kind: table.choice("kind", KPI.Kind.self),
             unit: table.string("unit"), direction: table.choice("direction", KPI.Direction.self),
-            target: table.number("target"), limit: table.number("limit"),
+            target: table.number("target", bounded: true), limit: table.number("limit", bounded: true),
             horizon: table.choice("horizon", KPI.Horizon.self), review: table.choice("review", KPI.Review.self),
             guardrails: table.strings("guardrails") ?? [])
         kpiPaths.append(table.path)

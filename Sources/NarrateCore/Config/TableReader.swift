@@ -81,12 +81,23 @@ final class TableReader {
         return result
     }
 
-    func number(_ key: String, required: Bool = false) -> Double? {
+    /// A number; with `bounded`, one within ``MetricBounds/range``.
+    func number(_ key: String, required: Bool = false, bounded: Bool = false) -> Double? {
         guard let value = value(key, required: required) else { return nil }
-        if let int = value.int { return Double(int) }
-        if let double = value.double, double.isFinite { return double }
-        wrongType(key, "a number", value)
-        return nil
+        let number: Double
+        if let int = value.int {
+            number = Double(int)
+        } else if let double = value.double, double.isFinite {
+            number = double
+        } else {
+            wrongType(key, "a number", value)
+            return nil
+        }
+        if bounded, let problem = MetricBounds.problem(number) {
+            error(key, problem)
+            return nil
+        }
+        return number
     }
 
     func integer(_ key: String, range: ClosedRange<Int>? = nil) -> Int? {

@@ -21,6 +21,9 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         else {
             throw NarrateError(.invalidInput, "\"\(text)\" is not a date; write YYYY-MM-DD, e.g. 2026-11-23")
         }
+        guard Self.years.contains(year) else {
+            throw NarrateError(.invalidInput, "\"\(text)\" is outside the years narrate works with (\(Self.years.lowerBound)–\(Self.years.upperBound))")
+        }
         self.init(year: year, month: month, day: day)
     }
 
@@ -31,6 +34,9 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         let parts = calendar.dateComponents([.year, .month, .day], from: date)
         self.init(year: parts.year!, month: parts.month!, day: parts.day!)
     }
+
+    /// The years narrate accepts in dates and times people type.
+    public static let years = 1970...2199
 
     public static func days(inMonth month: Int, year: Int) -> Int {
         switch month {

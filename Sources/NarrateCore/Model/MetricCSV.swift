@@ -40,6 +40,10 @@ public enum MetricCSV {
                 problems.append("\(file):\(lineNumber): \"\(fields[1])\" is not a number")
                 continue
             }
+            if let problem = MetricBounds.problem(value) {
+                problems.append("\(file):\(lineNumber): \(problem)")
+                continue
+            }
             var at = now
             if columns.count == 3, !fields[2].trimmingCharacters(in: .whitespaces).isEmpty {
                 do {

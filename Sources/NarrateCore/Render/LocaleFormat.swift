@@ -52,20 +52,28 @@ struct LocaleFormat: Sendable {
 
     /// Whole days when a day or more, else hours: "3 days", "5 hours", "3 天", "5 小時".
     func duration(_ seconds: TimeInterval) -> String {
+        // Beyond a million years (or not a number) there is nothing useful to say, and Int() would trap.
+        guard seconds.isFinite, abs(seconds) < 3e13 else { return "—" }
         let days = Int((seconds / 86_400).rounded(.down))
         if days >= 1 { return isChinese ? "\(days) 天" : "\(days) day\(days == 1 ? "" : "s")" }
         let hours = max(1, Int((seconds / 3_600).rounded()))
         return isChinese ? "\(hours) 小時" : "\(hours) hour\(hours == 1 ? "" : "s")"
     }
 
-    /// At most one decimal, no trailing zero: 26, 26.5, 3.7.
+    /// At most one decimal, no trailing zero: 26, 26.5, 3.7; very large values in exponent
+    /// form (1e+19), and "—" for what is not a number. Never traps.
     func number(_ value: Double) -> String {
+        guard value.isFinite else { return "—" }
+        guard abs(value) < 1e15 else { return String(format: "%g", value) }
         let rounded = (value * 10).rounded() / 10
         if rounded == rounded.rounded() { return String(Int(rounded)) }
         return String(format: "%.1f", rounded)
     }
 
-    func percent(_ ratio: Double) -> String { "\(Int((ratio * 100).rounded()))%" }
+    func percent(_ ratio: Double) -> String {
+        guard ratio.isFinite else { return "—" }
+        return number((ratio * 100).rounded()) + "%"
+    }
 
     func list(_ items: [String]) -> String { items.joined(separator: isChinese ? "、" : ", ") }
 }

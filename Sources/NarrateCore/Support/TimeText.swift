@@ -3,12 +3,27 @@ import Foundation
 /// Instants as users type them and as narrate prints them.
 public enum TimeText {
     /// Parses `2026-11-20T09:30:00+08:00`, `2026-11-20T01:30Z`, `2026-11-20 09:30` (in `zone`),
-    /// `2026-11-20` (noon in `zone`, so the day is unambiguous) or `now`.
+    /// `2026-11-20` (noon in `zone`, so the day is unambiguous), `now`, and relative forms in
+    /// `zone`: `today`, `yesterday` (noon), `-2d`, `-3h`, `-30m`, and a weekday with an optional
+    /// time, `mon` or `fri 17:00` (the latest such moment that is not after `now`).
     public static func parse(_ text: String, zone: TimeZone, now: Date) throws -> Date {
+        let date = try parseAnyYear(text, zone: zone, now: now)
+        let year = LocalDate(date, in: zone).year
+        guard LocalDate.years.contains(year) else {
+            throw NarrateError(
+                .invalidInput,
+                "\"\(text)\" is outside the years narrate works with (\(LocalDate.years.lowerBound)–\(LocalDate.years.upperBound))")
+        }
+        return date
+    }
+
+    private static func parseAnyYear(_ text: String, zone: TimeZone, now: Date) throws -> Date {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.lowercased() == "now" { return now }
-        if let date = try? LocalDate(parsing: trimmed) {
-            return local(date, hour: 12, minute: 0, second: 0, zone: zone)
+        if let relative = relative(trimmed.lowercased(), zone: zone, now: now) { return relative }
+        if trimmed.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil {
+            // A day: its own errors (no such day, a year out of range) say more than "not a time".
+            return local(try LocalDate(parsing: trimmed), hour: 12, minute: 0, second: 0, zone: zone)
         }
         let normalized = trimmed.replacingOccurrences(of: " ", with: "T")
         let formatter = ISO8601DateFormatter()
@@ -33,6 +48,41 @@ public enum TimeText {
         }
         throw NarrateError(.invalidInput,
             "\"\(text)\" is not a time; write e.g. 2026-11-20T09:30+08:00, \"2026-11-20 09:30\" (in \(zone.identifier)) or 2026-11-20")
+    }
+
+    static let weekdays = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
+    static let fullWeekdays = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
+
+    /// `today`, `yesterday`, `-2d` / `-3h` / `-30m`, `mon`, `fri 17:00`; nil for anything else.
+    static func relative(_ text: String, zone: TimeZone, now: Date) -> Date? {
+        let today = LocalDate(now, in: zone)
+        switch text {
+        case "today": return local(today, hour: 12, minute: 0, second: 0, zone: zone)
+        case "yesterday": return local(today.adding(days: -1), hour: 12, minute: 0, second: 0, zone: zone)
+        default: break
+        }
+        if let match = text.wholeMatch(of: /-(\d{1,4})([dhm])/), let count = Double(match.1) {
+            let unit: Double = match.2 == "d" ? 86_400 : match.2 == "h" ? 3_600 : 60
+            return now.addingTimeInterval(-count * unit)
+        }
+        if let match = text.wholeMatch(of: /([a-z]+)(?:\s+(\d{1,2}):(\d{2}))?/),
+            let weekday = weekdays.firstIndex(of: String(match.1)) ?? fullWeekdays.firstIndex(of: String(match.1))
+        {
+            let hour = match.2.flatMap { Int($0) } ?? 12
+            let minute = match.3.flatMap { Int($0) } ?? 0
+            guard hour < 24, minute < 60 else { return nil }
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = zone
+            let todayWeekday = calendar.component(.weekday, from: now) - 1
+            var day = today.adding(days: -((todayWeekday - weekday + 7) % 7))
+            var candidate = local(day, hour: hour, minute: minute, second: 0, zone: zone)
+            if candidate > now {
+                day = day.adding(days: -7)
+                candidate = local(day, hour: hour, minute: minute, second: 0, zone: zone)
+            }
+            return candidate
+        }
+        return nil
     }
 
     public static func local(_ day: LocalDate, hour: Int, minute: Int, second: Int, zone: TimeZone) -> Date {

@@ -4,41 +4,43 @@ import GRDB
 
 extension SQLiteStore {
     /// Records a report and all its parts in one transaction, before any request is sent.
-    public func enqueue(_ report: ReportRecord, parts: [OutboxParts], now: Date) throws
+    public func enqueue(_ report: ReportRecord, parts: [OutboxParts], now: Date) throws -> (ReportRecord, [Delivery]) {
+        try write { db in try Self.enqueue(report, parts: parts, now: now, in: db) }
+    }
+
+    static func enqueue(_ report: ReportRecord, parts: [OutboxParts], now: Date, in db: Database) throws
         -> (ReportRecord, [Delivery])
     {
-        try write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO report (team, schedule, period_start, period_end, markdown, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    report.team, report.schedule, report.periodStart.timeIntervalSince1970,
-                    report.periodEnd.timeIntervalSince1970, report.markdown, now.timeIntervalSince1970,
-                ])
-            var stored = report
-            stored.id = db.lastInsertedRowID
-            var deliveries: [Delivery] = []
-            for group in parts {
-                let bodies = group.bodies
-                for (index, body) in bodies.enumerated() {
-                    var delivery = Delivery(
-                        report: stored.id, target: group.target, kind: group.kind.rawValue, part: index + 1,
-                        parts: bodies.count, body: body, nextAttemptAt: now, createdAt: now)
-                    try db.execute(
-                        sql: """
-                            INSERT INTO delivery (report, target, kind, part, parts, body, state, attempts, next_attempt_at, created_at)
-                            VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)
-                            """,
-                        arguments: [stored.id, group.target, group.kind.rawValue, index + 1, bodies.count, body,
-                                    now.timeIntervalSince1970, now.timeIntervalSince1970])
-                    delivery.id = db.lastInsertedRowID
-                    deliveries.append(delivery)
-                }
+        try db.execute(
+            sql: """
+                INSERT INTO report (team, schedule, period_start, period_end, markdown, created_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                report.team, report.schedule, report.periodStart.timeIntervalSince1970,
+                report.periodEnd.timeIntervalSince1970, report.markdown, now.timeIntervalSince1970,
+            ])
+        var stored = report
+        stored.id = db.lastInsertedRowID
+        var deliveries: [Delivery] = []
+        for group in parts {
+            let bodies = group.bodies
+            for (index, body) in bodies.enumerated() {
+                var delivery = Delivery(
+                    report: stored.id, target: group.target, kind: group.kind.rawValue, part: index + 1,
+                    parts: bodies.count, body: body, nextAttemptAt: now, createdAt: now)
+                try db.execute(
+                    sql: """
+                        INSERT INTO delivery (report, target, kind, part, parts, body, state, attempts, next_attempt_at, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)
+                        """,
+                    arguments: [stored.id, group.target, group.kind.rawValue, index + 1, bodies.count, body,
+                                now.timeIntervalSince1970, now.timeIntervalSince1970])
+                delivery.id = db.lastInsertedRowID
+                deliveries.append(delivery)
             }
-            return (stored, deliveries)
         }
+        return (stored, deliveries)
     }
 
     /// Parts not yet sent or parked, in report, target and part order.

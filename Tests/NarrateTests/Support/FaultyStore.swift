@@ -85,4 +85,9 @@ final class FaultyStore: Storage {
         try check("lastRun"); return try base.lastRun(schedule: schedule, state: state, before: before)
     }
     func runs(since: Date?, teams: [String]?) throws -> [Run] { try base.runs(since: since, teams: teams) }
+
+    // SlotQueue
+    func claim(_ run: Run, queueing reports: [QueuedReport], now: Date) throws -> [(ReportRecord, [Delivery])]? {
+        try check("enqueue"); return try base.claim(run, queueing: reports, now: now)
+    }
 }

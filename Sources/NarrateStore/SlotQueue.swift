@@ -1,0 +1,22 @@
+import Foundation
+import NarrateCore
+
+/// A scheduled slot's claim and its reports, committed together.
+public protocol SlotQueue: Sendable {
+    /// Claims (schedule, slot) and queues its reports and all their parts in one transaction:
+    /// afterwards either the slot is recorded `done` with its reports queued, or nothing is
+    /// recorded and the slot can be tried again. Nil when the slot was already claimed (by
+    /// another daemon, or recorded as skipped or failed).
+    func claim(_ run: Run, queueing reports: [QueuedReport], now: Date) throws -> [(ReportRecord, [Delivery])]?
+}
+
+/// A rendered report and the parts each of its targets receives.
+public struct QueuedReport: Sendable {
+    public var record: ReportRecord
+    public var parts: [OutboxParts]
+
+    public init(record: ReportRecord, parts: [OutboxParts]) {
+        self.record = record
+        self.parts = parts
+    }
+}

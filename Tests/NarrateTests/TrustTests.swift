@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+@testable import NarrateApp
+@testable import NarrateCore
+@testable import NarrateStore
+
+/// Input that `check` and `metric` accept never crashes a report; out-of-range input is refused
+/// with a clear error.
+@Suite struct NumberBoundsTests {
+    @Test func hugeReadingsAreRefusedWithTheRange() throws {
+        let cli = CLI()
+        let record = try cli.run("metric", "record", "lead-time", "1e19")
+        #expect(record.status == 1)
+        #expect(record.stderr.contains("1e+19 is outside the range narrate keeps (-1e+12 to 1e+12)"), "\(record.stderr)")
+        write("kpi,value,at\nlead-time,1e308,2026-11-20\nlead-time,-inf,2026-11-20\nlead-time,3,2026-11-20\n", to: cli.directory + "/m.csv")
+        let imported = try cli.run("metric", "import", "m.csv")
+        #expect(imported.status == 1)
+        #expect(imported.stderr.contains("m.csv:2: 1e+308 is outside the range"), "\(imported.stderr)")
+        #expect(imported.stderr.contains("m.csv:3: \"-inf\" is not a number"), "\(imported.stderr)")
+        #expect(try SQLiteStore(directory: cli.stateDir).metricCount() == 0)
+    }
+
+    @Test func configNumbersAreBounded() {
+        let problems = diagnostics(exampleConfig(replacing: "target = 24", with: "target = -1e308"))
+        #expect(problems.contains { $0.severity == .error && $0.keyPath == "kpi[0].target" && $0.message.contains("outside the range") })
+    }
+
+    @Test func aReadingFromBeforeTheBoundsStillRenders() throws {
+        let cli = CLI()
+        // A store written before readings were bounded may hold any finite number.
+        let store = try SQLiteStore(directory: cli.stateDir)
+        try store.record([
+            MetricReading(kpi: "lead-time", value: 1e19, at: Date()), MetricReading(kpi: "deploy-frequency", value: -1e300, at: Date()),
+            MetricReading(kpi: "change-failure-rate", value: 1e300, at: Date()),
+        ])
+        let preview = try cli.run("preview")
+        #expect(preview.status == 0, "\(preview.stderr)")
+        #expect(preview.stdout.contains("1e+19"))
+    }
+
+    @Test func formattingIsTotal() {
+        for locale in ["en", "zh-Hant"] {
+            let format = LocaleFormat(locale: locale)
+            for value in [1e19, -1e19, 1e300, .infinity, -.infinity, .nan, .greatestFiniteMagnitude, 0.05, -2.25] {
+                _ = format.number(value)
+                _ = format.percent(value)
+                _ = format.duration(value)
+            }
+        }
+        let format = LocaleFormat(locale: "en")
+        #expect(format.number(1e19) == "1e+19")
+        #expect(format.number(26.5) == "26.5" && format.number(-3) == "-3")
+        #expect(format.number(.nan) == "—" && format.percent(.infinity) == "—")
+    }
+}
+
+/// Times people type: absolute, relative, and within sane years.
+@Suite struct TypedTimeTests {
+    let taipei = TimeZone(identifier: "Asia/Taipei")!
+    /// Wednesday 2026-11-25 15:00 in Taipei.
+    let now = try! TimeText.parse("2026-11-25T15:00:00+08:00", zone: .gmt, now: Date())
+
+    func parse(_ text: String) throws -> String {
+        TimeText.iso(try TimeText.parse(text, zone: taipei, now: now), in: taipei)
+    }
+
+    @Test func relativeForms() throws {
+        #expect(try parse("yesterday") == "2026-11-24T12:00:00+08:00")
+        #expect(try parse("today") == "2026-11-25T12:00:00+08:00")
+        #expect(try parse("-2d") == "2026-11-23T15:00:00+08:00")
+        #expect(try parse("-3h") == "2026-11-25T12:00:00+08:00")
+        #expect(try parse("mon 17:00") == "2026-11-23T17:00:00+08:00")
+        #expect(try parse("Monday") == "2026-11-23T12:00:00+08:00")
+        #expect(try parse("wed 09:00") == "2026-11-25T09:00:00+08:00", "today, earlier")
+        #expect(try parse("wed 16:00") == "2026-11-18T16:00:00+08:00", "never in the future")
+        #expect(throws: NarrateError.self) { try parse("monster") }
+        #expect(throws: NarrateError.self) { try parse("mon 25:00") }
+    }
+
+    @Test func yearsOutsideTheRangeAreRefused() throws {
+        #expect(throws: NarrateError(.invalidInput, "\"0001-01-01\" is outside the years narrate works with (1970–2199)")) {
+            try parse("0001-01-01")
+        }
+        #expect(throws: NarrateError.self) { try parse("9999-12-31T10:00:00Z") }
+        #expect(throws: NarrateError.self) { try LocalDate(parsing: "1900-01-01") }
+        let cli = CLI()
+        let preview = try cli.run("preview", "--at", "0001-01-01")
+        #expect(preview.status == 1 && preview.stderr.contains("outside the years narrate works with"), "\(preview.stderr)")
+        let away = try cli.run("away", "alice", "--from", "0001-01-01", "--to", "0001-01-02")
+        #expect(away.status == 1 && away.stderr.contains("outside the years"))
+    }
+}
