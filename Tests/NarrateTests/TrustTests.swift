@@ -90,3 +90,46 @@ import Testing
         #expect(away.status == 1 && away.stderr.contains("outside the years"))
     }
 }
+
+/// What the team report shows of people and of past periods.
+@Suite struct ReportTruthTests {
+    @Test func loadIsShownOnlyWhenThreePeopleGaveIt() throws {
+        var input = ReportFixture.input
+        // Three moods this week, but only Ben gave a load.
+        input.moods = [
+            MoodCheckIn(person: "ana", mood: 4, load: nil, at: ReportFixture.at(4, 17)),
+            MoodCheckIn(person: "ben", mood: 3, load: 5, at: ReportFixture.at(4, 17)),
+            MoodCheckIn(person: "eve", mood: 4, load: nil, at: ReportFixture.at(4, 18)),
+        ]
+        let report = ReportAnalyzer.analyze(input)
+        #expect(report.mood?.answered == 3)
+        #expect(report.mood?.averageLoad == nil && report.mood?.highLoad == nil)
+        let markdown = try ReportRenderer().teamReport(report, locale: "en")
+        #expect(markdown.contains("3 people answered: mood 3.7 of 5."))
+        #expect(!markdown.contains("load 5 of 5") && !markdown.contains("high load"), "Ben's load alone is not shown")
+        let chinese = try ReportRenderer().teamReport(report, locale: "zh-Hant")
+        #expect(chinese.contains("3 人回覆") && !chinese.contains("負荷 5") && !chinese.contains("負荷偏高"))
+        #expect(report.moodByPerson.first { $0.person.id == "ben" }?.load == 5, "the manager digest still has it")
+    }
+
+    @Test func aPastPeriodShowsEachItemAsItStoodThen() throws {
+        var input = ReportFixture.input
+        // Looking back at the week from a month later: Eve's blocker and Ben's runbook were
+        // closed only after the week ended.
+        input.now = ReportFixture.at(30)
+        input.entries = input.entries.map { entry in
+            var entry = entry
+            if entry.id == 14 { (entry.state, entry.closedAt, entry.note) = (.resolved, ReportFixture.at(9), "settled with product later") }
+            if entry.id == 2 { (entry.state, entry.closedAt) = (.done, ReportFixture.at(10)) }
+            return entry
+        }
+        let report = ReportAnalyzer.analyze(input)
+        #expect(report.openBlockers.contains { $0.entry.id == 14 }, "still open at the end of that week")
+        let eve = report.people.first { $0.person.id == "eve" }!
+        #expect(eve.blockers.first { $0.id == 14 }?.state == .open, "the card agrees with the blockers section")
+        let ben = report.people.first { $0.person.id == "ben" }!
+        #expect(ben.followUps.first { $0.entry.id == 2 }?.outcome == .carried)
+        let markdown = try ReportRenderer().teamReport(report, locale: "en")
+        #expect(!markdown.contains("settled with product later"), "a note written later is not shown")
+    }
+}

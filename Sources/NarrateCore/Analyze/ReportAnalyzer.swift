@@ -6,7 +6,8 @@ public enum ReportAnalyzer {
         let period = input.period
         let asOf = min(input.now, period.end)
         let members = Dictionary(input.members.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let entries = input.entries.filter { members[$0.person] != nil }
+        // Each blocker and next action as it stood at `asOf`: one closed later is still open here.
+        let entries = input.entries.filter { members[$0.person] != nil }.map { $0.asOf(asOf) }
         let inPeriod = entries.filter { period.contains($0.at) }
         let followUps = outcomes(entries, in: period, asOf: asOf)
         let kpis = KPIAnalysis.statuses(team: input.team, kpis: input.kpis, readings: input.readings, period: period)
@@ -127,12 +128,15 @@ public enum ReportAnalyzer {
         return latest
     }
 
+    /// Each aggregate only when at least ``MoodSummary/minimumAnswers`` people answered that
+    /// question: with three moods and one load, the load would be one person's answer.
     static func moodSummary(_ moods: [PersonMood]) -> MoodSummary? {
         guard moods.count >= MoodSummary.minimumAnswers else { return nil }
         let loads = moods.compactMap(\.load)
+        let enoughLoads = loads.count >= MoodSummary.minimumAnswers
         return MoodSummary(
             answered: moods.count, averageMood: Double(moods.map(\.mood).reduce(0, +)) / Double(moods.count),
-            averageLoad: loads.isEmpty ? nil : Double(loads.reduce(0, +)) / Double(loads.count),
-            highLoad: loads.filter { $0 >= 4 }.count)
+            averageLoad: enoughLoads ? Double(loads.reduce(0, +)) / Double(loads.count) : nil,
+            highLoad: enoughLoads ? loads.filter { $0 >= 4 }.count : nil)
     }
 }

@@ -57,6 +57,16 @@ public struct Entry: Sendable, Equatable, Codable {
         self.note = note
     }
 
+    /// The entry as it stood at `instant`: a blocker or next action closed after it is open.
+    public func asOf(_ instant: Date) -> Entry {
+        guard let closedAt, closedAt > instant else { return self }
+        var open = self
+        open.state = .open
+        open.closedAt = nil
+        open.note = nil
+        return open
+    }
+
     /// The id people type: `B-12`.
     public var displayID: String { "\(kind.prefix)-\(id)" }
 }

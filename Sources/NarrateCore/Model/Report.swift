@@ -154,8 +154,9 @@ public struct MoodSummary: Sendable, Equatable {
     public var answered: Int
     public var averageMood: Double
     public var averageLoad: Double?
-    /// How many answered with load 4 or 5.
-    public var highLoad: Int
+    /// How many answered with load 4 or 5 (nil, like ``averageLoad``, when fewer than
+    /// ``minimumAnswers`` gave a load).
+    public var highLoad: Int?
 }
 
 /// An entry with the person who wrote it.

@@ -134,7 +134,7 @@ struct ReportContext {
         [
             "answered": summary.answered, "mood": format.number(summary.averageMood),
             "load": summary.averageLoad.map(format.number) ?? "–", "hasLoad": summary.averageLoad != nil,
-            "highLoad": summary.highLoad, "hasHighLoad": summary.highLoad > 0,
+            "highLoad": summary.highLoad ?? 0, "hasHighLoad": (summary.highLoad ?? 0) > 0,
         ]
     }
 }
