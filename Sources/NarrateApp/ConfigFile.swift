@@ -1,5 +1,6 @@
 import Foundation
 import NarrateCore
+import NarrateDelivery
 
 /// The config as a file on disk: read, validated, and its templates compiled.
 public enum ConfigFile {
@@ -14,6 +15,26 @@ public enum ConfigFile {
             return (nil, [Diagnostic(file: path, line: 1, severity: .error, keyPath: "", message: "config file is not UTF-8 text")])
         }
         return Config.parse(text: text, file: path, isDirectory: isDirectory)
+    }
+
+    /// Reads every secret the config names, as a delivery would: an environment variable that
+    /// is not set, a file that cannot be read, a secret URL that can never be sent to are errors
+    /// on their lines. The values go only to the redactor.
+    public static func checkSecrets(_ config: Config, with resolver: SecretResolver) -> [Diagnostic] {
+        config.secretSources.compactMap { source in
+            // A value written in the config was checked as the config was read.
+            if case .plain = source.secret { return nil }
+            let problem: String?
+            do {
+                let value = try resolver.reveal(source.secret)
+                problem = source.isURL ? URLCheck.problem(value).map { "\($0) (from \(source.secret))" } : nil
+            } catch {
+                problem = "\(error)"
+            }
+            return problem.map {
+                Diagnostic(file: config.file, line: source.line, severity: .error, keyPath: source.keyPath, message: $0)
+            }
+        }
     }
 
     /// Loads a config for use: throws ``ConfigError`` listing every error; warnings are returned.

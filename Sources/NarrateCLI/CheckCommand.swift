@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NarrateApp
 import NarrateCore
+import NarrateDelivery
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,8 +13,16 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Print the diagnostics as JSON.")
     var json = false
 
+    @Flag(help: "Do not read the secrets (environment variables, files): on a machine that does not have them.")
+    var offline = false
+
     func run() throws {
-        let (config, diagnostics) = ConfigFile.check(path: global.configPath)
+        var (config, diagnostics) = ConfigFile.check(path: global.configPath)
+        if let config, !offline {
+            let resolver = SecretResolver(environment: global.wiring.environment, redactor: global.wiring.redactor)
+            diagnostics += ConfigFile.checkSecrets(config, with: resolver)
+            diagnostics.sort { $0.line < $1.line }
+        }
         if json {
             try Console.json(diagnostics)
         } else {
@@ -22,9 +31,18 @@ struct CheckCommand: ParsableCommand {
         let errors = diagnostics.filter { $0.severity == .error }.count
         let warnings = diagnostics.count - errors
         if !json {
-            let summary = errors == 0 && config != nil
-                ? "\(global.configPath): ok (\(config!.teams.count) teams, \(config!.persons.count) people, \(config!.kpis.count) KPIs, \(config!.schedules.count) schedules, \(config!.targets.count) targets); \(warnings) warning\(warnings == 1 ? "" : "s")"
-                : "\(global.configPath): \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
+            let counts: String
+            if errors == 0, let config {
+                let parts = [
+                    Words.count(config.teams.count, "team"), Words.count(config.persons.count, "person", "people"),
+                    Words.count(config.kpis.count, "KPI"), Words.count(config.schedules.count, "schedule"),
+                    Words.count(config.targets.count, "target"),
+                ]
+                counts = "ok (\(parts.joined(separator: ", "))); \(Words.count(warnings, "warning"))"
+            } else {
+                counts = "\(Words.count(errors, "error")), \(Words.count(warnings, "warning"))"
+            }
+            let summary = "\(global.configPath): \(counts)"
             Console.err(summary)
         }
         if errors > 0 { throw ExitCode(1) }

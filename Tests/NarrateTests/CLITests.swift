@@ -21,7 +21,7 @@ import Testing
     @Test func checkPrintsFileLineAndExitsOneOnErrors() throws {
         let clean = try CLI().run("check")
         #expect(clean.status == 0 && clean.stdout.isEmpty)
-        #expect(clean.stderr.contains("ok (1 teams, 5 people, 4 KPIs"))
+        #expect(clean.stderr.contains("ok (1 team, 5 people, 4 KPIs"))
 
         let text = exampleConfig(replacing: "kind = \"average\"", with: "kind = \"mean\"\ncolor = 1")
         let cli = CLI(config: text)

@@ -33,7 +33,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("0 17 * * FRY", #"cron: day-of-week: "FRY" is not a value (0-7 or SUN-SAT)"#),
+        ("0 17 * * FRY", #"cron: day-of-week: "FRY" is not a value (0-7 or SUN-SAT); did you mean FRI?"#),
         ("0 24 * * *", #"cron: hour: 24 in "24" is out of range 0-23"#),
         ("0 17 * *", #"cron: "0 17 * *" has 4 fields; expected 5 (minute hour day-of-month month day-of-week)"#),
         ("*/0 * * * *", #"cron: minute: "*/0" has a step that is not a positive number"#),

@@ -133,3 +133,67 @@ import Testing
         #expect(!markdown.contains("settled with product later"), "a note written later is not shown")
     }
 }
+
+/// `narrate check` catches what would fail later.
+@Suite struct CheckCatchesTests {
+    static let chat = """
+
+        [[target]]
+        id = "chat"
+        kind = "slack"
+        url_env = "CHAT_URL"
+
+        [[target]]
+        id = "archive-chat"
+        kind = "discord"
+        url_file = "missing-secret"
+
+        """
+
+    @Test func everySecretIsResolvedUnlessOffline() throws {
+        let cli = CLI(config: exampleConfig(replacing: #"targets = ["terminal", "archive"]"#, with: #"targets = ["terminal", "archive", "chat", "archive-chat"]"#) + Self.chat)
+        let check = try cli.run("check")
+        #expect(check.status == 1)
+        #expect(check.stdout.contains("error: target[2].url_env: environment variable CHAT_URL is not set"), "\(check.stdout)")
+        #expect(check.stdout.contains("error: target[3].url_file: cannot read secret file missing-secret"))
+        #expect(try cli.run("check", "--offline").status == 0, "without the secrets, the rest is fine")
+
+        let badURL = try cli.run(["check"], environment: ["CHAT_URL": "ftp://hooks.example.org/T1/B2/secretvalue77"])
+        #expect(badURL.stdout.contains("target[2].url_env: the URL must start with https:// (or http://), not ftp:// (from $CHAT_URL)"))
+        #expect(!badURL.stdout.contains("secretvalue77") && !badURL.stderr.contains("secretvalue77"))
+    }
+
+    @Test func plainURLsThatCanNeverWorkAreErrors() {
+        let text = exampleConfig() + "\n[[target]]\nid = \"x\"\nkind = \"slack\"\nurl = \"https://hooks.example.org/a b\"\n"
+            + "\n[[target]]\nid = \"y\"\nkind = \"telegram\"\napi = \"api.telegram.org\"\ntoken_env = \"T\"\nchat_id = \"1\"\n"
+        let problems = diagnostics(text).filter { $0.severity == .error }
+        #expect(problems.contains { $0.keyPath == "target[2].url" && $0.message == "the URL contains a space or line break" })
+        #expect(problems.contains { $0.keyPath == "target[3].api" && $0.message.hasPrefix("not a URL") })
+    }
+
+    @Test func aConfigWithoutATeamIsAnError() {
+        let problems = diagnostics("[narrate]\ntimezone = \"UTC\"\n")
+        #expect(problems.contains { $0.severity == .error && $0.message.hasPrefix("the config defines no team") })
+    }
+
+    @Test func keysThatDoNothingYetAreWarned() {
+        let text = exampleConfig(replacing: "unix_user = \"bob\"", with: "unix_user = \"bob\"\ngithub = \"bob-l\"\ngit = [\"bob@example.com\"]")
+            + "\n[[target]]\nid = \"loud\"\nkind = \"stdout\"\nmentions = true\n"
+        let warnings = diagnostics(text).filter { $0.severity == .warning }.map(\.keyPath)
+        #expect(warnings.contains("person[1].github") && warnings.contains("person[1].git") && warnings.contains("target[2].mentions"))
+        #expect(diagnostics(exampleConfig()).isEmpty, "the example uses none of them")
+    }
+
+    @Test func suggestionsForValuesAndCronNames() {
+        let direction = diagnostics(exampleConfig(replacing: #"direction = "up""#, with: #"direction = "higher""#))
+        #expect(direction.contains { $0.message == #""higher" is not one of up, down (did you mean "up"?)"# })
+        let cron = diagnostics(exampleConfig(replacing: "0 17 * * FRI", with: "0 17 * * FRY"))
+        #expect(cron.contains { $0.message.hasSuffix("did you mean FRI?") })
+    }
+
+    @Test func theSummaryCountsInWords() throws {
+        let cli = CLI()
+        let check = try cli.run("check")
+        #expect(check.stderr.hasSuffix(": ok (1 team, 5 people, 4 KPIs, 1 schedule, 2 targets); 0 warnings\n"), "\(check.stderr)")
+    }
+}

@@ -16,6 +16,8 @@ public struct Config: Sendable {
     public var schedules: [Schedule] = []
     public var targets: [Target] = []
     public var http: HTTPSettings?
+    /// Every secret the config names, with its key path and line, for `narrate check` to resolve.
+    public var secretSources: [SecretSource] = []
 
     public static let locales = ["en", "zh-Hant"]
 
@@ -76,6 +78,16 @@ public struct Config: Sendable {
         let hint = Suggestion.closest(to: id, in: kpis.map(\.id)).map { " Did you mean \"\($0)\"?" } ?? ""
         throw NarrateError(.notFound, "unknown KPI \"\(id)\".\(hint) Known: \(kpis.map(\.id).joined(separator: ", "))")
     }
+}
+
+/// A secret named in the config file, and where.
+public struct SecretSource: Sendable, Equatable {
+    /// `target[2].url_env`
+    public var keyPath: String
+    public var line: Int
+    public var secret: Secret
+    /// The value is a URL (a webhook URL kept secret).
+    public var isURL: Bool
 }
 
 /// The optional check-in service.

@@ -1,6 +1,9 @@
 /// Cross-checks between sections: every id that is named must exist, and ids are unique.
 extension ConfigLoader {
     func checkReferences(_ config: Config) {
+        if config.teams.isEmpty {
+            sink.add(.error, "", "the config defines no team ([[team]] with id, members and targets); nothing would be reported")
+        }
         duplicates(config.persons.map(\.id), personPaths, "person")
         duplicates(config.teams.map(\.id), teamPaths, "team")
         duplicates(config.kpis.map(\.id), kpiPaths, "KPI")

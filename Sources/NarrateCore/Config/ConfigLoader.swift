@@ -46,6 +46,7 @@ final class ConfigLoader {
         config.targets = items(top, "target", paths: &targetPaths).compactMap(readTarget)
         if let table = subtable(top, "http") { config.http = readHTTP(table) }
         top.finish()
+        config.secretSources = sink.secrets
         checkReferences(config)
         lintKPIs(config)
         return config
@@ -112,6 +113,11 @@ final class ConfigLoader {
             id: id ?? "", name: table.string("name") ?? id ?? "", timeZone: table.timeZone("timezone"),
             git: table.strings("git") ?? [], github: table.string("github"), unixUser: table.string("unix_user"),
             slack: table.string("slack"))
+        // Accepted so configs can be written ahead, but nothing reads them yet.
+        for (key, use) in [("git", "the git source"), ("github", "the GitHub source"), ("slack", "mentions and Slack check-ins")]
+        where table.table[key] != nil {
+            table.warning(key, "not used yet (kept for \(use)); it has no effect today")
+        }
         personPaths.append(table.path)
         return person
     }
@@ -182,14 +188,17 @@ final class ConfigLoader {
                 if let secret = table.secret(key, required: required) { values.secrets[key] = secret }
             } else if let value = table.string(key, required: required) {
                 values.strings[key] = value
+                if Self.urlKeys.contains(key), let problem = URLCheck.problem(value) { table.error(key, problem) }
             }
         }
+        if case .plain(let url)? = values.secrets["url"], let problem = URLCheck.problem(url) { table.error("url", problem) }
         var target = Target(id: id ?? "", kind: kind, endpoint: descriptor.endpoint(values))
         if let limit = table.integer("limit", range: 100...1_000_000) { target.limit = limit }
         target.rate = table.number("rate")
         target.timeout = table.number("timeout")
         target.caFile = table.string("ca_file")
         target.mentions = table.bool("mentions") ?? false
+        if target.mentions { table.warning("mentions", "not used yet: narrate never pings anyone, whatever this says") }
         target.maxAttempts = table.integer("retries", range: 1...100)
         target.maxAge = table.duration("give_up_after")
         for key in ["rate", "timeout"] {
@@ -200,6 +209,9 @@ final class ConfigLoader {
         targetPaths.append(table.path)
         return target
     }
+
+    /// Plain settings that hold a base URL.
+    static let urlKeys: Set<String> = ["api", "homeserver", "site"]
 
     private func readHTTP(_ table: TableReader) -> HTTPSettings {
         defer { table.finish() }

@@ -15,8 +15,6 @@ locale = "en"                     # en | zh-Hant
 [[person]]
 id = "alice"
 name = "Alice Chen"
-git = ["alice@example.com"]
-github = "alice-c"
 unix_user = "alice"               # `narrate log` without --as picks the person whose unix_user is $USER
 
 [[person]]

@@ -171,6 +171,7 @@ final class TableReader {
         if case .plain = secret {
             warning(foundKey, "secret written in plain text in the config; use \(key)_env or \(key)_file (e.g. a systemd credential)")
         }
+        sink.secrets.append(SecretSource(keyPath: keyPath(foundKey), line: sink.map.line(of: keyPath(foundKey)) ?? 1, secret: secret, isURL: key == "url"))
         return secret
     }
 
@@ -191,6 +192,8 @@ final class DiagnosticSink {
     let file: String
     let map: ConfigSourceMap
     private(set) var diagnostics: [Diagnostic] = []
+    /// Every secret the file names, with where.
+    var secrets: [SecretSource] = []
 
     init(file: String, map: ConfigSourceMap) {
         self.file = file

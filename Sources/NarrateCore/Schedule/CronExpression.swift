@@ -130,8 +130,9 @@ public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
             return index + field.firstNameValue
         }
         let names = field.names.isEmpty ? "" : " or \(field.names.first!)-\(field.names.last!)"
+        let hint = Suggestion.closest(to: text.uppercased(), in: field.names).map { "; did you mean \($0)?" } ?? ""
         throw NarrateError(.invalidInput,
-            "cron: \(field): \"\(text)\" is not a value (\(field.range.lowerBound)-\(field.range.upperBound)\(names))")
+            "cron: \(field): \"\(text)\" is not a value (\(field.range.lowerBound)-\(field.range.upperBound)\(names))\(hint)")
     }
 }
 

@@ -3,6 +3,8 @@ enum Suggestion {
     static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
         var best: (String, Int)?
         let candidates = Array(candidates)
+        // Words people use for a direction or a cadence that the config spells otherwise.
+        if let meant = synonyms[word.lowercased()], candidates.contains(meant) { return meant }
         // An abbreviation ("avg" for "average") is a likelier intent than an unrelated short word.
         if word.count >= 2, let full = candidates.first(where: { isAbbreviation(word.lowercased(), of: $0.lowercased()) }) {
             return full
@@ -15,6 +17,12 @@ enum Suggestion {
         }
         return best?.0
     }
+
+    static let synonyms: [String: String] = [
+        "higher": "up", "increase": "up", "more": "up", "higher-is-better": "up", "ascending": "up",
+        "lower": "down", "decrease": "down", "less": "down", "fewer": "down", "lower-is-better": "down", "descending": "down",
+        "week": "weekly", "month": "monthly", "quarter": "quarterly", "day": "daily", "lead": "leading", "lag": "lagging",
+    ]
 
     /// Same first letter and every letter of `short` appears in order in `long`.
     static func isAbbreviation(_ short: String, of long: String) -> Bool {
