@@ -17,12 +17,22 @@ public struct Deliveries: Sendable {
         public var retries: Int
         public var error: String?
         public var report: Int64
+        /// The report was queued before (by an earlier `now`, or another narrate) with the same content.
+        public var earlier: Bool
+        /// Parts sent while this command ran (by this narrate or another).
+        public var sentNow: Int
 
         public var delivered: Bool { sent == parts }
 
         public var line: String {
+            if delivered && earlier && sentNow == 0 {
+                return "\(team) → \(target): already sent in report \(report) with the same content; not sent again (--force sends it)"
+            }
+            if delivered && earlier {
+                return "\(team) → \(target): sent \(Words.count(sentNow, "part")) of report \(report), queued earlier with the same content"
+            }
             if delivered {
-                return "\(team) → \(target): sent \(parts) part\(parts == 1 ? "" : "s")" + (retries > 0 ? " (retried \(retries) time\(retries == 1 ? "" : "s"))" : "")
+                return "\(team) → \(target): sent \(Words.count(parts, "part"))" + (retries > 0 ? " (retried \(Words.count(retries, "time")))" : "")
             }
             if parked > 0 { return "\(team) → \(target): parked: \(error ?? "unknown error")" }
             return "\(team) → \(target): \(sent) of \(parts) parts sent, the rest still queued" + (error.map { " (last error: \($0))" } ?? "")
@@ -87,17 +97,56 @@ public struct Deliveries: Sendable {
 
     /// `narrate now`: renders the current reports, commits them and all their parts to the
     /// outbox, then delivers until every part is sent or parked, or `wait` runs out.
-    public func now(team: String? = nil, schedule: String? = nil, wait: TimeInterval = 300) async throws -> [TargetResult] {
+    ///
+    /// A report whose Markdown is identical to one already queued for the same team and targets
+    /// is not queued again (unless `force`): its parts are delivered (or waited for, when another
+    /// narrate is sending them) and reported as they stand. A newly queued report is recorded in
+    /// the run ledger as a manual run of the team's schedule, in the same transaction, so the next
+    /// scheduled `since-last` report starts after it.
+    public func now(team: String? = nil, schedule: String? = nil, wait: TimeInterval = 300, force: Bool = false)
+        async throws -> [TargetResult]
+    {
+        let deadline = context.clock.now().addingTimeInterval(wait)
+        // The outbox keeps real time (SystemClock), whatever clock plans the reports.
+        let started = SystemClock().now()
         var reportIDs: [Int64] = []
+        var earlier: [Int64: Int64] = [:]
         for plan in try context.pipeline.plan(team: team, schedule: schedule) {
-            for (stored, deliveries) in try queue(plan) {
+            var fresh: [QueuedReport] = []
+            for formatted in try context.pipeline.run(plan) {
+                if !force, let existing = try identical(to: formatted) {
+                    context.logger.notice("\(plan.team.id): report \(existing) has the same content; not queued again (--force sends it anyway)")
+                    reportIDs.append(existing)
+                    earlier[existing] = existing
+                    continue
+                }
+                fresh.append(QueuedReport(record: formatted.rendered.record, parts: formatted.parts))
+            }
+            guard !fresh.isEmpty else { continue }
+            let queued: [(ReportRecord, [Delivery])]
+            if let schedule = plan.schedule {
+                let run = Run(
+                    schedule: schedule.id, team: plan.team.id, slot: plan.now, state: .done, at: plan.now, manual: true)
+                queued = try context.store.claim(run, queueing: fresh, now: context.clock.now()) ?? []
+            } else {
+                queued = try fresh.map { try context.store.enqueue($0.record, parts: $0.parts, now: context.clock.now()) }
+            }
+            for (stored, deliveries) in queued {
                 context.logger.info("report \(stored.id) for \(plan.team.id): \(deliveries.count) parts queued")
                 reportIDs.append(stored.id)
             }
         }
         // Earlier reports' unfinished parts go out too, in order, before time runs out.
-        _ = try await context.courier.deliver(reports: nil, until: context.clock.now().addingTimeInterval(wait))
-        let deliveries = try context.store.deliveries(reports: reportIDs)
+        _ = try await context.courier.deliver(reports: nil, until: deadline)
+        // Parts another narrate is sending are its to finish: wait for what it makes of them,
+        // and take over what comes due meanwhile.
+        var deliveries = try context.store.deliveries(reports: reportIDs)
+        while deliveries.contains(where: { $0.state == .sending || ($0.state == .pending && $0.nextAttemptAt < deadline) }),
+            context.clock.now() < deadline
+        {
+            try await Task.sleep(nanoseconds: 100_000_000)
+            deliveries = try await context.courier.deliver(reports: reportIDs, until: deadline)
+        }
         var results: [TargetResult] = []
         for id in reportIDs {
             let record = try context.store.report(id)
@@ -107,10 +156,22 @@ public struct Deliveries: Sendable {
                 results.append(TargetResult(
                     team: record?.team ?? "", target: target, parts: parts.count, sent: parts.filter { $0.state == .sent }.count,
                     parked: parts.filter { $0.state == .parked }.count, retries: parts.map { max(0, $0.attempts - 1) }.reduce(0, +),
-                    error: firstProblem?.lastError, report: id))
+                    error: firstProblem?.lastError, report: id, earlier: earlier[id] != nil,
+                    sentNow: parts.filter { ($0.sentAt ?? .distantPast) >= started }.count))
             }
         }
         return results
+    }
+
+    /// The newest report of the same team with the same Markdown and the same targets.
+    func identical(to formatted: FormattedReport) throws -> Int64? {
+        let targets = Set(formatted.parts.map(\.target))
+        for record in try context.store.reports(team: formatted.rendered.plan.team.id, limit: 20)
+        where record.markdown == formatted.rendered.markdown {
+            let sentTo = Set(try context.store.deliveries(reports: [record.id]).map(\.target))
+            if sentTo == targets { return record.id }
+        }
+        return nil
     }
 
     /// The outbox's parts, optionally only the parked ones.

@@ -24,6 +24,8 @@ public struct History: Sendable, Encodable {
         public var state: String
         public var at: String
         public var detail: String?
+        /// Run by hand (`narrate now`), not at a cron slot.
+        public var manual: Bool
     }
 
     public var entries: [Item]
@@ -66,7 +68,7 @@ public struct HistoryQuery: Sendable {
                 let zone = config.zone(ofTeam: run.team)
                 return History.RunItem(
                     schedule: run.schedule, team: run.team, slot: TimeText.iso(run.slot, in: zone),
-                    state: run.state.rawValue, at: TimeText.iso(run.at, in: zone), detail: run.detail)
+                    state: run.state.rawValue, at: TimeText.iso(run.at, in: zone), detail: run.detail, manual: run.manual)
             })
     }
 }
@@ -88,7 +90,8 @@ extension History {
             lines.append("")
             lines.append("runs:")
             for run in runs {
-                lines.append("\(run.slot)  \(run.schedule)  \(run.team)  \(run.state)\(run.detail.map { "  \($0)" } ?? "")")
+                let how = run.manual ? " (narrate now)" : ""
+                lines.append("\(run.slot)  \(run.schedule)  \(run.team)  \(run.state)\(how)\(run.detail.map { "  \($0)" } ?? "")")
             }
         }
         return lines.joined(separator: "\n")

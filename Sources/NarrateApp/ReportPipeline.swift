@@ -34,7 +34,7 @@ public struct ReportPipeline: Sendable {
             let teamSchedule = schedule ?? config.firstSchedule(of: team)
             return ReportPlan(
                 team: team, schedule: teamSchedule,
-                period: try period(for: team, kind: kind, schedule: teamSchedule, at: at ?? now),
+                period: try period(for: team, kind: kind, schedule: teamSchedule, at: at ?? now, sinceManualRuns: false),
                 locale: try self.locale(for: team, locale), now: now)
         }
     }
@@ -43,17 +43,23 @@ public struct ReportPipeline: Sendable {
     public func plan(schedule: Schedule, slot: Date) throws -> ReportPlan {
         let team = try config.requireTeam(schedule.team)
         return ReportPlan(
-            team: team, schedule: schedule, period: try period(for: team, kind: nil, schedule: schedule, at: slot),
+            team: team, schedule: schedule,
+            period: try period(for: team, kind: nil, schedule: schedule, at: slot, sinceManualRuns: true),
             locale: try locale(for: team, nil), now: context.clock.now())
     }
 
     /// The period a report covers: the explicit kind, else the schedule's, else a week.
-    /// `since-last` runs from the schedule's last report (or a week back when there was none) to `instant`.
-    func period(for team: Team, kind: Period.Kind?, schedule: Schedule?, at instant: Date) throws -> Period {
+    /// `since-last` runs from the schedule's last report (or a week back when there was none) to
+    /// `instant`. A scheduled slot counts reports sent by hand (`narrate now`) too, so it never
+    /// repeats them; `narrate now` and `preview` count only scheduled ones, so running `now`
+    /// twice makes the same report (which `now` then does not post again).
+    func period(for team: Team, kind: Period.Kind?, schedule: Schedule?, at instant: Date, sinceManualRuns: Bool) throws -> Period {
         let zone = config.zone(of: team)
         let chosen = kind ?? schedule?.period ?? .week
         guard chosen == .sinceLast else { return Period.containing(instant, kind: chosen, in: zone) }
-        let last = try schedule.flatMap { try context.store.lastRun(schedule: $0.id, state: .done, before: instant)?.slot }
+        let last = try schedule.flatMap {
+            try context.store.lastRun(schedule: $0.id, state: .done, before: instant, manual: sinceManualRuns ? nil : false)?.slot
+        }
         return Period(kind: .sinceLast, start: last ?? instant.addingTimeInterval(-7 * 86_400), end: instant, timeZone: zone)
     }
 

@@ -22,6 +22,9 @@ struct NowCommand: AsyncParsableCommand {
     @Option(help: "Seconds to keep retrying before leaving the rest to the daemon.")
     var wait: Double = 300
 
+    @Flag(help: "Send a report even when the same content was already sent for this team and its targets.")
+    var force = false
+
     @Flag(help: "Print JSON.")
     var json = false
 
@@ -36,7 +39,7 @@ struct NowCommand: AsyncParsableCommand {
             return
         }
         let results = try await CurlTransport.withRunning { transport in
-            try await global.context(transport: transport).deliveries.now(team: team, schedule: schedule, wait: wait)
+            try await global.context(transport: transport).deliveries.now(team: team, schedule: schedule, wait: wait, force: force)
         }
         if json {
             try Console.json(results)

@@ -9,12 +9,15 @@ public protocol RunLedger: Sendable {
     /// Claims a (schedule, slot) for this process; false when it was already claimed or recorded.
     func claim(_ run: Run) throws -> Bool
     func finish(schedule: String, slot: Date, state: Run.State, detail: String?, at: Date) throws
-    /// The latest slot of a schedule in the ledger (optionally in one state, before an instant).
-    func lastRun(schedule: String, state: Run.State?, before: Date?) throws -> Run?
+    /// The latest slot of a schedule in the ledger (optionally in one state, before an instant,
+    /// scheduled or manual only).
+    func lastRun(schedule: String, state: Run.State?, before: Date?, manual: Bool?) throws -> Run?
     func runs(since: Date?, teams: [String]?) throws -> [Run]
 }
 
 extension RunLedger {
-    public func lastRun(schedule: String) throws -> Run? { try lastRun(schedule: schedule, state: nil, before: nil) }
+    public func lastRun(schedule: String) throws -> Run? {
+        try lastRun(schedule: schedule, state: nil, before: nil, manual: nil)
+    }
     public func runs() throws -> [Run] { try runs(since: nil, teams: nil) }
 }

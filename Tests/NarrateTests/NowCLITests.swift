@@ -75,11 +75,14 @@ import Testing
         let id = failed.stdout.split(separator: " ").first.map(String.init)!
         #expect(try cli.run("retry", id).stdout == "re-queued 1 part\n")
         #expect(try cli.run("retry").status == 2)
-        // The next run sends the re-queued part along with its own report.
+        // The next run sends the re-queued part; the report is the same, so it is not queued again.
         let again = try cli.now()
         #expect(again.status == 0)
+        #expect(again.stderr.contains("platform → discord: sent 1 part of report 1, queued earlier with the same content"), "\(again.stderr)")
+        #expect(again.stderr.contains("platform → slack: already sent in report 1"))
         #expect(try cli.run("deliveries", "--failed").stdout == "no parked parts\n")
-        #expect(try await receiver.requests("/discord/").count == 3)
+        #expect(try await receiver.requests("/discord/").count == 2)
+        #expect(try await receiver.requests("/slack/").count == 1)
     }
 
     @Test func formatConvertsStdinForEachDialect() throws {
@@ -132,7 +135,8 @@ import Testing
         let first = try store.deliveries().filter { $0.report == 1 }
         #expect(first.allSatisfy { $0.state == .sent })
         let partOne = contents.filter { $0.hasSuffix("(1/\(first.count))") }
-        #expect(partOne.count == 2, "part 1 of each of the two reports, no duplicate")
-        #expect(contents.filter { $0.hasSuffix("(2/\(first.count))") }.count == 3, "part 2 of report 1 twice (the hung one), report 2 once")
+        #expect(partOne.count == 1, "part 1 was sent before the kill, and the same report is not queued again")
+        #expect(contents.filter { $0.hasSuffix("(2/\(first.count))") }.count == 2, "part 2 twice: the hung attempt and its resend")
+        #expect(contents.count == first.count + 1)
     }
 }

@@ -115,8 +115,8 @@ import Testing
         let later = slot.addingTimeInterval(3_600)
         #expect(try store.claim(Run(schedule: "weekly", team: "t", slot: later, state: .skipped, at: Date())))
         #expect(try store.lastRun(schedule: "weekly")?.slot == later)
-        #expect(try store.lastRun(schedule: "weekly", state: .done, before: nil)?.slot == slot)
-        #expect(try store.lastRun(schedule: "weekly", state: nil, before: slot) == nil)
+        #expect(try store.lastRun(schedule: "weekly", state: .done, before: nil, manual: nil)?.slot == slot)
+        #expect(try store.lastRun(schedule: "weekly", state: nil, before: slot, manual: nil) == nil)
         #expect(try store.lastRun(schedule: "daily") == nil)
     }
 }

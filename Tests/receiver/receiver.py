@@ -5,7 +5,7 @@ It speaks the webhook protocols narrate targets (status codes, bodies, size limi
 answers) at one address, records every request, and can be told to misbehave:
 
     POST /_control  {"path": "/slack/", "plan": [{"status": 500}, {"status": 429, "retry_after": "1"},
-                     {"close": true}, {"hang": 5}, {"status": 400, "body": "..."},
+                     {"close": true}, {"hang": 5}, {"status": 400, "body": "..."}, {"status": 200, "delay": 1.5},
                      {"status": 401, "body": {"error": "bad token {echo}"}}]}
     GET  /_requests  every request so far (method, path, query, headers, body)
     POST /_reset     forget requests and plans
@@ -106,6 +106,8 @@ class Handler(BaseHTTPRequestHandler):
             })
         action = take_action(url.path)
         if action:
+            if action.get("delay"):
+                time.sleep(action["delay"])
             if action.get("hang"):
                 time.sleep(action["hang"])
                 self.close_connection = True

@@ -60,9 +60,12 @@ public struct Run: Sendable, Equatable, Codable {
     public var state: State
     public var at: Date
     public var detail: String?
+    /// Run by hand (`narrate now`) rather than by the scheduler at a cron slot.
+    public var manual: Bool
 
     public init(
-        id: Int64 = 0, schedule: String, team: String, slot: Date, state: State, at: Date, detail: String? = nil
+        id: Int64 = 0, schedule: String, team: String, slot: Date, state: State, at: Date, detail: String? = nil,
+        manual: Bool = false
     ) {
         self.id = id
         self.schedule = schedule
@@ -71,5 +74,6 @@ public struct Run: Sendable, Equatable, Codable {
         self.state = state
         self.at = at
         self.detail = detail
+        self.manual = manual
     }
 }

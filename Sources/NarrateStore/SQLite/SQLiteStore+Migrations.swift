@@ -90,6 +90,13 @@ extension SQLiteStore {
                     CREATE INDEX delivery_state ON delivery(state, next_attempt_at);
                     """)
         }
+        migrator.registerMigration("v3-manual-runs-and-attempts") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE run ADD COLUMN manual INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE delivery ADD COLUMN attempts_base INTEGER NOT NULL DEFAULT 0;
+                    """)
+        }
         return migrator
     }
 }

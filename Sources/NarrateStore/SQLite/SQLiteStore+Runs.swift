@@ -7,10 +7,10 @@ extension SQLiteStore {
     public func claim(_ run: Run) throws -> Bool {
         try write { db in
             try db.execute(
-                sql: "INSERT OR IGNORE INTO run (schedule, team, slot, state, at, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                sql: "INSERT OR IGNORE INTO run (schedule, team, slot, state, at, detail, manual) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 arguments: [
                     run.schedule, run.team, run.slot.timeIntervalSince1970, run.state.rawValue,
-                    run.at.timeIntervalSince1970, run.detail,
+                    run.at.timeIntervalSince1970, run.detail, run.manual,
                 ])
             return db.changesCount == 1
         }
@@ -19,10 +19,10 @@ extension SQLiteStore {
     public func claim(_ run: Run, queueing reports: [QueuedReport], now: Date) throws -> [(ReportRecord, [Delivery])]? {
         try write { db in
             try db.execute(
-                sql: "INSERT OR IGNORE INTO run (schedule, team, slot, state, at, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                sql: "INSERT OR IGNORE INTO run (schedule, team, slot, state, at, detail, manual) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 arguments: [
                     run.schedule, run.team, run.slot.timeIntervalSince1970, run.state.rawValue,
-                    run.at.timeIntervalSince1970, run.detail,
+                    run.at.timeIntervalSince1970, run.detail, run.manual,
                 ])
             guard db.changesCount == 1 else { return nil }
             let queued = try reports.map { try Self.enqueue($0.record, parts: $0.parts, now: now, in: db) }
@@ -47,7 +47,7 @@ extension SQLiteStore {
     }
 
     /// The latest slot of a schedule in the ledger (optionally in one state, before an instant).
-    public func lastRun(schedule: String, state: Run.State?, before: Date?) throws -> Run? {
+    public func lastRun(schedule: String, state: Run.State?, before: Date?, manual: Bool?) throws -> Run? {
         try read { db in
             var sql = "SELECT * FROM run WHERE schedule = ?"
             var arguments: StatementArguments = [schedule]
@@ -58,6 +58,10 @@ extension SQLiteStore {
             if let before {
                 sql += " AND slot < ?"
                 arguments += [before.timeIntervalSince1970]
+            }
+            if let manual {
+                sql += " AND manual = ?"
+                arguments += [manual]
             }
             return try Row.fetchOne(db, sql: sql + " ORDER BY slot DESC, id DESC LIMIT 1", arguments: arguments).map(Self.run)
         }
@@ -79,6 +83,6 @@ extension SQLiteStore {
         Run(
             id: row["id"], schedule: row["schedule"], team: row["team"], slot: Date(timeIntervalSince1970: row["slot"]),
             state: Run.State(rawValue: row["state"]) ?? .failed, at: Date(timeIntervalSince1970: row["at"]),
-            detail: row["detail"])
+            detail: row["detail"], manual: row["manual"])
     }
 }

@@ -81,8 +81,8 @@ final class FaultyStore: Storage {
     func finish(schedule: String, slot: Date, state: Run.State, detail: String?, at: Date) throws {
         try base.finish(schedule: schedule, slot: slot, state: state, detail: detail, at: at)
     }
-    func lastRun(schedule: String, state: Run.State?, before: Date?) throws -> Run? {
-        try check("lastRun"); return try base.lastRun(schedule: schedule, state: state, before: before)
+    func lastRun(schedule: String, state: Run.State?, before: Date?, manual: Bool?) throws -> Run? {
+        try check("lastRun"); return try base.lastRun(schedule: schedule, state: state, before: before, manual: manual)
     }
     func runs(since: Date?, teams: [String]?) throws -> [Run] { try base.runs(since: since, teams: teams) }
 

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+@testable import NarrateApp
+@testable import NarrateCore
+@testable import NarrateStore
+
+/// The same report is posted once: `now` twice, `retry` then `now`, two `now` at once, and a
+/// scheduled `since-last` report after a manual one.
+@Suite struct PostOnceTests {
+    func cli(_ receiver: Receiver) -> CLI {
+        let (text, environment) = receiver.config(targets: ["slack", "discord"])
+        var cli = CLI(config: text)
+        cli.environment.merge(environment) { $1 }
+        return cli
+    }
+
+    @Test func nowTwiceInAPeriodPostsOnceUnlessForced() async throws {
+        let receiver = try Receiver()
+        let cli = cli(receiver)
+        #expect(try cli.run("log", "progress", "Shipped the thing", "--as", "alice").status == 0)
+        #expect(try cli.now().status == 0)
+        let second = try cli.now()
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stderr.contains("platform → slack: already sent in report 1 with the same content; not sent again (--force sends it)"), "\(second.stderr)")
+        #expect(try await receiver.requests().count == 2, "one post per target")
+        let forced = try cli.now("--force")
+        #expect(forced.status == 0 && forced.stderr.contains("platform → slack: sent 1 part"))
+        #expect(try await receiver.requests().count == 4)
+        // New content is a new report.
+        #expect(try cli.run("log", "progress", "Shipped another thing", "--as", "bob").status == 0)
+        #expect(try cli.now().stderr.contains("platform → discord: sent 1 part"))
+        #expect(try await receiver.requests().count == 6)
+    }
+
+    @Test func retryThenNowSendsTheRequeuedPartOnly() async throws {
+        let receiver = try Receiver()
+        let cli = cli(receiver)
+        try await receiver.plan("/slack/", [["status": 400, "body": "invalid_payload", "content_type": "text/plain"]])
+        let first = try cli.now()
+        #expect(first.status == 1 && first.stderr.contains("platform → slack: parked: HTTP 400: invalid_payload"))
+        #expect(try cli.run("retry", "--all-parked").stdout == "re-queued 1 part\n")
+        let second = try cli.now()
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stderr.contains("platform → slack: sent 1 part of report 1, queued earlier with the same content"), "\(second.stderr)")
+        let slack = try await receiver.requests("/slack/")
+        #expect(slack.count == 2, "the parked attempt and its retry, no second report")
+        #expect(try await receiver.requests("/discord/").count == 1)
+        #expect(try SQLiteStore(directory: cli.stateDir).reports(team: nil, limit: 10).count == 1)
+    }
+
+    @Test func twoNowsAtOnceEachReportWhatHappened() async throws {
+        let receiver = try Receiver()
+        let cli = cli(receiver)
+        // Slack is slow, so both processes meet while its part is in flight.
+        try await receiver.plan("/slack/", [["status": 200, "delay": 1.5, "body": "ok", "content_type": "text/plain"]])
+        #expect(try cli.run("log", "progress", "Shipped the thing", "--as", "alice").status == 0)
+        async let first = Task.detached { try cli.now() }.value
+        try await Task.sleep(nanoseconds: 300_000_000)
+        async let second = Task.detached { try cli.now() }.value
+        let results = try await [first, second]
+        for result in results {
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(!result.stderr.contains("still queued"), "\(result.stderr)")
+        }
+        #expect(try await receiver.requests("/slack/").count == 1)
+        #expect(try await receiver.requests("/discord/").count == 1)
+    }
+
+    @Test func aScheduledSinceLastReportStartsAfterAManualOne() async throws {
+        let config = exampleConfig(replacing: #"period = "week" "#, with: #"period = "since-last" "#)
+        let (context, _) = try exampleContext(config: config, transport: MemoryTransport())
+        #expect(try context.checkIns.log(.progress, text: "Before the manual report", by: context.config.persons[0]).id == 1)
+        let results = try await context.deliveries.now()
+        #expect(results.allSatisfy { $0.delivered })
+        let manual = try #require(try context.store.lastRun(schedule: "platform-weekly"))
+        #expect(manual.manual && manual.state == .done)
+        let schedule = try #require(context.config.schedule("platform-weekly"))
+        let slot = manual.slot.addingTimeInterval(3_600)
+        let plan = try context.pipeline.plan(schedule: schedule, slot: slot)
+        #expect(plan.period.start == manual.slot, "the scheduled report covers only what came after")
+        let history = try context.historyQuery.history()
+        #expect(history.runs.contains { $0.manual && $0.state == "done" })
+    }
+}
