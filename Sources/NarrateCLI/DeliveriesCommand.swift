@@ -14,15 +14,7 @@ struct DeliveriesCommand: ParsableCommand {
 
     func run() throws {
         let deliveries = try global.context().deliveries.list(parkedOnly: failed)
-        if json {
-            // The part bodies stay in the store; the listing is about state.
-            try Console.json(deliveries.map { delivery in
-                var listed = delivery
-                listed.body = ""
-                return listed
-            })
-            return
-        }
+        if json { return try Console.json(deliveries) }
         if deliveries.isEmpty { Console.out(failed ? "no parked parts" : "the outbox is empty") }
         for delivery in deliveries {
             var line = "\(delivery.id)  report \(delivery.report)  \(delivery.target)  part \(delivery.part)/\(delivery.parts)  \(delivery.state.rawValue)  attempts \(delivery.attempts)"

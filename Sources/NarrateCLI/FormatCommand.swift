@@ -8,6 +8,9 @@ struct FormatCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "format", abstract: "Convert CommonMark on stdin to a chat dialect, split to fit its limit.")
 
+    /// Accepted like every command's (format itself reads no config).
+    @OptionGroup var global: GlobalOptions
+
     @Option(help: "slack | discord | mattermost | teams | google-chat | telegram | matrix | zulip | ntfy | commonmark")
     var dialect: Dialect
 

@@ -165,8 +165,10 @@ public struct Courier: Sendable {
             let age = now.timeIntervalSince(delivery.createdAt)
             let maxAttempts = target.maxAttempts ?? policy.maxAttempts
             let maxAge = target.maxAge.map(TimeInterval.init) ?? policy.maxAge
-            if delivery.attempts >= maxAttempts || age >= maxAge {
-                try park(delivery, "\(error) (gave up after \(delivery.attempts) attempts)")
+            // The limit counts from the last `narrate retry`; `attempts` keeps counting across them.
+            let tries = delivery.attempts - delivery.attemptsBase
+            if tries >= maxAttempts || age >= maxAge {
+                try park(delivery, "\(error) (gave up after \(Words.count(tries, "attempt")))")
                 return
             }
             let delay = policy.delay(afterAttempt: delivery.attempts, retryAfter: after)

@@ -197,3 +197,67 @@ import Testing
         #expect(check.stderr.hasSuffix(": ok (1 team, 5 people, 4 KPIs, 1 schedule, 2 targets); 0 warnings\n"), "\(check.stderr)")
     }
 }
+
+/// The store and the outbox as `deliveries`, `schedule` and reading commands see them.
+@Suite struct StoreEdgeTests {
+    @Test func aZeroLengthStoreIsAnErrorNotANewStore() throws {
+        let cli = CLI()
+        try FileManager.default.createDirectory(atPath: cli.stateDir, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: cli.stateDir + "/narrate.sqlite", contents: Data())
+        let result = try cli.run("history")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("is empty (0 bytes), not a narrate store"), "\(result.stderr)")
+        let size = try FileManager.default.attributesOfItem(atPath: cli.stateDir + "/narrate.sqlite")[.size] as? Int
+        #expect(size == 0, "left as it was")
+    }
+
+    @Test func aReadOnlyStoreServesReadingCommands() throws {
+        let (writable, _) = try exampleContext()
+        _ = try writable.checkIns.log(.progress, text: "Written before", by: writable.config.persons[0])
+        let store = try SQLiteStore(readOnly: writable.stateDir + "/narrate.sqlite")
+        #expect(store.isReadOnly)
+        #expect(try store.entryCount() == 1)
+        let context = AppContext(
+            config: writable.config, store: store, stateDir: writable.stateDir, logger: writable.logger, clock: SystemClock(),
+            secrets: writable.secrets, transport: writable.transport, renderer: writable.renderer, output: { _ in })
+        #expect(try context.reports.preview().first?.markdown.contains("Written before") == true)
+        #expect(try context.historyQuery.history().entries.count == 1)
+        #expect(throws: NarrateError.self) { try context.checkIns.log(.progress, text: "x", by: context.config.persons[0]) }
+    }
+
+    @Test func deliveriesJSONHasISOTimesBodiesAndCumulativeAttempts() async throws {
+        let receiver = try Receiver()
+        let (text, environment) = receiver.config(targets: ["slack"])
+        var cli = CLI(config: text)
+        cli.environment.merge(environment) { $1 }
+        try await receiver.plan("/slack/", [["status": 500], ["status": 400, "body": "invalid_payload", "content_type": "text/plain"]])
+        #expect(try cli.now().status == 1)
+        #expect(try cli.run("retry", "--all-parked").status == 0)
+        #expect(try cli.now().status == 0)
+        let json = try cli.run("deliveries", "--json").stdout
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
+        let row = try #require(rows.first)
+        #expect(row["state"] as? String == "sent")
+        #expect(row["attempts"] as? Int == 3, "two before the retry, one after")
+        #expect(row["lastError"] == nil, "cleared once sent")
+        #expect((row["body"] as? String)?.contains("Platform") == true)
+        let sentAt = try #require(row["sentAt"] as? String)
+        #expect(sentAt.wholeMatch(of: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}/) != nil, "\(sentAt)")
+    }
+
+    @Test func scheduleCountIsBoundedAndRareExpressionsAreFound() throws {
+        let cli = CLI()
+        let rare = try cli.run("schedule", "--cron", "0 9 29 2 *", "--tz", "UTC", "--from", "2026-01-01", "--count", "8")
+        #expect(rare.status == 0, "\(rare.stderr)")
+        #expect(rare.stdout.split(separator: "\n").count == 8)
+        #expect(rare.stdout.hasSuffix("2056-02-29T09:00:00+00:00\n"), "\(rare.stdout)")
+        let many = try cli.run("schedule", "--cron", "* * * * *", "--tz", "UTC", "--count", "100000")
+        #expect(many.status == 1 && many.stderr.contains("--count must be from 1 to 1000"))
+    }
+
+    @Test func formatTakesTheCommonOptions() throws {
+        let cli = CLI()
+        let result = try cli.run(["format", "--dialect", "slack", "--config", cli.directory + "/narrate.toml"], stdin: "# Hi\n")
+        #expect(result.status == 0 && result.stdout == "*Hi*\n")
+    }
+}

@@ -21,7 +21,10 @@ public struct Delivery: Sendable, Equatable, Codable {
     /// The text of the part in the target's dialect.
     public var body: String
     public var state: State
+    /// Every attempt so far, across `narrate retry`.
     public var attempts: Int
+    /// `attempts` when the part was last re-queued by `narrate retry`: the retry limit counts from here.
+    public var attemptsBase: Int
     public var nextAttemptAt: Date
     public var lastError: String?
     public var sentAt: Date?
@@ -33,7 +36,7 @@ public struct Delivery: Sendable, Equatable, Codable {
 
     public init(
         id: Int64 = 0, report: Int64, target: String, kind: String, part: Int, parts: Int, body: String,
-        state: State = .pending, attempts: Int = 0, nextAttemptAt: Date, lastError: String? = nil, sentAt: Date? = nil,
+        state: State = .pending, attempts: Int = 0, attemptsBase: Int = 0, nextAttemptAt: Date, lastError: String? = nil, sentAt: Date? = nil,
         receipt: String? = nil, route: String? = nil, createdAt: Date
     ) {
         self.id = id
@@ -45,6 +48,7 @@ public struct Delivery: Sendable, Equatable, Codable {
         self.body = body
         self.state = state
         self.attempts = attempts
+        self.attemptsBase = attemptsBase
         self.nextAttemptAt = nextAttemptAt
         self.lastError = lastError
         self.sentAt = sentAt

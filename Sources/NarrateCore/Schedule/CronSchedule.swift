@@ -11,8 +11,14 @@ public struct CronSchedule: Sendable {
     public let cron: CronExpression
     public let zone: TimeZone
 
-    /// How far ahead a search goes (leap-day schedules on a given weekday can be decades apart).
+    /// How far past the last fire found a search goes before it gives up (an expression that
+    /// never fires, such as 30 February). Consecutive fires of a valid expression are at most
+    /// 8 years apart (29 February across a century), so the count decides how far the search
+    /// reaches, not this.
     static let horizonDays = 366 * 30
+
+    /// The most fire times one search returns.
+    public static let maximumCount = 1_000
 
     public init(cron: CronExpression, zone: TimeZone) {
         self.cron = cron
@@ -35,6 +41,7 @@ public struct CronSchedule: Sendable {
             }
             for fire in fires.sorted() where fire > after && result.count < count && result.last.map({ fire > $0 }) ?? true {
                 result.append(fire)
+                scanned = 0
             }
             day = day.adding(days: 1)
             scanned += 1
@@ -143,7 +150,9 @@ extension CronSchedule {
         guard TimeZoneCheck.isValid(zone), let timeZone = TimeZone(identifier: zone) else {
             throw NarrateError(.invalidInput, "\"\(zone)\" is not an IANA time zone")
         }
-        guard count > 0 else { throw NarrateError(.invalidInput, "--count must be at least 1") }
+        guard (1...maximumCount).contains(count) else {
+            throw NarrateError(.invalidInput, "--count must be from 1 to \(maximumCount), got \(count)")
+        }
         return CronSchedule(cron: expression, zone: timeZone).next(after: start, count: count).map { TimeText.iso($0, in: timeZone) }
     }
 }

@@ -122,7 +122,8 @@ extension SQLiteStore {
         try write { db in
             try db.execute(
                 sql: """
-                    UPDATE delivery SET state = ?, last_error = coalesce(?, last_error), receipt = coalesce(?, receipt),
+                    UPDATE delivery SET state = ?,
+                      last_error = CASE WHEN ?1 = 'sent' THEN NULL ELSE coalesce(?, last_error) END, receipt = coalesce(?, receipt),
                       next_attempt_at = coalesce(?, next_attempt_at), route = coalesce(?, route),
                       sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END
                     WHERE id = ?
@@ -156,7 +157,7 @@ extension SQLiteStore {
     @discardableResult
     public func retryParked(ids: [Int64]?, now: Date) throws -> Int {
         try write { db in
-            var sql = "UPDATE delivery SET state = 'pending', attempts = 0, next_attempt_at = ?, created_at = ? WHERE state = 'parked'"
+            var sql = "UPDATE delivery SET state = 'pending', attempts_base = attempts, next_attempt_at = ?, created_at = ? WHERE state = 'parked'"
             var arguments: StatementArguments = [now.timeIntervalSince1970, now.timeIntervalSince1970]
             if let ids {
                 sql += " AND id IN (\(databaseQuestionMarks(count: ids.count)))"
@@ -171,7 +172,7 @@ extension SQLiteStore {
         Delivery(
             id: row["id"], report: row["report"], target: row["target"], kind: row["kind"], part: row["part"],
             parts: row["parts"], body: row["body"], state: Delivery.State(rawValue: row["state"]) ?? .pending,
-            attempts: row["attempts"], nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]),
+            attempts: row["attempts"], attemptsBase: row["attempts_base"], nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]),
             lastError: row["last_error"], sentAt: (row["sent_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
             receipt: row["receipt"], route: row["route"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
     }

@@ -13,17 +13,60 @@ import Glibc
 public struct SQLiteStore: Storage {
     public static let fileName = "narrate.sqlite"
 
-    let pool: DatabasePool
+    let pool: any DatabaseWriter
     public let path: String
+    /// Opened read-only: reading commands work, writes fail with a clear error.
+    public let isReadOnly: Bool
 
-    /// Opens (creating and migrating if needed) the store in `directory`.
+    /// Opens (creating and migrating if needed) the store in `directory`. A directory this
+    /// process cannot write to (a read-only state dir) is opened read-only.
     public init(directory: String) throws {
+        let path = directory + "/" + Self.fileName
+        if FileManager.default.fileExists(atPath: path) && access(directory, W_OK) != 0 {
+            try self.init(readOnly: path)
+            return
+        }
         try StateDirectory.create(directory)
-        try self.init(path: directory + "/" + Self.fileName)
+        try self.init(path: path)
+    }
+
+    /// Opens an existing store without writing to it or to its directory.
+    public init(readOnly path: String) throws {
+        self.path = path
+        isReadOnly = true
+        try Self.refuseEmpty(path)
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(10)
+        configuration.label = "narrate (read-only)"
+        do {
+            pool = try DatabaseQueue(path: path, configuration: configuration)
+        } catch {
+            throw NarrateError(.unavailable, "cannot open the store \(path) read-only: \(Self.describe(error))")
+        }
+        let migrator = Self.migrator
+        let pending = try Self.wrap {
+            try pool.read { try Set(migrator.migrations).subtracting(migrator.appliedIdentifiers($0)) }
+        }
+        guard pending.isEmpty else {
+            throw NarrateError(.unavailable, "the store \(path) needs an upgrade, which a read-only state directory does not allow")
+        }
+    }
+
+    /// A store file of zero bytes is not a store: it is refused, never silently made anew.
+    static func refuseEmpty(_ path: String) throws {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        if size == 0 {
+            throw NarrateError(
+                .unavailable,
+                "the store \(path) is empty (0 bytes), not a narrate store; restore it from a backup, or move it away to start a new one")
+        }
     }
 
     public init(path: String) throws {
         self.path = path
+        isReadOnly = false
+        try Self.refuseEmpty(path)
         // Opening (switching to WAL) and migrating are not safe to race between processes;
         // a lock file serialises them. Ordinary reads and writes wait on SQLite's busy timeout.
         let lock = try Self.lockFile(path + ".lock")
