@@ -8,11 +8,15 @@ import NarrateStore
 public struct CheckIns: Sendable {
     let context: AppContext
 
+    /// How far ahead of the clock a time people give may be (their clock may run a little fast).
+    public static let allowedSkew: TimeInterval = 300
+
     /// Records one part of a person's narrative.
     public func log(
         _ kind: Entry.Kind, text: String, by person: Person, stage: Entry.Stage? = nil, kpi: String? = nil, at: Date? = nil
     ) throws -> Entry {
         let text = try TextRules.validated(text)
+        try notInTheFuture(at, for: person)
         if stage != nil && kind != .blocker {
             throw NarrateError(.invalidInput, "--stage applies to blockers only (where in the process is it stuck?)")
         }
@@ -27,7 +31,55 @@ public struct CheckIns: Sendable {
     /// Closes a blocker (`resolved`) or next action (`done`), or drops either.
     public func close(_ reference: EntryReference, as state: Entry.State, note: String? = nil, at: Date? = nil) throws -> Entry {
         let note = try note.map { try TextRules.validated($0, what: "note") }
-        return try context.store.close(reference, as: state, note: note, at: at ?? context.clock.now())
+        do {
+            try notInTheFuture(at, for: nil)
+            return try context.store.close(reference, as: state, note: note, at: at ?? context.clock.now())
+        } catch let closed as EntryClosed {
+            // When, in the zone of the person who wrote it.
+            let when = closed.entry.closedAt.map { " on \(TimeText.short($0, in: zone(ofAuthor: closed.entry)))" } ?? ""
+            throw NarrateError(.conflict, "\(closed)\(when)")
+        }
+    }
+
+    /// Replaces an entry's text: by its author, or by an admin.
+    public func edit(_ reference: EntryReference, text: String, by caller: Caller) throws -> Entry {
+        let text = try TextRules.validated(text)
+        let entry = try ownEntry(reference, caller)
+        return try context.store.edit(entry.id, text: text, by: caller.person.id, at: context.clock.now())
+    }
+
+    /// Deletes an entry (`undo` brings it back): by its author, or by an admin.
+    public func delete(_ reference: EntryReference, by caller: Caller) throws -> Entry {
+        let entry = try ownEntry(reference, caller)
+        return try context.store.delete(entry.id, by: caller.person.id, at: context.clock.now())
+    }
+
+    /// Takes back the caller's latest edit or delete.
+    public func undo(by caller: Caller) throws -> (Entry, EntryChange) {
+        try context.store.undo(by: caller.person.id)
+    }
+
+    /// The entry, when the caller may change it.
+    func ownEntry(_ reference: EntryReference, _ caller: Caller) throws -> Entry {
+        guard let entry = try context.store.entry(reference.number), reference.kind.map({ $0 == entry.kind }) ?? true else {
+            throw NarrateError(.notFound, "no entry \(reference)")
+        }
+        guard entry.person == caller.person.id || caller.isAdmin else {
+            throw NarrateError(
+                .forbidden, "\(entry.displayID) was written by \(entry.person); only they (or an admin, with --as) can change it")
+        }
+        return entry
+    }
+
+    /// A time in the future (beyond a small skew) is a typo, not a plan.
+    func notInTheFuture(_ at: Date?, for person: Person?) throws {
+        guard let at, at > context.clock.now().addingTimeInterval(Self.allowedSkew) else { return }
+        let zone = person.map(context.config.zone(of:)) ?? Config.zone(context.config.timeZone)
+        throw NarrateError(.invalidInput, "\(TimeText.short(at, in: zone)) is in the future; give a time that has passed")
+    }
+
+    func zone(ofAuthor entry: Entry) -> TimeZone {
+        context.config.person(entry.person).map(context.config.zone(of:)) ?? Config.zone(context.config.timeZone)
     }
 
     /// Marks days a person is away (inclusive); they are not counted as missing.
@@ -36,8 +88,27 @@ public struct CheckIns: Sendable {
         return try context.store.add(Absence(person: person.id, from: first, to: last))
     }
 
+    /// Days away from `from` on (all when nil), of one person or everyone.
+    public func absences(of person: Person?, from first: LocalDate?) throws -> [Absence] {
+        try context.store.absences(overlapping: first ?? LocalDate(year: 1970, month: 1, day: 1), LocalDate(year: 2199, month: 12, day: 31))
+            .filter { person == nil || $0.person == person?.id }
+    }
+
+    /// Cancels days away: by the person, or an admin.
+    public func cancelAbsence(_ id: Int64, by caller: Caller) throws -> Absence {
+        guard let absence = try absences(of: nil, from: nil).first(where: { $0.id == id }) else {
+            throw NarrateError(.notFound, "no absence \(id); `narrate away list` shows them")
+        }
+        guard absence.person == caller.person.id || caller.isAdmin else {
+            throw NarrateError(.forbidden, "absence \(id) is \(absence.person)'s; only they (or an admin, with --as) can cancel it")
+        }
+        try context.store.removeAbsence(id)
+        return absence
+    }
+
     /// Records a mood (and optional load) check-in on a 1–5 scale.
     public func mood(_ person: Person, mood: Int, load: Int?, at: Date? = nil) throws -> MoodCheckIn {
+        try notInTheFuture(at, for: person)
         guard (1...5).contains(mood) else { throw NarrateError(.invalidInput, "mood must be 1 to 5, got \(mood)") }
         if let load, !(1...5).contains(load) { throw NarrateError(.invalidInput, "--load must be 1 to 5, got \(load)") }
         return try context.store.add(MoodCheckIn(person: person.id, mood: mood, load: load, at: at ?? context.clock.now()))

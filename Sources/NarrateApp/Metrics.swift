@@ -16,10 +16,12 @@ public struct Metrics: Sendable {
     }
 
     /// Imports a CSV of readings (`kpi,value,at`): all rows or none. `file` names it in messages.
-    public func importCSV(_ text: String, file: String) throws -> Int {
+    /// Returns how many rows were imported and how many of them replaced a reading of the same
+    /// KPI and time.
+    public func importCSV(_ text: String, file: String) throws -> (imported: Int, replaced: Int) {
         let readings = try MetricCSV.parse(text, file: file, config: context.config, now: context.clock.now())
-        try context.store.record(readings)
-        context.logger.info("imported \(readings.count) readings from \(file)")
-        return readings.count
+        let replaced = try context.store.record(readings)
+        context.logger.info("imported \(readings.count) readings from \(file), \(replaced) replaced")
+        return (readings.count, replaced)
     }
 }

@@ -68,4 +68,45 @@ public struct Reports: Sendable {
         try AtomicFile.write(markdown, to: file)
         return (markdown, file)
     }
+
+    /// A report as it was queued, with how far its delivery got.
+    public struct Archived: Sendable, Encodable {
+        public var id: Int64
+        public var team: String
+        public var schedule: String?
+        public var periodStart: String
+        public var periodEnd: String
+        public var createdAt: String
+        public var targets: [String]
+        public var parts: Int
+        public var sent: Int
+        /// Only for `reports show`.
+        public var markdown: String?
+    }
+
+    /// `narrate reports`: the latest reports, newest first.
+    public func archived(team: String? = nil, limit: Int = 50) throws -> [Archived] {
+        if let team { _ = try context.config.requireTeam(team) }
+        return try context.store.reports(team: team, limit: limit).map { try archived($0, markdown: false) }
+    }
+
+    /// `narrate reports show ID`: one report again, as it was rendered.
+    public func archived(id: Int64) throws -> Archived {
+        guard let record = try context.store.report(id) else {
+            throw NarrateError(.notFound, "no report \(id); `narrate reports` lists them")
+        }
+        return try archived(record, markdown: true)
+    }
+
+    func archived(_ record: ReportRecord, markdown: Bool) throws -> Archived {
+        let zone = context.config.zone(ofTeam: record.team)
+        let parts = try context.store.deliveries(reports: [record.id])
+        var targets: [String] = []
+        for part in parts where !targets.contains(part.target) { targets.append(part.target) }
+        return Archived(
+            id: record.id, team: record.team, schedule: record.schedule,
+            periodStart: TimeText.iso(record.periodStart, in: zone), periodEnd: TimeText.iso(record.periodEnd, in: zone),
+            createdAt: TimeText.iso(record.createdAt, in: zone), targets: targets, parts: parts.count,
+            sent: parts.filter { $0.state == .sent }.count, markdown: markdown ? record.markdown : nil)
+    }
 }

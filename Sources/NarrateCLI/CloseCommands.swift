@@ -7,9 +7,13 @@ struct CloseOptions: ParsableArguments {
     @Argument(help: "Entry id, e.g. B-12 or N-7.")
     var id: String
 
+    @Option(help: "When it happened (default now), e.g. yesterday, -2h, \"mon 17:00\", 2026-11-20T09:30+08:00.")
+    var at: String?
+
     func close(_ global: GlobalOptions, as state: Entry.State, note: String?) throws -> Entry {
         let context = try global.context()
-        return try context.checkIns.close(try EntryReference(parsing: id), as: state, note: note)
+        let zone = global.user(context.config).map(context.config.zone(of:)) ?? Config.zone(context.config.timeZone)
+        return try context.checkIns.close(try EntryReference(parsing: id), as: state, note: note, at: try global.time(at, in: zone))
     }
 }
 

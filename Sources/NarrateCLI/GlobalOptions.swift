@@ -6,6 +6,7 @@ import NarrateCore
 import NarrateDelivery
 import NarrateStore
 
+
 /// Options every subcommand takes, and the composition root: the one place that reads the
 /// environment and wires config, store, templates, secrets, clock and transport together.
 struct GlobalOptions: ParsableArguments {
@@ -57,12 +58,28 @@ struct GlobalOptions: ParsableArguments {
             output: { Console.raw($0.hasSuffix("\n") ? $0 : $0 + "\n") })
     }
 
-    /// The person a command acts for: `--as`, else the one whose `unix_user` is `$USER`.
-    func caller(_ context: AppContext, as id: String?) throws -> Person {
-        let config = context.config
-        if let id { return try config.requirePerson(id) }
+    /// The person whose `unix_user` is `$USER`, if any.
+    func user(_ config: Config) -> Person? {
         let user = wiring.environment["USER"] ?? wiring.environment["LOGNAME"] ?? ""
-        if let person = config.persons.first(where: { $0.unixUser == user && !user.isEmpty }) { return person }
+        return user.isEmpty ? nil : config.persons.first { $0.unixUser == user }
+    }
+
+    /// The person a command acts for: `--as`, else the one whose `unix_user` is `$USER`.
+    /// With `adminForAs`, acting for someone else needs `$USER` to be an admin.
+    func caller(_ context: AppContext, as id: String?, adminForAs: Bool = false) throws -> Caller {
+        let config = context.config
+        let me = user(config)
+        let isAdmin = me.map(config.isAdmin) ?? false
+        if let id {
+            let person = try config.requirePerson(id)
+            if adminForAs && person.id != me?.id && !isAdmin {
+                let who = me.map { "\($0.id) is not" } ?? "$USER is no person of the config, so not"
+                throw NarrateError(.forbidden, "--as \(id) needs an admin ([narrate] admins); \(who) one")
+            }
+            return Caller(person: person, isAdmin: isAdmin)
+        }
+        if let me { return Caller(person: me, isAdmin: isAdmin) }
+        let user = wiring.environment["USER"] ?? wiring.environment["LOGNAME"] ?? ""
         throw NarrateError(
             .invalidInput,
             "cannot tell who you are: no person has unix_user = \"\(user)\"; pass --as PERSON (known: \(config.persons.map(\.id).joined(separator: ", ")))"

@@ -51,7 +51,8 @@ struct MetricImportCommand: ParsableCommand {
         guard let text = String(data: data, encoding: .utf8) else {
             throw NarrateError(.invalidInput, "\(file) is not UTF-8 text")
         }
-        let count = try context.metrics.importCSV(text, file: file)
-        Console.out("imported \(count) reading\(count == 1 ? "" : "s")")
+        let (count, replaced) = try context.metrics.importCSV(text, file: file)
+        let note = replaced == 0 ? "" : " (\(Words.count(replaced, "reading")) of the same KPI and time replaced)"
+        Console.out("imported \(Words.count(count, "reading"))\(note)")
     }
 }

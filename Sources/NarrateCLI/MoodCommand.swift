@@ -1,23 +1,34 @@
 import ArgumentParser
+import NarrateCore
 
 struct MoodCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "mood", abstract: "Record a mood check-in (1–5), optionally with load (1–5); the team sees only aggregates.")
+        commandName: "mood",
+        abstract: "Record a mood check-in (1–5), optionally with load (1–5); the team sees only aggregates.",
+        usage: "narrate mood [PERSON] MOOD [--load LOAD] [--at TIME]")
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "Person id.")
-    var person: String
-
-    @Argument(help: "Mood, 1 (low) to 5 (great).")
-    var mood: Int
+    @Argument(help: "[PERSON] MOOD: a person id (default: you, by $USER) and a mood from 1 (low) to 5 (great).")
+    var words: [String]
 
     @Option(help: "Load, 1 (idle) to 5 (overloaded).")
     var load: Int?
 
+    @Option(help: "When (default now).")
+    var at: String?
+
+    func validate() throws {
+        guard (1...2).contains(words.count), Int(words.last!) != nil else {
+            throw ValidationError("give a mood from 1 to 5, optionally after a person id: narrate mood [PERSON] MOOD")
+        }
+    }
+
     func run() throws {
         let context = try global.context()
-        let checkIn = try context.checkIns.mood(try context.config.requirePerson(person), mood: mood, load: load)
+        let person = try global.caller(context, as: words.count == 2 ? words[0] : nil).person
+        let time = try global.time(at, in: context.config.zone(of: person))
+        let checkIn = try context.checkIns.mood(person, mood: Int(words.last!)!, load: load, at: time)
         Console.out("recorded mood for \(checkIn.person)")
     }
 }

@@ -12,7 +12,8 @@ struct Narrate: AsyncParsableCommand {
             InitCommand.self, CheckCommand.self, LogCommand.self, ResolveCommand.self, DoneCommand.self,
             DropCommand.self, AwayCommand.self, MoodCommand.self, MetricCommand.self, PreviewCommand.self,
             HistoryCommand.self, NowCommand.self, DeliveriesCommand.self, RetryCommand.self, FormatCommand.self,
-            ScheduleCommand.self, RunCommand.self, DemoCommand.self,
+            ScheduleCommand.self, RunCommand.self, DemoCommand.self, ReportsCommand.self, EditCommand.self,
+            DeleteCommand.self, UndoCommand.self,
         ])
 }
 

@@ -14,12 +14,35 @@ public protocol EntryStore: Sendable {
     /// Blockers and next actions that are open now, or were open at some point of `[start, end)`.
     func followedEntries(openDuring start: Date, _ end: Date, persons: [String]) throws -> [Entry]
     func entryCount() throws -> Int
+    /// Replaces an entry's text, keeping the old one for ``undo(by:)``.
+    @discardableResult func edit(_ id: Int64, text: String, by person: String, at: Date) throws -> Entry
+    /// Hides an entry from every report and listing, keeping it for ``undo(by:)``.
+    @discardableResult func delete(_ id: Int64, by person: String, at: Date) throws -> Entry
+    /// Takes back `person`'s latest edit or delete that is not undone yet.
+    func undo(by person: String) throws -> (Entry, EntryChange)
 
     @discardableResult func add(_ checkIn: MoodCheckIn) throws -> MoodCheckIn
     func moods(from start: Date, to end: Date) throws -> [MoodCheckIn]
     @discardableResult func add(_ absence: Absence) throws -> Absence
     /// Absences that overlap the days `[first, last]`.
     func absences(overlapping first: LocalDate, _ last: LocalDate) throws -> [Absence]
+    func removeAbsence(_ id: Int64) throws
+}
+
+/// An edit or delete, as kept for `narrate undo`.
+public struct EntryChange: Sendable, Equatable {
+    public enum Action: String, Sendable { case edit, delete }
+    public var entry: Int64
+    public var action: Action
+    public var oldText: String
+    public var at: Date
+}
+
+/// Closing a blocker or next action that is closed already.
+public struct EntryClosed: CategorizedError, Sendable, CustomStringConvertible {
+    public var entry: Entry
+    public var category: NarrateError.Category { .conflict }
+    public var description: String { "\(entry.displayID) is already \(entry.state?.rawValue ?? "closed")" }
 }
 
 extension EntryStore {

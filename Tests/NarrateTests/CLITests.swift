@@ -139,7 +139,7 @@ import Testing
 
     @Test func awayMoodAndMetricRecord() throws {
         let cli = CLI()
-        #expect(try cli.run("away", "dana", "--from", "2026-11-23", "--to", "2026-11-27").stdout == "dana away 2026-11-23 to 2026-11-27\n")
+        #expect(try cli.run("away", "dana", "--from", "2026-11-23", "--to", "2026-11-27").stdout == "dana away 2026-11-23 to 2026-11-27 (id 1)\n")
         let backwards = try cli.run("away", "dana", "--from", "2026-11-27", "--to", "2026-11-23")
         #expect(backwards.status == 1 && backwards.stderr.contains("is after --to"))
         let badDate = try cli.run("away", "dana", "--from", "2026-02-30", "--to", "2026-03-02")

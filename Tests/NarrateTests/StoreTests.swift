@@ -46,7 +46,7 @@ import Testing
 
         let resolved = try store.close(ref(blocker.displayID), as: .resolved, note: "fixed", at: Date())
         #expect(resolved.state == .resolved && resolved.note == "fixed" && resolved.closedAt != nil)
-        #expect(throws: NarrateError.self) { try store.close(ref(blocker.displayID), as: .resolved, note: nil, at: Date()) }
+        #expect(throws: EntryClosed.self) { try store.close(ref(blocker.displayID), as: .resolved, note: nil, at: Date()) }
         #expect(try store.close(ref("\(next.id)"), as: .dropped, note: nil, at: Date()).state == .dropped)
         #expect(try store.entry(next.id)?.state == .dropped)
     }

@@ -9,6 +9,8 @@ public struct Config: Sendable {
     /// `en` or `zh-Hant`.
     public var locale: String
     public var stateDir: String?
+    /// People who may act for others (`--as`) and fix anyone's entries.
+    public var admins: [String] = []
     public var templatesDir: String?
     public var persons: [Person] = []
     public var teams: [Team] = []
@@ -32,6 +34,8 @@ public struct Config: Sendable {
     public func kpi(_ id: String) -> KPI? { kpis.first { $0.id == id } }
     public func target(_ id: String) -> Target? { targets.first { $0.id == id } }
     public func schedule(_ id: String) -> Schedule? { schedules.first { $0.id == id } }
+
+    public func isAdmin(_ person: Person) -> Bool { admins.contains(person.id) }
 
     /// The teams a person belongs to.
     public func teams(of person: String) -> [Team] { teams.filter { $0.members.contains(person) } }

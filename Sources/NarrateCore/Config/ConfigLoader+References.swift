@@ -32,6 +32,9 @@ extension ConfigLoader {
                 sink.add(.warning, path, "team \"\(team.id)\" has no targets: its reports go nowhere")
             }
         }
+        if !config.admins.isEmpty {
+            reference(config.admins, "narrate.admins", known: config.persons.map(\.id), what: "person", list: true)
+        }
         let teams = config.teams.map(\.id)
         for (kpi, path) in zip(config.kpis, kpiPaths) where !kpi.team.isEmpty {
             reference([kpi.team], "\(path).team", known: teams, what: "team", list: false)

@@ -86,6 +86,7 @@ final class ConfigLoader {
         if let zone = table.timeZone("timezone") { config.timeZone = zone }
         if let locale = locale(table, "locale") { config.locale = locale }
         config.stateDir = table.string("state_dir")
+        config.admins = table.strings("admins") ?? []
         config.templatesDir = table.string("templates_dir")
         if let directory = config.templatesDir {
             let base = (sink.file as NSString).deletingLastPathComponent

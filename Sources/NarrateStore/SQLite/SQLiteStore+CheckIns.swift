@@ -51,4 +51,8 @@ extension SQLiteStore {
             }
         }
     }
+
+    public func removeAbsence(_ id: Int64) throws {
+        try write { db in try db.execute(sql: "DELETE FROM away WHERE id = ?", arguments: [id]) }
+    }
 }

@@ -24,7 +24,7 @@ extension SQLiteStore {
     }
 
     public func entry(_ id: Int64) throws -> Entry? {
-        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM entry WHERE id = ?", arguments: [id]).map(Self.entry) }
+        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM entry WHERE id = ? AND deleted_at IS NULL", arguments: [id]).map(Self.entry) }
     }
 
     /// Closes an open blocker or next action; the check and the update are one transaction.
@@ -33,7 +33,7 @@ extension SQLiteStore {
         -> Entry
     {
         try write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM entry WHERE id = ?", arguments: [reference.number])
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM entry WHERE id = ? AND deleted_at IS NULL", arguments: [reference.number])
             else {
                 throw NarrateError(.notFound, "no entry \(reference)")
             }
@@ -51,8 +51,7 @@ extension SQLiteStore {
                     "\(entry.displayID) is a \(entry.kind.rawValue) entry; narrate \(verb) works on \(fits.joined(separator: " and "))")
             }
             guard entry.state == .open else {
-                let when = entry.closedAt.map { " on \(ISO8601DateFormatter().string(from: $0))" } ?? ""
-                throw NarrateError(.conflict, "\(entry.displayID) is already \(entry.state?.rawValue ?? "closed")\(when)")
+                throw EntryClosed(entry: entry)
             }
             entry.state = state
             entry.closedAt = at
@@ -67,7 +66,7 @@ extension SQLiteStore {
     /// Entries whose time falls in `[start, end)`, oldest first, optionally for some people only.
     public func entries(from start: Date, to end: Date, persons: [String]?) throws -> [Entry] {
         try read { db in
-            var sql = "SELECT * FROM entry WHERE at >= ? AND at < ?"
+            var sql = "SELECT * FROM entry WHERE at >= ? AND at < ? AND deleted_at IS NULL"
             var arguments: StatementArguments = [start.timeIntervalSince1970, end.timeIntervalSince1970]
             if let persons {
                 sql += " AND person IN (\(databaseQuestionMarks(count: persons.count)))"
@@ -85,7 +84,7 @@ extension SQLiteStore {
                 db,
                 sql: """
                     SELECT * FROM entry
-                    WHERE kind IN ('blocker','next') AND at < ? AND (closed_at IS NULL OR closed_at >= ?)
+                    WHERE kind IN ('blocker','next') AND deleted_at IS NULL AND at < ? AND (closed_at IS NULL OR closed_at >= ?)
                       AND person IN (\(databaseQuestionMarks(count: persons.count)))
                     ORDER BY at, id
                     """,
@@ -105,7 +104,60 @@ extension SQLiteStore {
 }
 
 extension SQLiteStore {
+    public func edit(_ id: Int64, text: String, by person: String, at: Date) throws -> Entry {
+        try write { db in
+            var entry = try Self.existing(id, in: db)
+            try db.execute(
+                sql: "INSERT INTO entry_change (entry, person, action, old_text, at) VALUES (?, ?, 'edit', ?, ?)",
+                arguments: [id, person, entry.text, at.timeIntervalSince1970])
+            try db.execute(sql: "UPDATE entry SET text = ? WHERE id = ?", arguments: [text, id])
+            entry.text = text
+            return entry
+        }
+    }
+
+    public func delete(_ id: Int64, by person: String, at: Date) throws -> Entry {
+        try write { db in
+            let entry = try Self.existing(id, in: db)
+            try db.execute(
+                sql: "INSERT INTO entry_change (entry, person, action, old_text, at) VALUES (?, ?, 'delete', ?, ?)",
+                arguments: [id, person, entry.text, at.timeIntervalSince1970])
+            try db.execute(sql: "UPDATE entry SET deleted_at = ? WHERE id = ?", arguments: [at.timeIntervalSince1970, id])
+            return entry
+        }
+    }
+
+    public func undo(by person: String) throws -> (Entry, EntryChange) {
+        try write { db in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT * FROM entry_change WHERE person = ? AND undone = 0 ORDER BY id DESC LIMIT 1", arguments: [person])
+            else {
+                throw NarrateError(.notFound, "nothing to undo: \(person) has no edit or delete left to take back")
+            }
+            let change = EntryChange(
+                entry: row["entry"], action: EntryChange.Action(rawValue: row["action"]) ?? .edit, oldText: row["old_text"],
+                at: Date(timeIntervalSince1970: row["at"]))
+            switch change.action {
+            case .edit:
+                try db.execute(sql: "UPDATE entry SET text = ? WHERE id = ?", arguments: [change.oldText, change.entry])
+            case .delete:
+                try db.execute(sql: "UPDATE entry SET deleted_at = NULL WHERE id = ?", arguments: [change.entry])
+            }
+            try db.execute(sql: "UPDATE entry_change SET undone = 1 WHERE id = ?", arguments: [row["id"] as Int64])
+            let entry = try Self.existing(change.entry, in: db)
+            return (entry, change)
+        }
+    }
+
+    /// An entry that exists and is not deleted, or a not-found error.
+    static func existing(_ id: Int64, in db: Database) throws -> Entry {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM entry WHERE id = ? AND deleted_at IS NULL", arguments: [id]) else {
+            throw NarrateError(.notFound, "no entry \(id)")
+        }
+        return entry(row)
+    }
+
     public func entryCount() throws -> Int {
-        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM entry") ?? 0 }
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM entry WHERE deleted_at IS NULL") ?? 0 }
     }
 }

@@ -3,14 +3,20 @@ import NarrateCore
 import GRDB
 
 extension SQLiteStore {
-    /// Records readings all together or not at all.
-    public func record(_ readings: [MetricReading]) throws {
+    @discardableResult
+    public func record(_ readings: [MetricReading]) throws -> Int {
         try write { db in
+            var replaced = 0
             for reading in readings {
+                try db.execute(
+                    sql: "DELETE FROM metric WHERE kpi = ? AND at = ?",
+                    arguments: [reading.kpi, reading.at.timeIntervalSince1970])
+                replaced += db.changesCount
                 try db.execute(
                     sql: "INSERT INTO metric (kpi, value, at) VALUES (?, ?, ?)",
                     arguments: [reading.kpi, reading.value, reading.at.timeIntervalSince1970])
             }
+            return replaced
         }
     }
 

@@ -97,6 +97,22 @@ extension SQLiteStore {
                     ALTER TABLE delivery ADD COLUMN attempts_base INTEGER NOT NULL DEFAULT 0;
                     """)
         }
+        migrator.registerMigration("v4-corrections") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE entry ADD COLUMN deleted_at REAL;
+                    CREATE TABLE entry_change (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        entry INTEGER NOT NULL REFERENCES entry(id),
+                        person TEXT NOT NULL,
+                        action TEXT NOT NULL CHECK (action IN ('edit','delete')),
+                        old_text TEXT NOT NULL,
+                        at REAL NOT NULL,
+                        undone INTEGER NOT NULL DEFAULT 0
+                    );
+                    CREATE INDEX entry_change_person ON entry_change(person, id);
+                    """)
+        }
         return migrator
     }
 }

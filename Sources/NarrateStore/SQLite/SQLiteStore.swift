@@ -66,7 +66,6 @@ public struct SQLiteStore: Storage {
     public init(path: String) throws {
         self.path = path
         isReadOnly = false
-        try Self.refuseEmpty(path)
         // Opening (switching to WAL) and migrating are not safe to race between processes;
         // a lock file serialises them. Ordinary reads and writes wait on SQLite's busy timeout.
         let lock = try Self.lockFile(path + ".lock")
@@ -74,6 +73,8 @@ public struct SQLiteStore: Storage {
             flock(lock, LOCK_UN)
             Glibc.close(lock)
         }
+        // Under the lock: a store another process is creating right now is not empty by then.
+        try Self.refuseEmpty(path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.label = "narrate"
@@ -114,7 +115,7 @@ public struct SQLiteStore: Storage {
     static func wrap<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch let error as NarrateError {
+        } catch let error as any CategorizedError {
             throw error
         } catch {
             throw NarrateError(.unavailable, "store: \(describe(error))")

@@ -39,13 +39,17 @@ final class FaultyStore: Storage {
         try base.followedEntries(openDuring: start, end, persons: persons)
     }
     func entryCount() throws -> Int { try base.entryCount() }
+    func edit(_ id: Int64, text: String, by person: String, at: Date) throws -> Entry { try base.edit(id, text: text, by: person, at: at) }
+    func delete(_ id: Int64, by person: String, at: Date) throws -> Entry { try base.delete(id, by: person, at: at) }
+    func undo(by person: String) throws -> (Entry, EntryChange) { try base.undo(by: person) }
     func add(_ checkIn: MoodCheckIn) throws -> MoodCheckIn { try base.add(checkIn) }
     func moods(from start: Date, to end: Date) throws -> [MoodCheckIn] { try base.moods(from: start, to: end) }
     func add(_ absence: Absence) throws -> Absence { try base.add(absence) }
     func absences(overlapping first: LocalDate, _ last: LocalDate) throws -> [Absence] { try base.absences(overlapping: first, last) }
+    func removeAbsence(_ id: Int64) throws { try base.removeAbsence(id) }
 
     // MetricStore
-    func record(_ readings: [MetricReading]) throws { try base.record(readings) }
+    func record(_ readings: [MetricReading]) throws -> Int { try base.record(readings) }
     func readings(kpis: [String], from start: Date, to end: Date) throws -> [MetricReading] {
         try base.readings(kpis: kpis, from: start, to: end)
     }

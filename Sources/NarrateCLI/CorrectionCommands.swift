@@ -1,0 +1,60 @@
+import ArgumentParser
+import NarrateCore
+
+/// `edit`, `delete` and `undo`: people fix their own entries; an admin may fix anyone's with `--as`.
+struct EditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "edit", abstract: "Replace the text of one of your entries.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "Entry id, e.g. P-3.")
+    var id: String
+
+    @Argument(help: "The new text.")
+    var text: String
+
+    @Option(name: .customLong("as"), help: "Act for this person (admins only).")
+    var person: String?
+
+    func run() throws {
+        let context = try global.context()
+        let caller = try global.caller(context, as: person, adminForAs: true)
+        let entry = try context.checkIns.edit(try EntryReference(parsing: id), text: text, by: caller)
+        Console.out("\(entry.displayID) edited (narrate undo takes it back)")
+    }
+}
+
+struct DeleteCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete one of your entries (narrate undo brings it back).")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "Entry id, e.g. B-12.")
+    var id: String
+
+    @Option(name: .customLong("as"), help: "Act for this person (admins only).")
+    var person: String?
+
+    func run() throws {
+        let context = try global.context()
+        let caller = try global.caller(context, as: person, adminForAs: true)
+        let entry = try context.checkIns.delete(try EntryReference(parsing: id), by: caller)
+        Console.out("\(entry.displayID) deleted (narrate undo brings it back)")
+    }
+}
+
+struct UndoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "undo", abstract: "Take back your latest edit or delete.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .customLong("as"), help: "Act for this person (admins only).")
+    var person: String?
+
+    func run() throws {
+        let context = try global.context()
+        let caller = try global.caller(context, as: person, adminForAs: true)
+        let (entry, change) = try context.checkIns.undo(by: caller)
+        Console.out("\(entry.displayID) \(change.action == .edit ? "has its earlier text again" : "is back")")
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+
+struct ReportsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reports", abstract: "Archived reports: list them, or show one again.",
+        subcommands: [ReportsListCommand.self, ReportsShowCommand.self], defaultSubcommand: ReportsListCommand.self)
+}
+
+struct ReportsListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "The latest reports, newest first.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Only this team's reports.")
+    var team: String?
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        let reports = try global.context().reports.archived(team: team)
+        if json { return try Console.json(reports) }
+        if reports.isEmpty { Console.out("no reports yet") }
+        for report in reports {
+            let period = "\(report.periodStart.prefix(10)) – \(report.periodEnd.prefix(16).replacingOccurrences(of: "T", with: " "))"
+            Console.out(
+                "\(report.id)  \(report.team)  \(report.schedule ?? "narrate now")  \(period)  \(report.sent)/\(report.parts) parts sent to \(report.targets.joined(separator: ", "))")
+        }
+    }
+}
+
+struct ReportsShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Print one archived report as it was rendered.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "Report id from `narrate reports`.")
+    var id: Int64
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        let report = try global.context().reports.archived(id: id)
+        if json { return try Console.json(report) }
+        Console.raw(report.markdown ?? "")
+    }
+}
