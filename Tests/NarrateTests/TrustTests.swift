@@ -261,3 +261,11 @@ import Testing
         #expect(result.status == 0 && result.stdout == "*Hi*\n")
     }
 }
+
+@Suite struct WordingTests {
+    @Test func chineseAndLatinTextAreSpacedApart() {
+        #expect(CJKSpacing.apply("但Change failure rate超過上限") == "但 Change failure rate 超過上限")
+        #expect(CJKSpacing.apply("2026年11月16日,API已上線") == "2026年11月16日,API 已上線", "digits and punctuation stay")
+        #expect(CJKSpacing.apply("**Alice**完成") == "**Alice**完成", "markup between them is left alone")
+    }
+}

@@ -49,7 +49,8 @@ public struct ReportRenderer: Sendable {
         guard let output = library.render(values, withTemplate: name) else {
             throw NarrateError(.notFound, "no template \(name) (locales: \(Config.locales.joined(separator: ", ")))")
         }
-        return Self.tidy(output)
+        let tidy = Self.tidy(output)
+        return locale == "zh-Hant" ? CJKSpacing.apply(tidy) : tidy
     }
 
     /// At most one blank line in a row, no trailing spaces, one final newline.
