@@ -269,3 +269,29 @@ import Testing
         #expect(CJKSpacing.apply("**Alice**完成") == "**Alice**完成", "markup between them is left alone")
     }
 }
+
+/// What the fuzz tests found, pinned.
+@Suite struct FuzzFindingsTests {
+    @Test func aTableHeaderWithoutANameIsASyntaxErrorNotACrash() throws {
+        for header in ["[", "[[", "[=]", "[.a]", "[#x]", "[漢]"] {
+            let cli = CLI(config: ExampleConfig.text + "\n" + header + "\n")
+            let check = try cli.run("check", "--offline")
+            #expect(check.status == 1, "\(header): \(check.stderr)")
+            #expect(check.stdout.contains("error: TOML syntax: a table header needs a name after \"[\""), "\(header): \(check.stdout)")
+        }
+        #expect(TOMLPreflight.headerProblem("x = [\n[1, 2]]\ny = \"\"\"\n[\n\"\"\"\n[ok]\n") == nil, "arrays and strings are not headers")
+    }
+
+    @Test func numberedPartsFitEvenAtSmallLimits() {
+        // The marker is measured as written: Matrix's "<p>(10/12)</p>" is longer than a quarter of a small limit.
+        let markdown = (1...30).map { "- item \($0) with a few words" }.joined(separator: "\n")
+        for dialect in Dialect.allCases {
+            for limit in [48, 100] {
+                let formatter = MessageFormatter(dialect: dialect, limit: limit)
+                let parts = formatter.parts(markdown)
+                #expect(parts.count > 1)
+                #expect(parts.allSatisfy { dialect.measure($0) <= limit }, "\(dialect) \(limit): \(parts.map(dialect.measure))")
+            }
+        }
+    }
+}

@@ -24,6 +24,10 @@ final class ConfigLoader {
     }
 
     func load() -> Config? {
+        if let problem = TOMLPreflight.headerProblem(text) {
+            sink.add(Diagnostic(file: sink.file, line: problem.line, severity: .error, keyPath: "", message: "TOML syntax: \(problem.message)"))
+            return nil
+        }
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)

@@ -4,9 +4,6 @@ public struct MessageFormatter: Sendable {
     /// The part size in the dialect's unit.
     public let limit: Int
 
-    /// Room kept for the `(1/3)` marker at the end of each part.
-    static let numberingReserve = 16
-
     public init(dialect: Dialect, limit: Int? = nil) {
         self.dialect = dialect
         self.limit = min(limit ?? dialect.limit, dialect.limit)
@@ -21,11 +18,22 @@ public struct MessageFormatter: Sendable {
         let blocks = renderer.blocks(document)
         let whole = Splitter(measure: dialect.measure, limit: limit).parts(blocks)
         guard whole.count > 1 else { return whole }
-        let reserve = min(Self.numberingReserve, max(0, limit / 4))
-        let parts = Splitter(measure: dialect.measure, limit: limit - reserve).parts(blocks)
-        return parts.enumerated().map { index, part in
-            let marker = "(\(index + 1)/\(parts.count))"
-            return part + "\n\n" + (dialect == .matrix ? "<p>\(marker)</p>" : marker)
+        // Room for the marker, measured as it will be written; more parts may need a longer one.
+        var count = whole.count
+        while true {
+            let reserve = dialect.measure(suffix(count, of: count))
+            let parts = Splitter(measure: dialect.measure, limit: max(1, limit - reserve)).parts(blocks)
+            if String(parts.count).count > String(count).count {
+                count = parts.count
+                continue
+            }
+            return parts.enumerated().map { index, part in part + suffix(index + 1, of: parts.count) }
         }
+    }
+
+    /// What ends part `number` of `count`: a blank line and `(2/3)`.
+    func suffix(_ number: Int, of count: Int) -> String {
+        let marker = "(\(number)/\(count))"
+        return "\n\n" + (dialect == .matrix ? "<p>\(marker)</p>" : marker)
     }
 }
