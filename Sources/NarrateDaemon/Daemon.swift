@@ -36,7 +36,7 @@ public struct Daemon: Sendable {
         let logger = context.logger
         let state = DaemonState(context: context, configPath: configPath)
         let wake = Wakeup()
-        let deliveries = Wakeup()
+        let deliveries = Wakeup(watching: context.stateDir + "/narrate.sqlite-wal")
         // A service group shuts its services down in reverse order: foundations go last, so
         // requests in flight can finish.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = foundations.map { .init(service: $0) }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NarrateCore
 import ServiceLifecycle
 
 /// Drains the outbox: at start (parts left by an earlier run), whenever the scheduler queues a
@@ -9,6 +10,9 @@ final class DeliveryService: Service {
     let state: DaemonState
     let logger: Logger
     let kick: Wakeup
+
+    /// How long an idle delivery service sleeps when nothing wakes it (a day).
+    static let idleSleep: TimeInterval = 86_400
 
     init(state: DaemonState, logger: Logger, kick: Wakeup) {
         self.state = state
@@ -21,13 +25,21 @@ final class DeliveryService: Service {
             var failures = 0
             while !Task.isCancelled {
                 let context = await self.state.context
-                var pause: TimeInterval = 60
+                // Nothing queued: sleep until the scheduler queues a report or another process
+                // writes to the store (the kick watches its write-ahead log).
+                var pause: TimeInterval = Self.idleSleep
                 do {
                     self.logger.debug("delivering the outbox")
                     try await context.courier.deliver(reports: nil)
                     failures = 0
-                    // Parts in flight elsewhere (or left by a process that died) are looked at again soon.
-                    if try !context.store.unfinishedDeliveries(reports: nil, target: nil).isEmpty { pause = 2 }
+                    let unfinished = try context.store.unfinishedDeliveries(reports: nil, target: nil)
+                    let now = SystemClock().now()
+                    if unfinished.contains(where: { $0.state == .sending }) {
+                        // In flight elsewhere (or left by a process that died): looked at again soon.
+                        pause = 2
+                    } else if let due = unfinished.map(\.nextAttemptAt).min() {
+                        pause = max(0.05, due.timeIntervalSince(now))
+                    }
                 } catch is CancellationError {
                     break
                 } catch {

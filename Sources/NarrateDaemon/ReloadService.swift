@@ -23,7 +23,7 @@ final class ReloadService: Service {
         for await _ in signals.cancelOnGracefulShutdown() {
             notifier.send("RELOADING=1\nMONOTONIC_USEC=\(SystemdNotifier.monotonicMicroseconds())")
             if await state.reload(logger: logger) {
-                await wakeScheduler.signal()
+                wakeScheduler.signal()
             }
             notifier.send("READY=1")
         }
@@ -41,10 +41,11 @@ final class WatchdogService: Service {
     }
 
     func run() async throws {
+        let sleeper = Wakeup()
         try await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 self.notifier.send("WATCHDOG=1")
-                try await Task.sleep(nanoseconds: UInt64(self.interval * 1_000_000_000))
+                await sleeper.wait(seconds: self.interval)
             }
         }
     }

@@ -125,6 +125,6 @@ final class SchedulerService: Service {
         let ids = queued.map { "\($0.0.id)" }.joined(separator: ", ")
         let parts = queued.reduce(0) { $0 + $1.1.count }
         logger.notice("\(label): report \(ids) queued, \(parts) part(s)\(now.timeIntervalSince(slot) > 90 ? " (late, caught up)" : "")")
-        await deliveries.signal()
+        deliveries.signal()
     }
 }

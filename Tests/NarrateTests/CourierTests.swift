@@ -297,10 +297,25 @@ import Testing
     }
 
     @Test(arguments: PeerKind.allCases) func aSlowTargetDoesNotDelayTheOthers(_ kind: PeerKind) async throws {
-        let extra = "\n[[target]]\nid = \"small\"\nkind = \"discord\"\nurl_env = \"DISCORD_URL\"\nlimit = 400\nrate = 50\n"
-        let test = try CourierTests(kind, targets: ["slack", "small"]) { _ in extra }
-        // Slack hangs for its whole 2-second timeout, then succeeds on the retry.
-        try await test.peer.plan("/slack/", [["hang": 3]])
+        let extra = """
+
+            [[target]]
+            id = "small"
+            kind = "discord"
+            url_env = "DISCORD_URL"
+            limit = 400
+            rate = 50
+
+            [[target]]
+            id = "slow"
+            kind = "slack"
+            url_env = "SLACK_URL"
+            timeout = 8
+
+            """
+        let test = try CourierTests(kind, targets: ["slow", "small"]) { _ in extra }
+        // Slack hangs for its whole 8-second timeout, then succeeds on the retry.
+        try await test.peer.plan("/slack/", [["hang": 10]])
         let deliveries = try await test.send(Self.report)
         #expect(deliveries.allSatisfy { $0.state == .sent })
         let discord = try await test.peer.requests("/discord/").map(\.time)
