@@ -177,17 +177,12 @@ struct DialectRenderer {
 
     func words(_ text: String) -> [String] {
         var tokens: [String] = []
-        var word = ""
-        for character in text {
-            if character == " " {
-                if !word.isEmpty { tokens.append(syntax.escape(word)) }
-                word = ""
-                tokens.append(" ")
-            } else {
-                word.append(character)
-            }
+        var first = true
+        for word in text.utf8.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false) {
+            if !first { tokens.append(" ") }
+            first = false
+            if !word.isEmpty { tokens.append(syntax.escape(String(decoding: word, as: UTF8.self))) }
         }
-        if !word.isEmpty { tokens.append(syntax.escape(word)) }
         return tokens
     }
 }

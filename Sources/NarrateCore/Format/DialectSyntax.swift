@@ -34,44 +34,22 @@ struct DialectSyntax: Sendable {
     }
 
     static func commonMarkEscape(_ text: String) -> String {
-        backslashEscape(text, specials: "\\`*_[]<>&|~!#")
+        commonMarkSpecials.escape(text)
     }
 
-    /// A backslash before each character in `specials`.
-    static func backslashEscape(_ text: String, specials: String) -> String {
-        var result = ""
-        for character in text {
-            if specials.contains(character) { result.append("\\") }
-            result.append(character)
-        }
-        return result
-    }
-
-    static func htmlEscape(_ text: String) -> String {
-        replacing(text, ["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;"])
-    }
-
+    static let commonMarkSpecials = ByteEscapes(backslashBefore: "\\`*_[]<>&|~!#")
+    static let discordSpecials = ByteEscapes(backslashBefore: "\\`*_[]<>|~#")
+    static let htmlEntities = ByteEscapes(["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;"])
     /// Slack and Google Chat have no escapes; `& < >` become entities and formatting marks get a
     /// word joiner beside them so they cannot pair up into bold, italics or strike-through.
-    static func slackEscape(_ text: String) -> String {
-        replacing(text, [
-            "&": "&amp;", "<": "&lt;", ">": "&gt;", "*": "\u{2060}*\u{2060}", "_": "\u{2060}_\u{2060}",
-            "~": "\u{2060}~\u{2060}", "`": "\u{2060}`\u{2060}",
-        ])
-    }
+    static let slackMarks = ByteEscapes([
+        "&": "&amp;", "<": "&lt;", ">": "&gt;", "*": "\u{2060}*\u{2060}", "_": "\u{2060}_\u{2060}",
+        "~": "\u{2060}~\u{2060}", "`": "\u{2060}`\u{2060}",
+    ])
 
-    /// Each character found in `table` replaced by its entry.
-    static func replacing(_ text: String, _ table: [Character: String]) -> String {
-        var result = ""
-        for character in text {
-            if let replacement = table[character] {
-                result += replacement
-            } else {
-                result.append(character)
-            }
-        }
-        return result
-    }
+    static func htmlEscape(_ text: String) -> String { htmlEntities.escape(text) }
+
+    static func slackEscape(_ text: String) -> String { slackMarks.escape(text) }
 
     static func syntax(for dialect: Dialect) -> DialectSyntax {
         switch dialect {
@@ -83,7 +61,7 @@ struct DialectSyntax: Sendable {
             return .markdown(headings: false, tables: true, escape: commonMarkEscape)
         case .discord:
             // Discord has no entities, so `&` stays as it is.
-            var syntax = DialectSyntax.markdown(headings: true, tables: false) { backslashEscape($0, specials: "\\`*_[]<>|~#") }
+            var syntax = DialectSyntax.markdown(headings: true, tables: false) { discordSpecials.escape($0) }
             syntax.emphasis = { "*\($0)*" }
             syntax.link = { "[\($0)](<\($1)>)" }
             syntax.heading = { level, text in String(repeating: "#", count: min(level, 3)) + " " + text }
@@ -109,5 +87,40 @@ struct DialectSyntax: Sendable {
                 codeBlock: { "<pre>\($0)</pre>" }, quoteLine: { $0 }, bullet: "• ", rule: "――――", tables: false,
                 isHTML: true)
         }
+    }
+}
+
+/// Replacements for ASCII characters, applied to UTF-8 bytes: an ASCII byte never occurs inside
+/// a multi-byte sequence, so this is exact. Built once per table; text with nothing to replace
+/// is returned as it is.
+struct ByteEscapes: Sendable {
+    private let replacements: [[UInt8]?]
+
+    init(_ table: [Character: String]) {
+        var replacements = [[UInt8]?](repeating: nil, count: 128)
+        for (character, replacement) in table {
+            guard let byte = character.asciiValue else { continue }
+            replacements[Int(byte)] = Array(replacement.utf8)
+        }
+        self.replacements = replacements
+    }
+
+    /// A backslash before each of `specials`.
+    init(backslashBefore specials: String) {
+        self.init(Dictionary(uniqueKeysWithValues: specials.map { ($0, "\\\($0)") }))
+    }
+
+    func escape(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 < 128 && replacements[Int($0)] != nil }) else { return text }
+        var result: [UInt8] = []
+        result.reserveCapacity(text.utf8.count + 32)
+        for byte in text.utf8 {
+            if byte < 128, let replacement = replacements[Int(byte)] {
+                result += replacement
+            } else {
+                result.append(byte)
+            }
+        }
+        return String(decoding: result, as: UTF8.self)
     }
 }

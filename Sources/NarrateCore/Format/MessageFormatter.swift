@@ -16,10 +16,12 @@ public struct MessageFormatter: Sendable {
         let document = MarkdownDocument(parsing: markdown)
         let renderer = DialectRenderer(dialect: dialect)
         let blocks = renderer.blocks(document)
-        let whole = Splitter(measure: dialect.measure, limit: limit).parts(blocks)
-        guard whole.count > 1 else { return whole }
+        let separator = dialect.measure("\n\n")
+        let total = blocks.reduce(0) { $0 + dialect.measure($1.text) + separator }
+        // What fits whole goes out whole, in one pass.
+        if total <= limit + separator { return Splitter(measure: dialect.measure, limit: limit).parts(blocks) }
         // Room for the marker, measured as it will be written; more parts may need a longer one.
-        var count = whole.count
+        var count = max(2, (total + limit - 1) / limit)
         while true {
             let reserve = dialect.measure(suffix(count, of: count))
             let parts = Splitter(measure: dialect.measure, limit: max(1, limit - reserve)).parts(blocks)

@@ -51,7 +51,7 @@ struct Splitter {
             add(block, blockSize)
         }
         flush()
-        return chunks.filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        return chunks.filter { $0.unicodeScalars.contains { !$0.properties.isWhitespace } }
     }
 
     /// Cuts one block that alone exceeds `limit`: by its pieces, else by safe character runs.
@@ -60,7 +60,17 @@ struct Splitter {
         let room = limit - overhead
         guard !block.pieces.isEmpty, room > 0 else { return hardSplit(block.text, limit: limit) }
         let inner = pack(block.pieces, separator: block.separator, limit: room)
-        return inner.map { block.wrap($0.trimmingCharacters(in: .whitespaces)) }
+        return inner.map { block.wrap(Self.trimmingSpaces($0)) }
+    }
+
+    /// `text` without spaces and tabs at either end (as `CharacterSet.whitespaces`, without Foundation).
+    static func trimmingSpaces(_ text: String) -> String {
+        func isSpace(_ scalar: Unicode.Scalar) -> Bool { scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator }
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }) else { return "" }
+        let last = scalars.lastIndex(where: { !isSpace($0) })!
+        if first == scalars.startIndex && last == scalars.index(before: scalars.endIndex) { return text }
+        return String(scalars[first...last])
     }
 
     /// Cuts text at character boundaries, keeping `&…;` entities, `<…>` tags and `\x` escapes whole.

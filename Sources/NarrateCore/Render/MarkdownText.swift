@@ -11,37 +11,47 @@ public enum MarkdownText {
     static let broadcastMentions = ["channel", "here", "everyone", "all", "room", "group"]
 
     public static func escape(_ raw: String) -> String {
-        var text = String(raw.map { $0.isNewline ? " " : $0 })
-        text = neutralizeMentions(text)
-        var result = ""
-        result.reserveCapacity(text.count + 8)
-        for character in text {
-            if inlineSpecials.contains(character) { result.append("\\") }
-            result.append(character)
+        // Line breaks fold to spaces (one space for \r\n, as one line break).
+        let text = raw.utf8.contains(where: { $0 == 10 || $0 == 13 || $0 == 0x0B || $0 == 0x0C || $0 >= 0xC2 })
+            ? String(raw.map { $0.isNewline ? " " : $0 }) : raw
+        let bytes = Array(text.utf8)
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count + 16)
+        for (index, byte) in bytes.enumerated() {
+            if byte < 128 && inlineSpecialBytes[Int(byte)] { result.append(UInt8(ascii: "\\")) }
+            result.append(byte)
+            if byte == UInt8(ascii: "@") && isBroadcast(bytes, after: index) {
+                result += wordJoiner
+            } else if byte == UInt8(ascii: "<"), index + 1 < bytes.count, "!@#".utf8.contains(bytes[index + 1]) {
+                // Slack's `<!here>`, `<@U123>` and `<#C123>` lose their meaning.
+                result += wordJoiner
+            }
         }
-        return escapeLineStart(result)
+        return escapeLineStart(String(decoding: result, as: UTF8.self))
     }
 
-    /// A word joiner (U+2060) after `@` keeps `@here` readable but no longer a mention.
-    static func neutralizeMentions(_ text: String) -> String {
-        var result = ""
-        var index = text.startIndex
-        while index < text.endIndex {
-            let character = text[index]
-            result.append(character)
-            if character == "@" {
-                let rest = text[text.index(after: index)...].lowercased()
-                let isBroadcast = broadcastMentions.contains { word in
-                    rest.hasPrefix(word) && !(rest.dropFirst(word.count).first.map { $0.isLetter || $0.isNumber } ?? false)
-                }
-                if isBroadcast { result.append("\u{2060}") }
-            } else if character == "<", let next = text[text.index(after: index)...].first, "!@#".contains(next) {
-                // Slack's `<!here>`, `<@U123>` and `<#C123>` lose their meaning.
-                result.append("\u{2060}")
+    static let wordJoiner = Array("\u{2060}".utf8)
+    static let inlineSpecialBytes: [Bool] = (0..<128).map { byte in
+        inlineSpecials.contains(Character(Unicode.Scalar(UInt8(byte))))
+    }
+    static let broadcastBytes = broadcastMentions.map { Array($0.utf8) }
+
+    /// A word joiner (U+2060) after `@` keeps `@here` readable but no longer a mention: whether
+    /// a broadcast word (`here`, `channel`, …, any case) follows position `index`, and
+    /// no letter or digit after it.
+    static func isBroadcast(_ bytes: [UInt8], after index: Int) -> Bool {
+        broadcastBytes.contains { word in
+            let end = index + 1 + word.count
+            guard end <= bytes.count else { return false }
+            for (offset, letter) in word.enumerated() where bytes[index + 1 + offset] | 0x20 != letter { return false }
+            guard end < bytes.count else { return true }
+            let next = bytes[end]
+            if next >= 0x80 {
+                let character = String(decoding: bytes[end...].prefix(4), as: UTF8.self).first
+                return !(character.map { $0.isLetter || $0.isNumber } ?? false)
             }
-            index = text.index(after: index)
+            return !((next | 0x20 >= 0x61 && next | 0x20 <= 0x7A) || (next >= 0x30 && next <= 0x39))
         }
-        return result
     }
 
     /// Text that starts like a block (`- `, `+ `, `1. `, `= `, `>`, `#`) must stay a paragraph.

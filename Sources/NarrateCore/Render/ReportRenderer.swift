@@ -55,15 +55,28 @@ public struct ReportRenderer: Sendable {
 
     /// At most one blank line in a row, no trailing spaces, one final newline.
     static func tidy(_ text: String) -> String {
-        var lines: [Substring] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let trimmed = line.reversed().drop(while: { $0 == " " }).reversed()
-            let stripped = Substring(String(trimmed))
-            if stripped.isEmpty && (lines.last?.isEmpty ?? true) { continue }
-            lines.append(stripped)
+        var result: [UInt8] = []
+        result.reserveCapacity(text.utf8.count)
+        var lastWasBlank = true  // no blank line at the top
+        for line in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            var end = line.endIndex
+            while end > line.startIndex && line[line.index(before: end)] == UInt8(ascii: " ") { end = line.index(before: end) }
+            let stripped = line[line.startIndex..<end]
+            if stripped.isEmpty {
+                if lastWasBlank { continue }
+                lastWasBlank = true
+            } else {
+                lastWasBlank = false
+            }
+            result += stripped
+            result.append(UInt8(ascii: "\n"))
         }
-        while lines.last?.isEmpty == true { lines.removeLast() }
-        return lines.joined(separator: "\n") + "\n"
+        // One final newline: drop the blank lines at the end.
+        while result.count >= 2 && result[result.count - 1] == UInt8(ascii: "\n") && result[result.count - 2] == UInt8(ascii: "\n") {
+            result.removeLast()
+        }
+        if result.isEmpty { result.append(UInt8(ascii: "\n")) }
+        return String(decoding: result, as: UTF8.self)
     }
 }
 

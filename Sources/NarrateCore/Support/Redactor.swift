@@ -10,8 +10,13 @@ import Synchronization
 public final class Redactor: Sendable {
     public static let mask = "[secret]"
 
-    /// Longest first, so a secret that contains another is replaced whole.
-    private let values = Mutex<[String]>([])
+    /// The known forms, by their first four bytes: one pass over a text finds every candidate.
+    private struct Index {
+        var byPrefix: [UInt32: [[UInt8]]] = [:]
+        var count = 0
+    }
+
+    private let index = Mutex(Index())
 
     public init() {}
 
@@ -20,39 +25,64 @@ public final class Redactor: Sendable {
     public func register(_ secret: String) {
         let forms = Self.forms(of: secret).filter { $0.count >= 6 }
         guard !forms.isEmpty else { return }
-        values.withLock { known in
-            for form in forms where !known.contains(form) { known.append(form) }
-            known.sort { $0.count > $1.count }
+        index.withLock { index in
+            for form in forms {
+                let bytes = Array(form.utf8)
+                let key = Self.prefix(bytes, 0)
+                var candidates = index.byPrefix[key, default: []]
+                guard !candidates.contains(bytes) else { continue }
+                candidates.append(bytes)
+                // Longest first, so a secret that contains another is replaced whole.
+                candidates.sort { $0.count > $1.count }
+                index.byPrefix[key] = candidates
+                index.count += 1
+            }
         }
     }
 
     /// `text` with every known secret replaced by ``mask``, in one pass over the original text
-    /// (so a mask is never itself searched, and a longer secret wins over one inside it).
+    /// (so a mask is never itself searched, and a longer secret wins over one inside it). The
+    /// cost grows with the text, not with the number of secrets.
     public func redact(_ text: String) -> String {
-        let known = values.withLock { $0 }
-        guard !known.isEmpty else { return text }
-        var found: [Range<String.Index>] = []
-        for value in known {
-            var start = text.startIndex
-            while let range = text.range(of: value, range: start..<text.endIndex) {
-                if !found.contains(where: { $0.overlaps(range) }) { found.append(range) }
-                start = range.upperBound
+        let byPrefix = index.withLock { $0.byPrefix }
+        guard !byPrefix.isEmpty else { return text }
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 4 else { return text }
+        var output: [UInt8] = []
+        var copied = 0
+        var position = 0
+        let mask = Array(Self.mask.utf8)
+        while position + 4 <= bytes.count {
+            if let candidates = byPrefix[Self.prefix(bytes, position)],
+                let match = candidates.first(where: { Self.matches($0, bytes, at: position) })
+            {
+                if output.isEmpty { output.reserveCapacity(bytes.count) }
+                output += bytes[copied..<position]
+                output += mask
+                position += match.count
+                copied = position
+            } else {
+                position += 1
             }
         }
-        guard !found.isEmpty else { return text }
-        found.sort { $0.lowerBound < $1.lowerBound }
-        var result = ""
-        var position = text.startIndex
-        for range in found {
-            result += text[position..<range.lowerBound]
-            result += Self.mask
-            position = range.upperBound
-        }
-        result += text[position...]
-        return result
+        guard copied > 0 else { return text }
+        output += bytes[copied...]
+        // Secrets are whole UTF-8 sequences, so cutting them out leaves valid UTF-8.
+        return String(decoding: output, as: UTF8.self)
     }
 
-    public var isEmpty: Bool { values.withLock { $0.isEmpty } }
+    public var isEmpty: Bool { index.withLock { $0.count == 0 } }
+
+    static func prefix(_ bytes: [UInt8], _ at: Int) -> UInt32 {
+        UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
+    }
+
+    static func matches(_ form: [UInt8], _ bytes: [UInt8], at position: Int) -> Bool {
+        guard position + form.count <= bytes.count else { return false }
+        for offset in 0..<form.count where bytes[position + offset] != form[offset] { return false }
+        return true
+    }
+
 
     /// The value, its percent-encoded and JSON-escaped copies, and for a URL the parts of it that
     /// carry the credential: the last path segment (Slack's `/X…`, Discord's `/<token>`, an ntfy
