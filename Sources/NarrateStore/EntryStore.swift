@@ -22,7 +22,7 @@ public protocol EntryStore: Sendable {
     func undo(by person: String) throws -> (Entry, EntryChange)
 
     @discardableResult func add(_ checkIn: MoodCheckIn) throws -> MoodCheckIn
-    func moods(from start: Date, to end: Date) throws -> [MoodCheckIn]
+    func moods(from start: Date, to end: Date, persons: [String]?) throws -> [MoodCheckIn]
     @discardableResult func add(_ absence: Absence) throws -> Absence
     /// Absences that overlap the days `[first, last]`.
     func absences(overlapping first: LocalDate, _ last: LocalDate) throws -> [Absence]
@@ -46,6 +46,10 @@ public struct EntryClosed: CategorizedError, Sendable, CustomStringConvertible {
 }
 
 extension EntryStore {
+    public func moods(from start: Date, to end: Date) throws -> [MoodCheckIn] {
+        try moods(from: start, to: end, persons: nil)
+    }
+
     public func entries(from start: Date, to end: Date) throws -> [Entry] {
         try entries(from: start, to: end, persons: nil)
     }

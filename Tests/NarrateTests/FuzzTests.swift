@@ -1,6 +1,7 @@
 import Foundation
 import PropertyBased
 import Testing
+import Foundation
 @testable import NarrateApp
 @testable import NarrateCore
 
@@ -102,6 +103,24 @@ import Testing
                 let parts = formatter.parts(text)
                 #expect(parts.allSatisfy { dialect.measure($0) <= formatter.limit }, "\(dialect) \(limit): \(text.debugDescription)")
             }
+        }
+    }
+}
+
+/// The hand-written request JSON is what Foundation would have written.
+@Suite struct JSONTextTests {
+    static let pieces = ["a", "\"", "\\", "/", "\n", "\r", "\t", "\u{1}", "\u{1F}", "\u{7F}", "é", "漢", "😀", "\u{2028}", "<b>", " ", "&", "\u{8}", "\u{C}"]
+
+    @Test func matchesJSONSerialization() async {
+        let text = Gen.int(in: 0..<Self.pieces.count).array(of: 0...20).map { $0.map { Self.pieces[$0] }.joined() }
+        await propertyCheck(count: 300, input: text, Gen.int(in: -1_000_000...1_000_000)) { text, number in
+            let value: [String: Any] = [
+                "text": text, "number": number, "big": Int64(number) * 1_000_000, "flag": number % 2 == 0, "none": NSNull(),
+                "nested": ["list": [text, number] as [Any], "z": "last", "a": ["parse": [String]()]] as [String: Any],
+            ]
+            let ours = String(decoding: JSONText.data(value), as: UTF8.self)
+            let theirs = String(decoding: try! JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+            #expect(ours == theirs)
         }
     }
 }

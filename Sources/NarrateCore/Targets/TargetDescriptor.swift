@@ -187,9 +187,7 @@ extension TargetDescriptor {
         return .park(error: message)
     }
 
-    func json(_ value: Any) -> Data {
-        (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-    }
+    func json(_ value: Any) -> Data { JSONText.data(value) }
 
     /// A base URL without its trailing slash, so paths can be appended.
     func trimmingSlash(_ url: String) -> String {

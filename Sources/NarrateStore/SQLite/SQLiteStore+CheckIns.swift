@@ -15,12 +15,15 @@ extension SQLiteStore {
         }
     }
 
-    public func moods(from start: Date, to end: Date) throws -> [MoodCheckIn] {
+    public func moods(from start: Date, to end: Date, persons: [String]?) throws -> [MoodCheckIn] {
         try read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM mood WHERE at >= ? AND at < ? ORDER BY at, id",
-                arguments: [start.timeIntervalSince1970, end.timeIntervalSince1970]
-            ).map {
+            var sql = "SELECT * FROM mood WHERE at >= ? AND at < ?"
+            var arguments: StatementArguments = [start.timeIntervalSince1970, end.timeIntervalSince1970]
+            if let persons {
+                sql += " AND person IN (\(databaseQuestionMarks(count: persons.count)))"
+                arguments += StatementArguments(persons)
+            }
+            return try Row.fetchAll(db, sql: sql + " ORDER BY at, id", arguments: arguments).map {
                 MoodCheckIn(id: $0["id"], person: $0["person"], mood: $0["mood"], load: $0["load"], at: Date(timeIntervalSince1970: $0["at"]))
             }
         }

@@ -78,18 +78,26 @@ extension SQLiteStore {
     }
 
     /// Blockers and next actions that are open now, or were open at some point of `[start, end)`.
+    ///
+    /// Two index range scans on `(person, kind, closed_at)` — the still-open items and those
+    /// closed since `start` — so the cost follows what is read, not the length of the history.
     public func followedEntries(openDuring start: Date, _ end: Date, persons: [String]) throws -> [Entry] {
         try read { db in
-            try Row.fetchAll(
+            let people = databaseQuestionMarks(count: persons.count)
+            let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM entry
-                    WHERE kind IN ('blocker','next') AND deleted_at IS NULL AND at < ? AND (closed_at IS NULL OR closed_at >= ?)
-                      AND person IN (\(databaseQuestionMarks(count: persons.count)))
-                    ORDER BY at, id
+                    SELECT * FROM entry INDEXED BY entry_followed
+                    WHERE person IN (\(people)) AND kind IN ('blocker','next') AND closed_at IS NULL
+                      AND at < ? AND deleted_at IS NULL
+                    UNION ALL
+                    SELECT * FROM entry INDEXED BY entry_followed
+                    WHERE person IN (\(people)) AND kind IN ('blocker','next') AND closed_at >= ?
+                      AND at < ? AND deleted_at IS NULL
                     """,
-                arguments: [end.timeIntervalSince1970, start.timeIntervalSince1970] + StatementArguments(persons)
-            ).map(Self.entry)
+                arguments: StatementArguments(persons) + [end.timeIntervalSince1970] + StatementArguments(persons)
+                    + [start.timeIntervalSince1970, end.timeIntervalSince1970])
+            return rows.map(Self.entry).sorted { ($0.at, $0.id) < ($1.at, $1.id) }
         }
     }
 

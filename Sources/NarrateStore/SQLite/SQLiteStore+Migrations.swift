@@ -113,6 +113,16 @@ extension SQLiteStore {
                     CREATE INDEX entry_change_person ON entry_change(person, id);
                     """)
         }
+        migrator.registerMigration("v5-followed-index") { db in
+            // Open and recently closed blockers and next actions, without reading a person's
+            // whole history; ANALYZE so the planner knows the index is worth it.
+            try db.execute(
+                sql: """
+                    CREATE INDEX entry_followed ON entry(person, kind, closed_at);
+                    CREATE INDEX mood_person_at ON mood(person, at);
+                    ANALYZE;
+                    """)
+        }
         return migrator
     }
 }

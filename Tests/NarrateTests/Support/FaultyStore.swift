@@ -43,7 +43,9 @@ final class FaultyStore: Storage {
     func delete(_ id: Int64, by person: String, at: Date) throws -> Entry { try base.delete(id, by: person, at: at) }
     func undo(by person: String) throws -> (Entry, EntryChange) { try base.undo(by: person) }
     func add(_ checkIn: MoodCheckIn) throws -> MoodCheckIn { try base.add(checkIn) }
-    func moods(from start: Date, to end: Date) throws -> [MoodCheckIn] { try base.moods(from: start, to: end) }
+    func moods(from start: Date, to end: Date, persons: [String]?) throws -> [MoodCheckIn] {
+        try base.moods(from: start, to: end, persons: persons)
+    }
     func add(_ absence: Absence) throws -> Absence { try base.add(absence) }
     func absences(overlapping first: LocalDate, _ last: LocalDate) throws -> [Absence] { try base.absences(overlapping: first, last) }
     func removeAbsence(_ id: Int64) throws { try base.removeAbsence(id) }
