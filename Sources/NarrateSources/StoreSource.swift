@@ -14,7 +14,9 @@ public struct StoreSource: Source {
 
     public func gather(_ request: GatherRequest) throws -> SourceBatch {
         let period = request.period
-        var entries = try store.entries(from: request.lookbackStart, to: period.end, persons: request.persons)
+        // Everything written in the period; from the four periods before it only the blockers and
+        // next actions the signals follow, which the second query brings.
+        var entries = try store.entries(from: period.start, to: period.end, persons: request.persons)
         let known = Set(entries.map(\.id))
         entries += try store.followedEntries(openDuring: request.lookbackStart, period.end, persons: request.persons)
             .filter { !known.contains($0.id) }

@@ -24,7 +24,7 @@ extension SQLiteStore {
     }
 
     public func entry(_ id: Int64) throws -> Entry? {
-        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM entry WHERE id = ? AND deleted_at IS NULL", arguments: [id]).map(Self.entry) }
+        try read { db in try Row.fetchOne(db, sql: "SELECT \(Self.entryColumns) FROM entry WHERE id = ? AND deleted_at IS NULL", arguments: [id]).map(Self.entry) }
     }
 
     /// Closes an open blocker or next action; the check and the update are one transaction.
@@ -33,7 +33,7 @@ extension SQLiteStore {
         -> Entry
     {
         try write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM entry WHERE id = ? AND deleted_at IS NULL", arguments: [reference.number])
+            guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.entryColumns) FROM entry WHERE id = ? AND deleted_at IS NULL", arguments: [reference.number])
             else {
                 throw NarrateError(.notFound, "no entry \(reference)")
             }
@@ -66,7 +66,7 @@ extension SQLiteStore {
     /// Entries whose time falls in `[start, end)`, oldest first, optionally for some people only.
     public func entries(from start: Date, to end: Date, persons: [String]?) throws -> [Entry] {
         try read { db in
-            var sql = "SELECT * FROM entry WHERE at >= ? AND at < ? AND deleted_at IS NULL"
+            var sql = "SELECT \(Self.entryColumns) FROM entry WHERE at >= ? AND at < ? AND deleted_at IS NULL"
             var arguments: StatementArguments = [start.timeIntervalSince1970, end.timeIntervalSince1970]
             if let persons {
                 sql += " AND person IN (\(databaseQuestionMarks(count: persons.count)))"
@@ -87,11 +87,11 @@ extension SQLiteStore {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM entry INDEXED BY entry_followed
+                    SELECT \(Self.entryColumns) FROM entry INDEXED BY entry_followed
                     WHERE person IN (\(people)) AND kind IN ('blocker','next') AND closed_at IS NULL
                       AND at < ? AND deleted_at IS NULL
                     UNION ALL
-                    SELECT * FROM entry INDEXED BY entry_followed
+                    SELECT \(Self.entryColumns) FROM entry INDEXED BY entry_followed
                     WHERE person IN (\(people)) AND kind IN ('blocker','next') AND closed_at >= ?
                       AND at < ? AND deleted_at IS NULL
                     """,
@@ -101,13 +101,17 @@ extension SQLiteStore {
         }
     }
 
+    /// The columns ``entry(_:)`` reads, by position: a name lookup per column per row cost more
+    /// than the query.
+    static let entryColumns = "id, person, kind, text, stage, kpi, at, state, closed_at, note"
+
     static func entry(_ row: Row) -> Entry {
         Entry(
-            id: row["id"], person: row["person"], kind: Entry.Kind(rawValue: row["kind"]) ?? .progress,
-            text: row["text"], stage: (row["stage"] as String?).flatMap(Entry.Stage.init(rawValue:)),
-            kpi: row["kpi"], at: Date(timeIntervalSince1970: row["at"]),
-            state: (row["state"] as String?).flatMap(Entry.State.init(rawValue:)),
-            closedAt: (row["closed_at"] as Double?).map(Date.init(timeIntervalSince1970:)), note: row["note"])
+            id: row[0], person: row[1], kind: Entry.Kind(rawValue: row[2]) ?? .progress,
+            text: row[3], stage: (row[4] as String?).flatMap(Entry.Stage.init(rawValue:)),
+            kpi: row[5], at: Date(timeIntervalSince1970: row[6]),
+            state: (row[7] as String?).flatMap(Entry.State.init(rawValue:)),
+            closedAt: (row[8] as Double?).map(Date.init(timeIntervalSince1970:)), note: row[9])
     }
 }
 
@@ -159,7 +163,7 @@ extension SQLiteStore {
 
     /// An entry that exists and is not deleted, or a not-found error.
     static func existing(_ id: Int64, in db: Database) throws -> Entry {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM entry WHERE id = ? AND deleted_at IS NULL", arguments: [id]) else {
+        guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.entryColumns) FROM entry WHERE id = ? AND deleted_at IS NULL", arguments: [id]) else {
             throw NarrateError(.notFound, "no entry \(id)")
         }
         return entry(row)
