@@ -6,7 +6,8 @@ import NarrateDelivery
 public enum ConfigFile {
     /// Reads and validates a config file, running every check including the KPI lint.
     /// Returns the config (as far as it could be read) and every diagnostic, errors and warnings.
-    public static func check(path: String) -> (config: Config?, diagnostics: [Diagnostic]) {
+    /// With `secrets`, every secret the config names is read too (``checkSecrets(_:text:with:)``).
+    public static func check(path: String, secrets: SecretResolver? = nil) -> (config: Config?, diagnostics: [Diagnostic]) {
         guard let data = FileManager.default.contents(atPath: path) else {
             let why = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "does not exist (narrate init writes an example)"
             return (nil, [Diagnostic(file: path, line: 1, severity: .error, keyPath: "", message: "config file \(why)")])
@@ -14,14 +15,20 @@ public enum ConfigFile {
         guard let text = String(data: data, encoding: .utf8) else {
             return (nil, [Diagnostic(file: path, line: 1, severity: .error, keyPath: "", message: "config file is not UTF-8 text")])
         }
-        return Config.parse(text: text, file: path, isDirectory: isDirectory)
+        var (config, diagnostics) = Config.parse(text: text, file: path, isDirectory: isDirectory)
+        if let config, let secrets {
+            diagnostics = (diagnostics + checkSecrets(config, text: text, with: secrets)).enumerated()
+                .sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
+        }
+        return (config, diagnostics)
     }
 
     /// Reads every secret the config names, as a delivery would: an environment variable that
     /// is not set, a file that cannot be read, a secret URL that can never be sent to are errors
     /// on their lines. The values go only to the redactor.
-    public static func checkSecrets(_ config: Config, with resolver: SecretResolver) -> [Diagnostic] {
-        config.secretSources.compactMap { source in
+    static func checkSecrets(_ config: Config, text: String, with resolver: SecretResolver) -> [Diagnostic] {
+        let lines = ConfigLines(text: text)
+        return config.secretSources.compactMap { source in
             // A value written in the config was checked as the config was read.
             if case .plain = source.secret { return nil }
             let problem: String?
@@ -32,7 +39,7 @@ public enum ConfigFile {
                 problem = "\(error)"
             }
             return problem.map {
-                Diagnostic(file: config.file, line: source.line, severity: .error, keyPath: source.keyPath, message: $0)
+                Diagnostic(file: config.file, line: lines.line(of: source.keyPath), severity: .error, keyPath: source.keyPath, message: $0)
             }
         }
     }

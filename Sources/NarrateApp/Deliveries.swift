@@ -63,8 +63,9 @@ public struct Deliveries: Sendable {
     public func dryRun(team: String? = nil, schedule: String? = nil) throws -> [DryRunRequest] {
         let courier = context.courier
         var requests: [DryRunRequest] = []
-        for plan in try context.pipeline.plan(team: team, schedule: schedule) {
-            for formatted in try context.pipeline.run(plan) {
+        let plans = try context.pipeline.plan(team: team, schedule: schedule)
+        for (plan, reports) in zip(plans, try context.pipeline.run(plans)) {
+            for formatted in reports {
                 let record = formatted.rendered.record
                 for group in formatted.parts {
                     guard let target = context.config.target(group.target) else { continue }
@@ -111,9 +112,10 @@ public struct Deliveries: Sendable {
         let started = SystemClock().now()
         var reportIDs: [Int64] = []
         var earlier: [Int64: Int64] = [:]
-        for plan in try context.pipeline.plan(team: team, schedule: schedule) {
+        let plans = try context.pipeline.plan(team: team, schedule: schedule)
+        for (plan, reports) in zip(plans, try context.pipeline.run(plans)) {
             var fresh: [QueuedReport] = []
-            for formatted in try context.pipeline.run(plan) {
+            for formatted in reports {
                 if !force, let existing = try identical(to: formatted) {
                     context.logger.notice("\(plan.team.id): report \(existing) has the same content; not queued again (--force sends it anyway)")
                     reportIDs.append(existing)

@@ -1,5 +1,6 @@
 import Foundation
 import NarrateCore
+import Synchronization
 import NarrateSources
 import NarrateStore
 
@@ -124,6 +125,7 @@ public struct ReportPipeline: Sendable {
     /// a dialect and a limit share one formatting.
     public func format(_ rendered: RenderedReport, targets ids: [String]? = nil) throws -> FormattedReport {
         var cache: [String: [String]] = [:]
+        var document: MarkdownDocument?
         let parts = try (ids ?? rendered.targets).map { id -> OutboxParts in
             guard let target = config.target(id) else {
                 throw NarrateError(
@@ -132,7 +134,8 @@ public struct ReportPipeline: Sendable {
             }
             let formatter = MessageFormatter(dialect: target.descriptor.dialect, limit: target.limit)
             let key = "\(formatter.dialect.rawValue)/\(formatter.limit)"
-            let bodies = cache[key] ?? formatter.parts(rendered.markdown)
+            if document == nil && formatter.dialect != .commonmark { document = MarkdownDocument(parsing: rendered.markdown) }
+            let bodies = cache[key] ?? formatter.parts(rendered.markdown, document: document)
             cache[key] = bodies
             return OutboxParts(target: target.id, kind: target.kind, bodies: bodies)
         }
@@ -145,6 +148,18 @@ public struct ReportPipeline: Sendable {
     public func run(_ plan: ReportPlan, messages: Messages = .delivery) throws -> [FormattedReport] {
         let report = analyze(try gather(plan))
         return try render(report, plan: plan, messages: messages).map { try format($0) }
+    }
+
+    /// ``run(_:messages:)`` for many plans at once, on every core; results in the plans' order.
+    /// The steps share nothing mutable: the store reads concurrently, the templates are compiled.
+    public func run(_ plans: [ReportPlan], messages: Messages = .delivery) throws -> [[FormattedReport]] {
+        guard plans.count > 1 else { return try plans.map { try run($0, messages: messages) } }
+        let results = Mutex([Result<[FormattedReport], any Error>?](repeating: nil, count: plans.count))
+        DispatchQueue.concurrentPerform(iterations: plans.count) { index in
+            let result = Result { try run(plans[index], messages: messages) }
+            results.withLock { $0[index] = result }
+        }
+        return try results.withLock { $0 }.map { try $0!.get() }
     }
 }
 

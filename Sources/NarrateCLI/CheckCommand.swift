@@ -17,12 +17,8 @@ struct CheckCommand: ParsableCommand {
     var offline = false
 
     func run() throws {
-        var (config, diagnostics) = ConfigFile.check(path: global.configPath)
-        if let config, !offline {
-            let resolver = SecretResolver(environment: global.wiring.environment, redactor: global.wiring.redactor)
-            diagnostics += ConfigFile.checkSecrets(config, with: resolver)
-            diagnostics.sort { $0.line < $1.line }
-        }
+        let resolver = SecretResolver(environment: global.wiring.environment, redactor: global.wiring.redactor)
+        let (config, diagnostics) = ConfigFile.check(path: global.configPath, secrets: offline ? nil : resolver)
         if json {
             try Console.json(diagnostics)
         } else {

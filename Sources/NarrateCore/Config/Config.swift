@@ -84,11 +84,20 @@ public struct Config: Sendable {
     }
 }
 
+/// Where key paths are written in a config text, for messages about them.
+public struct ConfigLines: Sendable {
+    let map: ConfigSourceMap
+
+    public init(text: String) { map = ConfigSourceMap(text: text) }
+
+    /// The line of `keyPath` (`target[2].url_env`), else 1.
+    public func line(of keyPath: String) -> Int { map.line(of: keyPath) ?? 1 }
+}
+
 /// A secret named in the config file, and where.
 public struct SecretSource: Sendable, Equatable {
     /// `target[2].url_env`
     public var keyPath: String
-    public var line: Int
     public var secret: Secret
     /// The value is a URL (a webhook URL kept secret).
     public var isURL: Bool

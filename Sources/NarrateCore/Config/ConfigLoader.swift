@@ -20,7 +20,7 @@ final class ConfigLoader {
     init(text: String, file: String, isDirectory: @escaping (String) -> Bool) {
         self.text = text
         self.isDirectory = isDirectory
-        sink = DiagnosticSink(file: file, map: ConfigSourceMap(text: text))
+        sink = DiagnosticSink(file: file, text: text)
     }
 
     func load() -> Config? {

@@ -171,7 +171,7 @@ final class TableReader {
         if case .plain = secret {
             warning(foundKey, "secret written in plain text in the config; use \(key)_env or \(key)_file (e.g. a systemd credential)")
         }
-        sink.secrets.append(SecretSource(keyPath: keyPath(foundKey), line: sink.map.line(of: keyPath(foundKey)) ?? 1, secret: secret, isURL: key == "url"))
+        sink.secrets.append(SecretSource(keyPath: keyPath(foundKey), secret: secret, isURL: key == "url"))
         return secret
     }
 
@@ -190,14 +190,16 @@ final class TableReader {
 /// Collects diagnostics for one file and finds their lines.
 final class DiagnosticSink {
     let file: String
-    let map: ConfigSourceMap
+    /// Built on first use: a config without problems never needs a line number.
+    private let text: String
+    lazy var map = ConfigSourceMap(text: text)
     private(set) var diagnostics: [Diagnostic] = []
     /// Every secret the file names, with where.
     var secrets: [SecretSource] = []
 
-    init(file: String, map: ConfigSourceMap) {
+    init(file: String, text: String) {
+        self.text = text
         self.file = file
-        self.map = map
     }
 
     func add(_ severity: Diagnostic.Severity, _ keyPath: String, _ message: String) {

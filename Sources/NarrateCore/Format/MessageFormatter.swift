@@ -11,9 +11,14 @@ public struct MessageFormatter: Sendable {
 
     /// The parts, each within ``limit``, numbered `(1/3)` when there is more than one.
     public func parts(_ markdown: String) -> [String] {
+        parts(markdown, document: nil)
+    }
+
+    /// The same, with the document already parsed (one parse serves every dialect of a report).
+    public func parts(_ markdown: String, document parsed: MarkdownDocument?) -> [String] {
         // CommonMark that fits goes out exactly as rendered.
         if dialect == .commonmark && dialect.measure(markdown) <= limit { return [markdown] }
-        let document = MarkdownDocument(parsing: markdown)
+        let document = parsed ?? MarkdownDocument(parsing: markdown)
         let renderer = DialectRenderer(dialect: dialect)
         let blocks = renderer.blocks(document)
         let separator = dialect.measure("\n\n")
