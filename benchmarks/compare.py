@@ -80,30 +80,30 @@ def peak_rss(command, env):
 
 
 def idle_daemon(binary, config, state, env, seconds):
-    """Context switches a minute and resident memory of `narrate run` while no slot is due."""
+    """Wakeups a minute and resident memory of `narrate run` while no slot is due.
+
+    Wakeups are the context switches of the process's threads over the window (perf stat on
+    the threads alive at its start), plus one for every thread started during it (a sleeper
+    thread that ends its wait)."""
     proc = subprocess.Popen([binary, "run", "--config", config, "--state-dir", state],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     time.sleep(5)  # start-up and the first outbox pass
 
-    def sample():
-        switches, rss = 0, 0
-        for task in os.listdir(f"/proc/{proc.pid}/task"):
-            with open(f"/proc/{proc.pid}/task/{task}/status") as f:
-                for line in f:
-                    if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
-                        switches += int(line.split()[1])
+    def rss():
         with open(f"/proc/{proc.pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS"):
-                    rss = int(line.split()[1]) / 1024
-        return switches, rss
+            return next(int(line.split()[1]) / 1024 for line in f if line.startswith("VmRSS"))
 
-    first, rss_start = sample()
-    time.sleep(seconds)
-    last, rss_end = sample()
+    before = set(os.listdir(f"/proc/{proc.pid}/task"))
+    rss_start = rss()
+    stat = subprocess.run(["perf", "stat", "-x", ",", "-e", "context-switches", "-p", str(proc.pid), "--", "sleep", str(seconds)],
+                          capture_output=True, text=True)
+    switches = next((int(line.split(",")[0]) for line in stat.stderr.splitlines() if "context-switches" in line and line[0].isdigit()), -1)
+    after = set(os.listdir(f"/proc/{proc.pid}/task"))
+    rss_end = rss()
     proc.terminate()
     proc.wait()
-    return (last - first) * 60 / seconds, rss_start, rss_end
+    started = len(after - before)
+    return (switches + started) * 60 / seconds, rss_start, rss_end
 
 
 def main():

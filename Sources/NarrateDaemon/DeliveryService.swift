@@ -47,6 +47,8 @@ final class DeliveryService: Service {
                     pause = Backoff.seconds(afterFailures: failures)
                     self.logger.error("delivery: \(context.redactor.redact("\(error)")); trying again in \(Int(pause)) s")
                 }
+                // Idle for a while: the store's caches go back to the system.
+                if pause > 60 { context.store.releaseMemory() }
                 await self.kick.wait(seconds: pause)
             }
         }

@@ -78,8 +78,12 @@ public struct SQLiteStore: Storage {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.label = "narrate"
+        // At most two readers besides the writer, each with a 2 MiB page cache: a report reads
+        // a few hundred pages, and an idle daemon should not hold more (the default is 5
+        // readers of 8 MiB each).
+        configuration.maximumReaderCount = 2
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -2048")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
@@ -127,6 +131,11 @@ public struct SQLiteStore: Storage {
             return error.message ?? "\(error.resultCode)"
         }
         return "\(error)"
+    }
+
+    /// Frees the page caches and closes idle reader connections (the daemon, between cycles).
+    public func releaseMemory() {
+        (pool as? DatabasePool)?.releaseMemory()
     }
 
     func write<T>(_ body: (Database) throws -> T) throws -> T {

@@ -92,6 +92,8 @@ final class FaultyStore: Storage {
     }
     func runs(since: Date?, teams: [String]?) throws -> [Run] { try base.runs(since: since, teams: teams) }
 
+    func releaseMemory() { base.releaseMemory() }
+
     // SlotQueue
     func claim(_ run: Run, queueing reports: [QueuedReport], now: Date) throws -> [(ReportRecord, [Delivery])]? {
         try check("enqueue"); return try base.claim(run, queueing: reports, now: now)
