@@ -57,6 +57,13 @@ class Sink(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
+class SinkServer(ThreadingHTTPServer):
+    # narrate opens a connection to each of the 100 targets at once: the default backlog of 5
+    # drops SYNs, and the clients wait seconds for their retransmission.
+    request_queue_size = 1024
+    daemon_threads = True
+
+
 def hyperfine(name, commands, runs, work):
     """Medians in seconds of each command, by hyperfine."""
     out = os.path.join(work, f"{name}.json")
@@ -115,7 +122,7 @@ def main():
     binary = os.path.abspath(args.binary)
     work = tempfile.mkdtemp(prefix="narrate-compare-")
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Sink)
+    server = SinkServer(("127.0.0.1", 0), Sink)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     sink = f"http://127.0.0.1:{server.server_address[1]}"
     env = dict(os.environ, **generate.environment(sink))

@@ -57,8 +57,10 @@ public struct Courier: Sendable {
         return try outbox.deliveries(reports: reports)
     }
 
-    /// One target's parts, in order: the first unfinished part of each report goes next.
+    /// One target's parts, in order: the first unfinished part of each report goes next, and
+    /// the parts after it follow as long as each is sent (one query a round, not one a part).
     func drain(target: String, reports: [Int64]?, until deadline: Date, gate: RateGate) async throws {
+        var records: [Int64: ReportRecord] = [:]
         while !Task.isCancelled {
             let unfinished = try outbox.unfinishedDeliveries(reports: reports, target: target)
             if unfinished.isEmpty { return }
@@ -76,29 +78,37 @@ public struct Courier: Sendable {
                 try await Task.sleep(nanoseconds: UInt64(wake.timeIntervalSince(now) * 1_000_000_000))
                 continue
             }
-            for delivery in ready {
-                try await attempt(delivery, gate: gate)
+            for head in ready {
+                for delivery in unfinished where delivery.report == head.report && delivery.part >= head.part {
+                    guard delivery.state == .pending, delivery.nextAttemptAt <= now else { break }
+                    guard try await attempt(delivery, gate: gate, records: &records) else { break }
+                    if clock.now() >= deadline { return }
+                }
             }
             if clock.now() >= deadline { return }
         }
     }
 
-    func attempt(_ delivery: Delivery, gate: RateGate) async throws {
-        guard try outbox.beginSending(delivery.id, now: clock.now()) else { return }
+    /// Sends one part; true when it was sent (the next part of its report may follow at once).
+    func attempt(_ delivery: Delivery, gate: RateGate, records: inout [Int64: ReportRecord]) async throws -> Bool {
+        guard try outbox.beginSending(delivery.id, now: clock.now()) else { return false }
         var delivery = delivery
         delivery.attempts += 1
         guard let target = config.target(delivery.target) else {
             try park(delivery, "target \(delivery.target) is no longer in the config")
-            return
+            return false
         }
-        guard let report = try outbox.report(delivery.report) else {
+        if records[delivery.report] == nil { records[delivery.report] = try outbox.report(delivery.report) }
+        guard let report = records[delivery.report] else {
             try park(delivery, "report \(delivery.report) is missing")
-            return
+            return false
         }
         await gate.wait(for: target.id, rate: target.effectiveRate)
         let outcome = await send(delivery, to: target, report: report)
         await gate.finished(target.id)
         try record(outcome, for: delivery, target: target)
+        if case .sent = outcome { return true }
+        return false
     }
 
     /// What delivering a part means, built by the target kind's descriptor: the courier and
