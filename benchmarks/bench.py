@@ -11,7 +11,6 @@ import argparse
 import json
 import os
 import random
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -19,7 +18,9 @@ import sys
 import tempfile
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sink import Sink, SinkServer  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -87,25 +88,6 @@ def seed(db, people, weeks):
     return len(rows)
 
 
-class Sink(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def setup(self):
-        super().setup()
-        # Without it every keep-alive request waits ~40 ms for a delayed ACK.
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def log_message(self, *args):
-        pass
-
-    def do_POST(self):
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self.send_response(200)
-        self.send_header("Content-Length", "2")
-        self.end_headers()
-        self.wfile.write(b"ok")
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build/release/narrate"))
@@ -143,7 +125,7 @@ def main():
                 binary, ["format", "--dialect", dialect, "--json"], env, stdin=text)[:2]))
 
     # 4. Delivery: `narrate now` sending a team-of-50 report in Discord-sized parts to a loopback sink.
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Sink)
+    server = SinkServer(("127.0.0.1", 0), Sink)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     config = os.path.join(work, "team50.toml")
     with open(config) as f:

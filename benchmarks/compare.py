@@ -21,47 +21,17 @@ Prints one JSON line a measurement and a table of medians and ratios at the end.
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import generate  # noqa: E402
-
-
-class Sink(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    posts = 0
-
-    def setup(self):
-        super().setup()
-        # Without it every keep-alive request waits ~40 ms for a delayed ACK.
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def log_message(self, *args):
-        pass
-
-    def do_POST(self):
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        Sink.posts += 1
-        body = b'{"id":"1"}' if "/discord/" in self.path else b"ok"
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
-class SinkServer(ThreadingHTTPServer):
-    # narrate opens a connection to each of the 100 targets at once: the default backlog of 5
-    # drops SYNs, and the clients wait seconds for their retransmission.
-    request_queue_size = 1024
-    daemon_threads = True
+from sink import Sink, SinkServer  # noqa: E402
 
 
 def hyperfine(name, commands, runs, work):
