@@ -226,10 +226,13 @@ final class ConfigLoader {
     }
 
     /// Reads `id`, which every item needs, and checks its spelling.
+    /// The characters an id may use (built once: a `CharacterSet` union costs more than the check).
+    static let identifierCharacters = CharacterSet.lowercaseLetters.union(.decimalDigits).union(CharacterSet(charactersIn: "-_."))
+
     private func identifier(_ table: TableReader) -> String? {
         guard let id = table.string("id", required: true) else { return nil }
-        let allowed = CharacterSet.lowercaseLetters.union(.decimalDigits).union(CharacterSet(charactersIn: "-_."))
-        if id.unicodeScalars.contains(where: { !allowed.contains($0) }) || !id.first!.isLetter {
+        let allowed = Self.identifierCharacters
+        if id.unicodeScalars.contains(where: { !allowed.contains($0) }) || !(id.first?.isLetter ?? false) {
             table.error("id", "\"\(id)\" must start with a letter and use only lowercase letters, digits, '-', '_' and '.'")
         }
         return id
