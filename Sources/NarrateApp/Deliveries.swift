@@ -168,7 +168,8 @@ public struct Deliveries: Sendable {
     /// The newest report of the same team with the same Markdown and the same targets.
     func identical(to formatted: FormattedReport) throws -> Int64? {
         let targets = Set(formatted.parts.map(\.target))
-        for record in try context.store.reports(team: formatted.rendered.plan.team.id, limit: 20)
+        // The team's latest reports: a team report and a digest a cycle, so the last few.
+        for record in try context.store.reports(team: formatted.rendered.plan.team.id, limit: 4)
         where record.markdown == formatted.rendered.markdown {
             let sentTo = Set(try context.store.deliveries(reports: [record.id]).map(\.target))
             if sentTo == targets { return record.id }

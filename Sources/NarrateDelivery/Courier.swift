@@ -41,7 +41,8 @@ public struct Courier: Sendable {
     var redactor: Redactor { secrets.redactor }
 
     /// Works through the unfinished parts of `reports` (all reports when nil) until each is sent
-    /// or parked, or until `deadline`. Returns the reports' parts as they stand then.
+    /// or parked, or until `deadline`. Returns the reports' parts as they stand then (none when
+    /// `reports` is nil: the whole outbox is not worth reading back).
     @discardableResult
     public func deliver(reports: [Int64]? = nil, until deadline: Date = .distantFuture) async throws -> [Delivery] {
         let revived = try outbox.requeueAbandoned(now: clock.now()) { id in (config.target(id)?.effectiveTimeout ?? 30) + 5 }
@@ -54,6 +55,7 @@ public struct Courier: Sendable {
             }
             try await group.waitForAll()
         }
+        guard let reports else { return [] }
         return try outbox.deliveries(reports: reports)
     }
 

@@ -123,6 +123,9 @@ extension SQLiteStore {
                     ANALYZE;
                     """)
         }
+        migrator.registerMigration("v6-report-team") { db in
+            try db.execute(sql: "CREATE INDEX report_team ON report(team, id)")
+        }
         return migrator
     }
 }
