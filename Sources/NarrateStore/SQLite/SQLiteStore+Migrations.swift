@@ -126,6 +126,10 @@ extension SQLiteStore {
         migrator.registerMigration("v6-report-team") { db in
             try db.execute(sql: "CREATE INDEX report_team ON report(team, id)")
         }
+        migrator.registerMigration("v7-delivery-target") { db in
+            // Each target's courier task asks for its own unfinished parts.
+            try db.execute(sql: "CREATE INDEX delivery_target_state ON delivery(target, state)")
+        }
         return migrator
     }
 }
