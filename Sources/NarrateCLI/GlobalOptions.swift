@@ -41,7 +41,7 @@ struct GlobalOptions: ParsableArguments {
 
     /// Loads the config (warnings go to the log), resolves the state dir, opens the store,
     /// reads every secret into the redactor and compiles the templates.
-    func context(transport: any HTTPTransport = CurlTransport()) throws -> AppContext {
+    func context(transport: any HTTPTransport = NoNetwork()) throws -> AppContext {
         let logger = self.logger
         let (config, warnings) = try ConfigFile.load(path: configPath)
         for warning in warnings { logger.warning("\(warning)") }
@@ -89,5 +89,13 @@ struct GlobalOptions: ParsableArguments {
     /// A time typed on the command line, in `zone`.
     func time(_ text: String?, in zone: TimeZone) throws -> Date? {
         try text.map { try TimeText.parse($0, zone: zone, now: wiring.clock.now()) }
+    }
+}
+
+/// The transport of commands that send nothing (all but `now` and `run`): libcurl and its TLS
+/// library are not even initialised for them.
+struct NoNetwork: HTTPTransport {
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        throw NarrateError(.internal, "this command does not send anything")
     }
 }
