@@ -81,36 +81,58 @@ public struct Courier: Sendable {
                 continue
             }
             for head in ready {
-                for delivery in unfinished where delivery.report == head.report && delivery.part >= head.part {
+                let chain = unfinished.filter { $0.report == head.report && $0.part >= head.part }
+                var claimed = false
+                for (index, delivery) in chain.enumerated() {
                     guard delivery.state == .pending, delivery.nextAttemptAt <= now else { break }
-                    guard try await attempt(delivery, gate: gate, records: &records) else { break }
-                    if clock.now() >= deadline { return }
+                    let next = index + 1 < chain.count ? chain[index + 1] : nil
+                    let following = next.flatMap { $0.state == .pending && $0.nextAttemptAt <= now ? $0 : nil }
+                    let result = try await attempt(
+                        delivery, claimed: claimed, next: following, gate: gate, records: &records)
+                    guard result.sent, following != nil else { break }
+                    // The next part was claimed in the same transaction that recorded this one as
+                    // sent: it is ours to send now, deadline or not.
+                    claimed = result.nextClaimed
+                    if !claimed { break }
                 }
             }
             if clock.now() >= deadline { return }
         }
     }
 
-    /// Sends one part; true when it was sent (the next part of its report may follow at once).
-    func attempt(_ delivery: Delivery, gate: RateGate, records: inout [Int64: ReportRecord]) async throws -> Bool {
-        guard try outbox.beginSending(delivery.id, now: clock.now()) else { return false }
+    /// Sends one part (claiming it first unless `claimed`). When it is sent and `next` is the
+    /// following part of its report, the result is recorded and `next` claimed in one write.
+    func attempt(
+        _ delivery: Delivery, claimed: Bool, next: Delivery?, gate: RateGate, records: inout [Int64: ReportRecord]
+    ) async throws -> (sent: Bool, nextClaimed: Bool) {
+        if !claimed {
+            guard try outbox.beginSending(delivery.id, now: clock.now()) else { return (false, false) }
+        }
         var delivery = delivery
         delivery.attempts += 1
         guard let target = config.target(delivery.target) else {
             try park(delivery, "target \(delivery.target) is no longer in the config")
-            return false
+            return (false, false)
         }
         if records[delivery.report] == nil { records[delivery.report] = try outbox.report(delivery.report) }
         guard let report = records[delivery.report] else {
             try park(delivery, "report \(delivery.report) is missing")
-            return false
+            return (false, false)
         }
         await gate.wait(for: target.id, rate: target.effectiveRate)
         let outcome = await send(delivery, to: target, report: report)
         await gate.finished(target.id)
-        try record(outcome, for: delivery, target: target)
-        if case .sent = outcome { return true }
-        return false
+        guard case .sent(let receipt) = outcome, let next else {
+            try record(outcome, for: delivery, target: target)
+            if case .sent = outcome { return (true, false) }
+            return (false, false)
+        }
+        let nextClaimed = try outbox.finishSent(
+            delivery.id, receipt: receipt.map(redactor.redact), at: clock.now(), thenBegin: next.id)
+        logger.info(
+            "sent \(target.id) part \(delivery.part)/\(delivery.parts) of report \(delivery.report)",
+            metadata: ["attempts": "\(delivery.attempts)"])
+        return (true, nextClaimed)
     }
 
     /// What delivering a part means, built by the target kind's descriptor: the courier and
@@ -160,7 +182,7 @@ public struct Courier: Sendable {
         let now = clock.now()
         switch outcome {
         case .sent(let receipt):
-            try outbox.finishAttempt(delivery.id, state: .sent, receipt: receipt.map(redactor.redact), at: now)
+            _ = try outbox.finishSent(delivery.id, receipt: receipt.map(redactor.redact), at: now, thenBegin: nil)
             logger.info("sent \(label)", metadata: ["attempts": "\(delivery.attempts)"])
         case .park(let error):
             try park(delivery, error)

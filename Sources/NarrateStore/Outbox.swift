@@ -20,6 +20,9 @@ public protocol Outbox: Sendable {
     func finishAttempt(
         _ id: Int64, state: Delivery.State, error: String?, receipt: String?, nextAttemptAt: Date?, route: String?, at: Date
     ) throws
+    /// Records that part `id` was sent and, in the same transaction, claims part `next` as
+    /// ``beginSending(_:now:)`` would: one write for both. True when `next` was claimed.
+    func finishSent(_ id: Int64, receipt: String?, at: Date, thenBegin next: Int64?) throws -> Bool
     /// Parts left `sending` by a process that died go back to the queue; returns how many.
     @discardableResult func requeueAbandoned(now: Date, grace: (String) -> TimeInterval) throws -> Int
     /// Puts parked parts back in the queue with a fresh attempt count; returns how many.

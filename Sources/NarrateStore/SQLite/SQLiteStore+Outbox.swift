@@ -106,11 +106,23 @@ extension SQLiteStore {
 
     /// Marks a part as in flight; false when another worker got there first.
     public func beginSending(_ id: Int64, now: Date) throws -> Bool {
+        try write { db in try Self.claim(id, now: now, in: db) }
+    }
+
+    static func claim(_ id: Int64, now: Date, in db: Database) throws -> Bool {
+        try db.execute(
+            sql: "UPDATE delivery SET state = 'sending', attempts = attempts + 1, claimed_at = ? WHERE id = ? AND state = 'pending'",
+            arguments: [now.timeIntervalSince1970, id])
+        return db.changesCount == 1
+    }
+
+    public func finishSent(_ id: Int64, receipt: String?, at: Date, thenBegin next: Int64?) throws -> Bool {
         try write { db in
             try db.execute(
-                sql: "UPDATE delivery SET state = 'sending', attempts = attempts + 1, claimed_at = ? WHERE id = ? AND state = 'pending'",
-                arguments: [now.timeIntervalSince1970, id])
-            return db.changesCount == 1
+                sql: "UPDATE delivery SET state = 'sent', last_error = NULL, receipt = coalesce(?, receipt), sent_at = ? WHERE id = ?",
+                arguments: [receipt, at.timeIntervalSince1970, id])
+            guard let next else { return false }
+            return try Self.claim(next, now: at, in: db)
         }
     }
 
