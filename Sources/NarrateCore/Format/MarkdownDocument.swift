@@ -1,4 +1,5 @@
 import CCmarkGFM
+import Synchronization
 
 /// A CommonMark (GFM) document parsed by cmark-gfm, copied into plain Swift values.
 ///
@@ -31,7 +32,16 @@ public struct MarkdownDocument: Sendable {
 
     public let root: Node
 
+    /// cmark-gfm is not safe to use from two threads at once (its extension registry and
+    /// parser share global state; concurrent parses trip its assertions), and reports are
+    /// rendered in parallel: one parse at a time, copied out before the lock is let go.
+    private static let lock = Mutex(())
+
     public init(parsing markdown: String) {
+        root = Self.lock.withLock { _ in Self.parse(markdown) }
+    }
+
+    private static func parse(_ markdown: String) -> Node {
         cmark_gfm_core_extensions_ensure_registered()
         let parser = cmark_parser_new(CMARK_OPT_DEFAULT)!
         defer { cmark_parser_free(parser) }
@@ -43,7 +53,7 @@ public struct MarkdownDocument: Sendable {
         markdown.withCString { cmark_parser_feed(parser, $0, strlen($0)) }
         let document = cmark_parser_finish(parser)!
         defer { cmark_node_free(document) }
-        root = Self.copy(document)
+        return copy(document)
     }
 
     private static func copy(_ node: OpaquePointer) -> Node {
