@@ -189,6 +189,9 @@ private final class Worker: @unchecked Sendable {
     /// Removes a transfer that will not finish and tells its caller why.
     private func abandon(_ handle: UnsafeMutableRawPointer, with error: any Error) {
         guard let transfer = active.removeValue(forKey: handle) else { return }
+        // The connection is mid-request: it must be closed, not handed to the next request
+        // (which would read the abandoned request's late answer, or an empty reply).
+        narrate_curl_setopt_long(handle, CURLOPT_FORBID_REUSE, 1)
         curl_multi_remove_handle(multi, handle)
         curl_easy_cleanup(handle)
         curl_slist_free_all(transfer.headerList)
