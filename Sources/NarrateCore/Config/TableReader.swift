@@ -57,7 +57,8 @@ final class TableReader {
             wrongType(key, "a string", value)
             return nil
         }
-        if string.trimmingCharacters(in: .whitespaces).isEmpty {
+        // Blank: nothing but spaces and tabs (CharacterSet.whitespaces, without Foundation's bridge).
+        if string.unicodeScalars.allSatisfy({ $0 == "\t" || $0.properties.generalCategory == .spaceSeparator }) {
             error(key, "must not be empty")
             return nil
         }
