@@ -127,11 +127,7 @@ public struct ReportPipeline: Sendable {
         var cache: [String: [String]] = [:]
         var document: MarkdownDocument?
         let parts = try (ids ?? rendered.targets).map { id -> OutboxParts in
-            guard let target = config.target(id) else {
-                throw NarrateError(
-                    .notFound,
-                    "unknown target \"\(id)\". Known: \(config.targets.map(\.id).joined(separator: ", "))")
-            }
+            let target = try config.requireTarget(id)
             let formatter = MessageFormatter(dialect: target.descriptor.dialect, limit: target.limit)
             let key = "\(formatter.dialect.rawValue)/\(formatter.limit)"
             if document == nil && formatter.dialect != .commonmark { document = MarkdownDocument(parsing: rendered.markdown) }

@@ -23,10 +23,7 @@ public struct Reports: Sendable {
         digest: Bool = false, target: String? = nil
     ) throws -> [Preview] {
         let pipeline = context.pipeline
-        if let target, context.config.target(target) == nil {
-            let known = context.config.targets.map(\.id).joined(separator: ", ")
-            throw NarrateError(.notFound, "unknown target \"\(target)\". Known: \(known)")
-        }
+        if let target { _ = try context.config.requireTarget(target) }
         return try pipeline.plan(team: team, schedule: schedule, period: period, at: at, locale: locale).flatMap { plan in
             let report = pipeline.analyze(try pipeline.gather(plan))
             return try pipeline.render(report, plan: plan, messages: digest ? .digest : .team).map { rendered in

@@ -26,9 +26,7 @@ struct ScheduleCommand: ParsableCommand {
 
     func run() throws {
         if let cron {
-            guard TimeZoneCheck.isValid(tz), let zone = TimeZone(identifier: tz) else {
-                throw NarrateError(.invalidInput, "\"\(tz)\" is not an IANA time zone")
-            }
+            let zone = try TimeZoneCheck.zone(tz)
             let start = try TimeText.parse(from, zone: zone, now: global.wiring.clock.now())
             let times = try CronSchedule.fireTimes(cron: cron, zone: tz, from: start, count: count)
             if json { try Console.json(times) } else { Console.out(times.joined(separator: "\n")) }

@@ -122,17 +122,9 @@ public struct Courier: Sendable {
         await gate.wait(for: target.id, rate: target.effectiveRate)
         let outcome = await send(delivery, to: target, report: report)
         await gate.finished(target.id)
-        guard case .sent(let receipt) = outcome, let next else {
-            try record(outcome, for: delivery, target: target)
-            if case .sent = outcome { return (true, false) }
-            return (false, false)
-        }
-        let nextClaimed = try outbox.finishSent(
-            delivery.id, receipt: receipt.map(redactor.redact), at: clock.now(), thenBegin: next.id)
-        logger.info(
-            "sent \(target.id) part \(delivery.part)/\(delivery.parts) of report \(delivery.report)",
-            metadata: ["attempts": "\(delivery.attempts)"])
-        return (true, nextClaimed)
+        let nextClaimed = try record(outcome, for: delivery, target: target, claiming: next)
+        if case .sent = outcome { return (true, nextClaimed) }
+        return (false, false)
     }
 
     /// What delivering a part means, built by the target kind's descriptor: the courier and
@@ -177,13 +169,17 @@ public struct Courier: Sendable {
         }
     }
 
-    func record(_ outcome: AttemptOutcome, for delivery: Delivery, target: Target) throws {
+    /// Records what became of an attempt. A sent part's result and the claim of `next` are one
+    /// write; returns whether `next` was claimed.
+    @discardableResult
+    func record(_ outcome: AttemptOutcome, for delivery: Delivery, target: Target, claiming next: Delivery? = nil) throws -> Bool {
         let label = "\(target.id) part \(delivery.part)/\(delivery.parts) of report \(delivery.report)"
         let now = clock.now()
         switch outcome {
         case .sent(let receipt):
-            _ = try outbox.finishSent(delivery.id, receipt: receipt.map(redactor.redact), at: now, thenBegin: nil)
+            let claimed = try outbox.finishSent(delivery.id, receipt: receipt.map(redactor.redact), at: now, thenBegin: next?.id)
             logger.info("sent \(label)", metadata: ["attempts": "\(delivery.attempts)"])
+            return claimed
         case .park(let error):
             try park(delivery, error)
         case .reroute(let route, let error):
@@ -203,13 +199,14 @@ public struct Courier: Sendable {
             let tries = delivery.attempts - delivery.attemptsBase
             if tries >= maxAttempts || age >= maxAge {
                 try park(delivery, "\(error) (gave up after \(Words.count(tries, "attempt")))")
-                return
+                return false
             }
             let delay = policy.delay(afterAttempt: delivery.attempts, retryAfter: after)
             try outbox.finishAttempt(
                 delivery.id, state: .pending, error: error, nextAttemptAt: now.addingTimeInterval(delay), at: now)
             logger.notice("\(label) will be retried in \(String(format: "%.1f", delay)) s: \(error)")
         }
+        return false
     }
 
     /// Parks a part and the later parts of the same report for the same target, which must not overtake it.

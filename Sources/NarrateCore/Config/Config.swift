@@ -77,6 +77,11 @@ public struct Config: Sendable {
         throw NarrateError(.notFound, "unknown schedule \"\(id)\". Known: \(schedules.map(\.id).joined(separator: ", "))")
     }
 
+    public func requireTarget(_ id: String) throws -> Target {
+        if let target = target(id) { return target }
+        throw NarrateError(.notFound, "unknown target \"\(id)\". Known: \(targets.map(\.id).joined(separator: ", "))")
+    }
+
     public func requireKPI(_ id: String) throws -> KPI {
         if let kpi = kpi(id) { return kpi }
         let hint = Suggestion.closest(to: id, in: kpis.map(\.id)).map { " Did you mean \"\($0)\"?" } ?? ""

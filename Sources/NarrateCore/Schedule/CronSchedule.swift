@@ -147,9 +147,7 @@ extension CronSchedule {
     /// `start`, as ISO 8601 with the zone's offset at each instant.
     public static func fireTimes(cron: String, zone: String, from start: Date, count: Int) throws -> [String] {
         let expression = try CronExpression(cron)
-        guard TimeZoneCheck.isValid(zone), let timeZone = TimeZone(identifier: zone) else {
-            throw NarrateError(.invalidInput, "\"\(zone)\" is not an IANA time zone")
-        }
+        let timeZone = try TimeZoneCheck.zone(zone)
         guard (1...maximumCount).contains(count) else {
             throw NarrateError(.invalidInput, "--count must be from 1 to \(maximumCount), got \(count)")
         }

@@ -13,7 +13,6 @@ public final class Redactor: Sendable {
     /// The known forms, by their first four bytes: one pass over a text finds every candidate.
     private struct Index {
         var byPrefix: [UInt32: [[UInt8]]] = [:]
-        var count = 0
     }
 
     private let index = Mutex(Index())
@@ -35,7 +34,6 @@ public final class Redactor: Sendable {
                 // Longest first, so a secret that contains another is replaced whole.
                 candidates.sort { $0.count > $1.count }
                 index.byPrefix[key] = candidates
-                index.count += 1
             }
         }
     }
@@ -70,8 +68,6 @@ public final class Redactor: Sendable {
         // Secrets are whole UTF-8 sequences, so cutting them out leaves valid UTF-8.
         return String(decoding: output, as: UTF8.self)
     }
-
-    public var isEmpty: Bool { index.withLock { $0.count == 0 } }
 
     static func prefix(_ bytes: [UInt8], _ at: Int) -> UInt32 {
         UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
