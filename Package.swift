@@ -3,8 +3,9 @@ import PackageDescription
 
 // Modules depend one way, down this list: NarrateCore (pure values and logic) ← NarrateStore
 // (store protocols + SQLite) ← NarrateSources ← NarrateDelivery (courier, libcurl transport) ←
-// NarrateApp (use cases, the report pipeline) ← NarrateDaemon (services) ← NarrateCLI (commands,
-// composition root) ← the `narrate` executable. A module imports only those before it.
+// NarrateApp (use cases, the report pipeline) ← NarrateHTTP (the check-in service) ←
+// NarrateDaemon (services) ← NarrateCLI (commands, composition root) ← the `narrate` executable.
+// A module imports only those before it.
 let package = Package(
     name: "narrate",
     platforms: [.macOS(.v15)],
@@ -22,6 +23,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .target(
@@ -56,10 +62,26 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The check-in service: JSON API, web page, slash commands, health and metrics.
+        .target(
+            name: "NarrateHTTP",
+            dependencies: [
+                "NarrateCore", "NarrateStore", "NarrateApp",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "NarrateDaemon",
             dependencies: [
-                "NarrateCore", "NarrateStore", "NarrateDelivery", "NarrateApp",
+                "NarrateCore", "NarrateStore", "NarrateDelivery", "NarrateApp", "NarrateHTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -68,8 +90,11 @@ let package = Package(
         .target(
             name: "NarrateCLI",
             dependencies: [
-                "NarrateCore", "NarrateStore", "NarrateDelivery", "NarrateApp", "NarrateDaemon",
+                "NarrateCore", "NarrateStore", "NarrateDelivery", "NarrateApp", "NarrateHTTP", "NarrateDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -90,8 +115,10 @@ let package = Package(
         .testTarget(
             name: "NarrateTests",
             dependencies: [
-                "NarrateCore", "NarrateStore", "NarrateSources", "NarrateDelivery", "NarrateApp", "NarrateDaemon",
-                "NarrateCLI",
+                "NarrateCore", "NarrateStore", "NarrateSources", "NarrateDelivery", "NarrateApp", "NarrateHTTP",
+                "NarrateDaemon", "NarrateCLI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),

@@ -61,6 +61,7 @@ public struct AppContext: Sendable {
     public var deliveries: Deliveries { Deliveries(context: self) }
     public var schedules: Schedules { Schedules(context: self) }
     public var historyQuery: HistoryQuery { HistoryQuery(context: self) }
+    public var tokens: Tokens { Tokens(context: self) }
 
     /// The courier over this context's outbox, transport and secrets.
     public var courier: Courier {

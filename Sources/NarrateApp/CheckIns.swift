@@ -41,6 +41,19 @@ public struct CheckIns: Sendable {
         }
     }
 
+    /// Closes a blocker or next action for a caller who proved who they are (the check-in
+    /// service): only the author, their team's manager or an admin may.
+    public func close(_ reference: EntryReference, as state: Entry.State, note: String? = nil, by caller: Caller) throws -> Entry {
+        guard let entry = try context.store.entry(reference.number), reference.kind.map({ $0 == entry.kind }) ?? true else {
+            throw NarrateError(.notFound, "no entry \(reference)")
+        }
+        let manages = context.config.teams(of: entry.person).contains { $0.manager == caller.person.id }
+        guard entry.person == caller.person.id || caller.isAdmin || manages else {
+            throw NarrateError(.forbidden, "\(entry.displayID) is \(entry.person)'s; only they, their manager or an admin can close it")
+        }
+        return try close(EntryReference(number: entry.id, kind: entry.kind), as: state, note: note)
+    }
+
     /// Replaces an entry's text: by its author, or by an admin.
     public func edit(_ reference: EntryReference, text: String, by caller: Caller) throws -> Entry {
         let text = try TextRules.validated(text)
@@ -72,7 +85,7 @@ public struct CheckIns: Sendable {
     }
 
     /// A time in the future (beyond a small skew) is a typo, not a plan.
-    func notInTheFuture(_ at: Date?, for person: Person?) throws {
+    public func notInTheFuture(_ at: Date?, for person: Person?) throws {
         guard let at, at > context.clock.now().addingTimeInterval(Self.allowedSkew) else { return }
         let zone = person.map(context.config.zone(of:)) ?? Config.zone(context.config.timeZone)
         throw NarrateError(.invalidInput, "\(TimeText.short(at, in: zone)) is in the future; give a time that has passed")

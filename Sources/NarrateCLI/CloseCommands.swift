@@ -10,14 +10,24 @@ struct CloseOptions: ParsableArguments {
     @Option(help: "When it happened (default now), e.g. yesterday, -2h, \"mon 17:00\", 2026-11-20T09:30+08:00.")
     var at: String?
 
-    func close(_ global: GlobalOptions, as state: Entry.State, note: String?) throws -> Entry {
+    /// The closed entry's id.
+    func close(_ global: GlobalOptions, as state: Entry.State, note: String?) async throws -> String {
+        if let daemon = try global.daemon() {
+            let reference = try EntryReference(parsing: id)
+            if at != nil {
+                throw NarrateError(.invalidInput, "--at is not sent to the daemon; close it now, or with --state-dir on a store of your own")
+            }
+            var body: [String: Any] = ["state": state.rawValue]
+            body["note"] = note
+            return try await daemon.call("PATCH", "/v1/entries/\(reference)", body: body)["ref"] as? String ?? "\(reference)"
+        }
         let context = try global.context()
         let zone = global.user(context.config).map(context.config.zone(of:)) ?? Config.zone(context.config.timeZone)
-        return try context.checkIns.close(try EntryReference(parsing: id), as: state, note: note, at: try global.time(at, in: zone))
+        return try context.checkIns.close(try EntryReference(parsing: id), as: state, note: note, at: try global.time(at, in: zone)).displayID
     }
 }
 
-struct ResolveCommand: ParsableCommand {
+struct ResolveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "resolve", abstract: "Mark a blocker resolved.")
 
     @OptionGroup var global: GlobalOptions
@@ -26,23 +36,23 @@ struct ResolveCommand: ParsableCommand {
     @Option(help: "How it was unblocked.")
     var note: String?
 
-    func run() throws {
-        Console.out("\(try entry.close(global, as: .resolved, note: note).displayID) resolved")
+    func run() async throws {
+        Console.out("\(try await entry.close(global, as: .resolved, note: note)) resolved")
     }
 }
 
-struct DoneCommand: ParsableCommand {
+struct DoneCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "done", abstract: "Mark a next action done.")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var entry: CloseOptions
 
-    func run() throws {
-        Console.out("\(try entry.close(global, as: .done, note: nil).displayID) done")
+    func run() async throws {
+        Console.out("\(try await entry.close(global, as: .done, note: nil)) done")
     }
 }
 
-struct DropCommand: ParsableCommand {
+struct DropCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "drop", abstract: "Drop a next action or blocker that no longer matters.")
 
@@ -52,7 +62,7 @@ struct DropCommand: ParsableCommand {
     @Option(help: "Why it was dropped.")
     var note: String?
 
-    func run() throws {
-        Console.out("\(try entry.close(global, as: .dropped, note: note).displayID) dropped")
+    func run() async throws {
+        Console.out("\(try await entry.close(global, as: .dropped, note: note)) dropped")
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import NarrateCore
 
 /// `edit`, `delete` and `undo`: people fix their own entries; an admin may fix anyone's with `--as`.
-struct EditCommand: ParsableCommand {
+struct EditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "edit", abstract: "Replace the text of one of your entries.")
 
     @OptionGroup var global: GlobalOptions
@@ -16,7 +16,12 @@ struct EditCommand: ParsableCommand {
     @Option(name: .customLong("as"), help: "Act for this person (admins only).")
     var person: String?
 
-    func run() throws {
+    func run() async throws {
+        if let daemon = try global.daemon() {
+            let reference = try EntryReference(parsing: id)
+            let entry = try await daemon.call("PATCH", "/v1/entries/\(reference)", body: ["text": text], as: person)
+            return Console.out("\(entry["ref"] as? String ?? id) edited (narrate undo takes it back)")
+        }
         let context = try global.context()
         let caller = try global.caller(context, as: person, adminForAs: true)
         let entry = try context.checkIns.edit(try EntryReference(parsing: id), text: text, by: caller)
@@ -24,7 +29,7 @@ struct EditCommand: ParsableCommand {
     }
 }
 
-struct DeleteCommand: ParsableCommand {
+struct DeleteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete one of your entries (narrate undo brings it back).")
 
     @OptionGroup var global: GlobalOptions
@@ -35,7 +40,11 @@ struct DeleteCommand: ParsableCommand {
     @Option(name: .customLong("as"), help: "Act for this person (admins only).")
     var person: String?
 
-    func run() throws {
+    func run() async throws {
+        if let daemon = try global.daemon() {
+            let entry = try await daemon.call("DELETE", "/v1/entries/\(try EntryReference(parsing: id))", as: person)
+            return Console.out("\(entry["ref"] as? String ?? id) deleted (narrate undo brings it back)")
+        }
         let context = try global.context()
         let caller = try global.caller(context, as: person, adminForAs: true)
         let entry = try context.checkIns.delete(try EntryReference(parsing: id), by: caller)
@@ -43,7 +52,7 @@ struct DeleteCommand: ParsableCommand {
     }
 }
 
-struct UndoCommand: ParsableCommand {
+struct UndoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "undo", abstract: "Take back your latest edit or delete.")
 
     @OptionGroup var global: GlobalOptions
@@ -51,7 +60,12 @@ struct UndoCommand: ParsableCommand {
     @Option(name: .customLong("as"), help: "Act for this person (admins only).")
     var person: String?
 
-    func run() throws {
+    func run() async throws {
+        if let daemon = try global.daemon() {
+            let answer = try await daemon.call("POST", "/v1/undo", as: person)
+            let ref = (answer["entry"] as? [String: Any])?["ref"] as? String ?? "the entry"
+            return Console.out("\(ref) \(answer["undone"] as? String == "edit" ? "has its earlier text again" : "is back")")
+        }
         let context = try global.context()
         let caller = try global.caller(context, as: person, adminForAs: true)
         let (entry, change) = try context.checkIns.undo(by: caller)

@@ -1,10 +1,11 @@
 import ArgumentParser
+import Foundation
 import NarrateCore
 
 extension Entry.Kind: ExpressibleByArgument {}
 extension Entry.Stage: ExpressibleByArgument {}
 
-struct LogCommand: ParsableCommand {
+struct LogCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "log", abstract: "Record progress, a blocker, a next action, a learning or a win; prints its id.")
 
@@ -28,7 +29,15 @@ struct LogCommand: ParsableCommand {
     @Option(help: "When it happened (default now), e.g. 2026-11-20T09:30+08:00 or \"2026-11-20 09:30\".")
     var at: String?
 
-    func run() throws {
+    func run() async throws {
+        if let daemon = try global.daemon() {
+            var body: [String: Any] = ["kind": kind.rawValue, "text": text]
+            body["stage"] = stage?.rawValue
+            body["kpi"] = kpi
+            body["at"] = DaemonClient.iso(try global.time(at, in: global.zone(daemon.config, as: person)), zone: global.zone(daemon.config, as: person))
+            let entry = try await daemon.call("POST", "/v1/entries", body: body, as: person)
+            return Console.out(entry["ref"] as? String ?? "")
+        }
         let context = try global.context()
         let caller = try global.caller(context, as: person).person
         let time = try global.time(at, in: context.config.zone(of: caller))

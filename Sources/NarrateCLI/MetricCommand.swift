@@ -8,7 +8,7 @@ struct MetricCommand: ParsableCommand {
         subcommands: [MetricRecordCommand.self, MetricImportCommand.self])
 }
 
-struct MetricRecordCommand: ParsableCommand {
+struct MetricRecordCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "record", abstract: "Record one reading.")
 
     @OptionGroup var global: GlobalOptions
@@ -22,12 +22,20 @@ struct MetricRecordCommand: ParsableCommand {
     @Option(help: "When it was measured (default now).")
     var at: String?
 
-    func run() throws {
-        let context = try global.context()
-        let kpi = try context.config.requireKPI(self.kpi)
+    func run() async throws {
         guard let number = Double(value.trimmingCharacters(in: .whitespaces)), number.isFinite else {
             throw NarrateError(.invalidInput, "\"\(value)\" is not a number")
         }
+        if let daemon = try global.daemon() {
+            let kpi = try daemon.config.requireKPI(self.kpi)
+            let zone = daemon.config.zone(ofTeam: kpi.team)
+            var body: [String: Any] = ["kpi": kpi.id, "value": number]
+            body["at"] = DaemonClient.iso(try global.time(at, in: zone), zone: zone)
+            let reading = try await daemon.call("POST", "/v1/metrics", body: body)
+            return Console.out("recorded \(reading["kpi"] as? String ?? kpi.id) = \(reading["value"].map { "\($0)" } ?? value)")
+        }
+        let context = try global.context()
+        let kpi = try context.config.requireKPI(self.kpi)
         let time = try global.time(at, in: context.config.zone(ofTeam: kpi.team))
         let reading = try context.metrics.record(kpi.id, value: number, at: time)
         Console.out("recorded \(reading.kpi) = \(reading.value)")

@@ -1,7 +1,7 @@
 import ArgumentParser
 import NarrateCore
 
-struct MoodCommand: ParsableCommand {
+struct MoodCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mood",
         abstract: "Record a mood check-in (1–5), optionally with load (1–5); the team sees only aggregates.",
@@ -24,7 +24,16 @@ struct MoodCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
+        if let daemon = try global.daemon() {
+            let person = words.count == 2 ? words[0] : nil
+            let zone = global.zone(daemon.config, as: person)
+            var body: [String: Any] = ["mood": Int(words.last!)!]
+            body["load"] = load
+            body["at"] = DaemonClient.iso(try global.time(at, in: zone), zone: zone)
+            _ = try await daemon.call("POST", "/v1/moods", body: body, as: person)
+            return Console.out("recorded mood for \(person ?? global.user(daemon.config)?.id ?? "you")")
+        }
         let context = try global.context()
         let person = try global.caller(context, as: words.count == 2 ? words[0] : nil).person
         let time = try global.time(at, in: context.config.zone(of: person))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import NarrateDaemon
 import NarrateDelivery
+import NarrateHTTP
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,7 +18,9 @@ struct RunCommand: AsyncParsableCommand {
         let daemon = Daemon(
             context: context, configPath: global.configPath, clock: global.wiring.clock,
             notifier: SystemdNotifier(environment: environment),
-            watchdogInterval: SystemdNotifier.watchdogInterval(environment: environment), foundations: [transport])
+            watchdogInterval: SystemdNotifier.watchdogInterval(environment: environment), foundations: [transport],
+            socket: global.daemonSocket(context.config))
+        _ = ServiceMetrics.registry
         try await daemon.run()
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NarrateApp
 import NarrateCore
+import NarrateHTTP
 import ServiceLifecycle
 
 /// `narrate run`: the scheduler, the delivery worker, reload on SIGHUP and the systemd
@@ -19,11 +20,14 @@ public struct Daemon: Sendable {
     let watchdogInterval: TimeInterval?
     /// Services the others depend on (the HTTP transport): started first, stopped last.
     let foundations: [any Service]
+    /// The daemon's local socket for check-ins from the server's shell (nil: none).
+    let socket: String?
 
     public init(
         context: AppContext, configPath: String, clock: any WallClock, notifier: SystemdNotifier,
-        watchdogInterval: TimeInterval?, foundations: [any Service]
+        watchdogInterval: TimeInterval?, foundations: [any Service], socket: String? = nil
     ) {
+        self.socket = socket
         self.context = context
         self.configPath = configPath
         self.clock = clock
@@ -37,17 +41,27 @@ public struct Daemon: Sendable {
         let state = DaemonState(context: context, configPath: configPath)
         let wake = Wakeup()
         let deliveries = Wakeup(watching: context.stateDir + "/narrate.sqlite-wal")
+        let heartbeat = Heartbeat()
         // A service group shuts its services down in reverse order: foundations go last, so
         // requests in flight can finish.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = foundations.map { .init(service: $0) }
         services += [
             .init(service: SchedulerService(
-                state: state, clock: clock, logger: logger, wake: wake, deliveries: deliveries, notifier: notifier), serviceName: "scheduler"),
+                state: state, clock: clock, logger: logger, wake: wake, deliveries: deliveries, notifier: notifier,
+                heartbeat: heartbeat), serviceName: "scheduler"),
             .init(service: DeliveryService(state: state, logger: logger, kick: deliveries), serviceName: "delivery"),
             .init(service: ReloadService(state: state, logger: logger, notifier: notifier, wakeScheduler: wake), serviceName: "reload"),
         ]
         if let watchdogInterval {
             services.append(.init(service: WatchdogService(notifier: notifier, interval: watchdogInterval), serviceName: "watchdog"))
+        }
+        // The check-in service goes last, so it stops taking requests first.
+        if context.config.http != nil || socket != nil {
+            let server = CheckInServer(
+                current: { await state.context }, rate: context.config.http?.rate ?? HTTPSettings().rate, heartbeat: heartbeat)
+            for service in try server.services(settings: context.config.http, socket: socket, logger: logger) {
+                services.append(.init(service: service, serviceName: "check-ins"))
+            }
         }
         var configuration = ServiceGroupConfiguration(services: services, logger: logger)
         configuration.gracefulShutdownSignals = [.sigterm, .sigint]

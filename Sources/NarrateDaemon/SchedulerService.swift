@@ -17,9 +17,14 @@ final class SchedulerService: Service {
     let wake: Wakeup
     let deliveries: Wakeup
     let notifier: SystemdNotifier
+    let heartbeat: Heartbeat
     static let longestSleep: TimeInterval = 300
 
-    init(state: DaemonState, clock: any WallClock, logger: Logger, wake: Wakeup, deliveries: Wakeup, notifier: SystemdNotifier) {
+    init(
+        state: DaemonState, clock: any WallClock, logger: Logger, wake: Wakeup, deliveries: Wakeup, notifier: SystemdNotifier,
+        heartbeat: Heartbeat = Heartbeat()
+    ) {
+        self.heartbeat = heartbeat
         self.state = state
         self.clock = clock
         self.logger = logger
@@ -55,6 +60,7 @@ final class SchedulerService: Service {
                 logger.error("scheduler: \(context.redactor.redact("\(error)")); trying again in \(Int(pause)) s")
                 nextWake = clock.now().addingTimeInterval(pause)
             }
+            heartbeat.beat(at: clock.now(), next: nextWake, failures: failures)
             let seconds = max(0.05, nextWake.timeIntervalSince(clock.now()))
             logger.debug("sleeping \(String(format: "%.1f", seconds)) s")
             await wake.wait(seconds: clock.realSeconds(seconds))

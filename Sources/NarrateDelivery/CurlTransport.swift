@@ -216,6 +216,7 @@ private final class Worker: @unchecked Sendable {
         narrate_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeout * 1_000))
         narrate_curl_setopt_string(handle, CURLOPT_USERAGENT, "narrate/\(NarrateVersion.string)")
         if let caFile = request.caFile { narrate_curl_setopt_string(handle, CURLOPT_CAINFO, caFile) }
+        if let socket = request.unixSocket { narrate_curl_setopt_string(handle, CURLOPT_UNIX_SOCKET_PATH, socket) }
         narrate_curl_setopt_ptr(handle, CURLOPT_ERRORBUFFER, transfer.errorBuffer)
         switch request.method {
         case "GET":

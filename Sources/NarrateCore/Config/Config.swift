@@ -110,10 +110,49 @@ public struct SecretSource: Sendable, Equatable {
 
 /// The optional check-in service.
 public struct HTTPSettings: Sendable, Equatable {
+    /// `host:port` (127.0.0.1 by default) or the path of a Unix socket.
     public var listen: String
+    /// The local socket `narrate` commands on the server use (peer credentials name the caller);
+    /// nil: `$RUNTIME_DIRECTORY/narrate.sock` under systemd, else none.
+    public var socket: String?
+    /// The base of check-in links, as people reach the service through its proxy.
     public var publicURL: String?
     public var slackSigningSecret: Secret?
     public var mattermostToken: Secret?
+    /// Discord's application public key (hex), to check interaction signatures.
+    public var discordPublicKey: String?
+    /// The largest request body accepted, in bytes.
+    public var maxBody: Int
+    /// Requests a minute allowed per token and per address.
+    public var rate: Int
+    /// How long a new token is valid, in seconds (nil: until revoked).
+    public var tokenLifetime: Int?
+
+    public init(
+        listen: String = "127.0.0.1:8470", socket: String? = nil, publicURL: String? = nil,
+        slackSigningSecret: Secret? = nil, mattermostToken: Secret? = nil, discordPublicKey: String? = nil,
+        maxBody: Int = 65536, rate: Int = 60, tokenLifetime: Int? = 90 * 86400
+    ) {
+        self.listen = listen
+        self.socket = socket
+        self.publicURL = publicURL
+        self.slackSigningSecret = slackSigningSecret
+        self.mattermostToken = mattermostToken
+        self.discordPublicKey = discordPublicKey
+        self.maxBody = maxBody
+        self.rate = rate
+        self.tokenLifetime = tokenLifetime
+    }
+
+    /// The TCP host and port of `listen`, nil when it is a socket path.
+    public var hostAndPort: (host: String, port: Int)? {
+        guard !listen.hasPrefix("/"), let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+            (0...65535).contains(port)
+        else { return nil }
+        var host = String(listen[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host.isEmpty ? "127.0.0.1" : host, port)
+    }
 }
 
 extension Config {

@@ -117,9 +117,9 @@ final class ConfigLoader {
         let person = Person(
             id: id ?? "", name: table.string("name") ?? id ?? "", timeZone: table.timeZone("timezone"),
             git: table.strings("git") ?? [], github: table.string("github"), unixUser: table.string("unix_user"),
-            slack: table.string("slack"))
+            slack: table.string("slack"), mattermost: table.string("mattermost"), discord: table.string("discord"))
         // Accepted so configs can be written ahead, but nothing reads them yet.
-        for (key, use) in [("git", "the git source"), ("github", "the GitHub source"), ("slack", "mentions and Slack check-ins")]
+        for (key, use) in [("git", "the git source"), ("github", "the GitHub source")]
         where table.table[key] != nil {
             table.warning(key, "not used yet (kept for \(use)); it has no effect today")
         }
@@ -220,9 +220,35 @@ final class ConfigLoader {
 
     private func readHTTP(_ table: TableReader) -> HTTPSettings {
         defer { table.finish() }
-        return HTTPSettings(
-            listen: table.string("listen") ?? "127.0.0.1:8470", publicURL: table.string("public_url"),
-            slackSigningSecret: table.secret("slack_signing_secret"), mattermostToken: table.secret("mattermost_token"))
+        var settings = HTTPSettings()
+        if let listen = table.string("listen") {
+            settings.listen = listen
+            if settings.hostAndPort == nil && !listen.hasPrefix("/") {
+                table.error("listen", "\"\(listen)\" is neither host:port (e.g. \"127.0.0.1:8470\") nor an absolute socket path")
+            }
+        }
+        if let socket = table.string("socket") {
+            settings.socket = socket
+            if !socket.hasPrefix("/") { table.error("socket", "must be an absolute path, e.g. \"/run/narrate/narrate.sock\"") }
+        }
+        if let url = table.string("public_url") {
+            settings.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+            if !(url.hasPrefix("https://") || url.hasPrefix("http://")) || URLComponents(string: url)?.host?.isEmpty != false {
+                table.error("public_url", "\"\(url)\" is not an http(s) URL; write the address people reach narrate at, e.g. \"https://narrate.example.org\"")
+            }
+        }
+        settings.slackSigningSecret = table.secret("slack_signing_secret")
+        settings.mattermostToken = table.secret("mattermost_token")
+        if let key = table.string("discord_public_key") {
+            settings.discordPublicKey = key
+            if key.count != 64 || !key.allSatisfy(\.isHexDigit) {
+                table.error("discord_public_key", "must be the 64 hex digits of the application's public key (Discord developer portal, General Information)")
+            }
+        }
+        if let maxBody = table.integer("max_body", range: 1024...16_777_216) { settings.maxBody = maxBody }
+        if let rate = table.integer("rate", range: 1...100_000) { settings.rate = rate }
+        if let lifetime = table.duration("token_lifetime") { settings.tokenLifetime = lifetime }
+        return settings
     }
 
     /// Reads `id`, which every item needs, and checks its spelling.

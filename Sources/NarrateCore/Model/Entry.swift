@@ -76,6 +76,11 @@ public struct EntryReference: Sendable, Equatable, CustomStringConvertible {
     public var number: Int64
     public var kind: Entry.Kind?
 
+    public init(number: Int64, kind: Entry.Kind?) {
+        self.number = number
+        self.kind = kind
+    }
+
     public init(parsing text: String) throws {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let letters = trimmed.prefix(while: { $0.isLetter })

@@ -11,12 +11,14 @@ public struct Person: Sendable, Equatable, Codable {
     public var github: String?
     /// `narrate log` without `--as` picks the person whose `unix_user` is `$USER`.
     public var unixUser: String?
-    /// Used only to @-mention, and only where a target allows mentions.
+    /// Chat user ids: slash commands from these users check in as this person.
     public var slack: String?
+    public var mattermost: String?
+    public var discord: String?
 
     public init(
         id: String, name: String, timeZone: String? = nil, git: [String] = [], github: String? = nil,
-        unixUser: String? = nil, slack: String? = nil
+        unixUser: String? = nil, slack: String? = nil, mattermost: String? = nil, discord: String? = nil
     ) {
         self.id = id
         self.name = name
@@ -25,5 +27,7 @@ public struct Person: Sendable, Equatable, Codable {
         self.github = github
         self.unixUser = unixUser
         self.slack = slack
+        self.mattermost = mattermost
+        self.discord = discord
     }
 }

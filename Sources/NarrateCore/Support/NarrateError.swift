@@ -11,8 +11,15 @@ public struct NarrateError: Error, Sendable, CustomStringConvertible, Equatable 
         case notFound = "not-found"
         /// The request contradicts the current state: closing a closed blocker, a newer store.
         case conflict
+        /// The caller did not say who they are, or proved it wrongly: no token, a revoked or
+        /// expired one, a bad signature.
+        case unauthenticated
         /// The caller may not do this.
         case forbidden
+        /// A request larger than the service accepts.
+        case tooLarge = "too-large"
+        /// More requests than the service accepts in a minute.
+        case tooManyRequests = "too-many-requests"
         /// Something outside narrate is missing or failing: a file, the store, a secret.
         case unavailable
         /// A defect in narrate itself.
@@ -24,7 +31,10 @@ public struct NarrateError: Error, Sendable, CustomStringConvertible, Equatable 
             case .invalidInput: 400
             case .notFound: 404
             case .conflict: 409
+            case .unauthenticated: 401
             case .forbidden: 403
+            case .tooLarge: 413
+            case .tooManyRequests: 429
             case .unavailable: 503
             case .internal: 500
             }

@@ -1,6 +1,6 @@
 /// "Did you mean" for typos in keys and ids.
-enum Suggestion {
-    static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
+public enum Suggestion {
+    public static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
         var best: (String, Int)?
         let candidates = Array(candidates)
         // Words people use for a direction or a cadence that the config spells otherwise.

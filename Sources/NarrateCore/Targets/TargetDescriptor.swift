@@ -89,11 +89,14 @@ public struct HTTPRequest: Sendable {
     public var timeout: TimeInterval
     public var connectTimeout: TimeInterval
     public var caFile: String?
+    /// Connect to this Unix socket instead of the URL's host (the daemon's local socket).
+    public var unixSocket: String?
 
     public init(
         method: String = "POST", url: String, headers: [(String, String)] = [], body: Data = Data(),
-        timeout: TimeInterval = 30, connectTimeout: TimeInterval = 10, caFile: String? = nil
+        timeout: TimeInterval = 30, connectTimeout: TimeInterval = 10, caFile: String? = nil, unixSocket: String? = nil
     ) {
+        self.unixSocket = unixSocket
         self.method = method
         self.url = url
         self.headers = headers

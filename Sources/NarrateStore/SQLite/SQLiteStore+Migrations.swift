@@ -130,6 +130,22 @@ extension SQLiteStore {
             // Each target's courier task asks for its own unfinished parts.
             try db.execute(sql: "CREATE INDEX delivery_target_state ON delivery(target, state)")
         }
+        migrator.registerMigration("v8-tokens") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE token (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        person TEXT NOT NULL,
+                        scope TEXT NOT NULL CHECK (scope IN ('link','api')),
+                        hash TEXT NOT NULL UNIQUE,
+                        created_at REAL NOT NULL,
+                        expires_at REAL,
+                        revoked_at REAL,
+                        last_used_at REAL
+                    );
+                    CREATE INDEX token_person ON token(person, id);
+                    """)
+        }
         return migrator
     }
 }

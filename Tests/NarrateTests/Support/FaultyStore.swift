@@ -101,4 +101,12 @@ final class FaultyStore: Storage {
     func claim(_ run: Run, queueing reports: [QueuedReport], now: Date) throws -> [(ReportRecord, [Delivery])]? {
         try check("enqueue"); return try base.claim(run, queueing: reports, now: now)
     }
+
+    // TokenStore, HealthProbe
+    func add(_ token: AccessToken) throws -> AccessToken { try base.add(token) }
+    func token(hash: String) throws -> AccessToken? { try check("token"); return try base.token(hash: hash) }
+    func tokens(of person: String?) throws -> [AccessToken] { try base.tokens(of: person) }
+    func revokeTokens(of person: String, id: Int64?, at: Date) throws -> Int { try base.revokeTokens(of: person, id: id, at: at) }
+    func touch(_ id: Int64, at: Date) throws { try base.touch(id, at: at) }
+    func outboxBacklog() throws -> (count: Int, oldest: Date?) { try check("outboxBacklog"); return try base.outboxBacklog() }
 }

@@ -1,0 +1,66 @@
+import Foundation
+import NarrateCore
+import NarrateStore
+
+/// Personal check-in links and API tokens: created by a manager or admin, shown once, kept
+/// only as hashes, checked on every request of the check-in service.
+public struct Tokens: Sendable {
+    let context: AppContext
+
+    /// A token pair just made: the texts are shown once and never again.
+    public struct Issued: Sendable {
+        public var person: Person
+        public var link: String
+        public var linkToken: AccessToken
+        public var apiToken: String
+        public var api: AccessToken
+        /// `public_url/checkin/<token>`, when `[http] public_url` is set.
+        public var url: String?
+    }
+
+    /// Makes a check-in link and an API token for `person`, valid for `lifetime` seconds (the
+    /// config's `token_lifetime` when nil; 0 means until revoked).
+    public func create(for person: Person, lifetime: Int? = nil) throws -> Issued {
+        let now = context.clock.now()
+        let seconds = lifetime ?? context.config.http?.tokenLifetime ?? HTTPSettings().tokenLifetime
+        let expires = seconds.flatMap { $0 > 0 ? now.addingTimeInterval(TimeInterval($0)) : nil }
+        let link = AccessToken.generate(.link)
+        let api = AccessToken.generate(.api)
+        let linkRecord = try context.store.add(
+            AccessToken(person: person.id, scope: .link, hash: AccessToken.hash(of: link), createdAt: now, expiresAt: expires))
+        let apiRecord = try context.store.add(
+            AccessToken(person: person.id, scope: .api, hash: AccessToken.hash(of: api), createdAt: now, expiresAt: expires))
+        context.logger.info("tokens \(linkRecord.id) and \(apiRecord.id) created for \(person.id)")
+        let url = context.config.http?.publicURL.map { "\($0)/checkin/\(link)" }
+        return Issued(person: person, link: link, linkToken: linkRecord, apiToken: api, api: apiRecord, url: url)
+    }
+
+    public func list(of person: Person?) throws -> [AccessToken] {
+        try context.store.tokens(of: person?.id)
+    }
+
+    /// Revokes all of a person's tokens, or the one with `id`.
+    public func revoke(of person: Person, id: Int64? = nil) throws -> Int {
+        let count = try context.store.revokeTokens(of: person.id, id: id, at: context.clock.now())
+        if count == 0, let id {
+            throw NarrateError(.notFound, "\(person.id) has no valid token \(id); `narrate token list \(person.id)` shows them")
+        }
+        return count
+    }
+
+    /// The person a token stands for, when it is valid for `scope`. Every failure says the same
+    /// thing, so a caller cannot tell a revoked token from one that never existed.
+    public func authenticate(_ text: String, scope: AccessToken.Scope) throws -> Person {
+        let refused = NarrateError(.unauthenticated, scope == .api
+            ? "the bearer token is unknown, revoked or expired; ask for a new one (`narrate token create`)"
+            : "this check-in link is unknown, revoked or expired; ask your team lead for a new one")
+        guard text.count < 200, !text.isEmpty else { throw refused }
+        let now = context.clock.now()
+        guard let token = try context.store.token(hash: AccessToken.hash(of: text)), token.scope == scope,
+            token.isValid(at: now), let person = context.config.person(token.person)
+        else { throw refused }
+        // Once a minute is enough for `token list`, and spares a write per request.
+        if token.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true { try? context.store.touch(token.id, at: now) }
+        return person
+    }
+}

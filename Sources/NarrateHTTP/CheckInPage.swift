@@ -1,0 +1,240 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NarrateApp
+import NarrateCore
+
+extension CheckInServer {
+    /// `GET /checkin/{token}`: a person's check-in page; `POST /checkin/{token}`: its forms.
+    /// Plain HTML forms (no script), answered with 303 back to the page. A form post must carry
+    /// the page's form key, derived from the link's token, and must not come from another site.
+    func addCheckInPage(to router: Router<ServerContext>) {
+        router.get("checkin/{token}") { request, context in
+            let app = await self.current()
+            let token = context.parameters.get("token") ?? ""
+            do {
+                if let wait = self.addressLimiter.admit("addr:" + (context.remoteAddress ?? "local"), now: self.now()) {
+                    throw self.tooMany(wait, format: .html)
+                }
+                let person = try app.tokens.authenticate(token, scope: .link)
+                let note = Self.flash(request, locale: try app.checkIns.summary(of: person).locale)
+                return try self.page(app, person: person, token: token, note: note, status: .ok)
+            } catch {
+                throw HTTPProblem(error, redactor: app.redactor, format: .html)
+            }
+        }
+        router.post("checkin/{token}") { request, context in
+            let app = await self.current()
+            let token = context.parameters.get("token") ?? ""
+            let person: Person
+            do {
+                if let wait = self.addressLimiter.admit("addr:" + (context.remoteAddress ?? "local"), now: self.now()) {
+                    throw self.tooMany(wait, format: .html)
+                }
+                person = try app.tokens.authenticate(token, scope: .link)
+                try Self.sameSite(request, publicURL: app.config.http?.publicURL)
+            } catch {
+                throw HTTPProblem(error, redactor: app.redactor, format: .html)
+            }
+            do {
+                let (fields, _) = try await BodyReader.form(request, limit: app.maxBody, format: .html)
+                guard let key = fields["csrf"], RequestSignatures.constantTimeEqual(Array(key.utf8), Array(Self.formKey(token).utf8)) else {
+                    throw HTTPProblem(.forbidden, "the form key is missing or wrong; reload the page and send the form again", field: "csrf", format: .html)
+                }
+                let (ok, reference) = try self.submit(fields, app: app, person: person)
+                ServiceMetrics.checkIn("web")
+                var location = "\(token)?ok=\(ok)"
+                if let reference { location += "&ref=\(reference)" }
+                return Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
+            } catch {
+                // The person proved who they are: show the page again, with what went wrong.
+                let problem = HTTPProblem(error, redactor: app.redactor, format: .html)
+                guard problem.category != .internal, problem.category != .tooLarge, problem.category != .forbidden || problem.field != "csrf" else { throw problem }
+                let field = problem.field.map { " (\($0))" } ?? ""
+                return try self.page(
+                    app, person: person, token: token, note: (problem.message + field, true), status: problem.status)
+            }
+        }
+    }
+
+    /// Runs one form: returns the flash key and the entry it was about.
+    func submit(_ fields: [String: String], app: AppContext, person: Person) throws -> (String, String?) {
+        let caller = Caller(person: person, isAdmin: app.config.isAdmin(person))
+        func required(_ name: String) throws -> String {
+            guard let value = fields[name], !value.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw HTTPProblem(.invalidInput, "\(name) is required", field: name)
+            }
+            return value
+        }
+        func reference() throws -> EntryReference {
+            do { return try EntryReference(parsing: try required("id")) } catch let problem as HTTPProblem { throw problem } catch {
+                throw HTTPProblem(.invalidInput, "\(error)", field: "id")
+            }
+        }
+        switch fields["action"] ?? "" {
+        case "log":
+            guard let kind = Entry.Kind(rawValue: try required("kind")) else {
+                throw HTTPProblem(.invalidInput, "kind is progress, blocker, next, learned or win", field: "kind")
+            }
+            let text = try Self.text(try required("text"), field: "text")
+            var stage: Entry.Stage?
+            if let value = fields["stage"], !value.isEmpty, kind == .blocker {
+                guard let parsed = Entry.Stage(rawValue: value) else { throw HTTPProblem(.invalidInput, "stage is front, middle or back", field: "stage") }
+                stage = parsed
+            }
+            let entry = try app.checkIns.log(kind, text: text, by: person, stage: stage)
+            return ("logged", entry.displayID)
+        case "close":
+            guard let state = Entry.State(rawValue: try required("state")), state != .open else {
+                throw HTTPProblem(.invalidInput, "state is resolved, done or dropped", field: "state")
+            }
+            let entry = try app.checkIns.close(try reference(), as: state, by: caller)
+            return ("closed", entry.displayID)
+        case "edit":
+            let entry = try app.checkIns.edit(try reference(), text: try Self.text(try required("text"), field: "text"), by: caller)
+            return ("edited", entry.displayID)
+        case "delete":
+            let entry = try app.checkIns.delete(try reference(), by: caller)
+            return ("deleted", entry.displayID)
+        case "mood":
+            guard let mood = Int(try required("mood")), (1...5).contains(mood) else {
+                throw HTTPProblem(.invalidInput, "mood is 1 to 5", field: "mood")
+            }
+            var load: Int?
+            if let value = fields["load"], !value.isEmpty {
+                guard let parsed = Int(value), (1...5).contains(parsed) else { throw HTTPProblem(.invalidInput, "load is 1 to 5", field: "load") }
+                load = parsed
+            }
+            _ = try app.checkIns.mood(person, mood: mood, load: load)
+            return ("mood", nil)
+        case let other:
+            throw HTTPProblem(.invalidInput, "unknown action \"\(other)\"", field: "action")
+        }
+    }
+
+    /// The key every form of a page carries: without the link's token, another site cannot make it.
+    static func formKey(_ token: String) -> String {
+        let code = HMAC<SHA256>.authenticationCode(for: Array("narrate check-in form".utf8), using: SymmetricKey(data: Array(token.utf8)))
+        return code.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Refuses form posts a browser says come from another site.
+    static func sameSite(_ request: Request, publicURL: String?) throws {
+        if let site = request.headers[.secFetchSite], site == "cross-site" {
+            throw HTTPProblem(.forbidden, "form posts from other sites are refused", field: "Sec-Fetch-Site", format: .html)
+        }
+        // The page's no-referrer policy makes browsers send `Origin: null` on its own posts; the
+        // form key and Sec-Fetch-Site stand guard then.
+        guard let origin = request.headers[.origin], origin != "null" else { return }
+        let host = request.head.authority ?? ""
+        let allowed = [publicURL.flatMap(Self.origin), "http://\(host)", "https://\(host)"].compactMap { $0 }
+        guard allowed.contains(origin) else {
+            throw HTTPProblem(.forbidden, "form posts from \(origin) are refused", field: "Origin", format: .html)
+        }
+    }
+
+    static func origin(_ url: String) -> String? {
+        guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host else { return nil }
+        return "\(scheme)://\(host)" + (components.port.map { ":\($0)" } ?? "")
+    }
+
+    /// The note the page shows after a redirect: only known keys and a well-formed entry id.
+    static func flash(_ request: Request, locale: String) -> (String, Bool)? {
+        let text = PageText(locale: locale)
+        let reference = request.uri.queryParameters["ref"].flatMap { try? EntryReference(parsing: String($0)) }?.description ?? ""
+        switch request.uri.queryParameters["ok"].map(String.init) {
+        case "logged": return (text.format(.logged, reference), false)
+        case "closed": return (text.format(.closed, reference), false)
+        case "edited": return (text.format(.edited, reference), false)
+        case "deleted": return (text.format(.deleted, reference), false)
+        case "mood": return (text(.moodSaved), false)
+        default: return nil
+        }
+    }
+
+    func page(_ app: AppContext, person: Person, token: String, note: (String, Bool)?, status: HTTPResponse.Status) throws -> Response {
+        let summary = try app.checkIns.summary(of: person)
+        let t = PageText(locale: summary.locale)
+        let zone = app.config.zone(of: person)
+        let action = HTML.escape(token)
+        let hidden = "<input type=\"hidden\" name=\"csrf\" value=\"\(Self.formKey(token))\">"
+        func e(_ text: String) -> String { HTML.escape(text) }
+        func day(_ date: Date) -> String { String(TimeText.short(date, in: zone).prefix(10)) }
+        func kindName(_ kind: Entry.Kind) -> String { t(PageText.Key(rawValue: kind.rawValue) ?? .progress) }
+
+        var html = "<main>\n<h1>\(e(t(.title)))</h1>\n"
+        html += "<p>\(e(t.format(.hello, person.name))) · \(e(t.format(.period, day(summary.period.start), day(summary.period.end.addingTimeInterval(-1)))))</p>\n"
+        if let (message, isError) = note {
+            html += "<p class=\"note\(isError ? " error" : "")\" role=\"\(isError ? "alert" : "status")\">\(e(message))</p>\n"
+        }
+        // A new entry.
+        html += "<form class=\"card\" method=\"post\" action=\"\(action)\" aria-labelledby=\"new-h\">\(hidden)<input type=\"hidden\" name=\"action\" value=\"log\">\n"
+        html += "<h2 id=\"new-h\">\(e(t(.newEntry)))</h2>\n<fieldset><legend>\(e(t(.kind)))</legend><div class=\"row\">"
+        for kind in Entry.Kind.allCases {
+            let checked = kind == .progress ? " checked" : ""
+            html += "<label><input type=\"radio\" name=\"kind\" value=\"\(kind.rawValue)\" id=\"kind-\(kind.rawValue)\"\(checked)> \(e(kindName(kind)))</label>"
+        }
+        html += "</div></fieldset>\n"
+        html += "<label for=\"text\">\(e(t(.text)))</label><textarea id=\"text\" name=\"text\" required maxlength=\"\(TextRules.maximumLength)\"></textarea>\n"
+        html += "<label for=\"stage\">\(e(t(.stage)))</label><select id=\"stage\" name=\"stage\"><option value=\"\">\(e(t(.stageNone)))</option>"
+        for stage in Entry.Stage.allCases {
+            html += "<option value=\"\(stage.rawValue)\">\(e(t(PageText.Key(rawValue: stage.rawValue) ?? .front)))</option>"
+        }
+        html += "</select>\n<button type=\"submit\" id=\"save\">\(e(t(.save)))</button>\n</form>\n"
+
+        // Open blockers and next actions, each with its closing buttons.
+        html += "<section aria-labelledby=\"open-h\"><h2 id=\"open-h\">\(e(t(.open)))</h2>\n"
+        if summary.open.isEmpty { html += "<p>\(e(t(.noOpen)))</p>\n" }
+        html += "<ul class=\"items\">\n"
+        for entry in summary.open {
+            let close: Entry.State = entry.kind == .blocker ? .resolved : .done
+            html += "<li id=\"open-\(entry.displayID)\"><span class=\"id\">\(entry.displayID)</span> \(e(entry.text))"
+            html += "<form method=\"post\" action=\"\(action)\" class=\"row\">\(hidden)<input type=\"hidden\" name=\"action\" value=\"close\"><input type=\"hidden\" name=\"id\" value=\"\(entry.displayID)\">"
+            html += "<button type=\"submit\" name=\"state\" value=\"\(close.rawValue)\" aria-label=\"\(e(t(close == .resolved ? .resolve : .done))) \(entry.displayID)\">\(e(t(close == .resolved ? .resolve : .done)))</button> "
+            html += "<button type=\"submit\" class=\"quiet\" name=\"state\" value=\"dropped\" aria-label=\"\(e(t(.drop))) \(entry.displayID)\">\(e(t(.drop)))</button></form></li>\n"
+        }
+        html += "</ul></section>\n"
+
+        // Mood and load.
+        html += "<form class=\"card\" method=\"post\" action=\"\(action)\" aria-labelledby=\"mood-h\">\(hidden)<input type=\"hidden\" name=\"action\" value=\"mood\">\n"
+        html += "<h2 id=\"mood-h\">\(e(t(.howAreYou)))</h2><label for=\"mood\">\(e(t(.mood)))</label><select id=\"mood\" name=\"mood\" required><option value=\"\">—</option>"
+        html += (1...5).map { "<option>\($0)</option>" }.joined()
+        html += "</select><label for=\"load\">\(e(t(.load))) (\(e(t(.optional))))</label><select id=\"load\" name=\"load\"><option value=\"\">—</option>"
+        html += (1...5).map { "<option>\($0)</option>" }.joined()
+        html += "</select>\n<button type=\"submit\">\(e(t(.moodSave)))</button></form>\n"
+
+        // This period's entries, with edit and delete.
+        html += "<section aria-labelledby=\"written-h\"><h2 id=\"written-h\">\(e(t(.written)))</h2>\n"
+        if summary.entries.isEmpty { html += "<p>\(e(t(.nothingYet)))</p>\n" }
+        html += "<ul class=\"items\">\n"
+        for entry in summary.entries.reversed() {
+            let id = entry.displayID
+            html += "<li id=\"entry-\(id)\"><span class=\"id\">\(id) · \(e(kindName(entry.kind))) · \(e(TimeText.short(entry.at, in: zone)))</span><br>\(e(entry.text))\n"
+            html += "<details><summary>\(e(t(.change)))</summary><form method=\"post\" action=\"\(action)\">\(hidden)<input type=\"hidden\" name=\"action\" value=\"edit\"><input type=\"hidden\" name=\"id\" value=\"\(id)\">"
+            html += "<label for=\"edit-\(id)\">\(e(t(.text))) \(id)</label><textarea id=\"edit-\(id)\" name=\"text\" required maxlength=\"\(TextRules.maximumLength)\">\(e(entry.text))</textarea>"
+            html += "<button type=\"submit\">\(e(t(.edit)))</button></form>"
+            html += "<form method=\"post\" action=\"\(action)\">\(hidden)<input type=\"hidden\" name=\"action\" value=\"delete\"><input type=\"hidden\" name=\"id\" value=\"\(id)\">"
+            html += "<button type=\"submit\" class=\"quiet\" aria-label=\"\(e(t(.delete))) \(id)\">\(e(t(.delete)))</button></form></details></li>\n"
+        }
+        html += "</ul><p><small>\(e(t(.ownOnly)))</small></p></section>\n</main>"
+
+        let document = HTML.document(title: "narrate · \(t(.title))", lang: summary.locale, body: html)
+        return Response(status: status, headers: Self.pageHeaders, body: .init(byteBuffer: ByteBuffer(string: document)))
+    }
+
+    /// No caching (the page is personal), no referrer (the token is in the URL), no framing,
+    /// no script, forms only to this service.
+    static let pageHeaders: HTTPFields = [
+        .contentType: "text/html; charset=utf-8", .cacheControl: "no-store", .referrerPolicy: "no-referrer",
+        .xFrameOptions: "DENY", .xContentTypeOptions: "nosniff",
+        .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    ]
+}
+
+extension HTTPField.Name {
+    static let referrerPolicy = Self("Referrer-Policy")!
+    static let xFrameOptions = Self("X-Frame-Options")!
+    static let xContentTypeOptions = Self("X-Content-Type-Options")!
+    static let secFetchSite = Self("Sec-Fetch-Site")!
+}

@@ -1,0 +1,147 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NarrateApp
+import NarrateCore
+import Prometheus
+import ServiceLifecycle
+
+/// The check-in service: the JSON API, the web check-in page, Slack / Mattermost / Discord
+/// commands, `/healthz` and `/metrics` on `[http] listen`, and the same API on the local Unix
+/// socket, where the caller is whoever the kernel says connected (peer credentials).
+///
+/// Every handler asks `current()` for the context, so a SIGHUP's new config (people, tokens'
+/// owners, secrets) applies to the next request.
+public struct CheckInServer: Sendable {
+    public typealias ContextSource = @Sendable () async -> AppContext
+
+    let current: ContextSource
+    let heartbeat: Heartbeat?
+    let registry: PrometheusCollectorRegistry
+    let addressLimiter: RateLimiter
+    let tokenLimiter: RateLimiter
+    /// Every request's time, for the rate limiter and Slack's timestamp window.
+    let now: @Sendable () -> Date
+
+    public init(
+        current: @escaping ContextSource, rate: Int, heartbeat: Heartbeat? = nil,
+        registry: PrometheusCollectorRegistry = ServiceMetrics.registry, now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.current = current
+        self.heartbeat = heartbeat
+        self.registry = registry
+        self.addressLimiter = RateLimiter(perMinute: rate)
+        self.tokenLimiter = RateLimiter(perMinute: rate)
+        self.now = now
+    }
+
+    /// The router of `[http] listen`.
+    public func router() -> Router<ServerContext> {
+        let router = Router(context: ServerContext.self)
+        router.add(middleware: RequestMetrics())
+        router.get("healthz") { _, _ in try await self.health() }
+        router.get("metrics") { _, _ in self.metrics() }
+        addAPI(to: router.group("v1")) { request, context, app in
+            try self.bearer(request, context, app)
+        }
+        addCheckInPage(to: router)
+        addChatCommands(to: router)
+        return router
+    }
+
+    /// The router of the local socket: the API, with the caller named by peer credentials.
+    public func localRouter() -> Router<ServerContext> {
+        let router = Router(context: ServerContext.self)
+        router.add(middleware: RequestMetrics())
+        router.get("healthz") { _, _ in try await self.health() }
+        addAPI(to: router.group("v1"), channel: "socket") { request, context, app in
+            try await PeerCredentials.caller(request, context, app)
+        }
+        return router
+    }
+
+    /// The servers to run: one on `settings.listen` (when `[http]` is configured), and one on
+    /// the local socket (when given).
+    public func services(settings: HTTPSettings?, socket: String?, logger: Logger) throws -> [any Service] {
+        let quiet = Logger(label: "narrate.http") { _ in SwiftLogNoOpLogHandler() }
+        let server = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(30)))
+        var services: [any Service] = []
+        if let settings {
+            let address: BindAddress
+            if let (host, port) = settings.hostAndPort {
+                address = .hostname(host, port: port)
+            } else {
+                address = .unixDomainSocket(path: try LocalSocket.prepare(settings.listen))
+            }
+            services.append(
+                Application(
+                    router: router(), server: server, configuration: .init(address: address, serverName: nil),
+                    onServerRunning: { channel in
+                        if settings.hostAndPort != nil {
+                            logger.notice("check-in service listening on \(channel.localAddress.map { "\($0)" } ?? settings.listen)")
+                        } else {
+                            LocalSocket.open(settings.listen, logger: logger)
+                        }
+                    }, logger: quiet))
+        }
+        if let socket {
+            let path = try LocalSocket.prepare(socket)
+            services.append(
+                Application(
+                    router: localRouter(), server: server, configuration: .init(address: .unixDomainSocket(path: path)),
+                    onServerRunning: { _ in LocalSocket.open(path, logger: logger) }, logger: quiet))
+        }
+        return services
+    }
+}
+
+extension CheckInServer {
+    /// `Authorization: Bearer <api token>`, rate-limited per client address before the token is
+    /// looked at (so guessing is slow) and per token after.
+    func bearer(_ request: Request, _ context: ServerContext, _ app: AppContext) throws -> Caller {
+        try limit(address: context)
+        guard let header = request.headers[.authorization], header.count > 7, header.prefix(7).lowercased() == "bearer " else {
+            throw HTTPProblem(
+                .unauthenticated, "send Authorization: Bearer <token>; `narrate token create PERSON` makes one",
+                field: "Authorization", headers: [.wwwAuthenticate: "Bearer"])
+        }
+        let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        do {
+            let person = try app.tokens.authenticate(token, scope: .api)
+            if let wait = tokenLimiter.admit(AccessToken.hash(of: token), now: now()) { throw tooMany(wait) }
+            return Caller(person: person, isAdmin: app.config.isAdmin(person))
+        } catch let error as NarrateError where error.category == .unauthenticated {
+            throw HTTPProblem(.unauthenticated, error.message, field: "Authorization", headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
+        }
+    }
+
+    func limit(address context: ServerContext) throws {
+        if let wait = addressLimiter.admit("addr:" + (context.remoteAddress ?? "local"), now: now()) { throw tooMany(wait) }
+    }
+
+    func tooMany(_ wait: Int, format: HTTPProblem.Format = .json) -> HTTPProblem {
+        HTTPProblem(
+            .tooManyRequests, "more than \(addressLimiter.perMinute) requests a minute; try again in \(wait) s", format: format,
+            headers: [.retryAfter: String(wait)])
+    }
+
+    func metrics() -> Response {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(8192)
+        registry.emit(into: &buffer)
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+    }
+}
+
+/// JSON responses.
+enum JSONResponse {
+    static func make(_ object: Any, status: HTTPResponse.Status = .ok) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

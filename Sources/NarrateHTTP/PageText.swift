@@ -1,0 +1,50 @@
+/// The check-in page's words, in the team's locale (en, zh-Hant).
+struct PageText {
+    let locale: String
+
+    func callAsFunction(_ key: Key) -> String {
+        (locale == "zh-Hant" ? Self.zhHant[key] : nil) ?? Self.en[key] ?? key.rawValue
+    }
+
+    enum Key: String {
+        case title, hello, period, newEntry, kind, text, stage, stageNone, save
+        case progress, blocker, next, learned, win
+        case front, middle, back
+        case open, noOpen, resolve, done, drop, written, nothingYet, edit, delete, mood, load, moodSave, optional
+        case logged, closed, edited, deleted, moodSaved, ownOnly, howAreYou, change
+    }
+
+    static let en: [Key: String] = [
+        .title: "Check in", .hello: "Hello, %@", .period: "This period: %@ – %@", .newEntry: "Write an entry",
+        .kind: "Kind", .text: "What happened", .stage: "Where is it stuck? (blockers)", .stageNone: "—", .save: "Save",
+        .progress: "Progress", .blocker: "Blocker", .next: "Next action", .learned: "Learning", .win: "Small win",
+        .front: "Front (before work starts)", .middle: "Middle (while doing it)", .back: "Back (handing over)",
+        .open: "Open blockers and next actions", .noOpen: "Nothing open.", .resolve: "Resolved", .done: "Done", .drop: "Drop",
+        .written: "What you wrote this period", .nothingYet: "Nothing yet.", .edit: "Save edit", .delete: "Delete",
+        .mood: "Mood (1 low – 5 high)", .load: "Load (1 light – 5 overloaded)", .moodSave: "Save mood", .optional: "optional",
+        .logged: "Saved %@.", .closed: "%@ closed.", .edited: "%@ edited.", .deleted: "%@ deleted (narrate undo brings it back).",
+        .moodSaved: "Mood saved.", .ownOnly: "Only your own entries appear here.", .howAreYou: "How are you doing?",
+        .change: "Edit or delete",
+    ]
+
+    static let zhHant: [Key: String] = [
+        .title: "填寫近況", .hello: "%@，你好", .period: "本期：%@ – %@", .newEntry: "寫一則紀錄",
+        .kind: "類型", .text: "發生了什麼", .stage: "卡在哪個階段？（阻礙）", .stageNone: "—", .save: "儲存",
+        .progress: "進展", .blocker: "阻礙", .next: "下一步", .learned: "學到的事", .win: "小勝利",
+        .front: "前段（開工前）", .middle: "中段（進行中）", .back: "後段（交接時）",
+        .open: "未結的阻礙與下一步", .noOpen: "目前沒有未結項目。", .resolve: "已解決", .done: "已完成", .drop: "放棄",
+        .written: "本期已寫的紀錄", .nothingYet: "還沒有紀錄。", .edit: "儲存修改", .delete: "刪除",
+        .mood: "心情（1 低 – 5 高）", .load: "負荷（1 輕 – 5 過重）", .moodSave: "儲存心情", .optional: "選填",
+        .logged: "已儲存 %@。", .closed: "%@ 已結案。", .edited: "%@ 已修改。", .deleted: "%@ 已刪除（narrate undo 可復原）。",
+        .moodSaved: "心情已儲存。", .ownOnly: "這裡只會顯示你自己的紀錄。", .howAreYou: "最近好嗎？",
+        .change: "修改或刪除",
+    ]
+
+    func format(_ key: Key, _ values: String...) -> String {
+        var text = self(key)
+        for value in values {
+            if let range = text.range(of: "%@") { text.replaceSubrange(range, with: value) }
+        }
+        return text
+    }
+}

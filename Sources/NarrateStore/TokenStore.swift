@@ -1,0 +1,15 @@
+import Foundation
+import NarrateCore
+
+/// Personal tokens, kept as hashes.
+public protocol TokenStore: Sendable {
+    @discardableResult func add(_ token: AccessToken) throws -> AccessToken
+    /// The token with this hash, whatever its state (the caller decides what revoked or expired means).
+    func token(hash: String) throws -> AccessToken?
+    /// All tokens, or one person's, newest first.
+    func tokens(of person: String?) throws -> [AccessToken]
+    /// Revokes a person's valid tokens (or only the one with `id`); returns how many.
+    @discardableResult func revokeTokens(of person: String, id: Int64?, at: Date) throws -> Int
+    /// Notes a use, for `narrate token list`.
+    func touch(_ id: Int64, at: Date) throws
+}
