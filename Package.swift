@@ -52,6 +52,7 @@ let package = Package(
             dependencies: [
                 "NarrateCore", "NarrateStore", "CCurl",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -60,6 +61,7 @@ let package = Package(
             dependencies: [
                 "NarrateCore", "NarrateStore", "NarrateSources", "NarrateDelivery",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         // The check-in service: JSON API, web page, slash commands, health and metrics.

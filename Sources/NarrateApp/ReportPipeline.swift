@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import NarrateCore
 import Synchronization
 import NarrateSources
@@ -115,6 +116,9 @@ public struct ReportPipeline: Sendable {
             rendered.append(RenderedReport(
                 plan: plan, kind: .digest, markdown: try renderer.managerDigest(report, locale: plan.locale),
                 targets: plan.team.managerTargets))
+        }
+        for report in rendered {
+            Counter(label: "narrate_reports_rendered_total", dimensions: [("kind", report.kind.rawValue)]).increment()
         }
         return rendered
     }

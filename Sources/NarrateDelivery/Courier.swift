@@ -156,7 +156,9 @@ public struct Courier: Sendable {
             }
         case .http(let request):
             do {
+                let started = ContinuousClock.now
                 let response = try await transport.send(request)
+                DeliveryMetrics.latency(kind: delivery.kind, started.duration(to: .now))
                 return target.descriptor.classify(response, for: delivery, now: clock.now())
             } catch let error as TransportError {
                 let message = (error.isTimeout ? "timeout: " : "network: ") + OneLine.clean(error.message)
@@ -178,6 +180,7 @@ public struct Courier: Sendable {
         switch outcome {
         case .sent(let receipt):
             let claimed = try outbox.finishSent(delivery.id, receipt: receipt.map(redactor.redact), at: now, thenBegin: next?.id)
+            DeliveryMetrics.part(kind: delivery.kind, .sent)
             logger.info("sent \(label)", metadata: ["attempts": "\(delivery.attempts)"])
             return claimed
         case .park(let error):
@@ -204,6 +207,7 @@ public struct Courier: Sendable {
             let delay = policy.delay(afterAttempt: delivery.attempts, retryAfter: after)
             try outbox.finishAttempt(
                 delivery.id, state: .pending, error: error, nextAttemptAt: now.addingTimeInterval(delay), at: now)
+            DeliveryMetrics.part(kind: delivery.kind, .retried)
             logger.notice("\(label) will be retried in \(String(format: "%.1f", delay)) s: \(error)")
         }
         return false
@@ -214,6 +218,7 @@ public struct Courier: Sendable {
         let error = redactor.redact(error)
         let now = clock.now()
         try outbox.finishAttempt(delivery.id, state: .parked, error: error, at: now)
+        DeliveryMetrics.part(kind: delivery.kind, .parked)
         logger.error("parked \(delivery.target) part \(delivery.part)/\(delivery.parts) of report \(delivery.report): \(error)")
         for later in try outbox.unfinishedDeliveries(reports: [delivery.report], target: delivery.target)
         where later.part > delivery.part {
