@@ -128,8 +128,10 @@ struct CLI {
     /// A CLI with its own config path and state dir under a temp directory.
     init(config: String? = ExampleConfig.text) {
         directory = temporaryDirectory("narrate-cli")
+        // NARRATE_SOCKET empty: commands use this CLI's own store, even on a machine where a
+        // narrate daemon listens on /run/narrate/narrate.sock.
         environment = ["PATH": "/usr/bin:/bin", "HOME": directory, "NARRATE_CONFIG": directory + "/narrate.toml",
-                       "XDG_STATE_HOME": directory + "/xdg"]
+                       "XDG_STATE_HOME": directory + "/xdg", "NARRATE_SOCKET": ""]
         if let config { write(config, to: directory + "/narrate.toml") }
     }
 

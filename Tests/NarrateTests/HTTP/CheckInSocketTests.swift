@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+@testable import NarrateCore
+@testable import NarrateStore
+
+/// `narrate log` on the server, as oneself, lands in the daemon's store through its local
+/// socket; the kernel names the caller, so nobody writes as somebody else.
+@Suite struct CheckInSocketTests {
+    static func userName(_ uid: uid_t = getuid()) -> String {
+        guard let entry = getpwuid(uid), let name = entry.pointee.pw_name else { return "uid\(uid)" }
+        return String(cString: name)
+    }
+
+    /// A CLI whose config names a socket, with alice's `unix_user` = `aliceUser`, bob's = `bobUser`.
+    static func setup(aliceUser: String, bobUser: String = "bob") -> (CLI, socket: String, daemonState: String) {
+        let directory = temporaryDirectory("socket")
+        // sun_path holds 108 bytes: keep the socket's path short.
+        let socket = "/tmp/narrate-\(UUID().uuidString.prefix(8)).sock"
+        var text = exampleConfig(replacing: "unix_user = \"alice\"", with: "unix_user = \"\(aliceUser)\"")
+        text = text.replacingOccurrences(of: "unix_user = \"bob\"", with: "unix_user = \"\(bobUser)\"")
+        text += "\n[http]\nlisten = \"127.0.0.1:0\"\nsocket = \"\(socket)\"\n"
+        var cli = CLI(config: text)
+        cli.environment.removeValue(forKey: "NARRATE_SOCKET")
+        _ = directory
+        return (cli, socket, cli.directory + "/daemon-state")
+    }
+
+    @Test func commandsOnTheServerGoThroughTheSocketIntoTheDaemonsStore() async throws {
+        let (cli, socket, daemonState) = Self.setup(aliceUser: Self.userName())
+        defer { unlink(socket) }
+        let serve = try ServeProcess(cli, command: ["serve", "--state-dir", daemonState])
+        defer { serve.stop() }
+        _ = try await serve.waitFor("local check-ins on \(socket)")
+
+        let logged = try cli.run("log", "blocker", "Waiting on legal", "--stage", "middle")
+        #expect(logged.status == 0, "\(logged.stderr)")
+        let id = logged.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(id.hasPrefix("B-"))
+        #expect(try cli.run("edit", id, "Waiting on legal review").status == 0)
+        #expect(try cli.run("resolve", id, "--note", "signed").stdout.contains("\(id) resolved"))
+        #expect(try cli.run("mood", "4", "--load", "2").status == 0)
+        #expect(try cli.run("metric", "record", "lead-time", "26.5").stdout.contains("recorded lead-time = 26.5"))
+        let next = try cli.run("log", "next", "Book the review").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try cli.run("delete", next).status == 0)
+        #expect(try cli.run("undo").stdout.contains("\(next) is back"))
+
+        // The daemon's store has them, as alice; the caller's own state dir was never made.
+        let store = try SQLiteStore(readOnly: daemonState + "/narrate.sqlite")
+        let entries = try store.entries(from: Date().addingTimeInterval(-120), to: Date().addingTimeInterval(120))
+        #expect(entries.map(\.person) == ["alice", "alice"])
+        #expect(entries.first?.state == .resolved)
+        #expect(entries.first?.text == "Waiting on legal review")
+        #expect(try store.metricCount() == 1)
+        #expect(!FileManager.default.fileExists(atPath: cli.stateDir))
+        let history = try cli.run("history", "--state-dir", daemonState)
+        #expect(history.stdout.contains("Waiting on legal review"), "\(history.stdout)")
+
+        // A refusal comes back with the daemon's words and exit 1; nothing is stored.
+        let refused = try cli.run("log", "progress", "x", "--kpi", "nope")
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("unknown KPI \"nope\""))
+        #expect(try store.entryCount() == 2)
+
+        // A daemon that went away: a clear error, and nothing written anywhere else.
+        #expect(serve.stop() == 0)
+        #expect(!FileManager.default.fileExists(atPath: socket), "the service removes its socket on shutdown, or leaves one nobody answers")
+    }
+
+    @Test func twoUnixUsersEachWriteAsThemselvesAndOnlyAsThemselves() async throws {
+        guard getuid() == 0 else {
+            print("skipped: creating two test users needs root (this test runs as \(Self.userName()))")
+            return
+        }
+        let users = ["narrate-ta", "narrate-tb", "narrate-tc"]
+        for user in users where getpwnam(user) == nil {
+            let add = Process()
+            add.executableURL = URL(fileURLWithPath: "/usr/sbin/useradd")
+            add.arguments = ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", user]
+            try add.run()
+            add.waitUntilExit()
+            try #require(add.terminationStatus == 0, "useradd \(user)")
+        }
+        let (cli, socket, daemonState) = Self.setup(aliceUser: users[0], bobUser: users[1])
+        defer { unlink(socket) }
+        // The test users run a copy of the binary in a directory they can reach, with the config readable.
+        let bin = temporaryDirectory("bin")
+        try FileManager.default.copyItem(atPath: CLI.executable, toPath: bin + "/narrate")
+        for path in [temporaryRoot, bin, cli.directory] { chmod(path, 0o755) }
+        chmod(cli.directory + "/narrate.toml", 0o644)
+
+        let serve = try ServeProcess(cli, command: ["serve", "--state-dir", daemonState])
+        defer { serve.stop() }
+        _ = try await serve.waitFor("local check-ins on \(socket)")
+
+        func run(as user: String, _ arguments: String...) throws -> CLI.Result {
+            try cli.run(
+                ["-u", user, "--", bin + "/narrate"] + arguments, environment: ["HOME": "/nonexistent", "USER": "alice"],
+                executable: "/usr/sbin/runuser")
+        }
+        let alice = try run(as: users[0], "log", "progress", "alice's own words")
+        #expect(alice.status == 0, "\(alice.stderr)")
+        let bob = try run(as: users[1], "log", "progress", "bob's own words")
+        #expect(bob.status == 0, "\(bob.stderr)")
+        // $USER says alice, but the kernel says narrate-tb: --as and $USER do not make bob alice.
+        let forged = try run(as: users[1], "log", "progress", "pretending", "--as", "alice")
+        #expect(forged.status == 1)
+        #expect(forged.stderr.contains("needs an admin"), "\(forged.stderr)")
+        let stranger = try run(as: users[2], "log", "progress", "who am I")
+        #expect(stranger.status == 1)
+        #expect(stranger.stderr.contains("no person has unix_user = \"\(users[2])\""), "\(stranger.stderr)")
+        // bob cannot change alice's entry either.
+        let aliceID = alice.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let edit = try run(as: users[1], "edit", aliceID, "bob was here")
+        #expect(edit.status == 1)
+
+        let store = try SQLiteStore(readOnly: daemonState + "/narrate.sqlite")
+        let entries = try store.entries(from: Date().addingTimeInterval(-120), to: Date().addingTimeInterval(120))
+        #expect(entries.map { "\($0.person): \($0.text)" } == ["alice: alice's own words", "bob: bob's own words"])
+    }
+}

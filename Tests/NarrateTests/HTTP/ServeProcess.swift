@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+/// `narrate serve` or `narrate run` as a real process, its log in a file the test reads to learn
+/// the port it bound.
+final class ServeProcess {
+    let process = Process()
+    let logPath: String
+
+    init(_ cli: CLI, command: [String] = ["serve"], environment extra: [String: String] = [:]) throws {
+        logPath = cli.directory + "/serve-\(UUID().uuidString.prefix(6)).log"
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        process.executableURL = URL(fileURLWithPath: CLI.executable)
+        process.arguments = command
+        process.environment = cli.environment.merging(extra) { $1 }
+        process.currentDirectoryURL = URL(fileURLWithPath: cli.directory)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle(forWritingAtPath: logPath)
+        try process.run()
+    }
+
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    /// Waits until the log has a line containing `text`; returns that line.
+    func waitFor(_ text: String, seconds: TimeInterval = 20) async throws -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let line = log.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
+            if !process.isRunning { break }
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        Issue.record("no \"\(text)\" in the log: \(log)")
+        throw CancellationError()
+    }
+
+    /// The TCP port of "check-in service listening on …:PORT".
+    func port() async throws -> Int {
+        let line = try await waitFor("check-in service listening on")
+        return try #require(Int(line.split(separator: ":").last ?? ""))
+    }
+
+    /// SIGTERM, then the exit status.
+    @discardableResult
+    func stop() -> Int32 {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    deinit { if process.isRunning { process.terminate() } }
+}
