@@ -210,7 +210,13 @@ extension CheckInServer {
         html += "<ul class=\"items\">\n"
         for entry in summary.entries.reversed() {
             let id = entry.displayID
-            html += "<li id=\"entry-\(id)\"><span class=\"id\">\(id) · \(e(kindName(entry.kind))) · \(e(TimeText.short(entry.at, in: zone)))</span><br>\(e(entry.text))\n"
+            let state = switch entry.state {
+            case .resolved: " · ✓ " + t(.resolve)
+            case .done: " · ✓ " + t(.done)
+            case .dropped: " · " + t(.drop)
+            default: ""
+            }
+            html += "<li id=\"entry-\(id)\"><span class=\"id\">\(id) · \(e(kindName(entry.kind))) · \(e(TimeText.short(entry.at, in: zone)))\(e(state))</span><br>\(e(entry.text))\n"
             html += "<details><summary>\(e(t(.change)))</summary><form method=\"post\" action=\"\(action)\">\(hidden)<input type=\"hidden\" name=\"action\" value=\"edit\"><input type=\"hidden\" name=\"id\" value=\"\(id)\">"
             html += "<label for=\"edit-\(id)\">\(e(t(.text))) \(id)</label><textarea id=\"edit-\(id)\" name=\"text\" required maxlength=\"\(TextRules.maximumLength)\">\(e(entry.text))</textarea>"
             html += "<button type=\"submit\">\(e(t(.edit)))</button></form>"
