@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+
+/// docs/openapi.yaml against the running service (Tests/api/check_openapi.py): a valid OpenAPI
+/// 3.1 document whose every operation answers as documented, for good and bad requests.
+@Suite struct OpenAPITests {
+    @Test func theDocumentedAPIIsTheOneTheServerSpeaks() async throws {
+        let http = """
+
+            [http]
+            listen = "127.0.0.1:0"
+            slack_signing_secret_env = "SLACK_SIGNING"
+            mattermost_token_env = "MATTERMOST_TOKEN"
+            discord_public_key = "\(String(repeating: "ab", count: 32))"
+            """
+        var cli = CLI(config: exampleConfig() + http)
+        cli.environment["SLACK_SIGNING"] = "slack-signing-secret"
+        cli.environment["MATTERMOST_TOKEN"] = "mattermost-token"
+        let created = try cli.run("token", "create", "alice", "--json")
+        let tokens = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])
+        let serve = try ServeProcess(cli)
+        defer { serve.stop() }
+        let port = try await serve.port()
+
+        let checker = Process()
+        checker.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        checker.arguments = [
+            "python3", CheckInBrowserTests.root.appendingPathComponent("Tests/api/check_openapi.py").path,
+            CheckInBrowserTests.root.appendingPathComponent("docs/openapi.yaml").path, "http://127.0.0.1:\(port)",
+            tokens["api_token"] as? String ?? "", tokens["link_token"] as? String ?? "",
+        ]
+        let out = Pipe(), err = Pipe()
+        checker.standardOutput = out
+        checker.standardError = err
+        try checker.run()
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        checker.waitUntilExit()
+        #expect(checker.terminationStatus == 0, "\(output)\n\(errors)")
+        #expect(output.contains("\"problems\": []"), "\(output)")
+        #expect(!serve.log.contains(tokens["api_token"] as? String ?? "-"), "the service log never holds a token")
+    }
+}
