@@ -216,6 +216,30 @@ import Testing
         #expect(!text.contains("narrate.service"), "\(text)")
     }
 
+    /// The socket for local check-ins must not cost the unit its hardening.
+    @Test func unitKeepsItsExposureScoreWithTheCheckInSocket() throws {
+        let analyze = "/usr/bin/systemd-analyze"
+        try #require(FileManager.default.isExecutableFile(atPath: analyze), "systemd-analyze is installed by scripts/setup.sh")
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let unit = try String(contentsOf: root.appendingPathComponent("config/narrate.service"), encoding: .utf8)
+        #expect(unit.contains("RuntimeDirectory=narrate"))
+        let directory = temporaryDirectory("unit")
+        write(unit.replacingOccurrences(of: "@BINDIR@", with: "/usr/local/bin").replacingOccurrences(of: "@SYSCONFDIR@", with: "/etc"),
+              to: directory + "/narrate.service")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: analyze)
+        process.arguments = ["security", "--offline=true", directory + "/narrate.service"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let line = try #require(text.split(separator: "\n").first { $0.contains("Overall exposure level") }, "\(text)")
+        let score = try #require(line.split(separator: ":").last?.split(separator: " ").first.flatMap { Double($0) }, "\(line)")
+        #expect(score <= 1.4, "\(line)")
+    }
+
     @Test func journalGetsSyslogPriorities() throws {
         let cli = CLI(config: exampleConfig(replacing: "horizon = \"leading\"", with: "horizon = \"lagging\""))
         let result = try cli.run(["log", "win", "x", "--as", "alice"], environment: ["JOURNAL_STREAM": "8:1234"])

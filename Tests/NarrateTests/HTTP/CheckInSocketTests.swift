@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import NarrateDelivery
 @testable import NarrateCore
 @testable import NarrateStore
 
@@ -116,5 +117,38 @@ import Testing
         let store = try SQLiteStore(readOnly: daemonState + "/narrate.sqlite")
         let entries = try store.entries(from: Date().addingTimeInterval(-120), to: Date().addingTimeInterval(120))
         #expect(entries.map { "\($0.person): \($0.text)" } == ["alice: alice's own words", "bob: bob's own words"])
+    }
+}
+
+/// The check-in service inside `narrate run`, as systemd starts it: the socket in
+/// `$RUNTIME_DIRECTORY`, `[http]` on loopback, `/healthz` telling the scheduler's last tick.
+@Suite struct DaemonCheckInTests {
+    @Test func theDaemonServesCheckInsAndReportsItsSchedulerHealth() async throws {
+        let runtime = "/tmp/narrate-rt-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: runtime) }
+        var cli = CLI(config: exampleConfig(replacing: "unix_user = \"alice\"", with: "unix_user = \"\(CheckInSocketTests.userName())\"")
+            + "\n[http]\nlisten = \"127.0.0.1:0\"\n")
+        let daemon = try ServeProcess(cli, command: ["run"], environment: ["RUNTIME_DIRECTORY": runtime])
+        defer { daemon.stop() }
+        let port = try await daemon.port()
+        _ = try await daemon.waitFor("local check-ins on \(runtime)/narrate.sock")
+
+        cli.environment["NARRATE_SOCKET"] = runtime + "/narrate.sock"
+        let logged = try cli.run("log", "win", "Checked in while the daemon runs")
+        #expect(logged.status == 0, "\(logged.stderr)")
+
+        let health = try await liveTransport.send(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/healthz"))
+        #expect(health.status == 200, "\(String(decoding: health.body, as: UTF8.self))")
+        let body = try #require(try JSONSerialization.jsonObject(with: health.body) as? [String: Any])
+        let scheduler = try #require(body["scheduler"] as? [String: Any])
+        #expect(scheduler["ok"] as? Bool == true)
+        #expect(scheduler["last_tick"] is String)
+
+        let metrics = try await liveTransport.send(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/metrics"))
+        #expect(String(decoding: metrics.body, as: UTF8.self).contains(#"narrate_checkins_total{channel="socket"} 1"#))
+
+        #expect(daemon.stop() == 0)
+        let history = try cli.run("history")
+        #expect(history.stdout.contains("Checked in while the daemon runs"), "the daemon's store (the CLI's own here): \(history.stdout)")
     }
 }
