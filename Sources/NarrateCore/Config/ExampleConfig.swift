@@ -114,5 +114,12 @@ path = "reports/{team}-{date}.md" # relative paths are under the state dir
 # id = "platform-chat"
 # kind = "slack"
 # url_file = "/run/credentials/narrate.service/platform-chat"
+
+# People check in from their phone, Slack, Mattermost, Discord or a script through the
+# check-in service (docs/http.md); `narrate run` serves it when this table is present:
+# [http]
+# listen = "127.0.0.1:8470"
+# public_url = "https://narrate.example.org"
+# slack_signing_secret_file = "slack-signing"
 """#
 }
