@@ -24,7 +24,7 @@ extension CheckInServer {
                 let reply = self.chat(app, channel: "slack", user: fields["user_id"], text: fields["text"] ?? "") { $0.slack }
                 return JSONResponse.make(["response_type": "ephemeral", "text": reply])
             } catch {
-                throw HTTPProblem(error, redactor: app.redactor)
+                throw self.problem(error, app)
             }
         }
         router.post("mattermost/commands") { request, context in
@@ -42,7 +42,7 @@ extension CheckInServer {
                 let reply = self.chat(app, channel: "mattermost", user: fields["user_id"], text: fields["text"] ?? "") { $0.mattermost }
                 return JSONResponse.make(["response_type": "ephemeral", "text": reply])
             } catch {
-                throw HTTPProblem(error, redactor: app.redactor)
+                throw self.problem(error, app)
             }
         }
         router.post("discord/interactions") { request, context in
@@ -68,7 +68,7 @@ extension CheckInServer {
                 // 4: a message in reply; flag 64: only the caller sees it.
                 return JSONResponse.make(["type": 4, "data": ["content": reply, "flags": 64]])
             } catch {
-                throw HTTPProblem(error, redactor: app.redactor)
+                throw self.problem(error, app)
             }
         }
     }

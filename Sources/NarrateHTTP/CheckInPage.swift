@@ -21,7 +21,7 @@ extension CheckInServer {
                 let note = Self.flash(request, locale: try app.checkIns.summary(of: person).locale)
                 return try self.page(app, person: person, token: token, note: note, status: .ok)
             } catch {
-                throw HTTPProblem(error, redactor: app.redactor, format: .html)
+                throw self.problem(error, app, format: .html)
             }
         }
         router.post("checkin/{token}") { request, context in
@@ -35,7 +35,7 @@ extension CheckInServer {
                 person = try app.tokens.authenticate(token, scope: .link)
                 try Self.sameSite(request, publicURL: app.config.http?.publicURL)
             } catch {
-                throw HTTPProblem(error, redactor: app.redactor, format: .html)
+                throw self.problem(error, app, format: .html)
             }
             do {
                 let (fields, _) = try await BodyReader.form(request, limit: app.maxBody, format: .html)
@@ -49,7 +49,7 @@ extension CheckInServer {
                 return Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
             } catch {
                 // The person proved who they are: show the page again, with what went wrong.
-                let problem = HTTPProblem(error, redactor: app.redactor, format: .html)
+                let problem = self.problem(error, app, format: .html)
                 guard problem.category != .internal, problem.category != .tooLarge, problem.category != .forbidden || problem.field != "csrf" else { throw problem }
                 let field = problem.field.map { " (\($0))" } ?? ""
                 return try self.page(

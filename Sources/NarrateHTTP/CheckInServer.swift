@@ -126,6 +126,16 @@ extension CheckInServer {
             headers: [.retryAfter: String(wait)])
     }
 
+    /// Any error as the problem to answer with; one narrate did not expect is logged (redacted),
+    /// since its answer only says to look in the log.
+    func problem(_ error: any Error, _ app: AppContext, format: HTTPProblem.Format = .json) -> HTTPProblem {
+        let problem = HTTPProblem(error, redactor: app.redactor, format: format)
+        if problem.category == .internal || problem.category == .unavailable {
+            app.logger.error("check-in service: \(app.redactor.redact("\(error)"))")
+        }
+        return problem
+    }
+
     func metrics() -> Response {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(8192)

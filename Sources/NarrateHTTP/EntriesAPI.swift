@@ -123,7 +123,7 @@ extension CheckInServer {
             let caller = try await identify(request, context, app)
             return try await work(app, caller)
         } catch {
-            throw HTTPProblem(error, redactor: app.redactor)
+            throw self.problem(error, app)
         }
     }
 
