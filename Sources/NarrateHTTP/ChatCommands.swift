@@ -9,64 +9,60 @@ extension CheckInServer {
     /// not proven to come from the platform is refused (401) before its body is read as a
     /// command; a person the platform's user id does not map to gets a private explanation.
     func addChatCommands(to router: Router<ServerContext>) {
-        router.post("slack/commands") { request, context in
-            let app = await self.current()
-            do {
-                try self.limit(address: context)
-                guard let secret = app.config.http?.slackSigningSecret else {
-                    throw HTTPProblem(.notFound, "Slack commands are not set up here ([http] slack_signing_secret)")
-                }
-                let raw = try await BodyReader.bytes(request, limit: app.maxBody)
-                try RequestSignatures.verifySlack(
-                    secret: try app.secrets.reveal(secret), timestamp: request.headers[.slackTimestamp],
-                    signature: request.headers[.slackSignature], body: raw, now: self.now())
-                let fields = try Self.form(raw)
-                let reply = self.chat(app, channel: "slack", user: fields["user_id"], text: fields["text"] ?? "") { $0.slack }
-                return JSONResponse.make(["response_type": "ephemeral", "text": reply])
-            } catch {
-                throw self.problem(error, app)
+        chatRoute(router, "slack/commands") { request, raw, app in
+            guard let secret = app.config.http?.slackSigningSecret else {
+                throw HTTPProblem(.notFound, "Slack commands are not set up here ([http] slack_signing_secret)")
             }
+            try RequestSignatures.verifySlack(
+                secret: try app.secrets.reveal(secret), timestamp: request.headers[.slackTimestamp],
+                signature: request.headers[.slackSignature], body: raw, now: self.now())
+            let fields = try Self.form(raw)
+            let reply = self.chat(app, channel: "slack", user: fields["user_id"], text: fields["text"] ?? "") { $0.slack }
+            return JSONResponse.make(["response_type": "ephemeral", "text": reply])
         }
-        router.post("mattermost/commands") { request, context in
-            let app = await self.current()
-            do {
-                try self.limit(address: context)
-                guard let token = app.config.http?.mattermostToken else {
-                    throw HTTPProblem(.notFound, "Mattermost commands are not set up here ([http] mattermost_token)")
-                }
-                let raw = try await BodyReader.bytes(request, limit: app.maxBody)
-                let fields = try Self.form(raw)
-                // Mattermost sends the token in the form, and as `Authorization: Token …`.
-                let given = fields["token"] ?? request.headers[.authorization].map { String($0.drop { $0 != " " }.dropFirst()) }
-                try RequestSignatures.verifyToken(expected: try app.secrets.reveal(token), given: given)
-                let reply = self.chat(app, channel: "mattermost", user: fields["user_id"], text: fields["text"] ?? "") { $0.mattermost }
-                return JSONResponse.make(["response_type": "ephemeral", "text": reply])
-            } catch {
-                throw self.problem(error, app)
+        chatRoute(router, "mattermost/commands") { request, raw, app in
+            guard let token = app.config.http?.mattermostToken else {
+                throw HTTPProblem(.notFound, "Mattermost commands are not set up here ([http] mattermost_token)")
             }
+            let fields = try Self.form(raw)
+            // Mattermost sends the token in the form, and as `Authorization: Token …`.
+            let given = fields["token"] ?? request.headers[.authorization].map { String($0.drop { $0 != " " }.dropFirst()) }
+            try RequestSignatures.verifyToken(expected: try app.secrets.reveal(token), given: given)
+            let reply = self.chat(app, channel: "mattermost", user: fields["user_id"], text: fields["text"] ?? "") { $0.mattermost }
+            return JSONResponse.make(["response_type": "ephemeral", "text": reply])
         }
-        router.post("discord/interactions") { request, context in
+        chatRoute(router, "discord/interactions") { request, raw, app in
+            guard let key = app.config.http?.discordPublicKey else {
+                throw HTTPProblem(.notFound, "Discord interactions are not set up here ([http] discord_public_key)")
+            }
+            try RequestSignatures.verifyDiscord(
+                publicKey: key, timestamp: request.headers[.discordTimestamp], signature: request.headers[.discordSignature], body: raw)
+            guard let interaction = try? JSONSerialization.jsonObject(with: Data(raw)) as? [String: Any], let type = interaction["type"] as? Int else {
+                throw HTTPProblem(.invalidInput, "the interaction is not a JSON object with a type", field: "type")
+            }
+            // 1: Discord checking the endpoint.
+            if type == 1 { return JSONResponse.make(["type": 1]) }
+            let member = interaction["member"] as? [String: Any]
+            let user = (member?["user"] as? [String: Any] ?? interaction["user"] as? [String: Any])?["id"] as? String
+            let data = interaction["data"] as? [String: Any] ?? [:]
+            let text = Self.discordText(data["options"] as? [[String: Any]] ?? [])
+            let reply = self.chat(app, channel: "discord", user: user, text: text) { $0.discord }
+            // 4: a message in reply; flag 64: only the caller sees it.
+            return JSONResponse.make(["type": 4, "data": ["content": reply, "flags": 64]])
+        }
+    }
+
+    /// One platform's route: rate-limited per address, the body read within the limit, then
+    /// `handle` checks the platform's proof and answers; any error is a JSON problem.
+    func chatRoute(
+        _ router: Router<ServerContext>, _ path: RouterPath,
+        _ handle: @escaping @Sendable (Request, [UInt8], AppContext) throws -> Response
+    ) {
+        router.post(path) { request, context in
             let app = await self.current()
             do {
                 try self.limit(address: context)
-                guard let key = app.config.http?.discordPublicKey else {
-                    throw HTTPProblem(.notFound, "Discord interactions are not set up here ([http] discord_public_key)")
-                }
-                let raw = try await BodyReader.bytes(request, limit: app.maxBody)
-                try RequestSignatures.verifyDiscord(
-                    publicKey: key, timestamp: request.headers[.discordTimestamp], signature: request.headers[.discordSignature], body: raw)
-                guard let interaction = try? JSONSerialization.jsonObject(with: Data(raw)) as? [String: Any], let type = interaction["type"] as? Int else {
-                    throw HTTPProblem(.invalidInput, "the interaction is not a JSON object with a type", field: "type")
-                }
-                // 1: Discord checking the endpoint.
-                if type == 1 { return JSONResponse.make(["type": 1]) }
-                let member = interaction["member"] as? [String: Any]
-                let user = (member?["user"] as? [String: Any] ?? interaction["user"] as? [String: Any])?["id"] as? String
-                let data = interaction["data"] as? [String: Any] ?? [:]
-                let text = Self.discordText(data["options"] as? [[String: Any]] ?? [])
-                let reply = self.chat(app, channel: "discord", user: user, text: text) { $0.discord }
-                // 4: a message in reply; flag 64: only the caller sees it.
-                return JSONResponse.make(["type": 4, "data": ["content": reply, "flags": 64]])
+                return try handle(request, try await BodyReader.bytes(request, limit: app.maxBody), app)
             } catch {
                 throw self.problem(error, app)
             }

@@ -162,6 +162,16 @@ extension CheckInServer {
         func e(_ text: String) -> String { HTML.escape(text) }
         func day(_ date: Date) -> String { String(TimeText.short(date, in: zone).prefix(10)) }
         func kindName(_ kind: Entry.Kind) -> String { t(PageText.Key(rawValue: kind.rawValue) ?? .progress) }
+        /// A form's opening tag, its key and its hidden fields.
+        func form(_ fields: [(String, String)], _ attributes: String = "") -> String {
+            "<form method=\"post\" action=\"\(action)\"\(attributes)>\(hidden)"
+                + fields.map { "<input type=\"hidden\" name=\"\($0.0)\" value=\"\(e($0.1))\">" }.joined()
+        }
+        /// A labelled 1–5 picker.
+        func scale(_ name: String, _ label: String, required: Bool) -> String {
+            "<label for=\"\(name)\">\(e(label))</label><select id=\"\(name)\" name=\"\(name)\"\(required ? " required" : "")><option value=\"\">—</option>"
+                + (1...5).map { "<option>\($0)</option>" }.joined() + "</select>"
+        }
 
         var html = "<main>\n<h1>\(e(t(.title)))</h1>\n"
         html += "<p>\(e(t.format(.hello, person.name))) · \(e(t.format(.period, day(summary.period.start), day(summary.period.end.addingTimeInterval(-1)))))</p>\n"
@@ -169,7 +179,7 @@ extension CheckInServer {
             html += "<p class=\"note\(isError ? " error" : "")\" role=\"\(isError ? "alert" : "status")\">\(e(message))</p>\n"
         }
         // A new entry.
-        html += "<form class=\"card\" method=\"post\" action=\"\(action)\" aria-labelledby=\"new-h\">\(hidden)<input type=\"hidden\" name=\"action\" value=\"log\">\n"
+        html += form([("action", "log")], " class=\"card\" aria-labelledby=\"new-h\"") + "\n"
         html += "<h2 id=\"new-h\">\(e(t(.newEntry)))</h2>\n<fieldset><legend>\(e(t(.kind)))</legend><div class=\"row\">"
         for kind in Entry.Kind.allCases {
             let checked = kind == .progress ? " checked" : ""
@@ -190,19 +200,17 @@ extension CheckInServer {
         for entry in summary.open {
             let close: Entry.State = entry.kind == .blocker ? .resolved : .done
             html += "<li id=\"open-\(entry.displayID)\"><span class=\"id\">\(entry.displayID)</span> \(e(entry.text))"
-            html += "<form method=\"post\" action=\"\(action)\" class=\"row\">\(hidden)<input type=\"hidden\" name=\"action\" value=\"close\"><input type=\"hidden\" name=\"id\" value=\"\(entry.displayID)\">"
+            html += form([("action", "close"), ("id", entry.displayID)], " class=\"row\"")
             html += "<button type=\"submit\" name=\"state\" value=\"\(close.rawValue)\" aria-label=\"\(e(t(close == .resolved ? .resolve : .done))) \(entry.displayID)\">\(e(t(close == .resolved ? .resolve : .done)))</button> "
             html += "<button type=\"submit\" class=\"quiet\" name=\"state\" value=\"dropped\" aria-label=\"\(e(t(.drop))) \(entry.displayID)\">\(e(t(.drop)))</button></form></li>\n"
         }
         html += "</ul></section>\n"
 
         // Mood and load.
-        html += "<form class=\"card\" method=\"post\" action=\"\(action)\" aria-labelledby=\"mood-h\">\(hidden)<input type=\"hidden\" name=\"action\" value=\"mood\">\n"
-        html += "<h2 id=\"mood-h\">\(e(t(.howAreYou)))</h2><label for=\"mood\">\(e(t(.mood)))</label><select id=\"mood\" name=\"mood\" required><option value=\"\">—</option>"
-        html += (1...5).map { "<option>\($0)</option>" }.joined()
-        html += "</select><label for=\"load\">\(e(t(.load))) (\(e(t(.optional))))</label><select id=\"load\" name=\"load\"><option value=\"\">—</option>"
-        html += (1...5).map { "<option>\($0)</option>" }.joined()
-        html += "</select>\n<button type=\"submit\">\(e(t(.moodSave)))</button></form>\n"
+        html += form([("action", "mood")], " class=\"card\" aria-labelledby=\"mood-h\"") + "\n"
+        html += "<h2 id=\"mood-h\">\(e(t(.howAreYou)))</h2>" + scale("mood", t(.mood), required: true)
+        html += scale("load", "\(t(.load)) (\(t(.optional)))", required: false)
+        html += "\n<button type=\"submit\">\(e(t(.moodSave)))</button></form>\n"
 
         // This period's entries, with edit and delete.
         html += "<section aria-labelledby=\"written-h\"><h2 id=\"written-h\">\(e(t(.written)))</h2>\n"
@@ -217,10 +225,10 @@ extension CheckInServer {
             default: ""
             }
             html += "<li id=\"entry-\(id)\"><span class=\"id\">\(id) · \(e(kindName(entry.kind))) · \(e(TimeText.short(entry.at, in: zone)))\(e(state))</span><br>\(e(entry.text))\n"
-            html += "<details><summary>\(e(t(.change)))</summary><form method=\"post\" action=\"\(action)\">\(hidden)<input type=\"hidden\" name=\"action\" value=\"edit\"><input type=\"hidden\" name=\"id\" value=\"\(id)\">"
+            html += "<details><summary>\(e(t(.change)))</summary>" + form([("action", "edit"), ("id", id)])
             html += "<label for=\"edit-\(id)\">\(e(t(.text))) \(id)</label><textarea id=\"edit-\(id)\" name=\"text\" required maxlength=\"\(TextRules.maximumLength)\">\(e(entry.text))</textarea>"
             html += "<button type=\"submit\">\(e(t(.edit)))</button></form>"
-            html += "<form method=\"post\" action=\"\(action)\">\(hidden)<input type=\"hidden\" name=\"action\" value=\"delete\"><input type=\"hidden\" name=\"id\" value=\"\(id)\">"
+            html += form([("action", "delete"), ("id", id)])
             html += "<button type=\"submit\" class=\"quiet\" aria-label=\"\(e(t(.delete))) \(id)\">\(e(t(.delete)))</button></form></details></li>\n"
         }
         html += "</ul><p><small>\(e(t(.ownOnly)))</small></p></section>\n</main>"
