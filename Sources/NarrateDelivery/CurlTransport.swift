@@ -72,6 +72,9 @@ private final class Transfer: @unchecked Sendable {
     let continuation: CheckedContinuation<HTTPResponse, any Error>
     var handle: UnsafeMutableRawPointer?
     var headerList: UnsafeMutablePointer<curl_slist>?
+    /// SMTP: the recipients' list, and how much of the message curl has read.
+    var recipientList: UnsafeMutablePointer<curl_slist>?
+    var uploaded = 0
     var body = Data()
     var headers: [(String, String)] = []
     /// curl writes its error text here; it must stay at one address while the handle lives.
@@ -195,6 +198,7 @@ private final class Worker: @unchecked Sendable {
         curl_multi_remove_handle(multi, handle)
         curl_easy_cleanup(handle)
         curl_slist_free_all(transfer.headerList)
+        curl_slist_free_all(transfer.recipientList)
         transfer.continuation.resume(throwing: error)
     }
 
@@ -207,6 +211,10 @@ private final class Worker: @unchecked Sendable {
         transfer.handle = handle
         let context = Unmanaged.passUnretained(transfer).toOpaque()
         narrate_curl_setopt_string(handle, CURLOPT_URL, request.url)
+        if let smtp = request.smtp {
+            startMail(transfer, handle: handle, envelope: smtp, context: context)
+            return
+        }
         narrate_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
         narrate_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         narrate_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
@@ -260,24 +268,84 @@ private final class Worker: @unchecked Sendable {
         curl_multi_add_handle(multi, handle)
     }
 
+    /// An SMTP transfer: the envelope, the login, TLS (implicit for smtps://, STARTTLS required
+    /// for smtp:// unless the target allows a loopback relay without it), the message uploaded
+    /// from the request body.
+    private func startMail(_ transfer: Transfer, handle: UnsafeMutableRawPointer, envelope: SMTPEnvelope, context: UnsafeMutableRawPointer) {
+        let request = transfer.request
+        narrate_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "smtp,smtps")
+        narrate_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        narrate_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
+        narrate_curl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
+        narrate_curl_setopt_long(handle, CURLOPT_USE_SSL, Int(envelope.requireTLS ? CURLUSESSL_ALL.rawValue : CURLUSESSL_NONE.rawValue))
+        narrate_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(request.timeout * 1_000))
+        narrate_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeout * 1_000))
+        if let caFile = request.caFile { narrate_curl_setopt_string(handle, CURLOPT_CAINFO, caFile) }
+        narrate_curl_setopt_ptr(handle, CURLOPT_ERRORBUFFER, transfer.errorBuffer)
+        narrate_curl_setopt_string(handle, CURLOPT_MAIL_FROM, "<\(envelope.from)>")
+        var recipients: UnsafeMutablePointer<curl_slist>?
+        for recipient in envelope.recipients { recipients = curl_slist_append(recipients, "<\(recipient)>") }
+        transfer.recipientList = recipients
+        narrate_curl_setopt_slist(handle, CURLOPT_MAIL_RCPT, recipients)
+        if let username = envelope.username { narrate_curl_setopt_string(handle, CURLOPT_USERNAME, username) }
+        if let password = envelope.password { narrate_curl_setopt_string(handle, CURLOPT_PASSWORD, password) }
+        narrate_curl_setopt_long(handle, CURLOPT_UPLOAD, 1)
+        narrate_curl_setopt_off(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(request.body.count))
+        // The read callback has the write callback's C signature.
+        narrate_curl_setopt_write(handle, CURLOPT_READFUNCTION) { buffer, size, count, context in
+            let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
+            let body = transfer.request.body
+            let length = min(size * count, body.count - transfer.uploaded)
+            guard length > 0, let buffer else { return 0 }
+            body.withUnsafeBytes { bytes in
+                UnsafeMutableRawPointer(buffer).copyMemory(from: bytes.baseAddress! + transfer.uploaded, byteCount: length)
+            }
+            transfer.uploaded += length
+            return length
+        }
+        narrate_curl_setopt_ptr(handle, CURLOPT_READDATA, context)
+        // libcurl hands the server's replies to the header callback: the last one is the
+        // server's own words when it refuses.
+        narrate_curl_setopt_write(handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
+            let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
+            let length = size * count
+            guard let data else { return length }
+            let line = String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self)
+            if line.first == "4" || line.first == "5" { transfer.body = Data(line.trimmingCharacters(in: .whitespacesAndNewlines).utf8) }
+            return length
+        }
+        narrate_curl_setopt_ptr(handle, CURLOPT_HEADERDATA, context)
+        active[handle] = transfer
+        curl_multi_add_handle(multi, handle)
+    }
+
     private func finish(_ handle: UnsafeMutableRawPointer, result: CURLcode) {
         guard let transfer = active.removeValue(forKey: handle) else { return }
         curl_multi_remove_handle(multi, handle)
         defer {
             curl_easy_cleanup(handle)
             curl_slist_free_all(transfer.headerList)
+            curl_slist_free_all(transfer.recipientList)
+        }
+        var code = 0
+        narrate_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &code)
+        // A mail server that refused (a rejected recipient, a failed login) answered with a
+        // code: that is its response, for the target to judge, not a network error.
+        if transfer.request.smtp != nil, result != CURLE_OK, code >= 400 {
+            let detail = transfer.body.isEmpty ? Data(String(cString: transfer.errorBuffer).utf8) : transfer.body
+            transfer.continuation.resume(returning: HTTPResponse(status: code, headers: [], body: detail))
+            return
         }
         guard result == CURLE_OK else {
             let detail = String(cString: transfer.errorBuffer)
             let message = detail.isEmpty ? String(cString: curl_easy_strerror(result)) : detail
             // A URL curl cannot use will never work: the caller parks instead of retrying.
-            let permanent = [CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL].contains(result)
+            // So will a mail server that cannot do the TLS the target requires, or refuses the login.
+            let permanent = [CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL, CURLE_USE_SSL_FAILED, CURLE_LOGIN_DENIED].contains(result)
             transfer.continuation.resume(
                 throwing: TransportError(message: message, isTimeout: result == CURLE_OPERATION_TIMEDOUT, isPermanent: permanent))
             return
         }
-        var status = 0
-        narrate_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        transfer.continuation.resume(returning: HTTPResponse(status: status, headers: transfer.headers, body: transfer.body))
+        transfer.continuation.resume(returning: HTTPResponse(status: code, headers: transfer.headers, body: transfer.body))
     }
 }

@@ -191,12 +191,15 @@ final class ConfigLoader {
             let required = keys.required.contains(key)
             if keys.secrets.contains(key) {
                 if let secret = table.secret(key, required: required) { values.secrets[key] = secret }
+            } else if keys.lists.contains(key) {
+                if let list = table.strings(key, required: required) { values.lists[key] = list }
             } else if let value = table.string(key, required: required) {
                 values.strings[key] = value
                 if Self.urlKeys.contains(key), let problem = URLCheck.problem(value) { table.error(key, problem) }
             }
         }
         if case .plain(let url)? = values.secrets["url"], let problem = URLCheck.problem(url) { table.error("url", problem) }
+        for (key, message) in descriptor.problems(values) { table.error(key, message) }
         var target = Target(id: id ?? "", kind: kind, endpoint: descriptor.endpoint(values))
         if let limit = table.integer("limit", range: 100...1_000_000) { target.limit = limit }
         target.rate = table.number("rate")

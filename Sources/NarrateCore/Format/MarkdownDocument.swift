@@ -1,4 +1,7 @@
 import CCmarkGFM
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 
 /// A CommonMark (GFM) document parsed by cmark-gfm, copied into plain Swift values.
@@ -39,6 +42,27 @@ public struct MarkdownDocument: Sendable {
 
     public init(parsing markdown: String) {
         root = Self.lock.withLock { _ in Self.parse(markdown) }
+    }
+
+    /// cmark-gfm's own HTML for `markdown` (tables, strikethrough, autolinks, task lists). Raw
+    /// HTML in the input is not passed through (cmark's safe default).
+    public static func html(_ markdown: String) -> String {
+        lock.withLock { _ in
+            cmark_gfm_core_extensions_ensure_registered()
+            let parser = cmark_parser_new(CMARK_OPT_DEFAULT)!
+            defer { cmark_parser_free(parser) }
+            for name in ["table", "strikethrough", "autolink", "tasklist"] {
+                if let extensionPointer = cmark_find_syntax_extension(name) {
+                    cmark_parser_attach_syntax_extension(parser, extensionPointer)
+                }
+            }
+            markdown.withCString { cmark_parser_feed(parser, $0, strlen($0)) }
+            let document = cmark_parser_finish(parser)!
+            defer { cmark_node_free(document) }
+            guard let rendered = cmark_render_html(document, CMARK_OPT_DEFAULT, cmark_parser_get_syntax_extensions(parser)) else { return "" }
+            defer { free(rendered) }
+            return String(cString: rendered)
+        }
     }
 
     private static func parse(_ markdown: String) -> Node {

@@ -3,7 +3,7 @@ public struct Target: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
         case slack, discord, mattermost, teams
         case googleChat = "google-chat"
-        case telegram, matrix, zulip, ntfy, webhook, file, stdout
+        case telegram, matrix, zulip, ntfy, webhook, email, file, stdout
 
         /// Everything narrate knows about this kind: keys, dialect, limit, rate, requests, responses.
         public var descriptor: any TargetDescriptor { TargetDescriptors.byKind[self]! }
@@ -61,6 +61,8 @@ public enum Endpoint: Sendable, Equatable {
     case telegram(api: String, token: Secret, chatID: String)
     case matrix(homeserver: String, room: String, token: Secret)
     case zulip(site: String, email: String, apiKey: Secret, stream: String, topic: String)
+    /// An SMTP account: `smtp://host:587` (STARTTLS) or `smtps://host:465`.
+    case email(url: String, from: String, to: [String], username: String?, password: Secret?, requireTLS: Bool)
     /// A path pattern with `{team}`, `{date}` and `{schedule}`; relative paths are under the state dir.
     case file(path: String)
     case stdout
@@ -72,6 +74,7 @@ public enum Endpoint: Sendable, Equatable {
         case .telegram(_, let token, _): [token]
         case .matrix(_, _, let token): [token]
         case .zulip(_, _, let apiKey, _, _): [apiKey]
+        case .email(_, _, _, _, let password, _): password.map { [$0] } ?? []
         case .file, .stdout: []
         }
     }

@@ -17,6 +17,8 @@ public protocol TargetDescriptor: Sendable {
     func action(for part: Delivery, to target: Target, context: DeliveryContext) throws -> DeliveryAction
     /// What a response to that request means. Only called for `.http` actions.
     func classify(_ response: HTTPResponse, for part: Delivery, now: Date) -> AttemptOutcome
+    /// Values that can never work, as (key, message), for `narrate check`.
+    func problems(_ values: TargetValues) -> [(key: String, message: String)]
 }
 
 /// The keys a kind takes besides ``Target/commonKeys``; secrets also take `_env` and `_file` forms.
@@ -24,11 +26,14 @@ public struct TargetKeys: Sendable {
     public var required: [String]
     public var optional: [String]
     public var secrets: Set<String>
+    /// Keys whose value is a list of strings.
+    public var lists: Set<String>
 
-    public init(required: [String], optional: [String] = [], secrets: Set<String> = []) {
+    public init(required: [String], optional: [String] = [], secrets: Set<String> = [], lists: Set<String> = []) {
         self.required = required
         self.optional = optional
         self.secrets = secrets
+        self.lists = lists
     }
 }
 
@@ -36,6 +41,7 @@ public struct TargetKeys: Sendable {
 public struct TargetValues: Sendable {
     public var strings: [String: String] = [:]
     public var secrets: [String: Secret] = [:]
+    public var lists: [String: [String]] = [:]
 
     public init(strings: [String: String] = [:], secrets: [String: Secret] = [:]) {
         self.strings = strings
@@ -91,6 +97,9 @@ public struct HTTPRequest: Sendable {
     public var caFile: String?
     /// Connect to this Unix socket instead of the URL's host (the daemon's local socket).
     public var unixSocket: String?
+    /// Set for mail: the URL is `smtp://` or `smtps://`, the body is the whole message, and the
+    /// response's status is the server's last SMTP reply code.
+    public var smtp: SMTPEnvelope?
 
     public init(
         method: String = "POST", url: String, headers: [(String, String)] = [], body: Data = Data(),
@@ -104,6 +113,24 @@ public struct HTTPRequest: Sendable {
         self.timeout = timeout
         self.connectTimeout = connectTimeout
         self.caFile = caFile
+    }
+}
+
+/// Who a message is from and to, and how to log in, for an SMTP "request".
+public struct SMTPEnvelope: Sendable, Equatable {
+    public var from: String
+    public var recipients: [String]
+    public var username: String?
+    public var password: String?
+    /// `smtp://` must upgrade with STARTTLS (or fail); off only for a loopback relay.
+    public var requireTLS: Bool
+
+    public init(from: String, recipients: [String], username: String? = nil, password: String? = nil, requireTLS: Bool = true) {
+        self.from = from
+        self.recipients = recipients
+        self.username = username
+        self.password = password
+        self.requireTLS = requireTLS
     }
 }
 
@@ -152,6 +179,7 @@ public enum TargetDescriptors {
         TeamsTarget(),
         GoogleChatTarget(),
         TelegramTarget(),
+        EmailTarget(),
         MatrixTarget(),
         ZulipTarget(),
         NtfyTarget(),
@@ -165,6 +193,8 @@ public enum TargetDescriptors {
 }
 
 extension TargetDescriptor {
+    public func problems(_ values: TargetValues) -> [(key: String, message: String)] { [] }
+
     /// A request with the target's timeouts and CA.
     func request(
         _ method: String = "POST", url: String, headers: [(String, String)], body: Data, target: Target
