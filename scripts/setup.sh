@@ -16,9 +16,8 @@ if ((${#missing[@]})); then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 # The cron tests compare narrate with croniter, an independent implementation; the mail tests
-# talk to aiosmtpd; the browser test
-# drives Chromium with websocket-client; the API test checks docs/openapi.yaml with
-# openapi-spec-validator and jsonschema.
+# talk to aiosmtpd; the browser test drives Chromium with websocket-client; the API test checks
+# docs/openapi.yaml with openapi-spec-validator and jsonschema.
 for module in croniter:croniter aiosmtpd:aiosmtpd websocket:websocket-client openapi_spec_validator:openapi-spec-validator yaml:PyYAML jsonschema:jsonschema; do
     if ! python3 -c "import ${module%%:*}" 2>/dev/null; then
         python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "${module#*:}" ||
