@@ -62,11 +62,15 @@ public struct AppContext: Sendable {
     public var schedules: Schedules { Schedules(context: self) }
     public var historyQuery: HistoryQuery { HistoryQuery(context: self) }
     public var tokens: Tokens { Tokens(context: self) }
+    public var notices: Notices { Notices(context: self) }
 
     /// The courier over this context's outbox, transport and secrets.
     public var courier: Courier {
-        Courier(
+        var courier = Courier(
             outbox: store, config: config, transport: transport, secrets: secrets, stateDir: stateDir, logger: logger,
             policy: policy, clock: SystemClock(), output: output)
+        let tokens = self.tokens
+        courier.checkInLink = { person, until in try tokens.link(for: person, until: until) }
+        return courier
     }
 }

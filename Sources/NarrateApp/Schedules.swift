@@ -9,6 +9,8 @@ public struct ScheduleStatus: Sendable, Encodable {
     public var cron: String
     public var timezone: String
     public var next: String?
+    /// When the next slot's reminders go out (before each person's quiet hours move theirs).
+    public var reminders: [String]?
     public var lastRun: String?
     public var lastState: String?
 }
@@ -23,9 +25,13 @@ public struct Schedules: Sendable {
             let zone = context.config.zone(of: schedule)
             let next = CronSchedule(cron: schedule.cron, zone: zone).next(after: now).first
             let last = try context.store.lastRun(schedule: schedule.id)
+            let reminders = next.map { slot in
+                [schedule.remindBefore, schedule.remindAgain].compactMap { $0 }
+                    .map { TimeText.iso(slot.addingTimeInterval(-TimeInterval($0)), in: zone) }
+            }
             return ScheduleStatus(
                 id: schedule.id, team: schedule.team, cron: schedule.cron.source, timezone: zone.identifier,
-                next: next.map { TimeText.iso($0, in: zone) }, lastRun: last.map { TimeText.iso($0.slot, in: zone) },
+                next: next.map { TimeText.iso($0, in: zone) }, reminders: reminders?.isEmpty == false ? reminders : nil, lastRun: last.map { TimeText.iso($0.slot, in: zone) },
                 lastState: last?.state.rawValue)
         }
     }

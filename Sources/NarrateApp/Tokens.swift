@@ -35,6 +35,15 @@ public struct Tokens: Sendable {
         return Issued(person: person, link: link, linkToken: linkRecord, apiToken: api, api: apiRecord, url: url)
     }
 
+    /// A check-in link for a reminder or follow-up, valid until `until`; nil without `public_url`.
+    public func link(for personID: String, until: Date) throws -> String? {
+        guard let base = context.config.http?.publicURL else { return nil }
+        let text = AccessToken.generate(.link)
+        try context.store.add(
+            AccessToken(person: personID, scope: .link, hash: AccessToken.hash(of: text), createdAt: context.clock.now(), expiresAt: until))
+        return "\(base)/checkin/\(text)"
+    }
+
     public func list(of person: Person?) throws -> [AccessToken] {
         try context.store.tokens(of: person?.id)
     }

@@ -36,7 +36,8 @@ struct ScheduleCommand: ParsableCommand {
         if json { return try Console.json(statuses) }
         for status in statuses {
             let last = status.lastRun.map { "last run \($0) (\(status.lastState ?? ""))" } ?? "never run"
-            Console.out("\(status.id)  \(status.team)  \(status.cron)  \(status.timezone)  next \(status.next ?? "none")  \(last)")
+            let reminders = status.reminders.map { "  reminders \($0.joined(separator: ", "))" } ?? ""
+            Console.out("\(status.id)  \(status.team)  \(status.cron)  \(status.timezone)  next \(status.next ?? "none")\(reminders)  \(last)")
         }
     }
 }

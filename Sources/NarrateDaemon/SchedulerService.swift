@@ -90,6 +90,18 @@ final class SchedulerService: Service {
             cursors[schedule.id] = max(cursor, now)
             if let next = cron.next(after: max(cursor, now)).first { nextWake = min(nextWake, next) }
         }
+        // Reminders, follow-ups and escalations that came due; the scheduler wakes for the next.
+        do {
+            let notices = context.notices
+            let planned = try notices.planned(now: now)
+            if !(try notices.send(planned.filter { $0.due <= now }, now: now)).isEmpty { deliveries.signal() }
+            if let next = planned.map(\.due).filter({ $0 > now }).min() { nextWake = min(nextWake, next) }
+            if let window = notices.nextReminderWindow(after: now) { nextWake = min(nextWake, window) }
+        } catch let error where NarrateError.Category(of: error) != .unavailable {
+            // A template or config problem must not stop the reports; the store's failures go
+            // to the caller's backoff.
+            logger.error("reminders: \(context.redactor.redact("\(error)"))")
+        }
         return nextWake
     }
 

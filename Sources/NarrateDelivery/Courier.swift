@@ -21,6 +21,9 @@ public struct Courier: Sendable {
     public let clock: any WallClock
     /// Where `stdout` targets write.
     public let output: @Sendable (String) -> Void
+    /// Makes a person's check-in link, valid until the given time, for a notice being sent (nil
+    /// when the service has no `public_url`).
+    public var checkInLink: (@Sendable (_ person: String, _ until: Date) throws -> String?)?
 
     public init(
         outbox: any Outbox & ReportArchive, config: Config, transport: any HTTPTransport, secrets: SecretResolver,
@@ -130,6 +133,12 @@ public struct Courier: Sendable {
     /// What delivering a part means, built by the target kind's descriptor: the courier and
     /// `--dry-run` both call this.
     public func action(for delivery: Delivery, to target: Target, report: ReportRecord) throws -> DeliveryAction {
+        var delivery = delivery
+        // A notice carries the person's check-in link: made now, so the store never holds one.
+        if report.kind == "notice", let person = report.person, delivery.body.contains(CheckInLink.placeholder) {
+            let link = try checkInLink?(person, max(report.periodEnd, clock.now()).addingTimeInterval(2 * 86_400))
+            delivery.body = delivery.body.replacingOccurrences(of: CheckInLink.placeholder, with: link ?? "")
+        }
         let context = DeliveryContext(
             report: report, now: clock.now(), stateDir: stateDir, zone: config.zone(ofTeam: report.team),
             reveal: { [secrets] in try secrets.reveal($0) }, protect: { [redactor] in redactor.register($0) })

@@ -62,7 +62,7 @@ struct PeerCredential: Sendable {
 
 /// Who is on the other end of the local socket, from the kernel (`SO_PEERCRED`).
 enum PeerCredentials {
-    static func uid(of channel: any Channel) async throws -> uid_t {
+    static func uid(of channel: any NIOCore.Channel) async throws -> uid_t {
         guard let provider = channel as? any SocketOptionProvider else {
             throw NarrateError(.unauthenticated, "this connection carries no peer credentials")
         }

@@ -6,7 +6,7 @@ import NIOCore
 /// limits).
 public struct ServerContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    public let channel: any Channel
+    public let channel: any NIOCore.Channel
     public let remoteAddress: String?
 
     public init(source: ApplicationRequestContextSource) {

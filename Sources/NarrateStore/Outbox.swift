@@ -34,11 +34,14 @@ public struct OutboxParts: Sendable {
     public var target: String
     public var kind: Target.Kind
     public var bodies: [String]
+    /// A personal channel's address on the target (its parts' `route`).
+    public var route: String?
 
-    public init(target: String, kind: Target.Kind, bodies: [String]) {
+    public init(target: String, kind: Target.Kind, bodies: [String], route: String? = nil) {
         self.target = target
         self.kind = kind
         self.bodies = bodies
+        self.route = route
     }
 }
 

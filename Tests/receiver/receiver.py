@@ -251,6 +251,15 @@ class Handler(BaseHTTPRequestHandler):
         if token != "matrix-token":
             return self.reply(401, {"errcode": "M_UNKNOWN_TOKEN", "error": "Invalid access token passed."})
         parts = url.path.split("/")
+        if url.path.endswith("/_matrix/client/v3/createRoom") and self.command == "POST":
+            payload = self.json_body(body)
+            invite = payload.get("invite") if isinstance(payload, dict) else None
+            if not isinstance(invite, list) or len(invite) != 1 or payload.get("is_direct") is not True:
+                return self.reply(400, {"errcode": "M_INVALID_PARAM", "error": "a direct room invites one user"})
+            with LOCK:
+                STATE["event"] += 1
+                room = "!dm%d:example.org" % STATE["event"]
+            return self.reply(200, {"room_id": room})
         # /matrix/_matrix/client/v3/rooms/{room}/send/m.room.message/{txn}
         if self.command != "PUT" or len(parts) != 10 or parts[7] != "send":
             return self.reply(404, {"errcode": "M_UNRECOGNIZED", "error": "Unrecognized request"})
@@ -266,6 +275,21 @@ class Handler(BaseHTTPRequestHandler):
                 MATRIX_TXNS[key] = "$event%d" % STATE["event"]
             event = MATRIX_TXNS[key]
         return self.reply(200, {"event_id": event})
+
+    def platform_slack_api(self, url, body):
+        """Slack's Web API chat.postMessage, as a bot token uses it (200 with ok true or false)."""
+        if (self.headers.get("Authorization") or "") != "Bearer xoxb-test-token":
+            return self.reply(200, {"ok": False, "error": "invalid_auth"})
+        if not url.path.endswith("/chat.postMessage"):
+            return self.reply(404, {"ok": False, "error": "unknown_method"})
+        payload = self.json_body(body)
+        if not isinstance(payload, dict) or not payload.get("channel"):
+            return self.reply(200, {"ok": False, "error": "channel_not_found"})
+        if not isinstance(payload.get("text"), str) or not payload["text"]:
+            return self.reply(200, {"ok": False, "error": "no_text"})
+        if payload["channel"] == "U0GONE":
+            return self.reply(200, {"ok": False, "error": "user_not_found"})
+        return self.reply(200, {"ok": True, "channel": "D" + payload["channel"][1:], "ts": "1700000000.%06d" % len(REQUESTS)})
 
     def platform_zulip(self, url, body):
         auth = self.headers.get("Authorization") or ""

@@ -11,6 +11,8 @@ public struct Config: Sendable {
     public var stateDir: String?
     /// People who may act for others (`--as`) and fix anyone's entries.
     public var admins: [String] = []
+    /// When nobody is sent reminders, in each person's own zone (a person may set their own).
+    public var quietHours: QuietHours?
     public var templatesDir: String?
     public var persons: [Person] = []
     public var teams: [Team] = []

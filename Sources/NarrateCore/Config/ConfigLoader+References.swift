@@ -20,6 +20,17 @@ extension ConfigLoader {
             }
             unixUsers[user] = person.id
         }
+        for (person, path) in zip(config.persons, personPaths) {
+            for (index, channel) in person.notify.enumerated() {
+                guard let target = config.target(channel.target) else {
+                    reference([channel.target], "\(path).notify[\(index)]", known: targets, what: "target", list: false)
+                    continue
+                }
+                if let problem = Channel.problem(address: channel.address, kind: target.kind) {
+                    sink.add(.error, "\(path).notify[\(index)]", problem)
+                }
+            }
+        }
         for (team, path) in zip(config.teams, teamPaths) {
             reference(team.members, "\(path).members", known: persons, what: "person")
             if team.members.isEmpty, sink.map.lines["\(path).members"] != nil {

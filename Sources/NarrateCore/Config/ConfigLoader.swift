@@ -91,6 +91,7 @@ final class ConfigLoader {
         if let locale = locale(table, "locale") { config.locale = locale }
         config.stateDir = table.string("state_dir")
         config.admins = table.strings("admins") ?? []
+        config.quietHours = quietHours(table)
         config.templatesDir = table.string("templates_dir")
         if let directory = config.templatesDir {
             let base = (sink.file as NSString).deletingLastPathComponent
@@ -114,10 +115,18 @@ final class ConfigLoader {
     private func readPerson(_ table: TableReader) -> Person? {
         defer { table.finish() }
         let id = identifier(table)
-        let person = Person(
+        var person = Person(
             id: id ?? "", name: table.string("name") ?? id ?? "", timeZone: table.timeZone("timezone"),
             git: table.strings("git") ?? [], github: table.string("github"), unixUser: table.string("unix_user"),
             slack: table.string("slack"), mattermost: table.string("mattermost"), discord: table.string("discord"))
+        person.quietHours = quietHours(table)
+        for (index, text) in (table.strings("notify") ?? []).enumerated() {
+            guard let channel = Channel(parsing: text) else {
+                table.error("notify", "notify[\(index)] \"\(text)\" is not TARGET:ADDRESS (e.g. \"mail:alice@example.org\", \"slack-bot:U0123ABC\")")
+                continue
+            }
+            person.notify.append(channel)
+        }
         // Accepted so configs can be written ahead, but nothing reads them yet.
         for (key, use) in [("git", "the git source"), ("github", "the GitHub source")]
         where table.table[key] != nil {
@@ -136,8 +145,10 @@ final class ConfigLoader {
             managerTargets: table.strings("manager_targets") ?? [],
             escalateAfter: table.duration("escalate_after") ?? 5 * 86_400, timeZone: table.timeZone("timezone"),
             locale: locale(table, "locale"))
+        var following = team
+        following.followUpAfter = table.duration("follow_up_after")
         teamPaths.append(table.path)
-        return team
+        return following
     }
 
     private func readKPI(_ table: TableReader) -> KPI? {
@@ -171,8 +182,18 @@ final class ConfigLoader {
             id: id ?? "", team: team ?? "", cron: cron ?? (try! CronExpression("@weekly")),
             timeZone: table.timeZone("timezone"), period: table.choice("period", Period.Kind.self) ?? .sinceLast,
             catchUp: table.duration("catch_up") ?? 7_200)
+        var reminding = schedule
+        reminding.remindBefore = table.duration("remind_before")
+        reminding.remindAgain = table.duration("remind_again")
+        if let again = reminding.remindAgain {
+            if reminding.remindBefore == nil {
+                table.error("remind_again", "needs remind_before (the first reminder)")
+            } else if again >= reminding.remindBefore! {
+                table.error("remind_again", "must be shorter than remind_before: it is the second, later reminder")
+            }
+        }
         schedulePaths.append(table.path)
-        return schedule
+        return reminding
     }
 
     private func readTarget(_ table: TableReader) -> Target? {
@@ -216,6 +237,15 @@ final class ConfigLoader {
         }
         targetPaths.append(table.path)
         return target
+    }
+
+    func quietHours(_ table: TableReader) -> QuietHours? {
+        guard let text = table.string("quiet_hours") else { return nil }
+        guard let hours = QuietHours(parsing: text) else {
+            table.error("quiet_hours", "\"\(text)\" is not a range of hours such as \"22:00-08:00\"")
+            return nil
+        }
+        return hours
     }
 
     /// Plain settings that hold a base URL.

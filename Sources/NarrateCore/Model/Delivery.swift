@@ -70,11 +70,17 @@ public struct ReportRecord: Sendable, Equatable, Codable {
     public var periodEnd: Date
     public var markdown: String
     public var createdAt: Date
+    /// `report`, or `notice` (a reminder, follow-up or escalation for one person).
+    public var kind: String = "report"
+    /// A notice's person (whose check-in link it carries).
+    public var person: String?
 
     public init(
         id: Int64 = 0, team: String, schedule: String?, periodStart: Date, periodEnd: Date, markdown: String,
-        createdAt: Date
+        createdAt: Date, kind: String = "report", person: String? = nil
     ) {
+        self.kind = kind
+        self.person = person
         self.id = id
         self.team = team
         self.schedule = schedule

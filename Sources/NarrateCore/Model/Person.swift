@@ -15,6 +15,10 @@ public struct Person: Sendable, Equatable, Codable {
     public var slack: String?
     public var mattermost: String?
     public var discord: String?
+    /// Where reminders, follow-ups and escalations reach this person.
+    public var notify: [Channel] = []
+    /// When not to send them anything, in their own zone (nil: `[narrate] quiet_hours`).
+    public var quietHours: QuietHours?
 
     public init(
         id: String, name: String, timeZone: String? = nil, git: [String] = [], github: String? = nil,

@@ -7,6 +7,10 @@ public struct Schedule: Sendable, Equatable {
     public var period: Period.Kind
     /// A slot missed by less than this many seconds still runs once, late.
     public var catchUp: Int
+    /// Seconds before each slot to remind who has not checked in (nil: no reminders).
+    public var remindBefore: Int?
+    /// Seconds before each slot for one more reminder (less than `remindBefore`).
+    public var remindAgain: Int?
 
     public init(
         id: String, team: String, cron: CronExpression, timeZone: String? = nil, period: Period.Kind = .sinceLast,

@@ -4,6 +4,8 @@ public struct Target: Sendable, Equatable {
         case slack, discord, mattermost, teams
         case googleChat = "google-chat"
         case telegram, matrix, zulip, ntfy, webhook, email, file, stdout
+        /// A Slack app's bot token: `chat.postMessage` to a channel or, as a personal channel, to a user.
+        case slackBot = "slack-bot"
 
         /// Everything narrate knows about this kind: keys, dialect, limit, rate, requests, responses.
         public var descriptor: any TargetDescriptor { TargetDescriptors.byKind[self]! }
@@ -61,6 +63,8 @@ public enum Endpoint: Sendable, Equatable {
     case telegram(api: String, token: Secret, chatID: String)
     case matrix(homeserver: String, room: String, token: Secret)
     case zulip(site: String, email: String, apiKey: Secret, stream: String, topic: String)
+    /// A Slack bot (`chat.postMessage`); `channel` is where reports go (empty: personal channels only).
+    case slackBot(api: String, token: Secret, channel: String)
     /// An SMTP account: `smtp://host:587` (STARTTLS) or `smtps://host:465`.
     case email(url: String, from: String, to: [String], username: String?, password: Secret?, requireTLS: Bool)
     /// A path pattern with `{team}`, `{date}` and `{schedule}`; relative paths are under the state dir.
@@ -75,6 +79,7 @@ public enum Endpoint: Sendable, Equatable {
         case .matrix(_, _, let token): [token]
         case .zulip(_, _, let apiKey, _, _): [apiKey]
         case .email(_, _, _, _, let password, _): password.map { [$0] } ?? []
+        case .slackBot(_, let token, _): [token]
         case .file, .stdout: []
         }
     }

@@ -9,6 +9,8 @@ public struct Team: Sendable, Equatable, Codable {
     public var managerTargets: [String]
     /// Open blockers older than this many seconds are marked for the manager.
     public var escalateAfter: Int
+    /// Seconds a blocker is open before its owner is asked once whether it still blocks (nil: never).
+    public var followUpAfter: Int?
     public var timeZone: String?
     public var locale: String?
 

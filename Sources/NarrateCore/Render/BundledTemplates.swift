@@ -3,6 +3,28 @@
 enum BundledTemplates {
     /// Template text by name (`en/team-report`).
     static let all: [String: String] = [
+        "en/escalation": #"""
+{{% CONTENT_TYPE: TEXT }}
+# Blocker open {{age}}: {{id}} ({{owner}})
+
+{{owner}}'s blocker in {{team}} has been open {{age}}{{#stage}}, stuck at the {{stage}} stage{{/stage}}:
+
+> {{text}}
+
+It passed the team's escalation limit ({{limit}}). A word from you may unblock it.
+"""#,
+        "en/follow-up": #"""
+{{% CONTENT_TYPE: TEXT }}
+# Still blocked? {{id}}
+
+Hi {{name}}, your blocker {{id}} has been open {{age}}{{#stage}} ({{stage}} stage){{/stage}}:
+
+> {{text}}
+
+If it is unblocked, resolve it (`/narrate resolve {{id}}` or `narrate resolve {{id}} --note "…"`); if it still blocks you, add what you are waiting for, so your lead can help.
+
+{{#hasLink}}Your check-in page: {{link}}{{/hasLink}}
+"""#,
         "en/manager-digest": #"""
 {{% CONTENT_TYPE: TEXT }}
 # {{team}} · manager digest · {{period}}
@@ -87,6 +109,16 @@ Everyone reported or was away.
 {{/followUps}}
 
 {{/hasFollowUps}}
+"""#,
+        "en/reminder": #"""
+{{% CONTENT_TYPE: TEXT }}
+# Check-in reminder: {{team}}
+
+Hi {{name}}, the {{team}} report goes out {{when}}{{#again}} (a second reminder){{/again}}, and you have not written anything for this period yet.
+
+A line or two is enough: what moved, what is blocked and where, what comes next, what you learned.
+
+{{#hasLink}}Check in here: {{link}}{{/hasLink}}{{^hasLink}}Check in with `narrate log progress "…"` on the team server, or ask your lead for your check-in link.{{/hasLink}}
 """#,
         "en/team-report": #"""
 {{% CONTENT_TYPE: TEXT }}
@@ -176,6 +208,28 @@ No open blockers.
 {{/learnings}}
 {{/hasLearnings}}
 """#,
+        "zh-Hant/escalation": #"""
+{{% CONTENT_TYPE: TEXT }}
+# 阻礙已開 {{age}}：{{id}}（{{owner}}）
+
+{{owner}} 在 {{team}} 的阻礙已經開著 {{age}}{{#stage}}，卡在{{stage}}{{/stage}}：
+
+> {{text}}
+
+已超過團隊的升級期限（{{limit}}）。你的一句話也許就能解開它。
+"""#,
+        "zh-Hant/follow-up": #"""
+{{% CONTENT_TYPE: TEXT }}
+# 還卡著嗎？{{id}}
+
+{{name}}，你好。你的阻礙 {{id}} 已經開著 {{age}}{{#stage}}（{{stage}}）{{/stage}}：
+
+> {{text}}
+
+如果已經解除，請把它結案（`/narrate resolve {{id}}` 或 `narrate resolve {{id}} --note "…"`）；如果還卡著，補充你在等什麼，主管才幫得上忙。
+
+{{#hasLink}}你的填寫頁面：{{link}}{{/hasLink}}
+"""#,
         "zh-Hant/manager-digest": #"""
 {{% CONTENT_TYPE: TEXT }}
 # {{team}} · 主管摘要 · {{period}}
@@ -259,6 +313,16 @@ No open blockers.
 {{/followUps}}
 
 {{/hasFollowUps}}
+"""#,
+        "zh-Hant/reminder": #"""
+{{% CONTENT_TYPE: TEXT }}
+# 填寫提醒：{{team}}
+
+{{name}}，你好。{{team}} 的報告將在 {{when}} 發出{{#again}}（第二次提醒）{{/again}}，你這一期還沒有寫任何紀錄。
+
+一兩句就夠了：哪裡有進展、卡在哪裡、下一步是什麼、學到了什麼。
+
+{{#hasLink}}在這裡填寫：{{link}}{{/hasLink}}{{^hasLink}}可以在團隊伺服器上執行 `narrate log progress "…"`，或向主管索取你的填寫連結。{{/hasLink}}
 """#,
         "zh-Hant/team-report": #"""
 {{% CONTENT_TYPE: TEXT }}

@@ -3,8 +3,10 @@ import Foundation
 /// Dates, numbers, durations and lists as each supported locale writes them.
 ///
 /// Hand-written rather than ICU-driven so that reports read the same on every machine.
-struct LocaleFormat: Sendable {
+public struct LocaleFormat: Sendable {
     let locale: String
+
+    public init(locale: String) { self.locale = locale }
 
     var isChinese: Bool { locale == "zh-Hant" }
 
@@ -51,7 +53,7 @@ struct LocaleFormat: Sendable {
     }
 
     /// Whole days when a day or more, else hours: "3 days", "5 hours", "3 天", "5 小時".
-    func duration(_ seconds: TimeInterval) -> String {
+    public func duration(_ seconds: TimeInterval) -> String {
         // Beyond a million years (or not a number) there is nothing useful to say, and Int() would trap.
         guard seconds.isFinite, abs(seconds) < 3e13 else { return "—" }
         let days = Int((seconds / 86_400).rounded(.down))
@@ -75,5 +77,19 @@ struct LocaleFormat: Sendable {
         return number((ratio * 100).rounded()) + "%"
     }
 
-    func list(_ items: [String]) -> String { items.joined(separator: isChinese ? "、" : ", ") }
+    public func list(_ items: [String]) -> String { items.joined(separator: isChinese ? "、" : ", ") }
+}
+
+extension LocaleFormat {
+    /// A blocker's stage as the locale names it.
+    public func stage(_ stage: Entry.Stage) -> String {
+        switch (stage, isChinese) {
+        case (.front, false): "front"
+        case (.middle, false): "middle"
+        case (.back, false): "back"
+        case (.front, true): "前段"
+        case (.middle, true): "中段"
+        case (.back, true): "後段"
+        }
+    }
 }

@@ -4,7 +4,7 @@ import Mustache
 /// Renders reports through Mustache templates: the bundled ones, overridden by name by any
 /// file in the config's `templates_dir` (`<dir>/en/team-report.mustache`).
 public struct ReportRenderer: Sendable {
-    public static let templateNames = ["team-report", "person-card", "manager-digest"]
+    public static let templateNames = ["team-report", "person-card", "manager-digest", "reminder", "follow-up", "escalation"]
     /// Every template's name (`en/team-report`), as overrides are looked up.
     public static var names: [String] { BundledTemplates.all.keys.sorted() }
 
@@ -42,6 +42,11 @@ public struct ReportRenderer: Sendable {
     /// The manager digest: per-person mood and load, long-open blockers, missing reports.
     public func managerDigest(_ report: Report, locale: String) throws -> String {
         try render("manager-digest", locale: locale, ReportContext(report: report, format: LocaleFormat(locale: locale)).values)
+    }
+
+    /// A message to one person (`reminder`, `follow-up`, `escalation`) from plain values.
+    public func notice(_ template: String, locale: String, _ values: [String: Any]) throws -> String {
+        try render(template, locale: locale, values)
     }
 
     func render(_ template: String, locale: String, _ values: [String: Any]) throws -> String {

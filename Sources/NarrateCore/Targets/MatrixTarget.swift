@@ -5,7 +5,7 @@ import Foundation
 /// resend after a crash is recognised as the same event.
 struct MatrixTarget: TargetDescriptor {
     var kind: Target.Kind { .matrix }
-    var keys: TargetKeys { TargetKeys(required: ["homeserver", "room", "token"], secrets: ["token"]) }
+    var keys: TargetKeys { TargetKeys(required: ["homeserver", "token"], optional: ["room"], secrets: ["token"]) }
     var dialect: Dialect { .matrix }
     var defaultRate: Double { 5 }
 
@@ -14,10 +14,25 @@ struct MatrixTarget: TargetDescriptor {
     }
 
     func action(for part: Delivery, to target: Target, context: DeliveryContext) throws -> DeliveryAction {
-        guard case .matrix(let homeserver, let room, let tokenSecret) = target.endpoint else {
+        guard case .matrix(let homeserver, let configuredRoom, let tokenSecret) = target.endpoint else {
             throw NarrateError(.internal, "target \(target.id) is not a matrix target")
         }
         let token = try context.reveal(tokenSecret)
+        let headers = [("Content-Type", "application/json"), ("Authorization", "Bearer \(token)")]
+        // A personal channel's route is `@user:server` until a direct room exists, then
+        // `@user:server|!room`: the first attempt creates the room, the rest post to it.
+        var room = configuredRoom
+        if let route = part.route {
+            let pieces = route.split(separator: "|", maxSplits: 1).map(String.init)
+            guard pieces.count == 2 else {
+                let body: [String: Any] = ["invite": [route], "is_direct": true, "preset": "trusted_private_chat"]
+                return .http(request(url: "\(trimmingSlash(homeserver))/_matrix/client/v3/createRoom", headers: headers, body: json(body), target: target))
+            }
+            room = pieces[1]
+        }
+        guard !room.isEmpty else {
+            throw NarrateError(.invalidInput, "target \(target.id) has no room; set room = \"!…:server\" to post reports with it")
+        }
         // Room ids may lack a server part (room version 12); encode everything but unreserved characters.
         let unreserved = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
         let encodedRoom = room.addingPercentEncoding(withAllowedCharacters: unreserved) ?? room
@@ -27,9 +42,7 @@ struct MatrixTarget: TargetDescriptor {
             "msgtype": "m.notice", "body": Self.unescape(plain), "format": "org.matrix.custom.html",
             "formatted_body": part.body,
         ]
-        return .http(request(
-            "PUT", url: url, headers: [("Content-Type", "application/json"), ("Authorization", "Bearer \(token)")],
-            body: json(body), target: target))
+        return .http(request("PUT", url: url, headers: headers, body: json(body), target: target))
     }
 
     /// The plain-text `body` reads the entities back as characters.
@@ -40,6 +53,9 @@ struct MatrixTarget: TargetDescriptor {
 
     func classify(_ response: HTTPResponse, for part: Delivery, now: Date) -> AttemptOutcome {
         let json = response.jsonObject
+        if let user = part.route, !user.contains("|"), response.status == 200, let room = json?["room_id"] as? String {
+            return .reroute("\(user)|\(room)", error: "direct room \(room) created for \(user)")
+        }
         if response.status == 413 { return .park(error: "HTTP 413: \(json?["errcode"] as? String ?? "M_TOO_LARGE")") }
         return standardOutcome(
             response, now: now,

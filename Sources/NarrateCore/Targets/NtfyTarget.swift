@@ -11,8 +11,11 @@ struct NtfyTarget: TargetDescriptor {
     func endpoint(_ values: TargetValues) -> Endpoint { .webhookURL(values.secret("url")) }
 
     func action(for part: Delivery, to target: Target, context: DeliveryContext) throws -> DeliveryAction {
-        .http(request(
-            url: try context.reveal(target.endpoint.url(of: target)),
+        var url = try context.reveal(target.endpoint.url(of: target))
+        // A personal channel names its own topic on the same server.
+        if let topic = part.route, let slash = url.lastIndex(of: "/") { url = String(url[...slash]) + topic }
+        return .http(request(
+            url: url,
             headers: [("Content-Type", "text/markdown; charset=utf-8"), ("Markdown", "yes"), ("Title", "narrate: \(context.report.team)")],
             body: Data(part.body.utf8), target: target))
     }

@@ -180,6 +180,7 @@ public enum TargetDescriptors {
         GoogleChatTarget(),
         TelegramTarget(),
         EmailTarget(),
+        SlackBotTarget(),
         MatrixTarget(),
         ZulipTarget(),
         NtfyTarget(),

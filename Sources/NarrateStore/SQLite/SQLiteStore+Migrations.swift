@@ -146,6 +146,24 @@ extension SQLiteStore {
                     CREATE INDEX token_person ON token(person, id);
                     """)
         }
+        migrator.registerMigration("v9-notices") { db in
+            // Reminders, follow-ups and escalations travel through the outbox as one-part
+            // "reports" of kind 'notice' addressed to a person; `notice` records each one once.
+            try db.execute(
+                sql: """
+                    ALTER TABLE report ADD COLUMN kind TEXT NOT NULL DEFAULT 'report';
+                    ALTER TABLE report ADD COLUMN person TEXT;
+                    CREATE TABLE notice (
+                        key TEXT PRIMARY KEY,
+                        person TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        reports TEXT,
+                        detail TEXT,
+                        created_at REAL NOT NULL
+                    );
+                    CREATE INDEX report_kind ON report(kind, team, id);
+                    """)
+        }
         return migrator
     }
 }

@@ -13,12 +13,12 @@ extension SQLiteStore {
     {
         try db.execute(
             sql: """
-                INSERT INTO report (team, schedule, period_start, period_end, markdown, created_at)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO report (team, schedule, period_start, period_end, markdown, created_at, kind, person)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 report.team, report.schedule, report.periodStart.timeIntervalSince1970,
-                report.periodEnd.timeIntervalSince1970, report.markdown, now.timeIntervalSince1970,
+                report.periodEnd.timeIntervalSince1970, report.markdown, now.timeIntervalSince1970, report.kind, report.person,
             ])
         var stored = report
         stored.id = db.lastInsertedRowID
@@ -29,13 +29,14 @@ extension SQLiteStore {
                 var delivery = Delivery(
                     report: stored.id, target: group.target, kind: group.kind.rawValue, part: index + 1,
                     parts: bodies.count, body: body, nextAttemptAt: now, createdAt: now)
+                delivery.route = group.route
                 try db.execute(
                     sql: """
-                        INSERT INTO delivery (report, target, kind, part, parts, body, state, attempts, next_attempt_at, created_at)
-                        VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)
+                        INSERT INTO delivery (report, target, kind, part, parts, body, state, attempts, next_attempt_at, created_at, route)
+                        VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)
                         """,
                     arguments: [stored.id, group.target, group.kind.rawValue, index + 1, bodies.count, body,
-                                now.timeIntervalSince1970, now.timeIntervalSince1970])
+                                now.timeIntervalSince1970, now.timeIntervalSince1970, group.route])
                 delivery.id = db.lastInsertedRowID
                 deliveries.append(delivery)
             }
@@ -86,10 +87,10 @@ extension SQLiteStore {
 
     public func reports(team: String?, limit: Int) throws -> [ReportRecord] {
         try read { db in
-            var sql = "SELECT * FROM report"
+            var sql = "SELECT * FROM report WHERE kind = 'report'"
             var arguments: StatementArguments = []
             if let team {
-                sql += " WHERE team = ?"
+                sql += " AND team = ?"
                 arguments += [team]
             }
             return try Row.fetchAll(db, sql: sql + " ORDER BY id DESC LIMIT ?", arguments: arguments + [limit]).map(Self.report)
@@ -101,7 +102,7 @@ extension SQLiteStore {
             id: row["id"], team: row["team"], schedule: row["schedule"],
             periodStart: Date(timeIntervalSince1970: row["period_start"]),
             periodEnd: Date(timeIntervalSince1970: row["period_end"]), markdown: row["markdown"],
-            createdAt: Date(timeIntervalSince1970: row["created_at"]))
+            createdAt: Date(timeIntervalSince1970: row["created_at"]), kind: row["kind"] ?? "report", person: row["person"])
     }
 
     /// Marks a part as in flight; false when another worker got there first.

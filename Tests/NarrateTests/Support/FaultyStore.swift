@@ -109,4 +109,11 @@ final class FaultyStore: Storage {
     func revokeTokens(of person: String, id: Int64?, at: Date) throws -> Int { try base.revokeTokens(of: person, id: id, at: at) }
     func touch(_ id: Int64, at: Date) throws { try base.touch(id, at: at) }
     func outboxBacklog() throws -> (count: Int, oldest: Date?) { try check("outboxBacklog"); return try base.outboxBacklog() }
+
+    // NoticeLedger
+    func claim(_ notice: NoticeRecord, queueing messages: [QueuedReport], now: Date) throws -> Bool {
+        try check("claimNotice"); return try base.claim(notice, queueing: messages, now: now)
+    }
+    func notices(kind: NoticeRecord.Kind?) throws -> [NoticeRecord] { try base.notices(kind: kind) }
+    func lastRoute(target: String, startingWith prefix: String) throws -> String? { try base.lastRoute(target: target, startingWith: prefix) }
 }

@@ -1,0 +1,145 @@
+import Foundation
+import Testing
+@testable import NarrateApp
+@testable import NarrateCore
+@testable import NarrateDelivery
+@testable import NarrateStore
+
+/// Reminders before a slot, blocker follow-ups and escalations: who, when (quiet hours, away
+/// days), through which channel, exactly once; real SQLite, the loopback receiver speaking
+/// Slack's chat.postMessage and Matrix's createRoom.
+@Suite struct NoticesTests {
+    /// The example team with reminders 3 h and 1 h before its Friday 17:00 (Taipei) report;
+    /// alice on a Slack bot, erin (the manager) on a Matrix bot, bob with no channel.
+    static func config(_ receiver: Receiver, schedule: String = "", alice: String = "") -> String {
+        var text = exampleConfig(replacing: "catch_up = \"2h\"", with: "catch_up = \"2h\"\nremind_before = \"3h\"\nremind_again = \"1h\"\n" + schedule)
+        text = text.replacingOccurrences(
+            of: "unix_user = \"alice\"", with: "unix_user = \"alice\"\nnotify = [\"bot:U0ALICE\"]\n" + alice)
+        text = text.replacingOccurrences(of: "name = \"Erin Wu\"", with: "name = \"Erin Wu\"\nnotify = [\"mx:@erin:example.org\"]")
+        text = text.replacingOccurrences(of: "escalate_after = \"5d\"", with: "escalate_after = \"5d\"\nfollow_up_after = \"2d\"")
+        text += """
+
+            [http]
+            public_url = "https://narrate.example.org"
+
+            [[target]]
+            id = "bot"
+            kind = "slack-bot"
+            api = "\(receiver.base)/slack-api"
+            token_env = "SLACK_BOT_TOKEN"
+
+            [[target]]
+            id = "mx"
+            kind = "matrix"
+            homeserver = "\(receiver.base)/matrix"
+            token_env = "MATRIX_TOKEN"
+            """
+        return text
+    }
+
+    static func context(_ receiver: Receiver, _ text: String, at now: String) throws -> AppContext {
+        let (context, _) = try exampleContext(
+            config: text, environment: ["SLACK_BOT_TOKEN": "xoxb-test-token", "MATRIX_TOKEN": "matrix-token"],
+            clock: FixedClock(try time(now, "Asia/Taipei")))
+        return context
+    }
+
+    @Test func configNamesEveryChannelProblemAtItsKey() {
+        func errors(_ notify: String, extra: String = "") -> [String] {
+            let text = exampleConfig(replacing: "unix_user = \"alice\"", with: "unix_user = \"alice\"\nnotify = \(notify)\n" + extra)
+                + "\n[[target]]\nid = \"hook\"\nkind = \"slack\"\nurl_env = \"X\"\n"
+            return diagnostics(text).filter { $0.severity == .error }.map { "\($0.keyPath): \($0.message)" }
+        }
+        #expect(errors(#"["nowhere:U1"]"#).first?.hasPrefix("person[0].notify[0]: \"nowhere\" is not a target") == true)
+        #expect(errors(#"["hook:U1"]"#).first?.contains("cannot reach one person") == true)
+        #expect(errors(#"["archive"]"#).first?.contains("is not TARGET:ADDRESS") == true)
+        #expect(errors("[]", extra: "quiet_hours = \"late\"").first?.hasPrefix("person[0].quiet_hours:") == true)
+        let again = diagnostics(exampleConfig(replacing: "catch_up = \"2h\"", with: "catch_up = \"2h\"\nremind_before = \"1h\"\nremind_again = \"2h\""))
+        #expect(again.contains { $0.keyPath == "schedule[0].remind_again" && $0.message.contains("shorter than remind_before") })
+    }
+
+    @Test func remindersGoToWhoHasNotCheckedInAndIsNotAwayAtTheirTimes() async throws {
+        let receiver = try Receiver()
+        let text = Self.config(receiver)
+        // Friday 2026-11-27, the slot at 17:00 Taipei: reminders at 14:00 and 16:00.
+        let early = try Self.context(receiver, text, at: "2026-11-27 13:30")
+        #expect(try early.notices.reminders(for: early.config.schedules[0], now: early.clock.now()).isEmpty, "before the window")
+        let context = try Self.context(receiver, text, at: "2026-11-27 14:00")
+        try context.checkIns.log(.progress, text: "wrote already", by: context.config.person("dana")!, at: try time("2026-11-26 10:00", "Asia/Taipei"))
+        _ = try context.checkIns.away(context.config.person("chen")!, from: LocalDate(year: 2026, month: 11, day: 27), to: LocalDate(year: 2026, month: 11, day: 27))
+        let planned = try context.notices.reminders(for: context.config.schedules[0], now: context.clock.now())
+        #expect(Set(planned.map(\.record.person)) == ["alice", "bob"], "dana checked in, chen is away")
+        let alice = planned.filter { $0.record.person == "alice" }.sorted { $0.due < $1.due }
+        #expect(alice.map { TimeText.iso($0.due, in: Config.zone("Asia/Taipei")) } == ["2026-11-27T14:00:00+08:00", "2026-11-27T16:00:00+08:00"])
+        #expect(alice[0].markdown.contains(CheckInLink.placeholder))
+
+        // Due now: the first round. Claimed once, whatever is asked again.
+        let due = planned.filter { $0.due <= context.clock.now() }
+        #expect(try context.notices.send(due, now: context.clock.now()).count == 2)
+        #expect(try context.notices.send(due, now: context.clock.now()).isEmpty)
+        #expect(try context.store.notices(kind: .reminder).map(\.detail).sorted() == ["bot:U0ALICE", "no channel"])
+
+        // The courier sends alice's DM with a fresh link; the outbox keeps only the placeholder.
+        _ = try await context.courier.deliver()
+        let posts = try await receiver.requests("/slack-api")
+        #expect(posts.count == 1)
+        #expect(posts.first?.json["channel"] as? String == "U0ALICE")
+        let message = posts.first?.json["text"] as? String ?? ""
+        let link = try #require(message.split(separator: " ").first { $0.hasPrefix("https://narrate.example.org/checkin/") }.map(String.init))
+        let token = String(link.split(separator: "/").last!).trimmingCharacters(in: .punctuationCharacters.subtracting(CharacterSet(charactersIn: "_-")))
+        #expect(try context.tokens.authenticate(token, scope: .link).id == "alice")
+        #expect(try context.store.deliveries().allSatisfy { $0.body.contains(CheckInLink.placeholder) && !$0.body.contains(token) })
+        #expect(try context.store.reports(team: nil, limit: 10).isEmpty, "notices are not reports")
+    }
+
+    @Test func quietHoursMoveAReminderButNeverPastTheSlot() throws {
+        let receiver = try Receiver()
+        let moved = try Self.context(receiver, Self.config(receiver, alice: "quiet_hours = \"13:00-15:30\""), at: "2026-11-27 14:00")
+        let planned = try moved.notices.reminders(for: moved.config.schedules[0], now: moved.clock.now()).filter { $0.record.person == "alice" }
+        #expect(planned.map { TimeText.iso($0.due, in: Config.zone("Asia/Taipei")) } == ["2026-11-27T15:30:00+08:00", "2026-11-27T16:00:00+08:00"])
+        let late = try Self.context(receiver, Self.config(receiver, alice: "quiet_hours = \"12:00-18:00\""), at: "2026-11-27 14:00")
+        #expect(try late.notices.reminders(for: late.config.schedules[0], now: late.clock.now()).filter { $0.record.person == "alice" }.isEmpty)
+    }
+
+    @Test func aRemindBeforeIsAnAbsoluteDurationAcrossADSTChange() throws {
+        let receiver = try Receiver()
+        // Berlin springs forward at 02:00 on 2026-03-29: 8 h before 09:00 CEST is 00:00 CET.
+        let text = Self.config(receiver).replacingOccurrences(of: "remind_before = \"3h\"\nremind_again = \"1h\"", with: "remind_before = \"8h\"")
+            .replacingOccurrences(of: #"cron = "0 17 * * FRI""#, with: #"cron = "0 9 * * *""#)
+            .replacingOccurrences(of: "cron = \"0 9 * * *\"             # minute hour day-of-month month day-of-week\ntimezone = \"Asia/Taipei\"", with: "cron = \"0 9 * * *\"\ntimezone = \"Europe/Berlin\"")
+        let context = try Self.context(receiver, text, at: "2026-03-29 07:30")  // Taipei = 00:30 CET
+        let planned = try context.notices.reminders(for: context.config.schedules[0], now: context.clock.now())
+        let alice = try #require(planned.first { $0.record.person == "alice" })
+        #expect(TimeText.iso(alice.due, in: Config.zone("Europe/Berlin")) == "2026-03-29T00:00:00+01:00")
+        #expect(alice.record.key.hasPrefix("remind:platform-weekly:2026-03-29T07:00:00+00:00:1:alice"))
+    }
+
+    @Test func aBlockerGetsOneFollowUpAndOneEscalationThroughAMatrixDirectRoom() async throws {
+        let receiver = try Receiver()
+        let context = try Self.context(receiver, Self.config(receiver), at: "2026-11-27 14:00")
+        let alice = context.config.person("alice")!
+        let old = try context.checkIns.log(.blocker, text: "Waiting on legal", by: alice, stage: .middle, at: try time("2026-11-21 10:00", "Asia/Taipei"))
+        let fresh = try context.checkIns.log(.blocker, text: "New one", by: alice, at: try time("2026-11-27 09:00", "Asia/Taipei"))
+        let planned = try context.notices.followUps(now: context.clock.now())
+        let due = planned.filter { $0.due <= context.clock.now() }
+        #expect(due.map(\.record.key).sorted() == ["escalate:\(old.id)", "follow-up:\(old.id)"])
+        #expect(planned.contains { $0.record.key == "follow-up:\(fresh.id)" && $0.due > context.clock.now() })
+        #expect(try context.notices.send(due, now: context.clock.now()).count == 2)
+        #expect(try context.notices.send(try context.notices.followUps(now: context.clock.now()).filter { $0.due <= context.clock.now() }, now: context.clock.now()).isEmpty)
+        _ = try await context.courier.deliver()
+        let followUp = try #require(try await receiver.requests("/slack-api").first?.json["text"] as? String)
+        #expect(followUp.contains("B-\(old.id)") && followUp.contains("Waiting on legal"))
+        let matrix = try await receiver.requests("/matrix")
+        #expect(matrix.map { $0.path.hasSuffix("/createRoom") } == [true, false], "a direct room first, then the message in it")
+        #expect(matrix.last?.path.contains("dm") == true)
+        #expect((matrix.last?.json["body"] as? String)?.contains("Alice Chen") == true)
+
+        // The next escalation reuses the room.
+        let third = try context.checkIns.log(.blocker, text: "Third", by: alice, at: try time("2026-11-20 10:00", "Asia/Taipei"))
+        _ = try context.notices.send(try context.notices.followUps(now: context.clock.now()).filter { $0.record.key == "escalate:\(third.id)" }, now: context.clock.now())
+        _ = try await context.courier.deliver()
+        let after = try await receiver.requests("/matrix")
+        #expect(after.filter { $0.path.hasSuffix("/createRoom") }.count == 1)
+        #expect(after.last?.path == matrix.last?.path.replacingOccurrences(of: matrix.last!.path.split(separator: "/").last!, with: after.last!.path.split(separator: "/").last!))
+    }
+}
