@@ -99,6 +99,7 @@ cron = "0 17 * * FRI"             # minute hour day-of-month month day-of-week
 timezone = "Asia/Taipei"
 period = "week"                   # since-last | day | week | month | quarter
 catch_up = "2h"                   # a slot missed by less than this still runs once
+# remind_before = "3h"            # remind who has not checked in yet (docs/reminders.md)
 
 [[target]]
 id = "terminal"
