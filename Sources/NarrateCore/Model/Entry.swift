@@ -40,6 +40,10 @@ public struct Entry: Sendable, Equatable, Codable {
     public var state: State?
     public var closedAt: Date?
     public var note: String?
+    /// The source that brought it in (`git`, `github`, …); nil when a person wrote it.
+    public var origin: String?
+    /// Where it can be seen (a pull request, a commit), when its source knows.
+    public var url: String?
 
     public init(
         id: Int64 = 0, person: String, kind: Kind, text: String, stage: Stage? = nil, kpi: String? = nil,

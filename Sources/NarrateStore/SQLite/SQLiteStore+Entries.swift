@@ -103,15 +103,18 @@ extension SQLiteStore {
 
     /// The columns ``entry(_:)`` reads, by position: a name lookup per column per row cost more
     /// than the query.
-    static let entryColumns = "id, person, kind, text, stage, kpi, at, state, closed_at, note"
+    static let entryColumns = "id, person, kind, text, stage, kpi, at, state, closed_at, note, origin, url"
 
     static func entry(_ row: Row) -> Entry {
-        Entry(
+        var entry = Entry(
             id: row[0], person: row[1], kind: Entry.Kind(rawValue: row[2]) ?? .progress,
             text: row[3], stage: (row[4] as String?).flatMap(Entry.Stage.init(rawValue:)),
             kpi: row[5], at: Date(timeIntervalSince1970: row[6]),
             state: (row[7] as String?).flatMap(Entry.State.init(rawValue:)),
             closedAt: (row[8] as Double?).map(Date.init(timeIntervalSince1970:)), note: row[9])
+        entry.origin = row[10]
+        entry.url = row[11]
+        return entry
     }
 }
 

@@ -164,6 +164,32 @@ extension SQLiteStore {
                     CREATE INDEX report_kind ON report(kind, team, id);
                     """)
         }
+        migrator.registerMigration("v10-sources") { db in
+            // Entries a source brought in keep their origin and a stable key (a commit hash, a
+            // pull request's URL): the key makes a second import of the same thing a no-op.
+            try db.execute(
+                sql: """
+                    ALTER TABLE entry ADD COLUMN origin TEXT;
+                    ALTER TABLE entry ADD COLUMN url TEXT;
+                    ALTER TABLE entry ADD COLUMN source_key TEXT;
+                    CREATE UNIQUE INDEX entry_source_key ON entry(source_key) WHERE source_key IS NOT NULL;
+                    CREATE TABLE draft (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        person TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        text TEXT NOT NULL,
+                        stage TEXT,
+                        at REAL NOT NULL,
+                        origin TEXT NOT NULL,
+                        url TEXT,
+                        source_key TEXT NOT NULL UNIQUE,
+                        state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending','confirmed','discarded')),
+                        entry INTEGER,
+                        created_at REAL NOT NULL
+                    );
+                    CREATE INDEX draft_person ON draft(person, state, at);
+                    """)
+        }
         return migrator
     }
 }

@@ -21,8 +21,9 @@ final class ServeProcess {
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
-    /// Waits until the log has a line containing `text`; returns that line.
-    func waitFor(_ text: String, seconds: TimeInterval = 20) async throws -> String {
+    /// Waits until the log has a line containing `text`; returns that line. Generous: the whole
+    /// suite runs in parallel on two cores, and a process may take a while to start then.
+    func waitFor(_ text: String, seconds: TimeInterval = 90) async throws -> String {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if let line = log.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }

@@ -116,4 +116,11 @@ final class FaultyStore: Storage {
     }
     func notices(kind: NoticeRecord.Kind?) throws -> [NoticeRecord] { try base.notices(kind: kind) }
     func lastRoute(target: String, startingWith prefix: String) throws -> String? { try base.lastRoute(target: target, startingWith: prefix) }
+
+    // SourceLedger
+    func importEntries(_ items: [SourcedEntry], now: Date) throws -> [Entry] { try base.importEntries(items, now: now) }
+    func addDrafts(_ items: [SourcedEntry], now: Date) throws -> Int { try base.addDrafts(items, now: now) }
+    func drafts(person: String?, state: Draft.State?) throws -> [Draft] { try base.drafts(person: person, state: state) }
+    func confirmDraft(_ id: Int64, text: String?, now: Date) throws -> Entry { try base.confirmDraft(id, text: text, now: now) }
+    func discardDraft(_ id: Int64, now: Date) throws -> Draft { try base.discardDraft(id, now: now) }
 }

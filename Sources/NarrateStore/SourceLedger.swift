@@ -1,0 +1,16 @@
+import Foundation
+import NarrateCore
+
+/// What sources bring in: entries added straight away (`mode = "auto"`) or kept as drafts for
+/// their person to confirm (`mode = "draft"`), each at most once per key.
+public protocol SourceLedger: Sendable {
+    /// Adds the entries whose key was never seen (as an entry or a draft); returns them.
+    @discardableResult func importEntries(_ items: [SourcedEntry], now: Date) throws -> [Entry]
+    /// Keeps as pending drafts the items whose key was never seen; returns how many.
+    @discardableResult func addDrafts(_ items: [SourcedEntry], now: Date) throws -> Int
+    func drafts(person: String?, state: Draft.State?) throws -> [Draft]
+    /// Makes a pending draft an entry (with `text` if given) and marks it confirmed, together.
+    func confirmDraft(_ id: Int64, text: String?, now: Date) throws -> Entry
+    /// Marks a pending draft discarded: it never comes back.
+    @discardableResult func discardDraft(_ id: Int64, now: Date) throws -> Draft
+}
