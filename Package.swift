@@ -46,7 +46,10 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
-        .target(name: "NarrateSources", dependencies: ["NarrateCore", "NarrateStore"]),
+        .target(
+            name: "NarrateSources",
+            dependencies: ["NarrateCore", "NarrateStore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(
             name: "NarrateDelivery",
             dependencies: [

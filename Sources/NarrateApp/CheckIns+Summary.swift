@@ -10,6 +10,8 @@ extension CheckIns {
         public var locale: String
         public var entries: [Entry]
         public var open: [Entry]
+        /// What the person's tools suggested, waiting for them.
+        public var drafts: [Draft] = []
     }
 
     public func summary(of person: Person) throws -> Summary {
@@ -25,6 +27,8 @@ extension CheckIns {
         let written = try context.store.entries(from: period.start, to: max(period.end, now.addingTimeInterval(1)), persons: [person.id])
         let open = try context.store.followedEntries(openDuring: now, now, persons: [person.id]).filter { $0.state == nil || $0.state == .open }
         let locale = team?.locale ?? context.config.locale
-        return Summary(person: person, period: period, locale: locale, entries: written, open: open)
+        var summary = Summary(person: person, period: period, locale: locale, entries: written, open: open)
+        summary.drafts = try drafts(of: person)
+        return summary
     }
 }

@@ -112,7 +112,8 @@ public struct Deliveries: Sendable {
         let started = SystemClock().now()
         var reportIDs: [Int64] = []
         var earlier: [Int64: Int64] = [:]
-        let plans = try context.pipeline.plan(team: team, schedule: schedule)
+        var plans: [ReportPlan] = []
+        for plan in try context.pipeline.plan(team: team, schedule: schedule) { plans.append(await context.pipeline.withSources(plan)) }
         for (plan, reports) in zip(plans, try context.pipeline.run(plans)) {
             var fresh: [QueuedReport] = []
             for formatted in reports {

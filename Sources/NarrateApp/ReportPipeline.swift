@@ -102,6 +102,14 @@ public struct ReportPipeline: Sendable {
         ReportAnalyzer.analyze(input)
     }
 
+    /// The plan with its sources run first: what they find is in the store before gathering,
+    /// and what failed is in the plan's footer notes.
+    public func withSources(_ plan: ReportPlan) async -> ReportPlan {
+        var plan = plan
+        plan.sourceNotes = await context.sourceRuns.notes(team: plan.team, period: plan.period)
+        return plan
+    }
+
     /// The team report and, when `digest` asks for it, the manager digest, each with the
     /// targets it goes to.
     public func render(_ report: Report, plan: ReportPlan, messages: Messages = .delivery) throws -> [RenderedReport] {
@@ -146,7 +154,8 @@ public struct ReportPipeline: Sendable {
 
     /// Plan to formatted parts for one plan.
     public func run(_ plan: ReportPlan, messages: Messages = .delivery) throws -> [FormattedReport] {
-        let report = analyze(try gather(plan))
+        var report = analyze(try gather(plan))
+        report.sourceNotes = plan.sourceNotes
         return try render(report, plan: plan, messages: messages).map { try format($0) }
     }
 
@@ -171,6 +180,8 @@ public struct ReportPlan: Sendable {
     public var locale: String
     /// The time the report is made at.
     public var now: Date
+    /// What the sources' run for this report could not do (the report's footer).
+    public var sourceNotes: [String] = []
 }
 
 /// Which messages a run renders.

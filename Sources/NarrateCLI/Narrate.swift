@@ -13,7 +13,7 @@ struct Narrate: AsyncParsableCommand {
             DropCommand.self, AwayCommand.self, MoodCommand.self, MetricCommand.self, PreviewCommand.self,
             HistoryCommand.self, NowCommand.self, DeliveriesCommand.self, RetryCommand.self, FormatCommand.self,
             ScheduleCommand.self, RunCommand.self, DemoCommand.self, ReportsCommand.self, EditCommand.self,
-            DeleteCommand.self, UndoCommand.self, TokenCommand.self, ServeCommand.self, RemindCommand.self,
+            DeleteCommand.self, UndoCommand.self, TokenCommand.self, ServeCommand.self, RemindCommand.self, SourcesCommand.self, DraftsCommand.self,
         ])
 }
 

@@ -127,7 +127,8 @@ final class SchedulerService: Service {
         let label = "\(schedule.id) \(TimeText.iso(slot, in: zone))"
         let reports: [QueuedReport]
         do {
-            let plan = try context.pipeline.plan(schedule: schedule, slot: slot)
+            // Sources first (within their time budget): what they find is in this report.
+            let plan = await context.pipeline.withSources(try context.pipeline.plan(schedule: schedule, slot: slot))
             reports = try context.pipeline.run(plan).map { QueuedReport(record: $0.rendered.record, parts: $0.parts) }
         } catch let error where NarrateError.Category(of: error) != .unavailable {
             let reason = context.redactor.redact("\(error)")

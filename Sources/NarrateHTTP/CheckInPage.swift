@@ -75,7 +75,7 @@ extension CheckInServer {
         switch fields["action"] ?? "" {
         case "log":
             guard let kind = Entry.Kind(rawValue: try required("kind")) else {
-                throw HTTPProblem(.invalidInput, "kind is progress, blocker, next, learned or win", field: "kind")
+                throw HTTPProblem(.invalidInput, "kind is progress, blocker, next, learned, win or helped", field: "kind")
             }
             let text = try Self.text(try required("text"), field: "text")
             var stage: Entry.Stage?
@@ -97,6 +97,12 @@ extension CheckInServer {
         case "delete":
             let entry = try app.checkIns.delete(try reference(), by: caller)
             return ("deleted", entry.displayID)
+        case "confirm":
+            let entry = try app.checkIns.confirmDraft(try required("id"), text: try Self.text(try required("text"), field: "text"), by: caller)
+            return ("confirmed", entry.displayID)
+        case "discard":
+            _ = try app.checkIns.discardDraft(try required("id"), by: caller)
+            return ("discarded", nil)
         case "mood":
             guard let mood = Int(try required("mood")), (1...5).contains(mood) else {
                 throw HTTPProblem(.invalidInput, "mood is 1 to 5", field: "mood")
@@ -149,6 +155,8 @@ extension CheckInServer {
         case "edited": return (text.format(.edited, reference), false)
         case "deleted": return (text.format(.deleted, reference), false)
         case "mood": return (text(.moodSaved), false)
+        case "confirmed": return (text.format(.confirmed, reference), false)
+        case "discarded": return (text(.discarded), false)
         default: return nil
         }
     }
@@ -192,6 +200,20 @@ extension CheckInServer {
             html += "<option value=\"\(stage.rawValue)\">\(e(t(PageText.Key(rawValue: stage.rawValue) ?? .front)))</option>"
         }
         html += "</select>\n<button type=\"submit\" id=\"save\">\(e(t(.save)))</button>\n</form>\n"
+
+        // Drafts from the person's tools: confirm (after an edit, if they like) or discard.
+        if !summary.drafts.isEmpty {
+            html += "<section aria-labelledby=\"drafts-h\"><h2 id=\"drafts-h\">\(e(t(.drafts)))</h2><p>\(e(t(.draftsHint)))</p>\n<ul class=\"items\">\n"
+            for draft in summary.drafts {
+                let id = draft.displayID
+                html += "<li id=\"draft-\(id)\"><span class=\"id\">\(id) · \(e(kindName(draft.entry.kind))) · \(e(draft.entry.origin ?? ""))</span>"
+                html += form([("action", "confirm"), ("id", id)])
+                html += "<label for=\"draft-text-\(id)\">\(e(t(.text))) \(id)</label><textarea id=\"draft-text-\(id)\" name=\"text\" required maxlength=\"\(TextRules.maximumLength)\">\(e(draft.entry.text))</textarea>"
+                html += "<button type=\"submit\" aria-label=\"\(e(t(.confirm))) \(id)\">\(e(t(.confirm)))</button></form>"
+                html += form([("action", "discard"), ("id", id)]) + "<button type=\"submit\" class=\"quiet\" aria-label=\"\(e(t(.discard))) \(id)\">\(e(t(.discard)))</button></form></li>\n"
+            }
+            html += "</ul></section>\n"
+        }
 
         // Open blockers and next actions, each with its closing buttons.
         html += "<section aria-labelledby=\"open-h\"><h2 id=\"open-h\">\(e(t(.open)))</h2>\n"

@@ -8,16 +8,17 @@ struct PageText {
 
     enum Key: String {
         case title, hello, period, newEntry, kind, text, stage, stageNone, save
-        case progress, blocker, next, learned, win
+        case progress, blocker, next, learned, win, helped
         case front, middle, back
         case open, noOpen, resolve, done, drop, written, nothingYet, edit, delete, mood, load, moodSave, optional
         case logged, closed, edited, deleted, moodSaved, ownOnly, howAreYou, change
+        case drafts, draftsHint, confirm, discard, confirmed, discarded
     }
 
     static let en: [Key: String] = [
         .title: "Check in", .hello: "Hello, %@", .period: "This period: %@ – %@", .newEntry: "Write an entry",
         .kind: "Kind", .text: "What happened", .stage: "Where is it stuck? (blockers)", .stageNone: "—", .save: "Save",
-        .progress: "Progress", .blocker: "Blocker", .next: "Next action", .learned: "Learning", .win: "Small win",
+        .progress: "Progress", .blocker: "Blocker", .next: "Next action", .learned: "Learning", .win: "Small win", .helped: "Helped someone",
         .front: "Front (before work starts)", .middle: "Middle (while doing it)", .back: "Back (handing over)",
         .open: "Open blockers and next actions", .noOpen: "Nothing open.", .resolve: "Resolved", .done: "Done", .drop: "Drop",
         .written: "What you wrote this period", .nothingYet: "Nothing yet.", .edit: "Save edit", .delete: "Delete",
@@ -25,12 +26,14 @@ struct PageText {
         .logged: "Saved %@.", .closed: "%@ closed.", .edited: "%@ edited.", .deleted: "%@ deleted (narrate undo brings it back).",
         .moodSaved: "Mood saved.", .ownOnly: "Only your own entries appear here.", .howAreYou: "How are you doing?",
         .change: "Edit or delete",
+        .drafts: "From your tools", .draftsHint: "Confirm what belongs in your narrative (edit it first if you like); discard the rest.",
+        .confirm: "Confirm", .discard: "Discard", .confirmed: "Draft confirmed as %@.", .discarded: "Draft discarded.",
     ]
 
     static let zhHant: [Key: String] = [
         .title: "填寫近況", .hello: "%@，你好", .period: "本期：%@ – %@", .newEntry: "寫一則紀錄",
         .kind: "類型", .text: "發生了什麼", .stage: "卡在哪個階段？（阻礙）", .stageNone: "—", .save: "儲存",
-        .progress: "進展", .blocker: "阻礙", .next: "下一步", .learned: "學到的事", .win: "小勝利",
+        .progress: "進展", .blocker: "阻礙", .next: "下一步", .learned: "學到的事", .win: "小勝利", .helped: "協助他人",
         .front: "前段（開工前）", .middle: "中段（進行中）", .back: "後段（交接時）",
         .open: "未結的阻礙與下一步", .noOpen: "目前沒有未結項目。", .resolve: "已解決", .done: "已完成", .drop: "放棄",
         .written: "本期已寫的紀錄", .nothingYet: "還沒有紀錄。", .edit: "儲存修改", .delete: "刪除",
@@ -38,6 +41,8 @@ struct PageText {
         .logged: "已儲存 %@。", .closed: "%@ 已結案。", .edited: "%@ 已修改。", .deleted: "%@ 已刪除（narrate undo 可復原）。",
         .moodSaved: "心情已儲存。", .ownOnly: "這裡只會顯示你自己的紀錄。", .howAreYou: "最近好嗎？",
         .change: "修改或刪除",
+        .drafts: "來自你的工具", .draftsHint: "確認哪些該放進你的紀錄（可以先修改文字），其餘捨棄。",
+        .confirm: "確認", .discard: "捨棄", .confirmed: "草稿已確認為 %@。", .discarded: "草稿已捨棄。",
     ]
 
     func format(_ key: Key, _ values: String...) -> String {

@@ -14,7 +14,7 @@ public enum ReportAnalyzer {
 
         let people = input.members.map { person in
             let own = inPeriod.filter { $0.person == person.id }
-            return PersonNarrative(
+            var narrative = PersonNarrative(
                 person: person,
                 progress: own.filter { $0.kind == .progress },
                 blockers: own.filter { $0.kind == .blocker },
@@ -22,6 +22,8 @@ public enum ReportAnalyzer {
                 learned: own.filter { $0.kind == .learned },
                 followUps: followUps.filter { $0.entry.person == person.id },
                 isAway: isAway(person, input.absences, period))
+            narrative.helped = own.filter { $0.kind == .helped }
+            return narrative
         }
 
         let previousFollowUps = outcomes(entries, in: period.previous, asOf: period.start)

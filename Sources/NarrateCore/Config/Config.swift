@@ -20,6 +20,8 @@ public struct Config: Sendable {
     public var schedules: [Schedule] = []
     public var targets: [Target] = []
     public var http: HTTPSettings?
+    /// Where work that already left a trace comes from (`[[source]]`).
+    public var sources: [SourceConfig] = []
     /// Every secret the config names, with its key path and line, for `narrate check` to resolve.
     public var secretSources: [SecretSource] = []
 

@@ -53,6 +53,11 @@ extension ConfigLoader {
         for (schedule, path) in zip(config.schedules, schedulePaths) where !schedule.team.isEmpty {
             reference([schedule.team], "\(path).team", known: teams, what: "team", list: false)
         }
+        duplicates(config.sources.map(\.id), sourcePaths, "source")
+        for (source, path) in zip(config.sources, sourcePaths) {
+            reference(source.teams, "\(path).teams", known: teams, what: "team")
+            reference(source.people, "\(path).people", known: persons, what: "person")
+        }
         for (target, path) in zip(config.targets, targetPaths) {
             if case .file(let pattern) = target.endpoint, !pattern.contains("{date}") && !pattern.contains("{schedule}") {
                 sink.add(.warning, "\(path).path", "every report overwrites \"\(pattern)\"; add {date} to keep one file per report")

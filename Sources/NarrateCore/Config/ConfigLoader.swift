@@ -11,6 +11,7 @@ final class ConfigLoader {
     var kpiPaths: [String] = []
     var schedulePaths: [String] = []
     var targetPaths: [String] = []
+    var sourcePaths: [String] = []
     /// Keys written in each KPI table, valid or not, so the lint does not call a mistyped value missing.
     var kpiKeys: [Set<String>] = []
 
@@ -49,6 +50,7 @@ final class ConfigLoader {
         config.schedules = items(top, "schedule", paths: &schedulePaths).compactMap(readSchedule)
         config.targets = items(top, "target", paths: &targetPaths).compactMap(readTarget)
         if let table = subtable(top, "http") { config.http = readHTTP(table) }
+        config.sources = items(top, "source", paths: &sourcePaths).compactMap(readSource)
         top.finish()
         config.secretSources = sink.secrets
         checkReferences(config)
@@ -127,11 +129,6 @@ final class ConfigLoader {
             }
             person.notify.append(channel)
         }
-        // Accepted so configs can be written ahead, but nothing reads them yet.
-        for (key, use) in [("git", "the git source"), ("github", "the GitHub source")]
-        where table.table[key] != nil {
-            table.warning(key, "not used yet (kept for \(use)); it has no effect today")
-        }
         personPaths.append(table.path)
         return person
     }
@@ -154,16 +151,59 @@ final class ConfigLoader {
     private func readKPI(_ table: TableReader) -> KPI? {
         defer { table.finish() }
         let id = identifier(table)
-        let kpi = KPI(
+        var kpi = KPI(
             id: id ?? "", team: table.string("team", required: true) ?? "", name: table.string("name") ?? id ?? "",
             role: table.choice("role", KPI.Role.self) ?? .core, kind: table.choice("kind", KPI.Kind.self),
             unit: table.string("unit"), direction: table.choice("direction", KPI.Direction.self),
             target: table.number("target", bounded: true), limit: table.number("limit", bounded: true),
             horizon: table.choice("horizon", KPI.Horizon.self), review: table.choice("review", KPI.Review.self),
             guardrails: table.strings("guardrails") ?? [])
+        kpi.prometheus = table.string("prometheus")
+        kpi.query = table.string("query")
+        if let url = kpi.prometheus, let problem = URLCheck.problem(url) { table.error("prometheus", problem) }
+        if (kpi.prometheus == nil) != (kpi.query == nil) {
+            table.error(kpi.query == nil ? "prometheus" : "query", "prometheus (the server) and query (PromQL) go together")
+        }
         kpiPaths.append(table.path)
         kpiKeys.append(Set(table.table.keys))
         return kpi
+    }
+
+    private func readSource(_ table: TableReader) -> SourceConfig? {
+        defer { table.finish() }
+        let id = identifier(table) ?? ""
+        guard let kind = table.choice("kind", SourceConfig.Kind.self, required: true) else {
+            table.allow(table.table.keys)
+            return nil
+        }
+        sourcePaths.append(table.path)
+        var source = SourceConfig(id: id, kind: kind)
+        source.mode = table.choice("mode", SourceConfig.Mode.self) ?? .draft
+        source.teams = table.strings("teams") ?? []
+        source.people = table.strings("people") ?? []
+        if let timeout = table.integer("timeout", range: 1...3_600) { source.timeout = timeout }
+        switch kind {
+        case .journal:
+            source.path = table.string("path", required: true)
+        case .git:
+            source.repos = table.strings("repos", required: true) ?? []
+        case .github:
+            source.repos = table.strings("repos", required: true) ?? []
+            for (index, repo) in source.repos.enumerated() where repo.split(separator: "/").count != 2 {
+                table.error("repos", "repos[\(index)] \"\(repo)\" is not owner/name")
+            }
+            if let base = table.string("base_url") {
+                source.baseURL = base.hasSuffix("/") ? String(base.dropLast()) : base
+                if let problem = URLCheck.problem(base) { table.error("base_url", problem) }
+            }
+            source.token = table.secret("token", required: true)
+        case .command:
+            source.command = table.strings("command", required: true) ?? []
+            if source.command.first?.isEmpty ?? true, table.table["command"] != nil {
+                table.error("command", "give the program and its arguments, e.g. [\"/usr/local/bin/deploys\", \"--json\"]")
+            }
+        }
+        return source
     }
 
     private func readSchedule(_ table: TableReader) -> Schedule? {

@@ -18,6 +18,8 @@ public struct MarkdownDocument: Sendable {
         /// For a list: numbered (`1.`) rather than bulleted, and its first number.
         public var ordered = false
         public var start = 1
+        /// The line it starts on in the source.
+        public var line = 0
         public var children: [Node]
 
         /// All text below this node, as a reader would see it.
@@ -92,6 +94,7 @@ public struct MarkdownDocument: Sendable {
         let url = type == "link" || type == "image" ? cmark_node_get_url(node).map { String(cString: $0) } : nil
         let level = type == "heading" ? Int(cmark_node_get_heading_level(node)) : 0
         var copied = Node(type: type, literal: literal, level: level, url: url, children: children)
+        copied.line = Int(cmark_node_get_start_line(node))
         if type == "list" {
             copied.ordered = cmark_node_get_list_type(node) == CMARK_ORDERED_LIST
             copied.start = max(1, Int(cmark_node_get_list_start(node)))

@@ -5,6 +5,8 @@ public struct Entry: Sendable, Equatable, Codable {
     /// The four parts of the narrative, plus explicit small wins.
     public enum Kind: String, Sendable, Codable, CaseIterable {
         case progress, blocker, next, learned, win
+        /// Work for others that would otherwise look like idleness: a review, pairing, an answer.
+        case helped
 
         /// The letter in front of an entry's number: `B-12` is blocker 12.
         public var prefix: String {
@@ -14,6 +16,7 @@ public struct Entry: Sendable, Equatable, Codable {
             case .next: "N"
             case .learned: "L"
             case .win: "W"
+            case .helped: "H"
             }
         }
 

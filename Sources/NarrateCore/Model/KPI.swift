@@ -23,6 +23,9 @@ public struct KPI: Sendable, Equatable, Codable {
     public var horizon: Horizon?
     public var review: Review?
     public var guardrails: [String]
+    /// A Prometheus server and a PromQL query whose value at a period's end is the reading.
+    public var prometheus: String?
+    public var query: String?
 
     public init(
         id: String, team: String, name: String, role: Role = .core, kind: Kind? = nil, unit: String? = nil,

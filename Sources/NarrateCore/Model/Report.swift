@@ -18,6 +18,8 @@ public struct Report: Sendable, Equatable {
     /// Per-person mood and load: only for the manager digest.
     public var moodByPerson: [PersonMood]
     public var learnings: [AttributedEntry]
+    /// Sources that failed or ran out of time this run, one line each, for the footer.
+    public var sourceNotes: [String] = []
 }
 
 /// Who reported, who is away (not counted as missing), who has not reported.
@@ -138,12 +140,14 @@ public struct PersonNarrative: Sendable, Equatable {
     public var blockers: [Entry]
     public var next: [Entry]
     public var learned: [Entry]
+    /// Reviews, pairing, answers given to others.
+    public var helped: [Entry] = []
     /// Next actions open when the period began, with their outcome by its end.
     public var followUps: [FollowUp]
     public var isAway: Bool
 
     public var isEmpty: Bool {
-        progress.isEmpty && blockers.isEmpty && next.isEmpty && learned.isEmpty && followUps.isEmpty
+        progress.isEmpty && blockers.isEmpty && next.isEmpty && learned.isEmpty && helped.isEmpty && followUps.isEmpty
     }
 }
 

@@ -101,6 +101,14 @@ Everyone reported or was away.
 {{/learned}}
 
 {{/hasLearned}}
+{{#hasHelped}}
+**Helped**
+
+{{#helped}}
+- {{text}}
+{{/helped}}
+
+{{/hasHelped}}
 {{#hasFollowUps}}
 **Last period's next actions**
 
@@ -207,6 +215,16 @@ No open blockers.
 - {{text}} ({{owner}})
 {{/learnings}}
 {{/hasLearnings}}
+{{#hasSourceNotes}}
+
+---
+
+**Incomplete:** some sources did not answer; the report has what they gave before.
+
+{{#sourceNotes}}
+- {{text}}
+{{/sourceNotes}}
+{{/hasSourceNotes}}
 """#,
         "zh-Hant/escalation": #"""
 {{% CONTENT_TYPE: TEXT }}
@@ -305,6 +323,14 @@ No open blockers.
 {{/learned}}
 
 {{/hasLearned}}
+{{#hasHelped}}
+**協助他人**
+
+{{#helped}}
+- {{text}}
+{{/helped}}
+
+{{/hasHelped}}
 {{#hasFollowUps}}
 **上期的行動**
 
@@ -411,6 +437,16 @@ No open blockers.
 - {{text}}({{owner}})
 {{/learnings}}
 {{/hasLearnings}}
+{{#hasSourceNotes}}
+
+---
+
+**資料不完整：** 部分資料來源沒有回應，報告只含它們先前提供的內容。
+
+{{#sourceNotes}}
+- {{text}}
+{{/sourceNotes}}
+{{/hasSourceNotes}}
 """#,
     ]
 }

@@ -29,6 +29,7 @@ struct CardContext {
             "hasBlockers": !narrative.blockers.isEmpty,
             "next": texts(narrative.next), "hasNext": !narrative.next.isEmpty,
             "learned": texts(narrative.learned), "hasLearned": !narrative.learned.isEmpty,
+            "helped": texts(narrative.helped), "hasHelped": !narrative.helped.isEmpty,
             "followUps": narrative.followUps.map { followUp -> Values in
                 [
                     "text": MarkdownText.escape(followUp.entry.text), "id": followUp.entry.displayID,

@@ -22,6 +22,7 @@ struct ReportContext {
         let participation = report.participation
         return [
             "team": MarkdownText.escape(report.team.name),
+            "sourceNotes": report.sourceNotes.map { ["text": MarkdownText.escape($0)] }, "hasSourceNotes": !report.sourceNotes.isEmpty,
             "period": format.period(report.period),
             "isDay": report.period.kind == .day, "isWeek": report.period.kind == .week,
             "isMonth": report.period.kind == .month, "isQuarter": report.period.kind == .quarter,

@@ -188,6 +188,12 @@ extension SQLiteStore {
                         created_at REAL NOT NULL
                     );
                     CREATE INDEX draft_person ON draft(person, state, at);
+                    CREATE TABLE http_cache (
+                        url TEXT PRIMARY KEY,
+                        etag TEXT NOT NULL,
+                        body BLOB NOT NULL,
+                        stored_at REAL NOT NULL
+                    );
                     """)
         }
         return migrator

@@ -113,3 +113,19 @@ extension SQLiteStore {
             confirmed: row["entry"])
     }
 }
+
+extension SQLiteStore {
+    public func cached(_ url: String) throws -> (etag: String, body: Data)? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT etag, body FROM http_cache WHERE url = ?", arguments: [url]).map { ($0["etag"], $0["body"]) }
+        }
+    }
+
+    public func keep(_ url: String, etag: String, body: Data, now: Date) throws {
+        try write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO http_cache (url, etag, body, stored_at) VALUES (?, ?, ?, ?)",
+                arguments: [url, etag, body, now.timeIntervalSince1970])
+        }
+    }
+}
