@@ -30,9 +30,10 @@ public struct GitSource: ActivitySource {
                 collected.problems.append("\(id): out of time before \(repo)")
                 break
             }
+            // No --since: git stops walking at the first older commit it meets, and a rebased or
+            // cherry-picked history is not in date order. The period is filtered here instead.
             let arguments = [
-                "git", "-C", repo, "log", "--all", "--no-merges", "--since=@\(Int(request.start.timeIntervalSince1970))",
-                "--until=@\(Int(request.end.timeIntervalSince1970) - 1)", "--format=%H%x1f%ae%x1f%an%x1f%at%x1f%s%x1e",
+                "git", "-C", repo, "log", "--all", "--no-merges", "--max-count=50000", "--format=%H%x1f%ae%x1f%an%x1f%at%x1f%s%x1e",
             ]
             do {
                 let result = try await ProcessRunner.run(arguments, timeout: min(timeout, remaining), environment: ["LC_ALL": "C", "PATH": "/usr/bin:/bin:/usr/local/bin"])
@@ -47,12 +48,14 @@ public struct GitSource: ActivitySource {
                 for record in String(decoding: result.stdout, as: UTF8.self).split(separator: "\u{1e}") {
                     let fields = record.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\u{1f}", omittingEmptySubsequences: false)
                     guard fields.count == 5, let seconds = Double(fields[3]) else { continue }
+                    let at = Date(timeIntervalSince1970: seconds)
+                    guard at >= request.start, at < request.end else { continue }
                     let hash = String(fields[0])
                     guard seen.insert(hash).inserted,
                         let person = identities[fields[1].lowercased()] ?? identities[fields[2].lowercased()]
                     else { continue }
                     var entry = Entry(
-                        person: person, kind: .progress, text: "\(fields[4]) (\(hash.prefix(7)))", at: Date(timeIntervalSince1970: seconds))
+                        person: person, kind: .progress, text: "\(fields[4]) (\(hash.prefix(7)))", at: at)
                     entry.origin = id
                     collected.entries.append(SourcedEntry(entry: entry, key: "git:\(hash)"))
                 }

@@ -119,7 +119,7 @@ class Handler(BaseHTTPRequestHandler):
                 self.connection.shutdown(socket.SHUT_RDWR)
                 self.close_connection = True
                 return
-            headers = {}
+            headers = dict(action.get("headers", {}))
             if "retry_after" in action:
                 headers["Retry-After"] = str(action["retry_after"])
             body_out = action.get("body", "")
@@ -156,6 +156,11 @@ class Handler(BaseHTTPRequestHandler):
         return value
 
     def control(self, url, body):
+        if url.path == "/_github":
+            with LOCK:
+                GITHUB.clear()
+                GITHUB.update(json.loads(body))
+            return self.reply(200, {"ok": True})
         if url.path == "/_requests":
             with LOCK:
                 return self.reply(200, REQUESTS)
@@ -291,6 +296,46 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(200, {"ok": False, "error": "user_not_found"})
         return self.reply(200, {"ok": True, "channel": "D" + payload["channel"][1:], "ts": "1700000000.%06d" % len(REQUESTS)})
 
+    def platform_github(self, url, body):
+        """GitHub's REST API for the github source: pages linked by `Link`, ETags answered with 304."""
+        if (self.headers.get("Authorization") or "") != "Bearer ghp-test-token":
+            return self.reply(401, {"message": "Bad credentials"})
+        path = url.path[len("/github"):]
+        query = urllib.parse.parse_qs(url.query)
+        page = int(query.get("page", ["1"])[0])
+        data = GITHUB.get(path)
+        if data is None:
+            return self.reply(404, {"message": "Not Found"})
+        pages = [data[i:i + 2] for i in range(0, len(data), 2)] or [[]]
+        items = pages[page - 1] if page <= len(pages) else []
+        body_out = json.dumps(items).encode()
+        etag = '"%s"' % hashlib.sha256(body_out).hexdigest()[:16]
+        headers = {"ETag": etag, "X-RateLimit-Remaining": "4999"}
+        if page < len(pages):
+            base = "http://%s%s" % (self.headers.get("Host"), url.path)
+            rest = {k: v[0] for k, v in query.items() if k != "page"}
+            headers["Link"] = '<%s?%s>; rel="next"' % (base, urllib.parse.urlencode(dict(rest, page=page + 1)))
+        if self.headers.get("If-None-Match") == etag:
+            return self.reply(304, b"", headers=headers)
+        return self.reply(200, body_out, headers=headers)
+
+    def platform_prometheus(self, url, body):
+        """Prometheus's instant query API."""
+        if not url.path.endswith("/api/v1/query"):
+            return self.reply(404, {"status": "error", "errorType": "not_found", "error": "not found"})
+        query = urllib.parse.parse_qs(url.query)
+        promql = query.get("query", [""])[0]
+        when = float(query.get("time", ["0"])[0])
+        if "(" in promql and not promql.endswith(")"):
+            return self.reply(400, {"status": "error", "errorType": "bad_data", "error": "1:5: parse error: unclosed left parenthesis"})
+        if promql.startswith("many"):
+            series = [{"metric": {"job": "a"}, "value": [when, "1"]}, {"metric": {"job": "b"}, "value": [when, "2"]}]
+        elif promql.startswith("none"):
+            series = []
+        else:
+            series = [{"metric": {}, "value": [when, PROMETHEUS_VALUES.get(promql, "42")]}]
+        return self.reply(200, {"status": "success", "data": {"resultType": "vector", "result": series}})
+
     def platform_zulip(self, url, body):
         auth = self.headers.get("Authorization") or ""
         try:
@@ -328,6 +373,11 @@ class Handler(BaseHTTPRequestHandler):
             duplicate = wid in WEBHOOK_IDS
             WEBHOOK_IDS.add(wid)
         return self.reply(200, {"received": True, "duplicate": duplicate})
+
+
+# GitHub listings by path (set with POST /_github), served two items a page.
+GITHUB = {}
+PROMETHEUS_VALUES = {"deploys_per_week": "12"}
 
 
 def main():

@@ -167,12 +167,36 @@ extension SQLiteStore {
         migrator.registerMigration("v10-sources") { db in
             // Entries a source brought in keep their origin and a stable key (a commit hash, a
             // pull request's URL): the key makes a second import of the same thing a no-op.
+            // The entry table is rebuilt (SQLite cannot change a CHECK) to accept the `helped`
+            // kind; GRDB runs this with foreign keys deferred and checks them before committing.
             try db.execute(
                 sql: """
-                    ALTER TABLE entry ADD COLUMN origin TEXT;
-                    ALTER TABLE entry ADD COLUMN url TEXT;
-                    ALTER TABLE entry ADD COLUMN source_key TEXT;
+                    CREATE TABLE entry_v10 (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        person TEXT NOT NULL,
+                        kind TEXT NOT NULL CHECK (kind IN ('progress','blocker','next','learned','win','helped')),
+                        text TEXT NOT NULL,
+                        stage TEXT CHECK (stage IN ('front','middle','back')),
+                        kpi TEXT,
+                        at REAL NOT NULL,
+                        state TEXT CHECK (state IN ('open','resolved','done','dropped')),
+                        closed_at REAL,
+                        note TEXT,
+                        created_at REAL NOT NULL,
+                        deleted_at REAL,
+                        origin TEXT,
+                        url TEXT,
+                        source_key TEXT
+                    );
+                    INSERT INTO entry_v10 (id, person, kind, text, stage, kpi, at, state, closed_at, note, created_at, deleted_at)
+                        SELECT id, person, kind, text, stage, kpi, at, state, closed_at, note, created_at, deleted_at FROM entry;
+                    DROP TABLE entry;
+                    ALTER TABLE entry_v10 RENAME TO entry;
+                    CREATE INDEX entry_at ON entry(at);
+                    CREATE INDEX entry_person_at ON entry(person, at);
+                    CREATE INDEX entry_followed ON entry(person, kind, closed_at);
                     CREATE UNIQUE INDEX entry_source_key ON entry(source_key) WHERE source_key IS NOT NULL;
+                    ANALYZE;
                     CREATE TABLE draft (
                         id INTEGER PRIMARY KEY AUTOINCREMENT,
                         person TEXT NOT NULL,
