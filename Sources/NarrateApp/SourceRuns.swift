@@ -68,6 +68,7 @@ public struct SourceRuns: Sendable {
                 } catch {
                     outcome.problems.append("\(source.id): \(context.redactor.redact("\(error)"))")
                 }
+                try? context.store.recordSourceRun(source.id, at: now, problems: outcome.problems)
                 if outcome.added > 0 { context.logger.info("\(source.id): \(outcome.added) new \(mode == .auto ? "entries" : "drafts")") }
                 for problem in outcome.problems { context.logger.warning("source \(problem)") }
             }

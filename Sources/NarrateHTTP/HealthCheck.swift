@@ -20,6 +20,11 @@ extension CheckInServer {
             var outbox: [String: Any] = ["backlog": backlog.count]
             outbox["oldest"] = backlog.oldest.map { TimeText.iso($0, in: Config.zone(app.config.timeZone)) } ?? NSNull()
             body["outbox"] = outbox
+            // A failing source degrades reports (a footer line), not the service: shown, not fatal.
+            body["sources"] = try app.store.sourceRuns().map { run -> [String: Any] in
+                ["id": run.source, "at": TimeText.iso(run.at, in: Config.zone(app.config.timeZone)), "ok": run.problems.isEmpty,
+                 "problems": run.problems]
+            }
         } catch {
             healthy = false
             body["store"] = ["ok": false, "error": app.redactor.redact("\(error)")]

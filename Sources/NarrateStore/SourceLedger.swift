@@ -13,4 +13,8 @@ public protocol SourceLedger: Sendable {
     func confirmDraft(_ id: Int64, text: String?, now: Date) throws -> Entry
     /// Marks a pending draft discarded: it never comes back.
     @discardableResult func discardDraft(_ id: Int64, now: Date) throws -> Draft
+    /// Keeps how a source's latest run went, for `/healthz`.
+    func recordSourceRun(_ source: String, at: Date, problems: [String]) throws
+    /// Each source's latest run: when, and its problems (none: it went well).
+    func sourceRuns() throws -> [(source: String, at: Date, problems: [String])]
 }

@@ -1,5 +1,8 @@
 import Foundation
+import Hummingbird
+import HummingbirdTesting
 import Testing
+@testable import NarrateHTTP
 @testable import NarrateApp
 @testable import NarrateCore
 @testable import NarrateSources
@@ -157,7 +160,7 @@ import Testing
                 ["number": 12, "title": "PR 12", "pull_request": [:], "closed_at": "2026-11-26T03:00:00Z", "user": ["login": "alice-c"]],
             ],
         ]
-        _ = try await liveTransport.send(HTTPRequest(
+        _ = try await liveTransport.send(NarrateCore.HTTPRequest(
             url: receiver.base + "/_github", headers: [("Content-Type", "application/json")],
             body: try JSONSerialization.data(withJSONObject: listings)))
         let source = "[[source]]\nid = \"gh\"\nkind = \"github\"\nmode = \"auto\"\nbase_url = \"\(receiver.base)/github\"\ntoken_env = \"GITHUB_TOKEN\"\nrepos = [\"acme/app\"]\n"
@@ -217,6 +220,16 @@ import Testing
         #expect(markdown.contains("**Incomplete:**"))
         #expect(markdown.contains("- tool: /bin/false exited with status 1"))
         #expect(markdown.hasPrefix("# Platform"))
+        // /healthz tells the operator too, without calling the service unhealthy.
+        let server = CheckInServer(current: { context }, rate: 100)
+        try await Application(router: server.router()).test(.router) { client in
+            let health = try await client.execute(uri: "/healthz", method: .get)
+            #expect(health.status == .ok)
+            let sources = health.body.json["sources"] as? [[String: Any]]
+            #expect(sources?.first?["id"] as? String == "tool")
+            #expect(sources?.first?["ok"] as? Bool == false)
+            #expect((sources?.first?["problems"] as? [String])?.first == "tool: /bin/false exited with status 1")
+        }
     }
 
     @Test func draftsAreConfirmedOrDiscardedOnceAndNeverComeBack() async throws {

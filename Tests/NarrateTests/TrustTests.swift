@@ -181,6 +181,10 @@ import Testing
             + "\n[[target]]\nid = \"loud\"\nkind = \"stdout\"\nmentions = true\n"
         let warnings = diagnostics(text).filter { $0.severity == .warning }.map(\.keyPath)
         #expect(warnings.contains("person[1].github") && warnings.contains("person[1].git") && warnings.contains("target[2].mentions"))
+        // With sources that read them, the identities are not warned about.
+        let read = diagnostics(text + "\n[[source]]\nid = \"code\"\nkind = \"git\"\nrepos = [\"/srv/app\"]\n"
+            + "\n[[source]]\nid = \"gh\"\nkind = \"github\"\nrepos = [\"acme/app\"]\ntoken_env = \"T\"\n")
+        #expect(!read.contains { $0.keyPath == "person[1].git" || $0.keyPath == "person[1].github" }, "\(read)")
         #expect(diagnostics(exampleConfig()).isEmpty, "the example uses none of them")
     }
 

@@ -54,6 +54,16 @@ extension ConfigLoader {
             reference([schedule.team], "\(path).team", known: teams, what: "team", list: false)
         }
         duplicates(config.sources.map(\.id), sourcePaths, "source")
+        // Identities nothing reads are probably a source that was forgotten.
+        let kinds = Set(config.sources.map(\.kind))
+        for (person, path) in zip(config.persons, personPaths) {
+            if !person.git.isEmpty && !kinds.contains(.git) {
+                sink.add(.warning, "\(path).git", "no [[source]] of kind \"git\" reads it; it has no effect")
+            }
+            if person.github != nil && !kinds.contains(.github) {
+                sink.add(.warning, "\(path).github", "no [[source]] of kind \"github\" reads it; it has no effect")
+            }
+        }
         for (source, path) in zip(config.sources, sourcePaths) {
             reference(source.teams, "\(path).teams", known: teams, what: "team")
             reference(source.people, "\(path).people", known: persons, what: "person")

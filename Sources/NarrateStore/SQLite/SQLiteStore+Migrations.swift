@@ -212,6 +212,11 @@ extension SQLiteStore {
                         created_at REAL NOT NULL
                     );
                     CREATE INDEX draft_person ON draft(person, state, at);
+                    CREATE TABLE source_run (
+                        source TEXT PRIMARY KEY,
+                        at REAL NOT NULL,
+                        problems TEXT NOT NULL
+                    );
                     CREATE TABLE http_cache (
                         url TEXT PRIMARY KEY,
                         etag TEXT NOT NULL,

@@ -129,3 +129,22 @@ extension SQLiteStore {
         }
     }
 }
+
+extension SQLiteStore {
+    public func recordSourceRun(_ source: String, at: Date, problems: [String]) throws {
+        try write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO source_run (source, at, problems) VALUES (?, ?, ?)",
+                arguments: [source, at.timeIntervalSince1970, problems.joined(separator: "\n")])
+        }
+    }
+
+    public func sourceRuns() throws -> [(source: String, at: Date, problems: [String])] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM source_run ORDER BY source").map { row in
+                let problems: String = row["problems"]
+                return (row["source"], Date(timeIntervalSince1970: row["at"]), problems.split(separator: "\n").map(String.init))
+            }
+        }
+    }
+}

@@ -148,3 +148,41 @@ import Testing
         }
     }
 }
+
+/// Drafts from a person's tools on their check-in page: confirmed with their own words, or
+/// discarded, through the page's forms.
+@Suite struct CheckInPageDraftTests {
+    @Test func draftsAreConfirmedAndDiscardedOnThePage() async throws {
+        let fixture = try ServiceFixture()
+        let at = Date().addingTimeInterval(-3600)
+        var first = Entry(person: "alice", kind: .progress, text: "Merged acme/app#12: PR 12", at: at)
+        first.origin = "gh"
+        var second = Entry(person: "alice", kind: .progress, text: "Noise", at: at)
+        second.origin = "gh"
+        try fixture.app.store.addDrafts([SourcedEntry(entry: first, key: "k1"), SourcedEntry(entry: second, key: "k2")], now: Date())
+        let drafts = try fixture.app.store.drafts(person: "alice", state: .pending)
+        let issued = try fixture.app.tokens.create(for: fixture.person("alice"))
+        let key = CheckInServer.formKey(issued.link)
+        try await fixture.test(.router) { client in
+            let page = try await client.execute(uri: "/checkin/\(issued.link)", method: .get)
+            #expect(page.body.text.contains("From your tools"))
+            #expect(page.body.text.contains("Merged acme/app#12: PR 12"))
+            let confirm = formEncoded([("csrf", key), ("action", "confirm"), ("id", drafts[0].displayID), ("text", "Merged the refund macro (#12)")])
+            let confirmed = try await client.execute(
+                uri: "/checkin/\(issued.link)", method: .post, headers: CheckInPageTests.formHeaders, body: ByteBuffer(string: confirm))
+            #expect(confirmed.status == .seeOther)
+            #expect(confirmed.headers[.location]?.contains("ok=confirmed&ref=P-") == true)
+            let discard = formEncoded([("csrf", key), ("action", "discard"), ("id", drafts[1].displayID)])
+            #expect(try await client.execute(
+                uri: "/checkin/\(issued.link)", method: .post, headers: CheckInPageTests.formHeaders, body: ByteBuffer(string: discard)).status == .seeOther)
+            let again = try await client.execute(
+                uri: "/checkin/\(issued.link)", method: .post, headers: CheckInPageTests.formHeaders, body: ByteBuffer(string: discard))
+            #expect(again.status == .conflict, "a discarded draft stays discarded")
+            let after = try await client.execute(uri: "/checkin/\(issued.link)", method: .get)
+            #expect(!after.body.text.contains("From your tools"))
+        }
+        let entries = try fixture.app.store.entries(from: at.addingTimeInterval(-1), to: Date().addingTimeInterval(1))
+        #expect(entries.map(\.text) == ["Merged the refund macro (#12)"])
+        #expect(entries.first?.origin == "gh")
+    }
+}

@@ -41,3 +41,37 @@ import Testing
         #expect(problems(#"lisen = "127.0.0.1:1""#).first?.contains(#"did you mean "listen""#) == true)
     }
 }
+
+/// `[[source]]` tables and KPI queries: each mistake at its key.
+@Suite struct SourceConfigTests {
+    func errors(_ text: String) -> [String] {
+        diagnostics(ExampleConfig.text + "\n" + text + "\n").filter { $0.severity == .error }.map { "\($0.keyPath): \($0.message)" }
+    }
+
+    @Test func sourceTablesAreReadAndChecked() {
+        let (config, found) = Config.parse(text: ExampleConfig.text + """
+
+            [[source]]
+            id = "gh"
+            kind = "github"
+            mode = "auto"
+            repos = ["acme/app"]
+            token_env = "GITHUB_TOKEN"
+            teams = ["platform"]
+
+            [[source]]
+            id = "notes"
+            kind = "journal"
+            path = "journal"
+            people = ["alice"]
+            """, file: "t.toml")
+        #expect(found.filter { $0.severity == .error }.isEmpty, "\(found)")
+        #expect(config?.sources.map(\.id) == ["gh", "notes"])
+        #expect(config?.sources.first?.mode == .auto && config?.sources.last?.mode == .draft)
+        #expect(errors("[[source]]\nid = \"x\"\nkind = \"svn\"").first?.hasPrefix("source[0].kind: \"svn\" is not one of journal, git, github, command") == true)
+        #expect(errors("[[source]]\nid = \"x\"\nkind = \"github\"\nrepos = [\"app\"]\ntoken_env = \"T\"").first?.hasPrefix("source[0].repos: repos[0] \"app\" is not owner/name") == true)
+        #expect(errors("[[source]]\nid = \"x\"\nkind = \"git\"").first == "source[0]: missing required key \"repos\"")
+        #expect(errors("[[source]]\nid = \"x\"\nkind = \"journal\"\npath = \"j\"\nteams = [\"platfrom\"]").first?.hasPrefix("source[0].teams[0]: \"platfrom\" is not a team (did you mean \"platform\"?") == true)
+        #expect(errors("[[source]]\nid = \"x\"\nkind = \"command\"\ncommand = []").first?.hasPrefix("source[0].command:") == true)
+    }
+}

@@ -123,6 +123,8 @@ final class FaultyStore: Storage {
     func drafts(person: String?, state: Draft.State?) throws -> [Draft] { try base.drafts(person: person, state: state) }
     func confirmDraft(_ id: Int64, text: String?, now: Date) throws -> Entry { try base.confirmDraft(id, text: text, now: now) }
     func discardDraft(_ id: Int64, now: Date) throws -> Draft { try base.discardDraft(id, now: now) }
+    func recordSourceRun(_ source: String, at: Date, problems: [String]) throws { try base.recordSourceRun(source, at: at, problems: problems) }
+    func sourceRuns() throws -> [(source: String, at: Date, problems: [String])] { try base.sourceRuns() }
 
     // ResponseCache
     func cached(_ url: String) throws -> (etag: String, body: Data)? { try base.cached(url) }
