@@ -33,7 +33,7 @@ public struct SecretResolver: Sendable {
                 }
             }
         }
-        for secret in [config.http?.slackSigningSecret, config.http?.mattermostToken].compactMap({ $0 }) {
+        for secret in [config.http?.slackSigningSecret, config.http?.mattermostToken].compactMap({ $0 }) + config.sources.compactMap(\.token) {
             _ = try? reveal(secret)
         }
         return problems

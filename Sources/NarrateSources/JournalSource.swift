@@ -33,8 +33,11 @@ public struct JournalSource: ActivitySource {
             guard let names = try? files.contentsOfDirectory(atPath: directory) else { continue }
             for name in names.sorted() where name.hasSuffix(".md") {
                 guard let day = try? LocalDate(parsing: String(name.dropLast(3))) else { continue }
-                let noon = TimeText.local(day, hour: 12, minute: 0, second: 0, zone: request.zone)
-                guard noon >= request.start, noon < request.end else { continue }
+                // A day's notes are dated at its noon, kept inside the span: today's file counts
+                // before noon too, and a period that starts mid-day keeps that day's notes.
+                let midnight = TimeText.local(day, hour: 0, minute: 0, second: 0, zone: request.zone)
+                guard midnight < request.end, midnight.addingTimeInterval(86_400) > request.start else { continue }
+                let noon = min(max(TimeText.local(day, hour: 12, minute: 0, second: 0, zone: request.zone), request.start), request.end.addingTimeInterval(-1))
                 let file = directory + "/" + name
                 guard let data = files.contents(atPath: file) else {
                     collected.problems.append("\(file): cannot be read")
@@ -44,7 +47,7 @@ public struct JournalSource: ActivitySource {
                     collected.problems.append("\(file):\(Self.firstBadLine(data)): not UTF-8 text; skipped")
                     continue
                 }
-                let (entries, problems) = Self.parse(text, person: person.id, at: noon, file: file, source: id)
+                let (entries, problems) = Self.parse(text, person: person.id, day: day, at: noon, file: file, source: id)
                 collected.entries += entries
                 collected.problems += problems
             }
@@ -53,7 +56,7 @@ public struct JournalSource: ActivitySource {
     }
 
     /// The entries of one journal file, and the problems found in it (`file:line: …`).
-    static func parse(_ text: String, person: String, at: Date, file: String, source: String) -> ([SourcedEntry], [String]) {
+    static func parse(_ text: String, person: String, day: LocalDate, at: Date, file: String, source: String) -> ([SourcedEntry], [String]) {
         let document = MarkdownDocument(parsing: text)
         var kind: Entry.Kind?
         var skipping = false
@@ -80,7 +83,8 @@ public struct JournalSource: ActivitySource {
                 guard !text.isEmpty else { continue }
                 var entry = Entry(person: person, kind: kind, text: text, stage: stage, at: at)
                 entry.origin = source
-                let key = "\(source):\(person):\(Int(at.timeIntervalSince1970)):\(kind.rawValue):" + Hash.short(text)
+                // The day, not the time: the same note has the same key however the span clamps it.
+                let key = "\(source):\(person):\(day):\(kind.rawValue):" + Hash.short(text)
                 entries.append(SourcedEntry(entry: entry, key: key))
             }
         }
