@@ -143,3 +143,23 @@ import Testing
         #expect(after.last?.path == matrix.last?.path.replacingOccurrences(of: matrix.last!.path.split(separator: "/").last!, with: after.last!.path.split(separator: "/").last!))
     }
 }
+
+/// Telegram and ntfy as personal channels: the person's chat id and topic replace the target's.
+@Suite struct PersonalChannelTests {
+    @Test func telegramAndNtfyChannelsReachThePersonsOwnChatAndTopic() async throws {
+        let receiver = try Receiver()
+        var (text, environment) = receiver.config(targets: ["terminal"])
+        text = text.replacingOccurrences(of: "catch_up = \"2h\"", with: "catch_up = \"2h\"\nremind_before = \"3h\"")
+            .replacingOccurrences(of: "unix_user = \"alice\"", with: "unix_user = \"alice\"\nnotify = [\"telegram:777001\", \"ntfy:alice-narrate\"]")
+        let (context, _) = try exampleContext(config: text, environment: environment, clock: FixedClock(try time("2026-11-27 14:30", "Asia/Taipei")))
+        let planned = try context.notices.reminders(for: context.config.schedules[0], now: context.clock.now()).filter { $0.record.person == "alice" }
+        #expect(try context.notices.send(planned, now: context.clock.now()).count == 1)
+        _ = try await context.courier.deliver()
+        let telegram = try await receiver.requests("/telegram")
+        #expect(telegram.count == 1)
+        #expect("\(telegram.first?.json["chat_id"] ?? "")" == "777001", "the person's chat, not the team's -100200")
+        #expect((telegram.first?.json["text"] as? String)?.contains("Alice Chen") == true)
+        let ntfy = try await receiver.requests("/ntfy")
+        #expect(ntfy.map(\.path) == ["/ntfy/alice-narrate"], "the person's topic on the team's ntfy server")
+    }
+}
