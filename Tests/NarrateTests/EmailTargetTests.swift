@@ -18,13 +18,7 @@ final class SMTPReceiver {
         process.standardInput = input
         process.standardOutput = output
         try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        guard let port = Int(String(decoding: line, as: UTF8.self).split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") else {
+        guard let port = announcedPort(output) else {
             throw NarrateError(.internal, "the SMTP receiver did not start (is aiosmtpd installed? scripts/setup.sh installs it)")
         }
         self.port = port

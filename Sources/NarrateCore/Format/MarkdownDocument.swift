@@ -50,24 +50,21 @@ public struct MarkdownDocument: Sendable {
     /// HTML in the input is not passed through (cmark's safe default).
     public static func html(_ markdown: String) -> String {
         lock.withLock { _ in
-            cmark_gfm_core_extensions_ensure_registered()
-            let parser = cmark_parser_new(CMARK_OPT_DEFAULT)!
-            defer { cmark_parser_free(parser) }
-            for name in ["table", "strikethrough", "autolink", "tasklist"] {
-                if let extensionPointer = cmark_find_syntax_extension(name) {
-                    cmark_parser_attach_syntax_extension(parser, extensionPointer)
-                }
+            parsed(markdown) { document, parser in
+                guard let rendered = cmark_render_html(document, CMARK_OPT_DEFAULT, cmark_parser_get_syntax_extensions(parser)) else { return "" }
+                defer { free(rendered) }
+                return String(cString: rendered)
             }
-            markdown.withCString { cmark_parser_feed(parser, $0, strlen($0)) }
-            let document = cmark_parser_finish(parser)!
-            defer { cmark_node_free(document) }
-            guard let rendered = cmark_render_html(document, CMARK_OPT_DEFAULT, cmark_parser_get_syntax_extensions(parser)) else { return "" }
-            defer { free(rendered) }
-            return String(cString: rendered)
         }
     }
 
     private static func parse(_ markdown: String) -> Node {
+        parsed(markdown) { document, _ in copy(document) }
+    }
+
+    /// Parses with the GFM extensions and hands the tree (and its parser) to `body`; both are
+    /// freed afterwards. Callers hold ``lock``.
+    private static func parsed<T>(_ markdown: String, _ body: (OpaquePointer, OpaquePointer) -> T) -> T {
         cmark_gfm_core_extensions_ensure_registered()
         let parser = cmark_parser_new(CMARK_OPT_DEFAULT)!
         defer { cmark_parser_free(parser) }
@@ -79,7 +76,7 @@ public struct MarkdownDocument: Sendable {
         markdown.withCString { cmark_parser_feed(parser, $0, strlen($0)) }
         let document = cmark_parser_finish(parser)!
         defer { cmark_node_free(document) }
-        return copy(document)
+        return body(document, parser)
     }
 
     private static func copy(_ node: OpaquePointer) -> Node {

@@ -35,16 +35,7 @@ final class Receiver: ChatPeer {
         process.standardInput = input
         process.standardOutput = output
         try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        guard let text = String(data: line, encoding: .utf8), let port = Int(text.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
-        else {
-            throw NarrateError(.internal, "receiver did not start")
-        }
+        guard let port = announcedPort(output) else { throw NarrateError(.internal, "receiver did not start") }
         self.port = port
     }
 
@@ -145,4 +136,15 @@ extension ChatPeer {
         ]
         return (text, environment)
     }
+}
+
+/// The port a helper process announces on its first line ("PORT 4711", "listening on 4711").
+func announcedPort(_ output: Pipe) -> Int? {
+    var line = Data()
+    while !line.contains(UInt8(ascii: "\n")) {
+        let chunk = output.fileHandleForReading.availableData
+        if chunk.isEmpty { break }
+        line.append(chunk)
+    }
+    return Int(String(decoding: line, as: UTF8.self).split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
 }
