@@ -33,9 +33,9 @@ struct PageText {
     static let zhHant: [Key: String] = [
         .title: "填寫近況", .hello: "%@，你好", .period: "本期：%@ – %@", .newEntry: "寫一則紀錄",
         .kind: "類型", .text: "發生了什麼", .stage: "卡在哪個階段？（阻礙）", .stageNone: "—", .save: "儲存",
-        .progress: "進展", .blocker: "阻礙", .next: "下一步", .learned: "學到的事", .win: "小勝利", .helped: "協助他人",
+        .progress: "進展", .blocker: "阻礙", .next: "下一步", .learned: "學到的事", .win: "小成果", .helped: "協助他人",
         .front: "前段（開工前）", .middle: "中段（進行中）", .back: "後段（交接時）",
-        .open: "未結的阻礙與下一步", .noOpen: "目前沒有未結項目。", .resolve: "已解決", .done: "已完成", .drop: "放棄",
+        .open: "未結的阻礙與下一步", .noOpen: "目前沒有未結項目。", .resolve: "已解決", .done: "已完成", .drop: "取消",
         .written: "本期已寫的紀錄", .nothingYet: "還沒有紀錄。", .edit: "儲存修改", .delete: "刪除",
         .mood: "心情（1 低 – 5 高）", .load: "負荷（1 輕 – 5 過重）", .moodSave: "儲存心情", .optional: "選填",
         .logged: "已儲存 %@。", .closed: "%@ 已結案。", .edited: "%@ 已修改。", .deleted: "%@ 已刪除（narrate undo 可復原）。",

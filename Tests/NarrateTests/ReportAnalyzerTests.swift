@@ -89,6 +89,18 @@ import Testing
         #expect(open[1].age == ReportFixture.now.timeIntervalSince(ReportFixture.at(0, 9)))
     }
 
+    /// A blocker open exactly `escalate_after` is at the limit: it is flagged, as the digest's
+    /// "open 5 days or longer" says; a second younger is not.
+    @Test func aBlockerAtExactlyTheEscalationAgeIsFlagged() {
+        var input = ReportFixture.input
+        let limit = TimeInterval(input.team.escalateAfter)
+        input.entries.append(ReportFixture.entry(40, "eve", .blocker, "exactly at the limit", ReportFixture.now.addingTimeInterval(-limit)))
+        input.entries.append(ReportFixture.entry(41, "eve", .blocker, "just under", ReportFixture.now.addingTimeInterval(-limit + 1)))
+        let open = ReportAnalyzer.analyze(input).openBlockers
+        #expect(open.first { $0.entry.id == 40 }?.needsAttention == true)
+        #expect(open.first { $0.entry.id == 41 }?.needsAttention == false)
+    }
+
     @Test func personNarrativesHaveTheFourPartsAndNoRanking() {
         #expect(report.people.map(\.person.id) == ReportFixture.team.members, "team order, never sorted by output")
         let ana = report.people[0]

@@ -71,7 +71,19 @@ import Testing
         let chinese = headings(try renderer.teamReport(report, locale: "zh-Hant"))
         #expect(chinese.count == english.count)
         #expect(chinese.map(\.first) == english.map(\.first))
-        #expect(chinese.contains("2 成員工作敘事") && chinese.contains("2 小小的改善"))
+        #expect(chinese.contains("2 成員工作敘事") && chinese.contains("2 小改善"))
+    }
+
+    /// A higher-is-better guardrail's limit is a floor it falls below, not a ceiling (上限 / 下限).
+    @Test func aFloorGuardrailIsWordedAsAFloor() throws {
+        var floored = report
+        floored.kpis[0].guardrails[0].kpi.direction = .up
+        let english = try renderer.teamReport(floored, locale: "en")
+        #expect(english.contains("(floor 15%): **below its floor**") && english.contains("fell below its floor (18%, floor 15%)"))
+        let chinese = try renderer.teamReport(floored, locale: "zh-Hant")
+        #expect(chinese.contains("（下限 15%）：**低於下限**") && chinese.contains("低於下限（18%，下限 15%）"))
+        let row = chinese.split(separator: "\n").first { $0.hasPrefix("| Lead time") } ?? ""
+        #expect(row.contains("下限") && !row.contains("上限"), "\(row)")
     }
 
     @Test func kpiTableAndSideEffectWarningParseAsGFM() throws {
@@ -82,8 +94,8 @@ import Testing
         #expect(rows.count == 3)
         let lead = rows[1].children.map(\.plainText)
         #expect(lead.count == 7)
-        #expect(lead[0] == "Lead time" && lead[1] == "26 h" && lead[2] == "38 h" && lead[4] == "↓")
-        #expect(lead[5] == "Change failure rate 18% (limit 15%): breached")
+        #expect(lead[0] == "Lead time" && lead[1] == "26 h" && lead[2] == "38 h" && lead[4] == "↓ better", "lower is better for lead time")
+        #expect(lead[5] == "Change failure rate 18% (ceiling 15%): breached")
         #expect(lead[6] == "⚠️ side effect")
         // The side-effect warning is a block quote with a bold label, and the KPI is not listed as an improvement.
         let quotes = document.descendants.filter { $0.type == "block_quote" }

@@ -50,7 +50,7 @@ public enum ReportAnalyzer {
             .compactMap { entry -> OpenBlocker? in
                 guard let owner = members[entry.person] else { return nil }
                 let age = asOf.timeIntervalSince(entry.at)
-                return OpenBlocker(entry: entry, owner: owner, age: age, needsAttention: age > TimeInterval(input.team.escalateAfter))
+                return OpenBlocker(entry: entry, owner: owner, age: age, needsAttention: age >= TimeInterval(input.team.escalateAfter))
             }
             .sorted { ($0.age, $1.entry.id) > ($1.age, $0.entry.id) }
 

@@ -45,7 +45,7 @@ report shows only as an aggregate.
 Nobody checked in this period.
 {{/hasMoodByPerson}}
 
-## Blockers open longer than {{escalateAfter}}
+## Blockers open {{escalateAfter}} or longer
 
 {{#hasAttention}}
 {{#attention}}
@@ -140,12 +140,12 @@ A line or two is enough: what moved, what is blocked and where, what comes next,
 | KPI | This period | Before | Target | Trend | Guardrails | Verdict |
 |---|---|---|---|---|---|---|
 {{#kpis}}
-| {{name}} | {{current}} | {{previous}} | {{target}} | {{trend}} | {{#guardrails}}{{name}} {{current}}{{#hasLimit}} (limit {{limit}}){{/hasLimit}}: {{#holding}}holding{{/holding}}{{#breached}}**breached**{{/breached}}{{#worsened}}**worsened**{{/worsened}}{{#noData}}no data{{/noData}}{{^last()}}; {{/last()}}{{/guardrails}} | {{#improving}}improving, guardrails holding{{/improving}}{{#sideEffect}}⚠️ **side effect**{{/sideEffect}}{{#unguarded}}improving, guardrail unread{{/unguarded}}{{#worsening}}worsening{{/worsening}}{{#unchanged}}unchanged{{/unchanged}}{{#noData}}no data{{/noData}} |
+| {{name}} | {{current}} | {{previous}} | {{target}} | {{trend}} | {{#guardrails}}{{name}} {{current}}{{#hasLimit}} ({{#isFloor}}floor{{/isFloor}}{{^isFloor}}ceiling{{/isFloor}} {{limit}}){{/hasLimit}}: {{#holding}}holding{{/holding}}{{#breached}}{{#isFloor}}**below its floor**{{/isFloor}}{{^isFloor}}**breached**{{/isFloor}}{{/breached}}{{#worsened}}**worsened**{{/worsened}}{{#noData}}no data{{/noData}}{{^last()}}; {{/last()}}{{/guardrails}} | {{#improving}}improving, guardrails holding{{/improving}}{{#sideEffect}}⚠️ **side effect**{{/sideEffect}}{{#unguarded}}improving, guardrail unread{{/unguarded}}{{#worsening}}worsening{{/worsening}}{{#unchanged}}unchanged{{/unchanged}}{{#noData}}no data{{/noData}} |
 {{/kpis}}
 
 {{#hasSideEffects}}
 {{#sideEffects}}
-> ⚠️ **Side effect:** {{name}} moved the better way ({{previous}} → {{current}}), but {{#troubled}}{{^first()}} and {{/first()}}{{name}} {{#breached}}breached its limit ({{current}}, limit {{limit}}){{/breached}}{{^breached}}worsened ({{previous}} → {{current}}){{/breached}}{{/troubled}}. This is not counted as an improvement.
+> ⚠️ **Side effect:** {{name}} moved the better way ({{previous}} → {{current}}), but {{#troubled}}{{^first()}} and {{/first()}}{{name}} {{#breached}}{{#isFloor}}fell below its floor ({{current}}, floor {{limit}}){{/isFloor}}{{^isFloor}}breached its ceiling ({{current}}, ceiling {{limit}}){{/isFloor}}{{/breached}}{{^breached}}worsened ({{previous}} → {{current}}){{/breached}}{{/troubled}}. This is not counted as an improvement.
 
 {{/sideEffects}}
 {{/hasSideEffects}}
@@ -252,12 +252,12 @@ No open blockers.
 {{% CONTENT_TYPE: TEXT }}
 # {{team}} · 主管摘要 · {{period}}
 
-這份摘要只給團隊主管。團隊報告只顯示整體平均的個人心情與負荷,在這裡逐人列出。
+這份摘要只給團隊主管。團隊報告只顯示整體平均的個人心情與負荷，在這裡逐人列出。
 
 ## 個人心情與負荷
 
 {{#hasMoodByPerson}}
-| 成員 | 心情(1–5) | 負荷(1–5) |
+| 成員 | 心情（1–5） | 負荷（1–5） |
 |---|---|---|
 {{#moodByPerson}}
 | {{name}} | {{mood}} | {{load}} |
@@ -267,11 +267,11 @@ No open blockers.
 本期沒有人填寫。
 {{/hasMoodByPerson}}
 
-## 卡關超過 {{escalateAfter}}
+## 卡關達 {{escalateAfter}}以上
 
 {{#hasAttention}}
 {{#attention}}
-- {{text}}({{owner}},{{#hasStage}}{{#front}}前段{{/front}}{{#middle}}中段{{/middle}}{{#back}}後段{{/back}},{{/hasStage}}已卡 {{age}})
+- {{text}}（{{owner}}，{{#hasStage}}{{#front}}前段{{/front}}{{#middle}}中段{{/middle}}{{#back}}後段{{/back}}，{{/hasStage}}已卡 {{age}}）
 {{/attention}}
 {{/hasAttention}}
 {{^hasAttention}}
@@ -284,12 +284,12 @@ No open blockers.
 {{missing}}
 {{/hasMissing}}
 {{^hasMissing}}
-所有人都已回報或休假。
+所有人都已回報或請假。
 {{/hasMissing}}
 """#,
         "zh-Hant/person-card": #"""
 {{% CONTENT_TYPE: TEXT }}
-### {{name}}{{#isAway}}(本期部分時間休假){{/isAway}}
+### {{name}}{{#isAway}}（本期部分時間請假）{{/isAway}}
 
 {{#hasProgress}}
 **目前進展**
@@ -303,7 +303,7 @@ No open blockers.
 **卡關問題**
 
 {{#blockers}}
-- {{text}}{{#hasStage}}({{#front}}前段{{/front}}{{#middle}}中段{{/middle}}{{#back}}後段{{/back}}){{/hasStage}}{{#resolved}},已解除{{/resolved}}{{#dropped}},已放棄{{/dropped}}
+- {{text}}{{#hasStage}}（{{#front}}前段{{/front}}{{#middle}}中段{{/middle}}{{#back}}後段{{/back}}）{{/hasStage}}{{#resolved}}，已解除{{/resolved}}{{#dropped}}，已取消{{/dropped}}
 {{/blockers}}
 
 {{/hasBlockers}}
@@ -335,7 +335,7 @@ No open blockers.
 **上期的行動**
 
 {{#followUps}}
-- {{text}}:{{#done}}完成{{/done}}{{#carried}}延續{{/carried}}{{#dropped}}放棄{{/dropped}}
+- {{text}}：{{#done}}完成{{/done}}{{#carried}}順延{{/carried}}{{#dropped}}取消{{/dropped}}
 {{/followUps}}
 
 {{/hasFollowUps}}
@@ -354,7 +354,7 @@ No open blockers.
 {{% CONTENT_TYPE: TEXT }}
 # {{team}} · {{#isWeek}}週報 {{/isWeek}}{{#isSinceLast}}自 {{/isSinceLast}}{{period}}
 
-**已回報**: {{#hasReported}}{{reported}}{{/hasReported}}{{^hasReported}}無{{/hasReported}}{{#hasAway}} · **休假**: {{away}}{{/hasAway}} · **尚未回報**: {{#hasMissing}}{{missing}}{{/hasMissing}}{{^hasMissing}}無{{/hasMissing}}
+**已回報**：{{#hasReported}}{{reported}}{{/hasReported}}{{^hasReported}}無{{/hasReported}}{{#hasAway}} · **請假**：{{away}}{{/hasAway}} · **尚未回報**：{{#hasMissing}}{{missing}}{{/hasMissing}}{{^hasMissing}}無{{/hasMissing}}
 
 {{#hasKPIs}}
 ## KPI
@@ -362,36 +362,36 @@ No open blockers.
 | KPI | 本期 | 上期 | 目標 | 趨勢 | 護欄指標 | 判讀 |
 |---|---|---|---|---|---|---|
 {{#kpis}}
-| {{name}} | {{current}} | {{previous}} | {{target}} | {{trend}} | {{#guardrails}}{{name}} {{current}}{{#hasLimit}}(上限 {{limit}}){{/hasLimit}}:{{#holding}}守住{{/holding}}{{#breached}}**超標**{{/breached}}{{#worsened}}**變差**{{/worsened}}{{#noData}}無資料{{/noData}}{{^last()}};{{/last()}}{{/guardrails}} | {{#improving}}改善中,護欄守住{{/improving}}{{#sideEffect}}⚠️ **副作用**{{/sideEffect}}{{#unguarded}}改善中,護欄未讀取{{/unguarded}}{{#worsening}}變差{{/worsening}}{{#unchanged}}持平{{/unchanged}}{{#noData}}無資料{{/noData}} |
+| {{name}} | {{current}} | {{previous}} | {{target}} | {{trend}} | {{#guardrails}}{{name}} {{current}}{{#hasLimit}}（{{#isFloor}}下限{{/isFloor}}{{^isFloor}}上限{{/isFloor}} {{limit}}）{{/hasLimit}}：{{#holding}}守住{{/holding}}{{#breached}}{{#isFloor}}**低於下限**{{/isFloor}}{{^isFloor}}**超標**{{/isFloor}}{{/breached}}{{#worsened}}**變差**{{/worsened}}{{#noData}}無資料{{/noData}}{{^last()}}；{{/last()}}{{/guardrails}} | {{#improving}}改善中，護欄守住{{/improving}}{{#sideEffect}}⚠️ **副作用**{{/sideEffect}}{{#unguarded}}改善中，護欄未讀取{{/unguarded}}{{#worsening}}變差{{/worsening}}{{#unchanged}}持平{{/unchanged}}{{#noData}}無資料{{/noData}} |
 {{/kpis}}
 
 {{#hasSideEffects}}
 {{#sideEffects}}
-> ⚠️ **副作用**:{{name}} 往好的方向移動({{previous}} → {{current}}),但{{#troubled}}{{^first()}}、{{/first()}}{{name}}{{#breached}}超過上限({{current}},上限 {{limit}}){{/breached}}{{^breached}}變差({{previous}} → {{current}}){{/breached}}{{/troubled}}。這不算是改善。
+> ⚠️ **副作用**：{{name}} 有所改善（{{previous}} → {{current}}），但{{#troubled}}{{^first()}}、{{/first()}}{{name}}{{#breached}}{{#isFloor}}低於下限（{{current}}，下限 {{limit}}）{{/isFloor}}{{^isFloor}}超過上限（{{current}}，上限 {{limit}}）{{/isFloor}}{{/breached}}{{^breached}}變差（{{previous}} → {{current}}）{{/breached}}{{/troubled}}。因此不列為改善。
 
 {{/sideEffects}}
 {{/hasSideEffects}}
 {{/hasKPIs}}
-## 小小的改善
+## 小改善
 
 {{#improvements}}
 {{#hasAny}}
 {{#resolved}}
-- 卡關解除:{{text}}({{owner}};{{#hasStage}}{{#front}}前段{{/front}}{{#middle}}中段{{/middle}}{{#back}}後段{{/back}},{{/hasStage}}卡了 {{openFor}})
+- 卡關解除：{{text}}（{{owner}}；{{#hasStage}}{{#front}}前段{{/front}}{{#middle}}中段{{/middle}}{{#back}}後段{{/back}}，{{/hasStage}}卡了 {{openFor}}）
 {{/resolved}}
 {{#hasFollowThrough}}
-- 行動追蹤:完成 {{done}} 項、延續 {{carried}} 項、放棄 {{dropped}} 項;完成率 {{rate}}{{#hasPreviousRate}}(上期 {{previousRate}}){{/hasPreviousRate}}
+- 行動追蹤：完成 {{done}} 項、順延 {{carried}} 項、取消 {{dropped}} 項；完成率 {{rate}}{{#hasPreviousRate}}（上期 {{previousRate}}）{{/hasPreviousRate}}
 {{/hasFollowThrough}}
 {{#improvingKPIs}}
-- {{name}} 朝目標前進({{previous}} → {{current}}),所有護欄指標都守住
+- {{name}} 朝目標前進（{{previous}} → {{current}}），所有護欄指標都守住
 {{/improvingKPIs}}
 {{#hasFaster}}
 {{#faster}}
-- 卡關解除得更快:中位數 {{median}},前四期為 {{previousMedian}}
+- 卡關解除得更快：中位數 {{median}}，前四期為 {{previousMedian}}
 {{/faster}}
 {{/hasFaster}}
 {{#wins}}
-- 小勝利:{{text}}({{owner}})
+- 小成果：{{text}}（{{owner}}）
 {{/wins}}
 {{/hasAny}}
 {{^hasAny}}
@@ -399,14 +399,14 @@ No open blockers.
 {{/hasAny}}
 {{/improvements}}
 
-## 卡關問題(依流程階段)
+## 卡關問題（依流程階段）
 
 {{#hasBlockers}}
 {{#stages}}
-### {{#front}}前段{{/front}}{{#middle}}中段{{/middle}}{{#back}}後段{{/back}}{{#unstaged}}未標階段{{/unstaged}}({{count}})
+### {{#front}}前段{{/front}}{{#middle}}中段{{/middle}}{{#back}}後段{{/back}}{{#unstaged}}未標階段{{/unstaged}}（{{count}}）
 
 {{#blockers}}
-- {{text}}({{owner}},已卡 {{age}}){{#needsAttention}} **需要主管關注**{{/needsAttention}}
+- {{text}}（{{owner}}，已卡 {{age}}）{{#needsAttention}} **需主管協助**{{/needsAttention}}
 {{/blockers}}
 
 {{/stages}}
@@ -426,7 +426,7 @@ No open blockers.
 ## 負荷與心情
 
 {{#mood}}
-{{answered}} 人回覆:心情 {{mood}} / 5{{#hasLoad}},負荷 {{load}} / 5{{/hasLoad}}{{#hasHighLoad}};{{highLoad}} 人負荷偏高{{/hasHighLoad}}。
+{{answered}} 人回覆：心情 {{mood}} / 5{{#hasLoad}}，負荷 {{load}} / 5{{/hasLoad}}{{#hasHighLoad}}；{{highLoad}} 人負荷偏高{{/hasHighLoad}}。
 {{/mood}}
 
 {{/hasMood}}
@@ -434,7 +434,7 @@ No open blockers.
 ## 我們學到了什麼
 
 {{#learnings}}
-- {{text}}({{owner}})
+- {{text}}（{{owner}}）
 {{/learnings}}
 {{/hasLearnings}}
 {{#hasSourceNotes}}

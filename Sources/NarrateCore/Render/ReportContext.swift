@@ -57,9 +57,14 @@ struct ReportContext {
 
     func kpi(_ status: KPIStatus) -> Values {
         let kpi = status.kpi
+        // The arrow says which way the number went; the word, whether that is better or worse
+        // in this KPI's own direction.
         var trend = "–"
         if let current = status.current, let previous = status.previous {
-            trend = current > previous ? "↑" : current < previous ? "↓" : "→"
+            let arrow = current > previous ? "↑" : current < previous ? "↓" : "→"
+            let better = kpi.isBetter(current, than: previous), worse = kpi.isBetter(previous, than: current)
+            let word = better ? (format.isChinese ? "變好" : "better") : worse ? (format.isChinese ? "變差" : "worse") : ""
+            trend = word.isEmpty ? arrow : "\(arrow) \(word)"
         }
         return [
             "name": MarkdownText.escape(kpi.name), "current": value(status.current, kpi),
@@ -72,13 +77,14 @@ struct ReportContext {
                 [
                     "name": MarkdownText.escape(guardrail.kpi.name), "current": value(guardrail.current, guardrail.kpi),
                     "previous": value(guardrail.previous, guardrail.kpi), "limit": value(guardrail.kpi.limit, guardrail.kpi),
-                    "hasLimit": guardrail.kpi.limit != nil,
+                    "hasLimit": guardrail.kpi.limit != nil, "isFloor": guardrail.kpi.direction == .up,
                     "holding": guardrail.state == .holding, "breached": guardrail.state == .breached,
                     "worsened": guardrail.state == .worsened, "noData": guardrail.state == .noData,
                 ]
             },
             "troubled": status.guardrails.filter { $0.state == .breached || $0.state == .worsened }.map { guardrail -> Values in
                 ["name": MarkdownText.escape(guardrail.kpi.name), "breached": guardrail.state == .breached,
+                 "isFloor": guardrail.kpi.direction == .up,
                  "current": value(guardrail.current, guardrail.kpi), "limit": value(guardrail.kpi.limit, guardrail.kpi),
                  "previous": value(guardrail.previous, guardrail.kpi)]
             },
