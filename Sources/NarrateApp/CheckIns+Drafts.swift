@@ -22,15 +22,15 @@ extension CheckIns {
     }
 
     func ownDraft(_ reference: String, _ caller: Caller) throws -> Draft {
-        let text = reference.uppercased().hasPrefix("D-") ? String(reference.dropFirst(2)) : reference
+        let text = reference.uppercased().hasPrefix("S-") ? String(reference.dropFirst(2)) : reference
         guard let id = Int64(text), id > 0 else {
-            throw NarrateError(.invalidInput, "\"\(reference)\" is not a draft id; drafts look like D-3 (`narrate drafts` lists them)")
+            throw NarrateError(.invalidInput, "\"\(reference)\" is not a draft id; drafts look like S-3 (`narrate drafts` lists them)")
         }
         guard let draft = try context.store.drafts(person: nil, state: nil).first(where: { $0.id == id }) else {
-            throw NarrateError(.notFound, "no draft D-\(id)")
+            throw NarrateError(.notFound, "no draft S-\(id)")
         }
         guard draft.entry.person == caller.person.id || caller.isAdmin else {
-            throw NarrateError(.forbidden, "draft D-\(id) is \(draft.entry.person)'s; only they (or an admin) can confirm or discard it")
+            throw NarrateError(.forbidden, "draft S-\(id) is \(draft.entry.person)'s; only they (or an admin) can confirm or discard it")
         }
         return draft
     }

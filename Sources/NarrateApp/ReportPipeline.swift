@@ -93,9 +93,11 @@ public struct ReportPipeline: Sendable {
             batch.readings += more.readings
         }
         batch.entries.sort { ($0.at, $0.id) < ($1.at, $1.id) }
-        return ReportInput(
+        var input = ReportInput(
             team: team, members: team.members.compactMap(config.person), kpis: config.kpis, period: plan.period,
             now: plan.now, entries: batch.entries, absences: batch.absences, moods: batch.moods, readings: batch.readings)
+        input.directory = config.persons
+        return input
     }
 
     public func analyze(_ input: ReportInput) -> Report {

@@ -11,7 +11,7 @@ struct LogCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "progress | blocker | next | learned | win | helped")
+    @Argument(help: "progress | blocker | next | learned | win | helped | ask | decision")
     var kind: Entry.Kind
 
     @Argument(help: "What happened, in one line.")

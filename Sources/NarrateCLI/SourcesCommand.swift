@@ -74,7 +74,7 @@ struct DraftsConfirmCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "Draft id, e.g. D-3.")
+    @Argument(help: "Draft id, e.g. S-3.")
     var id: String
 
     @Option(help: "Your text instead of the draft's.")
@@ -95,7 +95,7 @@ struct DraftsDiscardCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "Draft id, e.g. D-3.")
+    @Argument(help: "Draft id, e.g. S-3.")
     var id: String
 
     @Option(name: .customLong("as"), help: "Act for this person (admins only).")

@@ -10,7 +10,7 @@ enum ChatCommand: Equatable {
     case help
 
     static let usage = """
-        /narrate progress|blocker|next|learned|win|helped TEXT   record one part of your narrative
+        /narrate progress|blocker|next|learned|win|helped|ask|decision TEXT   record one part of your narrative
         /narrate blocker --stage front|middle|back TEXT   a blocker and where it is stuck
         /narrate resolve B-2 [NOTE] · done N-3 · drop N-3  close a blocker or next action
         /narrate me                                       what you wrote this period, and what is open

@@ -75,7 +75,7 @@ extension CheckInServer {
         switch fields["action"] ?? "" {
         case "log":
             guard let kind = Entry.Kind(rawValue: try required("kind")) else {
-                throw HTTPProblem(.invalidInput, "kind is progress, blocker, next, learned, win or helped", field: "kind")
+                throw HTTPProblem(.invalidInput, "kind is progress, blocker, next, learned, win, helped, ask or decision", field: "kind")
             }
             let text = try Self.text(try required("text"), field: "text")
             var stage: Entry.Stage?

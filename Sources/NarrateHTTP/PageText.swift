@@ -8,7 +8,7 @@ struct PageText {
 
     enum Key: String {
         case title, hello, period, newEntry, kind, text, stage, stageNone, save
-        case progress, blocker, next, learned, win, helped
+        case progress, blocker, next, learned, win, helped, ask, decision
         case front, middle, back
         case open, noOpen, resolve, done, drop, written, nothingYet, edit, delete, mood, load, moodSave, optional
         case logged, closed, edited, deleted, moodSaved, ownOnly, howAreYou, change
@@ -18,7 +18,7 @@ struct PageText {
     static let en: [Key: String] = [
         .title: "Check in", .hello: "Hello, %@", .period: "This period: %@ – %@", .newEntry: "Write an entry",
         .kind: "Kind", .text: "What happened", .stage: "Where is it stuck? (blockers)", .stageNone: "—", .save: "Save",
-        .progress: "Progress", .blocker: "Blocker", .next: "Next action", .learned: "Learning", .win: "Small win", .helped: "Helped someone",
+        .progress: "Progress", .blocker: "Blocker", .next: "Next action", .learned: "Learning", .win: "Small win", .helped: "Helped someone", .ask: "Ask for help", .decision: "Decision needed",
         .front: "Front (before work starts)", .middle: "Middle (while doing it)", .back: "Back (handing over)",
         .open: "Open blockers and next actions", .noOpen: "Nothing open.", .resolve: "Resolved", .done: "Done", .drop: "Drop",
         .written: "What you wrote this period", .nothingYet: "Nothing yet.", .edit: "Save edit", .delete: "Delete",
@@ -33,7 +33,7 @@ struct PageText {
     static let zhHant: [Key: String] = [
         .title: "填寫近況", .hello: "%@，你好", .period: "本期：%@ – %@", .newEntry: "寫一則紀錄",
         .kind: "類型", .text: "發生了什麼", .stage: "卡在哪個階段？（阻礙）", .stageNone: "—", .save: "儲存",
-        .progress: "進展", .blocker: "阻礙", .next: "下一步", .learned: "學到的事", .win: "小成果", .helped: "協助他人",
+        .progress: "進展", .blocker: "阻礙", .next: "下一步", .learned: "學到的事", .win: "小成果", .helped: "協助他人", .ask: "請求協助", .decision: "需要決定",
         .front: "前段（開工前）", .middle: "中段（進行中）", .back: "後段（交接時）",
         .open: "未結的阻礙與下一步", .noOpen: "目前沒有未結項目。", .resolve: "已解決", .done: "已完成", .drop: "取消",
         .written: "本期已寫的紀錄", .nothingYet: "還沒有紀錄。", .edit: "儲存修改", .delete: "刪除",

@@ -230,7 +230,7 @@ import Synchronization
         #expect(first.status == 0)
         let document = MarkdownDocument(parsing: first.stdout).root
         let titles = document.descendants.filter { $0.type == "heading" && $0.level == 2 }.map(\.plainText)
-        #expect(titles == ["KPIs", "Small improvements", "Blockers by stage", "People", "Load and mood", "What we learned"])
+        #expect(titles == ["Asks and decisions", "KPIs", "Small improvements", "Blockers by stage", "People", "Load and mood"])
         #expect(first.stdout.contains("⚠️ **Side effect:** PR lead time moved the better way"))
         #expect(first.stdout.contains("**Away:** Dana Hsu"))
         let archived = first.stdout.split(separator: "\n").last!.replacingOccurrences(of: "report written to ", with: "")

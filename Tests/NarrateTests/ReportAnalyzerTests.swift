@@ -101,6 +101,23 @@ import Testing
         #expect(open.first { $0.entry.id == 41 }?.needsAttention == false)
     }
 
+    /// The digest's "who may need help" joins signals: Ben (load 5, mood 2 against a team's 3.3,
+    /// a blocker open 17 days) and Eve (load 4, a blocker at the escalation age); Ana has none.
+    @Test func whoMayNeedHelpJoinsAtLeastTwoSignals() {
+        #expect(report.mayNeedHelp.map(\.person.id) == ["ben", "eve"])
+        #expect(report.mayNeedHelp.first?.reasons == [.highLoad, .lowMood, .longBlocker])
+        #expect(report.mayNeedHelp.last?.reasons == [.highLoad, .longBlocker])
+    }
+
+    /// A next action open across three period starts is carried for the third period.
+    @Test func carriedNextActionsCountTheirPeriods() {
+        var input = ReportFixture.input
+        input.entries.append(ReportFixture.entry(60, "ana", .next, "Long-running action", ReportFixture.at(-15)))
+        let followUp = ReportAnalyzer.analyze(input).people.flatMap(\.followUps).first { $0.entry.id == 60 }
+        #expect(followUp?.outcome == .carried)
+        #expect(followUp?.periods == 3)
+    }
+
     @Test func personNarrativesHaveTheFourPartsAndNoRanking() {
         #expect(report.people.map(\.person.id) == ReportFixture.team.members, "team order, never sorted by output")
         let ana = report.people[0]

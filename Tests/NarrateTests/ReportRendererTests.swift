@@ -61,9 +61,9 @@ import Testing
     @Test func englishReportHasTheSectionsInOrder() throws {
         let markdown = try renderer.teamReport(report, locale: "en")
         #expect(headings(markdown) == [
-            "1 Core Services · week of 16–22 Nov 2026", "2 KPIs", "2 Small improvements", "2 Blockers by stage",
-            "3 Front (1)", "3 Back (1)", "3 Unstaged (1)", "2 People", "3 Ana Lee", "3 Ben *Bold* Wu", "3 Eve Lin", "2 Load and mood", "2 What we learned",
-        ])
+            "1 Core Services · week of 16–22 Nov 2026", "2 Asks and decisions", "2 KPIs", "2 Small improvements", "2 Blockers by stage",
+            "3 Front (1)", "3 Back (1)", "3 Unstaged (1)", "2 People", "3 Ana Lee", "3 Ben *Bold* Wu", "3 Eve Lin", "2 Load and mood",
+        ], "learnings live in the cards only")
     }
 
     @Test func chineseReportHasTheSameStructure() throws {
@@ -104,7 +104,46 @@ import Testing
         #expect(quotes[0].descendants.contains { $0.type == "strong" })
         let improvements = try #require(section("Small improvements", in: document))
         #expect(!improvements.contains { $0.plainText.contains("Lead time") })
-        #expect(improvements.contains { $0.plainText.hasPrefix("Tickets closed moved toward its target (31 tickets → 36 tickets)") })
+        // The KPI table says Tickets closed improves; the improvements do not repeat it.
+        #expect(!improvements.contains { $0.plainText.contains("Tickets closed") })
+    }
+
+    /// Every item once: an open blocker's text is under "Blockers by stage" only, a resolved one's
+    /// in its person's card only (the improvements name its id); asks come first.
+    @Test func everyItemAppearsOnceAndAsksComeFirst() throws {
+        let markdown = try renderer.teamReport(report, locale: "en")
+        for text in ["Staging DB too small for load tests", "No access to prod logs", "Release waits on manual security approval",
+                     "DNS TTL dominates failover time", "Deploy is one command now"] {
+            #expect(markdown.components(separatedBy: text).count == 2, "\(text) appears once")
+        }
+        let asks = try #require(section("Asks and decisions", in: MarkdownDocument(parsing: markdown).root)).map(\.plainText)
+        #expect(asks.contains { $0.hasPrefix("B-4 blocks Ben *Bold* Wu for 17 days at the back stage") })
+        #expect(asks.contains { $0.hasPrefix("Lead time improved at a guardrail's expense") })
+        // A falling follow-through rate (33% after 50%) is not a small improvement.
+        #expect(!markdown.contains("followed through"))
+    }
+
+    @Test func asksDecisionsOwnersActionsAndThanksAreShown() throws {
+        var input = ReportFixture.input
+        let lead = try #require(input.kpis.firstIndex { $0.id == "lead" })
+        input.kpis[lead].owner = "eve"
+        var action = ReportFixture.entry(50, "eve", .next, "Add a canary stage to cut failures", ReportFixture.at(1))
+        action.kpi = "lead"
+        input.entries += [
+            action, ReportFixture.entry(51, "ana", .ask, "Need a second reviewer for the refund flow", ReportFixture.at(2)),
+            ReportFixture.entry(52, "ben", .decision, "Keep or drop the legacy export?", ReportFixture.at(2)),
+            ReportFixture.entry(53, "ben", .helped, "Reviewed Ana's pipeline change", ReportFixture.at(3)),
+        ]
+        let report = ReportAnalyzer.analyze(input)
+        let english = try renderer.teamReport(report, locale: "en")
+        #expect(english.contains("- **Lead time** improved at a guardrail's expense: Eve Lin; action N-50 Add a canary stage to cut failures"))
+        #expect(english.contains("- **Ask** from Ana Lee: Need a second reviewer for the refund flow"))
+        #expect(english.contains("- **Decision needed** for Ben \\*Bold\\* Wu: Keep or drop the legacy export?"))
+        #expect(english.contains("**Thanks** to Ben \\*Bold\\* Wu for helping others this period."))
+        #expect(english.contains("- Reviewed Ana's pipeline change"), "the help is in the card")
+        let chinese = try renderer.teamReport(report, locale: "zh-Hant")
+        #expect(chinese.contains("- **請求協助**（Ana Lee）：Need a second reviewer for the refund flow"))
+        #expect(chinese.contains("**感謝** Ben \\*Bold\\* Wu 本期協助他人。"))
     }
 
     @Test func chineseBoldLabelsStayBold() throws {

@@ -273,7 +273,7 @@ import Testing
         #expect(try cli.now().status == 0)
         let drafts = try cli.run("drafts").stdout
         let id = try #require(drafts.split(separator: " ").first.map(String.init))
-        #expect(id.hasPrefix("D-") && drafts.contains("(notes)"), "\(drafts)")
+        #expect(id.hasPrefix("S-") && drafts.contains("(notes)"), "\(drafts)")
         let confirmed = try cli.run("drafts", "confirm", id, "--text", "Wrote the migration plan for billing")
         #expect(confirmed.status == 0 && confirmed.stdout.hasPrefix("P-"), "\(confirmed.stderr)")
         #expect(try cli.run("history").stdout.contains("Wrote the migration plan for billing"))

@@ -59,7 +59,7 @@ public enum ReportAnalyzer {
             latestMoods[person.id].map { PersonMood(person: person, mood: $0.mood, load: $0.load) }
         }
 
-        return Report(
+        var report = Report(
             team: input.team, period: period, asOf: asOf,
             participation: participation(input.members, inPeriod, input.absences, period),
             kpis: kpis, improvements: improvements, openBlockers: openBlockers, people: people,
@@ -67,6 +67,43 @@ public enum ReportAnalyzer {
             learnings: inPeriod.filter { $0.kind == .learned }.compactMap { entry in
                 members[entry.person].map { AttributedEntry(person: $0, entry: entry) }
             })
+        func attributed(_ kind: Entry.Kind) -> [AttributedEntry] {
+            inPeriod.filter { $0.kind == kind }.compactMap { entry in members[entry.person].map { AttributedEntry(person: $0, entry: entry) } }
+        }
+        report.asks = attributed(.ask)
+        report.decisions = attributed(.decision)
+        let directory = Dictionary((input.directory ?? input.members).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        report.kpiAsks = kpis.filter { status in
+            switch status.verdict {
+            case .sideEffect, .worsening: true
+            case .unchanged, .unguarded: status.kpi.target != nil && !status.onTarget
+            case .improving, .noData: false
+            }
+        }.map { status in
+            KPIAsk(
+                status: status, owner: status.kpi.owner.flatMap { directory[$0] },
+                actions: entries.filter { $0.kind == .next && $0.kpi == status.kpi.id && $0.state == .open && $0.at < asOf })
+        }
+        report.helpers = input.members.filter { person in inPeriod.contains { $0.kind == .helped && $0.person == person.id } }
+        report.mayNeedHelp = helpSignals(report, followUps: followUps)
+        return report
+    }
+
+    /// Members with at least two signals at once: a high load, a mood well below the team's,
+    /// a blocker past the escalation age, a next action carried for a third period, no report.
+    static func helpSignals(_ report: Report, followUps: [PersonNarrative.FollowUp]) -> [HelpSignal] {
+        let teamMood = report.moodByPerson.isEmpty ? nil : Double(report.moodByPerson.map(\.mood).reduce(0, +)) / Double(report.moodByPerson.count)
+        return report.people.compactMap { narrative in
+            let person = narrative.person
+            var reasons: [HelpSignal.Reason] = []
+            let mood = report.moodByPerson.first { $0.person.id == person.id }
+            if (mood?.load ?? 0) >= 4 { reasons.append(.highLoad) }
+            if let mood, let teamMood, Double(mood.mood) <= teamMood - 1 { reasons.append(.lowMood) }
+            if report.openBlockers.contains(where: { $0.owner.id == person.id && $0.needsAttention }) { reasons.append(.longBlocker) }
+            if followUps.contains(where: { $0.entry.person == person.id && $0.outcome == .carried && $0.periods >= 2 }) { reasons.append(.carriedActions) }
+            if report.participation.missing.contains(where: { $0.id == person.id }) { reasons.append(.missing) }
+            return reasons.count >= 2 ? HelpSignal(person: person, reasons: reasons) : nil
+        }
     }
 
     /// Next actions open when `period` began and what became of them by `asOf`.
@@ -76,7 +113,11 @@ public enum ReportAnalyzer {
                 let closedInPeriod = entry.closedAt.map { $0 < min(asOf, period.end) } ?? false
                 let outcome: PersonNarrative.Outcome =
                     !closedInPeriod ? .carried : entry.state == .done ? .done : entry.state == .dropped ? .dropped : .carried
-                return PersonNarrative.FollowUp(entry: entry, outcome: outcome)
+                var followUp = PersonNarrative.FollowUp(entry: entry, outcome: outcome)
+                // Period starts it was open across: the carried count readers see.
+                let length = max(3_600, period.end.timeIntervalSince(period.start))
+                followUp.periods = Int(period.start.timeIntervalSince(entry.at) / length) + 1
+                return followUp
             }
     }
 

@@ -16,6 +16,8 @@ public struct ReportInput: Sendable {
     public var moods: [MoodCheckIn]
     /// Readings of this period and the previous one.
     public var readings: [MetricReading]
+    /// Everyone in the config (a KPI's owner may be outside the team); the members when nil.
+    public var directory: [Person]? = nil
 
     public init(
         team: Team, members: [Person], kpis: [KPI], period: Period, now: Date, entries: [Entry],

@@ -49,6 +49,7 @@ extension ConfigLoader {
         let teams = config.teams.map(\.id)
         for (kpi, path) in zip(config.kpis, kpiPaths) where !kpi.team.isEmpty {
             reference([kpi.team], "\(path).team", known: teams, what: "team", list: false)
+            if let owner = kpi.owner { reference([owner], "\(path).owner", known: persons, what: "person", list: false) }
         }
         for (schedule, path) in zip(config.schedules, schedulePaths) where !schedule.team.isEmpty {
             reference([schedule.team], "\(path).team", known: teams, what: "team", list: false)

@@ -159,6 +159,7 @@ final class ConfigLoader {
             horizon: table.choice("horizon", KPI.Horizon.self), review: table.choice("review", KPI.Review.self),
             guardrails: table.strings("guardrails") ?? [])
         kpi.prometheus = table.string("prometheus")
+        kpi.owner = table.string("owner")
         kpi.query = table.string("query")
         if let url = kpi.prometheus, let problem = URLCheck.problem(url) { table.error("prometheus", problem) }
         if (kpi.prometheus == nil) != (kpi.query == nil) {

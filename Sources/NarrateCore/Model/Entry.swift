@@ -7,6 +7,10 @@ public struct Entry: Sendable, Equatable, Codable {
         case progress, blocker, next, learned, win
         /// Work for others that would otherwise look like idleness: a review, pairing, an answer.
         case helped
+        /// Help wanted from someone outside the person's reach; opens the report.
+        case ask
+        /// A decision the person needs from the lead or the team; opens the report.
+        case decision
 
         /// The letter in front of an entry's number: `B-12` is blocker 12.
         public var prefix: String {
@@ -17,6 +21,8 @@ public struct Entry: Sendable, Equatable, Codable {
             case .learned: "L"
             case .win: "W"
             case .helped: "H"
+            case .ask: "A"
+            case .decision: "D"
             }
         }
 

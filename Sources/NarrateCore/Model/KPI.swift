@@ -25,6 +25,8 @@ public struct KPI: Sendable, Equatable, Codable {
     public var guardrails: [String]
     /// A Prometheus server and a PromQL query whose value at a period's end is the reading.
     public var prometheus: String?
+    /// Who answers for it: named in the report's asks when it needs attention.
+    public var owner: String?
     public var query: String?
 
     public init(

@@ -20,6 +20,29 @@ public struct Report: Sendable, Equatable {
     public var learnings: [AttributedEntry]
     /// Sources that failed or ran out of time this run, one line each, for the footer.
     public var sourceNotes: [String] = []
+    /// What the report opens with: asks and decisions people logged, and KPIs that need someone.
+    public var asks: [AttributedEntry] = []
+    public var decisions: [AttributedEntry] = []
+    public var kpiAsks: [KPIAsk] = []
+    /// People who helped others this period (their cards say how).
+    public var helpers: [Person] = []
+    /// For the manager digest: members whose signals together suggest they need help.
+    public var mayNeedHelp: [HelpSignal] = []
+}
+
+/// A KPI that needs someone: bought with a side effect, worsening, or off target without
+/// improving; with its owner and the open next actions logged against it.
+public struct KPIAsk: Sendable, Equatable {
+    public var status: KPIStatus
+    public var owner: Person?
+    public var actions: [Entry]
+}
+
+/// A member the manager digest names, and why.
+public struct HelpSignal: Sendable, Equatable {
+    public enum Reason: String, Sendable, Equatable { case highLoad, lowMood, longBlocker, carriedActions, missing }
+    public var person: Person
+    public var reasons: [Reason]
 }
 
 /// Who reported, who is away (not counted as missing), who has not reported.
@@ -133,6 +156,8 @@ public struct PersonNarrative: Sendable, Equatable {
     public struct FollowUp: Sendable, Equatable {
         public var entry: Entry
         public var outcome: Outcome
+        /// How many periods it has been open at a period's start (1: since the last one).
+        public var periods: Int = 1
     }
 
     public var person: Person

@@ -31,5 +31,6 @@ public struct Draft: Sendable, Equatable {
         self.confirmed = confirmed
     }
 
-    public var displayID: String { "D-\(id)" }
+    /// S for "suggested" (D is a decision).
+    public var displayID: String { "S-\(id)" }
 }

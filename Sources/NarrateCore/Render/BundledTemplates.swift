@@ -32,6 +32,19 @@ If it is unblocked, resolve it (`/narrate resolve {{id}}` or `narrate resolve {{
 This digest is for the team's manager only. It shows per-person check-ins that the team
 report shows only as an aggregate.
 
+## Who may need help
+
+Members with at least two signals at once: load 4 or 5, a mood well below the team's, a blocker past the escalation age, next actions carried again and again, no report.
+
+{{#hasMayNeedHelp}}
+{{#mayNeedHelp}}
+- **{{name}}**: {{reasons}}
+{{/mayNeedHelp}}
+{{/hasMayNeedHelp}}
+{{^hasMayNeedHelp}}
+Nobody shows two signals at once.
+{{/hasMayNeedHelp}}
+
 ## Mood and load by person
 
 {{#hasMoodByPerson}}
@@ -81,7 +94,7 @@ Everyone reported or was away.
 **Blockers**
 
 {{#blockers}}
-- {{text}}{{#hasStage}} ({{#front}}front{{/front}}{{#middle}}middle{{/middle}}{{#back}}back{{/back}} stage){{/hasStage}}{{#resolved}}, resolved{{/resolved}}{{#dropped}}, dropped{{/dropped}}
+- {{text}} ({{id}}{{#hasStage}}, {{#front}}front{{/front}}{{#middle}}middle{{/middle}}{{#back}}back{{/back}} stage{{/hasStage}}){{#resolved}}, resolved{{/resolved}}{{#dropped}}, dropped{{/dropped}}
 {{/blockers}}
 
 {{/hasBlockers}}
@@ -113,7 +126,7 @@ Everyone reported or was away.
 **Last period's next actions**
 
 {{#followUps}}
-- {{text}}: {{#done}}done{{/done}}{{#carried}}carried{{/carried}}{{#dropped}}dropped{{/dropped}}
+- {{text}}: {{#done}}done{{/done}}{{#carried}}carried{{#carriedAgain}} (open for {{periods}} periods){{/carriedAgain}}{{/carried}}{{#dropped}}dropped{{/dropped}}
 {{/followUps}}
 
 {{/hasFollowUps}}
@@ -134,13 +147,30 @@ A line or two is enough: what moved, what is blocked and where, what comes next,
 
 **Reported:** {{#hasReported}}{{reported}}{{/hasReported}}{{^hasReported}}nobody{{/hasReported}}{{#hasAway}} · **Away:** {{away}}{{/hasAway}} · **No report yet:** {{#hasMissing}}{{missing}}{{/hasMissing}}{{^hasMissing}}nobody{{/hasMissing}}
 
+{{#hasAsks}}
+## Asks and decisions
+
+{{#escalated}}
+- **{{id}}** blocks {{owner}} for {{age}}{{#hasStage}} at the {{#front}}front{{/front}}{{#middle}}middle{{/middle}}{{#back}}back{{/back}} stage{{/hasStage}}: needs the manager's help
+{{/escalated}}
+{{#kpiAsks}}
+- **{{name}}** {{#sideEffect}}improved at a guardrail's expense{{/sideEffect}}{{#worsening}}is getting worse ({{previous}} → {{current}}){{/worsening}}{{#offTarget}}is off target ({{current}}, target {{target}}){{/offTarget}}: {{#hasOwner}}{{owner}}; {{/hasOwner}}{{#hasActions}}action {{#actions}}{{id}} {{text}}{{^last()}}, {{/last()}}{{/actions}}{{/hasActions}}{{^hasActions}}**no action logged**{{/hasActions}}
+{{/kpiAsks}}
+{{#asks}}
+- **Ask** from {{owner}}: {{text}}
+{{/asks}}
+{{#decisions}}
+- **Decision needed** for {{owner}}: {{text}}
+{{/decisions}}
+
+{{/hasAsks}}
 {{#hasKPIs}}
 ## KPIs
 
 | KPI | This period | Before | Target | Trend | Guardrails | Verdict |
 |---|---|---|---|---|---|---|
 {{#kpis}}
-| {{name}} | {{current}} | {{previous}} | {{target}} | {{trend}} | {{#guardrails}}{{name}} {{current}}{{#hasLimit}} ({{#isFloor}}floor{{/isFloor}}{{^isFloor}}ceiling{{/isFloor}} {{limit}}){{/hasLimit}}: {{#holding}}holding{{/holding}}{{#breached}}{{#isFloor}}**below its floor**{{/isFloor}}{{^isFloor}}**breached**{{/isFloor}}{{/breached}}{{#worsened}}**worsened**{{/worsened}}{{#noData}}no data{{/noData}}{{^last()}}; {{/last()}}{{/guardrails}} | {{#improving}}improving, guardrails holding{{/improving}}{{#sideEffect}}⚠️ **side effect**{{/sideEffect}}{{#unguarded}}improving, guardrail unread{{/unguarded}}{{#worsening}}worsening{{/worsening}}{{#unchanged}}unchanged{{/unchanged}}{{#noData}}no data{{/noData}} |
+| {{name}} | {{current}} | {{previous}} | {{target}}{{#hasTarget}} · {{#onTarget}}met{{/onTarget}}{{^onTarget}}not met{{/onTarget}}{{/hasTarget}} | {{trend}} | {{#guardrails}}{{name}} {{current}}{{#hasLimit}} ({{#isFloor}}floor{{/isFloor}}{{^isFloor}}ceiling{{/isFloor}} {{limit}}){{/hasLimit}}: {{#holding}}holding{{/holding}}{{#breached}}{{#isFloor}}**below its floor**{{/isFloor}}{{^isFloor}}**breached**{{/isFloor}}{{/breached}}{{#worsened}}**worsened**{{/worsened}}{{#noData}}no data{{/noData}}{{^last()}}; {{/last()}}{{/guardrails}} | {{#improving}}improving, guardrails holding{{/improving}}{{#sideEffect}}⚠️ **side effect**{{/sideEffect}}{{#unguarded}}improving, guardrail unread{{/unguarded}}{{#worsening}}worsening{{/worsening}}{{#unchanged}}unchanged{{/unchanged}}{{#noData}}no data{{/noData}} |
 {{/kpis}}
 
 {{#hasSideEffects}}
@@ -155,14 +185,11 @@ A line or two is enough: what moved, what is blocked and where, what comes next,
 {{#improvements}}
 {{#hasAny}}
 {{#resolved}}
-- Blocker resolved: {{text}} ({{owner}}; {{#hasStage}}{{#front}}front{{/front}}{{#middle}}middle{{/middle}}{{#back}}back{{/back}} stage, {{/hasStage}}open {{openFor}})
+- Blocker resolved: {{id}} ({{owner}}; {{#hasStage}}{{#front}}front{{/front}}{{#middle}}middle{{/middle}}{{#back}}back{{/back}} stage, {{/hasStage}}open {{openFor}})
 {{/resolved}}
-{{#hasFollowThrough}}
+{{#showFollowThrough}}
 - Next actions followed through: {{done}} done, {{carried}} carried, {{dropped}} dropped; {{rate}} completed{{#hasPreviousRate}} (last period {{previousRate}}){{/hasPreviousRate}}
-{{/hasFollowThrough}}
-{{#improvingKPIs}}
-- {{name}} moved toward its target ({{previous}} → {{current}}) with every guardrail holding
-{{/improvingKPIs}}
+{{/showFollowThrough}}
 {{#hasFaster}}
 {{#faster}}
 - Blockers clear faster: median {{median}} to resolve, against {{previousMedian}} over the previous four periods
@@ -184,7 +211,7 @@ Nothing yet this period.
 ### {{#front}}Front{{/front}}{{#middle}}Middle{{/middle}}{{#back}}Back{{/back}}{{#unstaged}}Unstaged{{/unstaged}} ({{count}})
 
 {{#blockers}}
-- {{text}} ({{owner}}, open {{age}}){{#needsAttention}} **needs the manager's attention**{{/needsAttention}}
+- {{text}} ({{id}}, {{owner}}, open {{age}}){{#needsAttention}} **needs the manager's help**{{/needsAttention}}
 {{/blockers}}
 
 {{/stages}}
@@ -196,6 +223,10 @@ No open blockers.
 {{#hasPeople}}
 ## People
 
+{{#hasThanks}}
+**Thanks** to {{thanks}} for helping others this period.
+
+{{/hasThanks}}
 {{#people}}
 {{> en/person-card}}
 {{/people}}
@@ -208,13 +239,6 @@ No open blockers.
 {{/mood}}
 
 {{/hasMood}}
-{{#hasLearnings}}
-## What we learned
-
-{{#learnings}}
-- {{text}} ({{owner}})
-{{/learnings}}
-{{/hasLearnings}}
 {{#hasSourceNotes}}
 
 ---
@@ -253,6 +277,19 @@ No open blockers.
 # {{team}} · 主管摘要 · {{period}}
 
 這份摘要只給團隊主管。團隊報告只顯示整體平均的個人心情與負荷，在這裡逐人列出。
+
+## 可能需要協助的人
+
+同時出現至少兩個訊號的成員：負荷 4 以上、心情明顯低於團隊、阻礙超過升級期限、下一步一再順延、未回報。
+
+{{#hasMayNeedHelp}}
+{{#mayNeedHelp}}
+- **{{name}}**：{{reasons}}
+{{/mayNeedHelp}}
+{{/hasMayNeedHelp}}
+{{^hasMayNeedHelp}}
+沒有人同時出現兩個訊號。
+{{/hasMayNeedHelp}}
 
 ## 個人心情與負荷
 
@@ -303,7 +340,7 @@ No open blockers.
 **卡關問題**
 
 {{#blockers}}
-- {{text}}{{#hasStage}}（{{#front}}前段{{/front}}{{#middle}}中段{{/middle}}{{#back}}後段{{/back}}）{{/hasStage}}{{#resolved}}，已解除{{/resolved}}{{#dropped}}，已取消{{/dropped}}
+- {{text}}（{{id}}{{#hasStage}}，{{#front}}前段{{/front}}{{#middle}}中段{{/middle}}{{#back}}後段{{/back}}{{/hasStage}}）{{#resolved}}，已解除{{/resolved}}{{#dropped}}，已取消{{/dropped}}
 {{/blockers}}
 
 {{/hasBlockers}}
@@ -335,7 +372,7 @@ No open blockers.
 **上期的行動**
 
 {{#followUps}}
-- {{text}}：{{#done}}完成{{/done}}{{#carried}}順延{{/carried}}{{#dropped}}取消{{/dropped}}
+- {{text}}：{{#done}}完成{{/done}}{{#carried}}順延{{#carriedAgain}}（已開 {{periods}} 期）{{/carriedAgain}}{{/carried}}{{#dropped}}取消{{/dropped}}
 {{/followUps}}
 
 {{/hasFollowUps}}
@@ -356,13 +393,30 @@ No open blockers.
 
 **已回報**：{{#hasReported}}{{reported}}{{/hasReported}}{{^hasReported}}無{{/hasReported}}{{#hasAway}} · **請假**：{{away}}{{/hasAway}} · **尚未回報**：{{#hasMissing}}{{missing}}{{/hasMissing}}{{^hasMissing}}無{{/hasMissing}}
 
+{{#hasAsks}}
+## 需要協助與決定
+
+{{#escalated}}
+- **{{id}}** 已卡住 {{owner}} {{age}}{{#hasStage}}（{{#front}}前段{{/front}}{{#middle}}中段{{/middle}}{{#back}}後段{{/back}}）{{/hasStage}}：需主管協助
+{{/escalated}}
+{{#kpiAsks}}
+- **{{name}}** {{#sideEffect}}的改善以護欄為代價{{/sideEffect}}{{#worsening}}正在變差（{{previous}} → {{current}}）{{/worsening}}{{#offTarget}}未達目標（{{current}}，目標 {{target}}）{{/offTarget}}：{{#hasOwner}}{{owner}}；{{/hasOwner}}{{#hasActions}}行動 {{#actions}}{{id}} {{text}}{{^last()}}、{{/last()}}{{/actions}}{{/hasActions}}{{^hasActions}}**尚無行動**{{/hasActions}}
+{{/kpiAsks}}
+{{#asks}}
+- **請求協助**（{{owner}}）：{{text}}
+{{/asks}}
+{{#decisions}}
+- **需要決定**（{{owner}}）：{{text}}
+{{/decisions}}
+
+{{/hasAsks}}
 {{#hasKPIs}}
 ## KPI
 
 | KPI | 本期 | 上期 | 目標 | 趨勢 | 護欄指標 | 判讀 |
 |---|---|---|---|---|---|---|
 {{#kpis}}
-| {{name}} | {{current}} | {{previous}} | {{target}} | {{trend}} | {{#guardrails}}{{name}} {{current}}{{#hasLimit}}（{{#isFloor}}下限{{/isFloor}}{{^isFloor}}上限{{/isFloor}} {{limit}}）{{/hasLimit}}：{{#holding}}守住{{/holding}}{{#breached}}{{#isFloor}}**低於下限**{{/isFloor}}{{^isFloor}}**超標**{{/isFloor}}{{/breached}}{{#worsened}}**變差**{{/worsened}}{{#noData}}無資料{{/noData}}{{^last()}}；{{/last()}}{{/guardrails}} | {{#improving}}改善中，護欄守住{{/improving}}{{#sideEffect}}⚠️ **副作用**{{/sideEffect}}{{#unguarded}}改善中，護欄未讀取{{/unguarded}}{{#worsening}}變差{{/worsening}}{{#unchanged}}持平{{/unchanged}}{{#noData}}無資料{{/noData}} |
+| {{name}} | {{current}} | {{previous}} | {{target}}{{#hasTarget}} · {{#onTarget}}達標{{/onTarget}}{{^onTarget}}未達標{{/onTarget}}{{/hasTarget}} | {{trend}} | {{#guardrails}}{{name}} {{current}}{{#hasLimit}}（{{#isFloor}}下限{{/isFloor}}{{^isFloor}}上限{{/isFloor}} {{limit}}）{{/hasLimit}}：{{#holding}}守住{{/holding}}{{#breached}}{{#isFloor}}**低於下限**{{/isFloor}}{{^isFloor}}**超標**{{/isFloor}}{{/breached}}{{#worsened}}**變差**{{/worsened}}{{#noData}}無資料{{/noData}}{{^last()}}；{{/last()}}{{/guardrails}} | {{#improving}}改善中，護欄守住{{/improving}}{{#sideEffect}}⚠️ **副作用**{{/sideEffect}}{{#unguarded}}改善中，護欄未讀取{{/unguarded}}{{#worsening}}變差{{/worsening}}{{#unchanged}}持平{{/unchanged}}{{#noData}}無資料{{/noData}} |
 {{/kpis}}
 
 {{#hasSideEffects}}
@@ -377,14 +431,11 @@ No open blockers.
 {{#improvements}}
 {{#hasAny}}
 {{#resolved}}
-- 卡關解除：{{text}}（{{owner}}；{{#hasStage}}{{#front}}前段{{/front}}{{#middle}}中段{{/middle}}{{#back}}後段{{/back}}，{{/hasStage}}卡了 {{openFor}}）
+- 卡關解除：{{id}}（{{owner}}；{{#hasStage}}{{#front}}前段{{/front}}{{#middle}}中段{{/middle}}{{#back}}後段{{/back}}，{{/hasStage}}卡了 {{openFor}}）
 {{/resolved}}
-{{#hasFollowThrough}}
+{{#showFollowThrough}}
 - 行動追蹤：完成 {{done}} 項、順延 {{carried}} 項、取消 {{dropped}} 項；完成率 {{rate}}{{#hasPreviousRate}}（上期 {{previousRate}}）{{/hasPreviousRate}}
-{{/hasFollowThrough}}
-{{#improvingKPIs}}
-- {{name}} 朝目標前進（{{previous}} → {{current}}），所有護欄指標都守住
-{{/improvingKPIs}}
+{{/showFollowThrough}}
 {{#hasFaster}}
 {{#faster}}
 - 卡關解除得更快：中位數 {{median}}，前四期為 {{previousMedian}}
@@ -406,7 +457,7 @@ No open blockers.
 ### {{#front}}前段{{/front}}{{#middle}}中段{{/middle}}{{#back}}後段{{/back}}{{#unstaged}}未標階段{{/unstaged}}（{{count}}）
 
 {{#blockers}}
-- {{text}}（{{owner}}，已卡 {{age}}）{{#needsAttention}} **需主管協助**{{/needsAttention}}
+- {{text}}（{{id}}，{{owner}}，已卡 {{age}}）{{#needsAttention}} **需主管協助**{{/needsAttention}}
 {{/blockers}}
 
 {{/stages}}
@@ -418,6 +469,10 @@ No open blockers.
 {{#hasPeople}}
 ## 成員工作敘事
 
+{{#hasThanks}}
+**感謝** {{thanks}} 本期協助他人。
+
+{{/hasThanks}}
 {{#people}}
 {{> zh-Hant/person-card}}
 {{/people}}
@@ -430,13 +485,6 @@ No open blockers.
 {{/mood}}
 
 {{/hasMood}}
-{{#hasLearnings}}
-## 我們學到了什麼
-
-{{#learnings}}
-- {{text}}（{{owner}}）
-{{/learnings}}
-{{/hasLearnings}}
 {{#hasSourceNotes}}
 
 ---

@@ -20,13 +20,15 @@ struct CardContext {
         return [
             "name": name(narrative.person), "isAway": narrative.isAway,
             "progress": texts(narrative.progress), "hasProgress": !narrative.progress.isEmpty,
-            "blockers": narrative.blockers.map { entry -> Values in
+            // Open blockers are listed once, under "Blockers by stage" with their owner; the card
+            // keeps the ones closed this period.
+            "blockers": narrative.blockers.filter { $0.state != .open }.map { entry -> Values in
                 stage(entry.stage).merging([
                     "text": MarkdownText.escape(entry.text), "id": entry.displayID,
                     "resolved": entry.state == .resolved, "dropped": entry.state == .dropped, "open": entry.state == .open,
                 ]) { $1 }
             },
-            "hasBlockers": !narrative.blockers.isEmpty,
+            "hasBlockers": narrative.blockers.contains { $0.state != .open },
             "next": texts(narrative.next), "hasNext": !narrative.next.isEmpty,
             "learned": texts(narrative.learned), "hasLearned": !narrative.learned.isEmpty,
             "helped": texts(narrative.helped), "hasHelped": !narrative.helped.isEmpty,
@@ -34,6 +36,7 @@ struct CardContext {
                 [
                     "text": MarkdownText.escape(followUp.entry.text), "id": followUp.entry.displayID,
                     "done": followUp.outcome == .done, "carried": followUp.outcome == .carried,
+                    "periods": followUp.periods, "carriedAgain": followUp.outcome == .carried && followUp.periods >= 2,
                     "dropped": followUp.outcome == .dropped,
                 ]
             },

@@ -22,6 +22,12 @@ struct ReportContext {
         let participation = report.participation
         return [
             "team": MarkdownText.escape(report.team.name),
+            "asks": report.asks.map(attributed), "decisions": report.decisions.map(attributed),
+            "kpiAsks": report.kpiAsks.map(kpiAsk), "escalated": report.openBlockers.filter(\.needsAttention).map(blocker),
+            "hasAsks": !report.asks.isEmpty || !report.decisions.isEmpty || !report.kpiAsks.isEmpty
+                || report.openBlockers.contains(where: \.needsAttention),
+            "thanks": names(report.helpers), "hasThanks": !report.helpers.isEmpty,
+            "mayNeedHelp": report.mayNeedHelp.map(helpSignal), "hasMayNeedHelp": !report.mayNeedHelp.isEmpty,
             "sourceNotes": report.sourceNotes.map { ["text": MarkdownText.escape($0)] }, "hasSourceNotes": !report.sourceNotes.isEmpty,
             "period": format.period(report.period),
             "isDay": report.period.kind == .day, "isWeek": report.period.kind == .week,
@@ -69,7 +75,7 @@ struct ReportContext {
         return [
             "name": MarkdownText.escape(kpi.name), "current": value(status.current, kpi),
             "previous": value(status.previous, kpi), "target": value(kpi.target, kpi), "trend": trend,
-            "onTarget": status.onTarget,
+            "onTarget": status.onTarget, "hasTarget": kpi.target != nil && status.current != nil,
             "improving": status.verdict == .improving, "sideEffect": status.verdict == .sideEffect,
             "unguarded": status.verdict == .unguarded, "worsening": status.verdict == .worsening,
             "unchanged": status.verdict == .unchanged, "noData": status.verdict == .noData,
@@ -91,11 +97,40 @@ struct ReportContext {
         ]
     }
 
+    func kpiAsk(_ ask: KPIAsk) -> Values {
+        kpi(ask.status).merging([
+            "owner": ask.owner.map(name) ?? "", "hasOwner": ask.owner != nil,
+            "offTarget": ask.status.verdict != .sideEffect && ask.status.verdict != .worsening,
+            "actions": ask.actions.map { ["id": $0.displayID, "text": MarkdownText.escape($0.text)] }, "hasActions": !ask.actions.isEmpty,
+        ]) { $1 }
+    }
+
+    func helpSignal(_ signal: HelpSignal) -> Values {
+        let words: [HelpSignal.Reason: (String, String)] = [
+            .highLoad: ("load 4 or 5", "負荷 4 以上"), .lowMood: ("mood well below the team's", "心情明顯低於團隊"),
+            .longBlocker: ("a blocker past the escalation age", "阻礙超過升級期限"),
+            .carriedActions: ("next actions carried again and again", "下一步一再順延"), .missing: ("no report this period", "本期未回報"),
+        ]
+        let reasons = signal.reasons.compactMap { words[$0].map { format.isChinese ? $0.1 : $0.0 } }
+        return ["name": name(signal.person), "reasons": format.list(reasons)]
+    }
+
+    /// Shown only when it rose (or there is nothing to compare with) and something was done:
+    /// a falling rate is not a small improvement.
+    var showFollowThrough: Bool {
+        let follow = report.improvements.followThrough
+        guard let rate = follow.rate, rate > 0 else { return false }
+        return follow.previousRate.map { rate >= $0 } ?? true
+    }
+
     var improvements: Values {
         let improvements = report.improvements
         let follow = improvements.followThrough
         return [
-            "hasAny": !improvements.isEmpty,
+            // The KPI table already says which KPIs improve: they are not listed again here.
+            "hasAny": !improvements.resolvedBlockers.isEmpty || showFollowThrough || improvements.fasterUnblocking != nil
+                || !improvements.wins.isEmpty,
+            "showFollowThrough": showFollowThrough,
             "resolved": improvements.resolvedBlockers.map { resolved -> Values in
                 stage(resolved.entry.stage).merging([
                     "text": MarkdownText.escape(resolved.entry.text), "owner": name(resolved.owner),

@@ -167,14 +167,14 @@ extension SQLiteStore {
         migrator.registerMigration("v10-sources") { db in
             // Entries a source brought in keep their origin and a stable key (a commit hash, a
             // pull request's URL): the key makes a second import of the same thing a no-op.
-            // The entry table is rebuilt (SQLite cannot change a CHECK) to accept the `helped`
-            // kind; GRDB runs this with foreign keys deferred and checks them before committing.
+            // The entry table is rebuilt (SQLite cannot change a CHECK) to accept the `helped`,
+            // `ask` and `decision` kinds; GRDB runs this with foreign keys deferred and checks them before committing.
             try db.execute(
                 sql: """
                     CREATE TABLE entry_v10 (
                         id INTEGER PRIMARY KEY AUTOINCREMENT,
                         person TEXT NOT NULL,
-                        kind TEXT NOT NULL CHECK (kind IN ('progress','blocker','next','learned','win','helped')),
+                        kind TEXT NOT NULL CHECK (kind IN ('progress','blocker','next','learned','win','helped','ask','decision')),
                         text TEXT NOT NULL,
                         stage TEXT CHECK (stage IN ('front','middle','back')),
                         kpi TEXT,

@@ -72,10 +72,10 @@ extension SQLiteStore {
 
     static func pendingDraft(_ id: Int64, in db: Database) throws -> Draft {
         guard let draft = try Row.fetchOne(db, sql: "SELECT * FROM draft WHERE id = ?", arguments: [id]).map(draft) else {
-            throw NarrateError(.notFound, "no draft D-\(id); `narrate drafts` lists yours")
+            throw NarrateError(.notFound, "no draft S-\(id); `narrate drafts` lists yours")
         }
         guard draft.state == .pending else {
-            throw NarrateError(.conflict, "draft D-\(id) is already \(draft.state.rawValue)")
+            throw NarrateError(.conflict, "draft S-\(id) is already \(draft.state.rawValue)")
         }
         return draft
     }
