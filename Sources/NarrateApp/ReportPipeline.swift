@@ -83,7 +83,7 @@ public struct ReportPipeline: Sendable {
         let kpiIDs = Set(config.kpis.filter { $0.team == team.id }.flatMap { [$0.id] + $0.guardrails })
         let request = GatherRequest(
             team: team, persons: team.members, period: plan.period, lookbackStart: lookbackStart,
-            kpis: kpiIDs.sorted(), readingsStart: plan.period.previous.start)
+            kpis: kpiIDs.sorted(), readingsStart: KPIAnalysis.readingsStart(team: team, kpis: config.kpis, period: plan.period))
         var batch = SourceBatch()
         for source in context.sources {
             let more = try source.gather(request)

@@ -47,12 +47,30 @@ import Testing
                 horizon = "leading"
                 review = "monthly"
                 guardrails = ["incident-minutes"]
+                objective = "x"
+                by = "2027-01-01"
                 """
         }
         let found = diagnostics(text)
         #expect(found.count == 1)
         #expect(found[0].severity == .warning && found[0].keyPath == "kpi[7]")
         #expect(found[0].message == #"team "platform" has 6 core KPIs; keep 3–5 so each one gets attention"#)
+    }
+
+    /// SMART's relevant and time-bound parts, a ratio's base, the leading → lagging link and the
+    /// warning tier, each at its key.
+    @Test func objectiveDeadlineRatioBaseDrivesAndWarnAt() {
+        let bare = diagnostics(exampleConfig(replacing: "objective = \"Ship in small, safe steps\"\nby = \"2027-03-31\"\n", with: ""))
+        #expect(bare.contains { $0.severity == .warning && $0.message.hasPrefix("core KPI \"deploy-frequency\" has no objective") })
+        #expect(bare.contains { $0.severity == .warning && $0.message.hasPrefix("core KPI \"deploy-frequency\" has no deadline") })
+        let ratio = diagnostics(exampleConfig(replacing: "kind = \"average\"                  # count | ratio | average | change", with: "kind = \"ratio\""))
+        #expect(ratio.contains { $0.message.hasPrefix("ratio KPI \"lead-time\" has no count guardrail") })
+        let drives = diagnostics(exampleConfig(replacing: "drives = [\"deploy-frequency\"]", with: "drives = [\"change-failure-rate\", \"nope\"]"))
+        #expect(drives.contains { $0.keyPath == "kpi[0].drives[0]" && $0.message.contains("is not a lagging KPI") })
+        #expect(drives.contains { $0.keyPath == "kpi[0].drives[1]" && $0.severity == .error })
+        let warn = diagnostics(exampleConfig(replacing: "warn_at = 12", with: "warn_at = 20"))
+        #expect(warn.contains { $0.keyPath == "kpi[2].warn_at" && $0.severity == .error && $0.message.hasPrefix("warn_at 20 must come before the limit 15") })
+        #expect(diagnostics(exampleConfig(replacing: "by = \"2027-03-31\"                 # when the target is due", with: "by = \"soon\"")).contains { $0.keyPath == "kpi[0].by" })
     }
 
     @Test func allLaggingKPIsIsAWarningOnTheTeam() {

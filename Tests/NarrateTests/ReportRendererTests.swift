@@ -225,3 +225,64 @@ import Testing
         #expect(throws: NarrateError.self) { try Self.renderer(templatesDir: directory + "/missing") }
     }
 }
+
+/// The KPI standard over time: six periods of readings, each KPI at its own review cadence and
+/// kind, and the guardrails' warning tier.
+@Suite struct KPITrendTests {
+    let renderer = try! ReportRenderer()
+
+    /// A reading in each of the six weeks ending with the fixture's: lead time falls, tickets rise.
+    static var sixWeeks: ReportInput {
+        var input = ReportFixture.input
+        input.readings = []
+        for (index, (lead, tickets)) in [(60.0, 20.0), (52, 24), (47, 27), (41, 30), (38, 31), (26, 36)].enumerated() {
+            let day = (index - 5) * 7 + 2
+            input.readings += [
+                MetricReading(kpi: "lead", value: lead, at: ReportFixture.at(day)),
+                MetricReading(kpi: "tickets", value: tickets, at: ReportFixture.at(day)),
+                MetricReading(kpi: "cfr", value: 11, at: ReportFixture.at(day)),
+                MetricReading(kpi: "reopen", value: 2, at: ReportFixture.at(day)),
+            ]
+        }
+        return input
+    }
+
+    @Test func sixPeriodsShowAsASparklineInTheKPIsDirection() throws {
+        let report = ReportAnalyzer.analyze(Self.sixWeeks)
+        let lead = try #require(report.kpis.first { $0.kpi.id == "lead" })
+        #expect(lead.series == [60, 52, 47, 41, 38, 26])
+        #expect(ReportContext.sparkline(lead.series) == "█▆▅▄▃▁")
+        let markdown = try renderer.teamReport(report, locale: "en")
+        #expect(markdown.contains("| Lead time | 26 h | 38 h | 24 h · not met | ↓ better █▆▅▄▃▁ |"), "\(markdown)")
+        #expect(markdown.contains("| Tickets closed | 36 tickets | 31 tickets | 40 tickets · not met | ↑ better ▁▃▄▅▆█ |"))
+        // Two periods with readings are not a trend yet: the fixture week alone shows none.
+        #expect(!(try renderer.teamReport(ReportFixture.report, locale: "en")).contains("█"))
+    }
+
+    @Test func aKPIIsJudgedAtItsReviewCadenceAndByItsKind() throws {
+        var input = Self.sixWeeks
+        let tickets = try #require(input.kpis.firstIndex { $0.id == "tickets" })
+        input.kpis[tickets].review = .monthly
+        let report = ReportAnalyzer.analyze(input)
+        let status = try #require(report.kpis.first { $0.kpi.id == "tickets" })
+        // November so far (a count: the weeks add up) against October.
+        #expect(status.span?.kind == .month)
+        #expect(status.current == 97, "30 + 31 + 36")
+        #expect(status.previous == 71, "20 + 24 + 27")
+        let lead = try #require(report.kpis.first { $0.kpi.id == "lead" })
+        #expect(lead.span?.kind == .week && lead.current == 26, "a weekly average in a weekly report")
+    }
+
+    @Test func aGuardrailPastItsWarningTierIsNearItsLimit() throws {
+        var input = Self.sixWeeks
+        let cfr = try #require(input.kpis.firstIndex { $0.id == "cfr" })
+        input.kpis[cfr].warnAt = 10
+        let report = ReportAnalyzer.analyze(input)
+        #expect(report.kpis.first { $0.kpi.id == "lead" }?.guardrails.first?.state == .warning)
+        #expect(report.kpis.first { $0.kpi.id == "lead" }?.verdict == .improving, "a warning is not a breach")
+        let english = try renderer.teamReport(report, locale: "en")
+        #expect(english.contains("Change failure rate 11% (ceiling 15%): **near its ceiling** (warning at 10%)"))
+        let chinese = try renderer.teamReport(report, locale: "zh-Hant")
+        #expect(chinese.contains("Change failure rate 11%（上限 15%）：**接近上限**（警戒 10%）"))
+    }
+}

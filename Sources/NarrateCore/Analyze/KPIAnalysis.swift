@@ -1,32 +1,69 @@
 import Foundation
 
 /// KPI verdicts: a KPI that improved is an improvement only when every guardrail held.
-enum KPIAnalysis {
+public enum KPIAnalysis {
+    /// How many periods the trend series covers.
+    static let seriesLength = 6
+
     static func statuses(team: Team, kpis: [KPI], readings: [MetricReading], period: Period) -> [KPIStatus] {
         let byID = Dictionary(kpis.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let previous = period.previous
-        func value(_ kpi: KPI, in span: Period) -> Double? {
-            // A reading is the KPI's value as measured then; a period's value is its latest reading.
-            readings.filter { $0.kpi == kpi.id && span.contains($0.at) }.max { ($0.at, $0.id) < ($1.at, $1.id) }?.value
-        }
+        let byKPI = Dictionary(grouping: readings, by: \.kpi)
         return kpis.filter { $0.team == team.id && $0.role == .core }.map { kpi in
+            let span = self.span(of: kpi, in: period)
             let guardrails = kpi.guardrails.compactMap { byID[$0] }.map { guardrail in
-                let current = value(guardrail, in: period)
-                let before = value(guardrail, in: previous)
+                let current = value(guardrail, in: span, byKPI[guardrail.id] ?? [])
+                let before = value(guardrail, in: span.previous, byKPI[guardrail.id] ?? [])
                 return GuardrailStatus(
                     kpi: guardrail, current: current, previous: before, state: state(guardrail, current, before))
             }
-            let current = value(kpi, in: period)
-            let before = value(kpi, in: previous)
-            return KPIStatus(
+            let current = value(kpi, in: span, byKPI[kpi.id] ?? [])
+            let before = value(kpi, in: span.previous, byKPI[kpi.id] ?? [])
+            var status = KPIStatus(
                 kpi: kpi, current: current, previous: before, guardrails: guardrails,
                 verdict: verdict(kpi, current, before, guardrails))
+            status.series = series(span).map { value(kpi, in: $0, byKPI[kpi.id] ?? []) }
+            status.span = span
+            return status
+        }
+    }
+
+    /// The period a KPI is judged over: its review cadence's period that ends with the report's
+    /// (a quarterly KPI in a weekly report: the quarter so far), else the report's own.
+    static func span(of kpi: KPI, in period: Period) -> Period {
+        guard let kind = kpi.reviewPeriod, kind != period.kind, period.kind != .sinceLast else { return period }
+        return Period.containing(period.end.addingTimeInterval(-1), kind: kind, in: period.timeZone)
+    }
+
+    /// The last ``seriesLength`` periods ending with `span`, oldest first.
+    static func series(_ span: Period) -> [Period] {
+        var periods = [span]
+        while periods.count < seriesLength { periods.insert(periods[0].previous, at: 0) }
+        return periods
+    }
+
+    /// The first instant any KPI's series needs a reading from.
+    public static func readingsStart(team: Team, kpis: [KPI], period: Period) -> Date {
+        let team = kpis.filter { $0.team == team.id }
+        return team.map { series(span(of: $0, in: period)).first!.start }.min() ?? period.previous.start
+    }
+
+    /// A period's value by the KPI's kind: a count adds its readings up; a ratio or a change is its
+    /// latest reading (a ratio is already a rate, a change already a difference); an average is
+    /// the mean of its readings.
+    static func value(_ kpi: KPI, in span: Period, _ readings: [MetricReading]) -> Double? {
+        let inSpan = readings.filter { span.contains($0.at) }
+        guard !inSpan.isEmpty else { return nil }
+        switch kpi.kind {
+        case .count?: return inSpan.reduce(0) { $0 + $1.value }
+        case .average?: return inSpan.reduce(0) { $0 + $1.value } / Double(inSpan.count)
+        case .ratio?, .change?, nil: return inSpan.max { ($0.at, $0.id) < ($1.at, $1.id) }?.value
         }
     }
 
     static func state(_ guardrail: KPI, _ current: Double?, _ previous: Double?) -> GuardrailStatus.State {
         guard let current else { return .noData }
         if let limit = guardrail.limit, guardrail.isBetter(limit, than: current) { return .breached }
+        if let warn = guardrail.warnAt, guardrail.isBetter(warn, than: current) { return .warning }
         if let previous, guardrail.isBetter(previous, than: current) { return .worsened }
         return .holding
     }

@@ -11,6 +11,9 @@ extension ConfigLoader {
             if kpi.guardrails.contains(kpi.id) {
                 sink.add(.error, "\(path).guardrails", "a KPI cannot be its own guardrail")
             }
+            if let warn = kpi.warnAt, let limit = kpi.limit, !kpi.isBetter(warn, than: limit) {
+                sink.add(.error, "\(path).warn_at", "warn_at \(MetricBounds.text(warn)) must come before the limit \(MetricBounds.text(limit)) (on its better side)")
+            }
             guard kpi.role == .core else {
                 if !kpi.guardrails.isEmpty {
                     sink.add(.warning, "\(path).guardrails", "a guardrail's own guardrails are not evaluated")
@@ -36,6 +39,24 @@ extension ConfigLoader {
             }
             if kpi.horizon == nil {
                 sink.add(.warning, path, "core KPI \"\(kpi.id)\" does not declare horizon = \"leading\" or \"lagging\"")
+            }
+            // SMART: relevant (why it matters) and time-bound (by when); warnings, so configs
+            // written before keep working.
+            if kpi.objective == nil {
+                sink.add(.warning, path, "core KPI \"\(kpi.id)\" has no objective; say why it matters (objective = \"…\")")
+            }
+            if kpi.by == nil {
+                sink.add(.warning, path, "core KPI \"\(kpi.id)\" has no deadline for its target; add by = \"YYYY-MM-DD\"")
+            }
+            // A ratio can improve while its base shrinks: a count guardrail shows the base.
+            if kpi.kind == .ratio && !kpi.guardrails.compactMap({ config.kpi($0) }).contains(where: { $0.kind == .count }) {
+                sink.add(.warning, path, "ratio KPI \"\(kpi.id)\" has no count guardrail; a ratio can improve while what it counts shrinks")
+            }
+            reference(kpi.drives, "\(path).drives", known: ids, what: "KPI")
+            for (index, id) in kpi.drives.enumerated() {
+                if let driven = config.kpi(id), driven.horizon != .lagging {
+                    sink.add(.warning, "\(path).drives[\(index)]", "\"\(id)\" is not a lagging KPI; drives links a leading KPI to the result it should move")
+                }
             }
         }
         for (team, path) in zip(config.teams, teamPaths) {

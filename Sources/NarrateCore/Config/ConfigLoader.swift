@@ -160,6 +160,12 @@ final class ConfigLoader {
             guardrails: table.strings("guardrails") ?? [])
         kpi.prometheus = table.string("prometheus")
         kpi.owner = table.string("owner")
+        kpi.warnAt = table.number("warn_at", bounded: true)
+        kpi.objective = table.string("objective")
+        kpi.drives = table.strings("drives") ?? []
+        if let by = table.string("by") {
+            if let day = try? LocalDate(parsing: by) { kpi.by = day } else { table.error("by", "\"\(by)\" is not a date (2027-03-31)") }
+        }
         kpi.query = table.string("query")
         if let url = kpi.prometheus, let problem = URLCheck.problem(url) { table.error("prometheus", problem) }
         if (kpi.prometheus == nil) != (kpi.query == nil) {

@@ -57,6 +57,10 @@ target = 24
 horizon = "leading"               # leading | lagging
 review = "weekly"                 # daily | weekly | monthly | quarterly
 guardrails = ["change-failure-rate"]
+objective = "Small changes reach users the day they are ready"   # why it matters
+by = "2027-03-31"                 # when the target is due
+owner = "alice"                   # named in the report's asks when it needs attention
+drives = ["deploy-frequency"]     # the lagging KPI this leading one should move
 
 [[kpi]]
 id = "deploy-frequency"
@@ -69,6 +73,8 @@ target = 10
 horizon = "lagging"
 review = "weekly"
 guardrails = ["incident-minutes"]
+objective = "Ship in small, safe steps"
+by = "2027-03-31"
 
 [[kpi]]
 id = "change-failure-rate"
@@ -79,6 +85,7 @@ kind = "ratio"
 unit = "%"
 direction = "down"
 limit = 15                        # breached when worse than this
+warn_at = 12                      # "near its ceiling" from here
 review = "weekly"
 
 [[kpi]]

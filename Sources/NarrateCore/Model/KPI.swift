@@ -27,6 +27,24 @@ public struct KPI: Sendable, Equatable, Codable {
     public var prometheus: String?
     /// Who answers for it: named in the report's asks when it needs attention.
     public var owner: String?
+    /// For a guardrail: the warning tier, reached before its limit.
+    public var warnAt: Double?
+    /// Why it matters (SMART: relevant), and the day its target is due (time-bound).
+    public var objective: String?
+    public var by: LocalDate?
+    /// Lagging KPIs this leading one is expected to move.
+    public var drives: [String] = []
+
+    /// The period kind its `review` cadence judges it over, when it has one.
+    public var reviewPeriod: Period.Kind? {
+        switch review {
+        case .daily: .day
+        case .weekly: .week
+        case .monthly: .month
+        case .quarterly: .quarter
+        case nil: nil
+        }
+    }
     public var query: String?
 
     public init(

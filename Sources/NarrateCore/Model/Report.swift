@@ -71,6 +71,10 @@ public struct KPIStatus: Sendable, Equatable {
     public var previous: Double?
     public var guardrails: [GuardrailStatus]
     public var verdict: Verdict
+    /// Its value in each of the last six periods of its review cadence, oldest first.
+    public var series: [Double?] = []
+    /// The period it is judged over (its review cadence's, else the report's).
+    public var span: Period? = nil
 
     /// True when the value reached (or beat) the target.
     public var onTarget: Bool {
@@ -85,6 +89,8 @@ public struct GuardrailStatus: Sendable, Equatable {
         case holding
         /// Worse than its limit.
         case breached
+        /// Within its limit but past its `warn_at`: close to a breach.
+        case warning
         /// Still within its limit, but worse than last period.
         case worsened
         case noData

@@ -76,6 +76,9 @@ struct ReportContext {
             "name": MarkdownText.escape(kpi.name), "current": value(status.current, kpi),
             "previous": value(status.previous, kpi), "target": value(kpi.target, kpi), "trend": trend,
             "onTarget": status.onTarget, "hasTarget": kpi.target != nil && status.current != nil,
+            "sparkline": Self.sparkline(status.series), "hasSparkline": status.series.compactMap { $0 }.count >= 3,
+            "drives": format.list(kpi.drives.compactMap { id in report.kpis.first { $0.kpi.id == id }?.kpi.name ?? id }.map(MarkdownText.escape)),
+            "hasDrives": !kpi.drives.isEmpty,
             "improving": status.verdict == .improving, "sideEffect": status.verdict == .sideEffect,
             "unguarded": status.verdict == .unguarded, "worsening": status.verdict == .worsening,
             "unchanged": status.verdict == .unchanged, "noData": status.verdict == .noData,
@@ -86,6 +89,7 @@ struct ReportContext {
                     "hasLimit": guardrail.kpi.limit != nil, "isFloor": guardrail.kpi.direction == .up,
                     "holding": guardrail.state == .holding, "breached": guardrail.state == .breached,
                     "worsened": guardrail.state == .worsened, "noData": guardrail.state == .noData,
+                    "warning": guardrail.state == .warning, "warnAt": value(guardrail.kpi.warnAt, guardrail.kpi),
                 ]
             },
             "troubled": status.guardrails.filter { $0.state == .breached || $0.state == .worsened }.map { guardrail -> Values in
@@ -95,6 +99,18 @@ struct ReportContext {
                  "previous": value(guardrail.previous, guardrail.kpi)]
             },
         ]
+    }
+
+    /// Six periods as block characters, lowest to highest; "·" where a period has no reading.
+    static func sparkline(_ series: [Double?]) -> String {
+        let values = series.compactMap { $0 }
+        guard let low = values.min(), let high = values.max() else { return "" }
+        let blocks = Array("▁▂▃▄▅▆▇█")
+        return String(series.map { value -> Character in
+            guard let value else { return "·" }
+            guard high > low else { return blocks[3] }
+            return blocks[Int(((value - low) / (high - low) * Double(blocks.count - 1)).rounded())]
+        })
     }
 
     func kpiAsk(_ ask: KPIAsk) -> Values {
