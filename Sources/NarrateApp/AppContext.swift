@@ -64,6 +64,7 @@ public struct AppContext: Sendable {
     public var tokens: Tokens { Tokens(context: self) }
     public var notices: Notices { Notices(context: self) }
     public var sourceRuns: SourceRuns { SourceRuns(context: self) }
+    public var teamPage: TeamPage { TeamPage(context: self) }
 
     /// The courier over this context's outbox, transport and secrets.
     public var courier: Courier {

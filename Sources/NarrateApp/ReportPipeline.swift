@@ -158,6 +158,7 @@ public struct ReportPipeline: Sendable {
     public func run(_ plan: ReportPlan, messages: Messages = .delivery) throws -> [FormattedReport] {
         var report = analyze(try gather(plan))
         report.sourceNotes = plan.sourceNotes
+        report.teamPage = config.http?.publicURL.map { "\($0)/teams/\(plan.team.id)" }
         return try render(report, plan: plan, messages: messages).map { try format($0) }
     }
 

@@ -19,7 +19,10 @@ extension CheckInServer {
                 }
                 let person = try app.tokens.authenticate(token, scope: .link)
                 let note = Self.flash(request, locale: try app.checkIns.summary(of: person).locale)
-                return try self.page(app, person: person, token: token, note: note, status: .ok)
+                var response = try self.page(app, person: person, token: token, note: note, status: .ok)
+                // Lets the same browser open the team page, from here or from the chat report's link.
+                response.headers[.setCookie] = LinkCookie.header(token, secure: app.config.http?.publicURL?.hasPrefix("https://") ?? false)
+                return response
             } catch {
                 throw self.problem(error, app, format: .html)
             }
@@ -182,7 +185,11 @@ extension CheckInServer {
         }
 
         var html = "<main>\n<h1>\(e(t(.title)))</h1>\n"
-        html += "<p>\(e(t.format(.hello, person.name))) · \(e(t.format(.period, day(summary.period.start), day(summary.period.end.addingTimeInterval(-1)))))</p>\n"
+        html += "<p>\(e(t.format(.hello, person.name))) · \(e(t.format(.period, day(summary.period.start), day(summary.period.end.addingTimeInterval(-1)))))"
+        for team in app.config.teams(of: person.id) {
+            html += " · <a href=\"../teams/\(e(team.id))\">\(e(t(.teamPage))): \(e(team.name))</a>"
+        }
+        html += "</p>\n"
         if let (message, isError) = note {
             html += "<p class=\"note\(isError ? " error" : "")\" role=\"\(isError ? "alert" : "status")\">\(e(message))</p>\n"
         }

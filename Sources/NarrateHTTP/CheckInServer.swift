@@ -46,6 +46,7 @@ public struct CheckInServer: Sendable {
             try self.bearer(request, context, app)
         }
         addCheckInPage(to: router)
+        addTeamPage(to: router)
         addChatCommands(to: router)
         return router
     }

@@ -58,5 +58,10 @@ enum HTML {
         .note{background:#e9f7ef;border:1px solid #0a5;border-radius:6px;padding:8px;margin:8px 0}
         .error{background:#fdecea;border-color:#c00}
         details summary{cursor:pointer;color:#055}
+        figure.chart{margin:10px 0;background:#fff;border:1px solid #ddd;border-radius:8px;padding:6px}
+        figure.chart figcaption{font-size:.9rem;color:#444}
+        article.report{overflow-x:auto}
+        article.report table{border-collapse:collapse;font-size:.85rem}
+        article.report th,article.report td{border:1px solid #ddd;padding:4px}
         """
 }

@@ -12,7 +12,7 @@ struct PageText {
         case front, middle, back
         case open, noOpen, resolve, done, drop, written, nothingYet, edit, delete, mood, load, moodSave, optional
         case logged, closed, edited, deleted, moodSaved, ownOnly, howAreYou, change
-        case drafts, draftsHint, confirm, discard, confirmed, discarded
+        case drafts, draftsHint, confirm, discard, confirmed, discarded, teamPage
     }
 
     static let en: [Key: String] = [
@@ -27,7 +27,7 @@ struct PageText {
         .moodSaved: "Mood saved.", .ownOnly: "Only your own entries appear here.", .howAreYou: "How are you doing?",
         .change: "Edit or delete",
         .drafts: "From your tools", .draftsHint: "Confirm what belongs in your narrative (edit it first if you like); discard the rest.",
-        .confirm: "Confirm", .discard: "Discard", .confirmed: "Draft confirmed as %@.", .discarded: "Draft discarded.",
+        .confirm: "Confirm", .discard: "Discard", .teamPage: "Team report", .confirmed: "Draft confirmed as %@.", .discarded: "Draft discarded.",
     ]
 
     static let zhHant: [Key: String] = [
@@ -42,7 +42,7 @@ struct PageText {
         .moodSaved: "心情已儲存。", .ownOnly: "這裡只會顯示你自己的紀錄。", .howAreYou: "最近好嗎？",
         .change: "修改或刪除",
         .drafts: "來自你的工具", .draftsHint: "確認哪些該放進你的紀錄（可以先修改文字），其餘捨棄。",
-        .confirm: "確認", .discard: "捨棄", .confirmed: "草稿已確認為 %@。", .discarded: "草稿已捨棄。",
+        .confirm: "確認", .discard: "捨棄", .teamPage: "團隊報告", .confirmed: "草稿已確認為 %@。", .discarded: "草稿已捨棄。",
     ]
 
     func format(_ key: Key, _ values: String...) -> String {

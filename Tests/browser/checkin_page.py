@@ -3,8 +3,11 @@
 a phone would: load the link, write a blocker with its stage, resolve an open blocker with its
 button, and save a screenshot at phone width. Prints a JSON summary of what the page showed.
 
-usage: checkin_page.py LINK BLOCKER_ID SCREENSHOT.png
+usage: checkin_page.py LINK BLOCKER_ID SCREENSHOT.png [TEAM_URL TEAM_SCREENSHOT.png]
+With a team page URL it then opens it in the same browser (the check-in page's cookie lets it
+in) and checks its charts.
 """
+import base64
 import json
 import os
 import re
@@ -65,6 +68,7 @@ class Page:
 
 def main():
     link, blocker, screenshot = sys.argv[1:4]
+    team_url, team_screenshot = (sys.argv[4:6] + [None, None])[:2]
     browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
     if not browser:
         sys.exit("no chromium on PATH (scripts/setup.sh installs Debian's chromium)")
@@ -114,10 +118,19 @@ def main():
         summary["url"] = page.evaluate("location.pathname + location.search")
 
         shot = page.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)
-        import base64
         with open(screenshot, "wb") as out:
             out.write(base64.b64decode(shot["data"]))
         summary["screenshot_bytes"] = os.path.getsize(screenshot)
+        if team_url:
+            page.navigate_and_wait(lambda: page.call("Page.navigate", url=team_url))
+            summary["team_charts"] = page.evaluate("document.querySelectorAll('figure.chart svg').length")
+            summary["team_chart_width"] = page.evaluate(
+                "Math.max(...[...document.querySelectorAll('figure.chart svg')].map(e => e.getBoundingClientRect().width))")
+            summary["team_heading"] = page.evaluate("document.querySelector('article.report h1')?.innerText || ''")
+            summary["team_width"] = page.evaluate("document.documentElement.scrollWidth")
+            shot = page.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)
+            with open(team_screenshot, "wb") as out:
+                out.write(base64.b64decode(shot["data"]))
         print(json.dumps(summary))
     finally:
         process.kill()

@@ -29,7 +29,7 @@ public enum KPIAnalysis {
 
     /// The period a KPI is judged over: its review cadence's period that ends with the report's
     /// (a quarterly KPI in a weekly report: the quarter so far), else the report's own.
-    static func span(of kpi: KPI, in period: Period) -> Period {
+    public static func span(of kpi: KPI, in period: Period) -> Period {
         guard let kind = kpi.reviewPeriod, kind != period.kind, period.kind != .sinceLast else { return period }
         return Period.containing(period.end.addingTimeInterval(-1), kind: kind, in: period.timeZone)
     }
@@ -50,7 +50,7 @@ public enum KPIAnalysis {
     /// A period's value by the KPI's kind: a count adds its readings up; a ratio or a change is its
     /// latest reading (a ratio is already a rate, a change already a difference); an average is
     /// the mean of its readings.
-    static func value(_ kpi: KPI, in span: Period, _ readings: [MetricReading]) -> Double? {
+    public static func value(_ kpi: KPI, in span: Period, _ readings: [MetricReading]) -> Double? {
         let inSpan = readings.filter { span.contains($0.at) }
         guard !inSpan.isEmpty else { return nil }
         switch kpi.kind {

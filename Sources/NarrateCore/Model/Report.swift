@@ -26,6 +26,8 @@ public struct Report: Sendable, Equatable {
     public var kpiAsks: [KPIAsk] = []
     /// People who helped others this period (their cards say how).
     public var helpers: [Person] = []
+    /// The team page (`public_url/teams/ID`), linked at the end when the service is public.
+    public var teamPage: String? = nil
     /// For the manager digest: members whose signals together suggest they need help.
     public var mayNeedHelp: [HelpSignal] = []
 }

@@ -239,6 +239,10 @@ No open blockers.
 {{/mood}}
 
 {{/hasMood}}
+{{#hasTeamPage}}
+
+[Team page with KPI charts]({{teamPage}})
+{{/hasTeamPage}}
 {{#hasSourceNotes}}
 
 ---
@@ -485,6 +489,10 @@ No open blockers.
 {{/mood}}
 
 {{/hasMood}}
+{{#hasTeamPage}}
+
+[團隊頁面與 KPI 走勢圖]({{teamPage}})
+{{/hasTeamPage}}
 {{#hasSourceNotes}}
 
 ---

@@ -27,6 +27,7 @@ struct ReportContext {
             "hasAsks": !report.asks.isEmpty || !report.decisions.isEmpty || !report.kpiAsks.isEmpty
                 || report.openBlockers.contains(where: \.needsAttention),
             "thanks": names(report.helpers), "hasThanks": !report.helpers.isEmpty,
+            "teamPage": report.teamPage ?? "", "hasTeamPage": report.teamPage != nil,
             "mayNeedHelp": report.mayNeedHelp.map(helpSignal), "hasMayNeedHelp": !report.mayNeedHelp.isEmpty,
             "sourceNotes": report.sourceNotes.map { ["text": MarkdownText.escape($0)] }, "hasSourceNotes": !report.sourceNotes.isEmpty,
             "period": format.period(report.period),

@@ -24,13 +24,15 @@ import Testing
         let artifacts = Self.root.appendingPathComponent(".build/test-artifacts").path
         try FileManager.default.createDirectory(atPath: artifacts, withIntermediateDirectories: true)
         let screenshot = artifacts + "/checkin-phone.png"
+        let teamShot = artifacts + "/team-page-phone.png"
         try? FileManager.default.removeItem(atPath: screenshot)
+        try? FileManager.default.removeItem(atPath: teamShot)
 
         let driver = Process()
         driver.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         driver.arguments = [
             "python3", Self.root.appendingPathComponent("Tests/browser/checkin_page.py").path,
-            "http://127.0.0.1:\(port)/checkin/\(token)", blocker, screenshot,
+            "http://127.0.0.1:\(port)/checkin/\(token)", blocker, screenshot, "http://127.0.0.1:\(port)/teams/platform", teamShot,
         ]
         let out = Pipe(), err = Pipe()
         driver.standardOutput = out
@@ -51,6 +53,11 @@ import Testing
         #expect(summary["open_items"] as? [String] == [newBlocker])
         #expect((summary["screenshot_bytes"] as? Int ?? 0) > 10_000)
         #expect(FileManager.default.fileExists(atPath: screenshot))
+        // The team page, opened in the same browser thanks to the check-in page's cookie.
+        #expect(summary["team_charts"] as? Int == 4, "\(summary)")
+        #expect((summary["team_chart_width"] as? Double).map { $0 > 200 && $0 <= 360 } == true, "\(summary)")
+        #expect((summary["team_heading"] as? String)?.hasPrefix("Platform") == true, "\(summary)")
+        #expect(FileManager.default.fileExists(atPath: teamShot))
 
         let history = try cli.run("history", "--person", "alice")
         #expect(history.stdout.contains("Waiting on the vendor contract"), "\(history.stdout)")

@@ -186,3 +186,40 @@ import Testing
         #expect(entries.first?.origin == "gh")
     }
 }
+
+/// The team page: the latest report as HTML and a chart per KPI, for the team's people only.
+@Suite struct TeamPageTests {
+    @Test func theTeamPageShowsTheReportAndChartsToTheTeamOnly() async throws {
+        let fixture = try ServiceFixture()
+        var config = fixture.app.config
+        config.teams[0].members.removeAll { $0 == "dana" }
+        let app = fixture.app.replacing(config: config, renderer: fixture.app.renderer)
+        let readings = (0..<8).map { week in
+            MetricReading(kpi: "lead-time", value: Double(40 - week * 2), at: Date().addingTimeInterval(-Double(7 - week) * 7 * 86_400))
+        }
+        try app.store.record(readings)
+        let alice = try app.tokens.create(for: app.config.person("alice")!)
+        let dana = try app.tokens.create(for: app.config.person("dana")!)
+        let server = CheckInServer(current: { app }, rate: 100)
+        try await Application(router: server.router()).test(.router) { client in
+            #expect(try await client.execute(uri: "/teams/platform", method: .get).status == .unauthorized)
+            // The check-in page sets the cookie the team page accepts.
+            let page = try await client.execute(uri: "/checkin/\(alice.link)", method: .get)
+            let cookie = try #require(page.headers[.setCookie])
+            #expect(cookie.hasPrefix("narrate_link=\(alice.link); Path=/") && cookie.contains("HttpOnly") && cookie.contains("Secure"))
+            #expect(page.body.text.contains("href=\"../teams/platform\""))
+            let team = try await client.execute(
+                uri: "/teams/platform", method: .get, headers: [.cookie: String(cookie.split(separator: ";")[0])])
+            #expect(team.status == .ok)
+            let html = team.body.text
+            #expect(html.components(separatedBy: "<svg").count - 1 == 4, "two core KPIs and their two guardrails")
+            #expect(html.contains("aria-label=\"PR lead time: last 12 periods, now 26 hours\"") || html.contains("aria-label=\"PR lead time: last 12 periods"))
+            #expect(html.contains("<h1>Platform"))
+            #expect(!html.contains("<script"))
+            #expect(try await client.execute(uri: "/teams/platform?token=\(dana.link)", method: .get).status == .forbidden)
+            #expect(try await client.execute(uri: "/teams/platform?token=\(alice.apiToken)", method: .get).status == .unauthorized)
+        }
+        let markdown = try app.pipeline.run(try app.pipeline.plan(team: "platform")[0])[0].rendered.markdown
+        #expect(markdown.contains("[Team page with KPI charts](https://narrate.example.org/teams/platform)"))
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import NarrateCore
+
+/// What the team page shows: the latest report (the archived one, else the current preview)
+/// and each KPI's value over the last twelve periods with its target or limit.
+public struct TeamPage: Sendable {
+    let context: AppContext
+
+    public struct Chart: Sendable {
+        public var name: String
+        public var unit: String
+        /// Oldest first; nil where a period has no reading.
+        public var values: [Double?]
+        public var labels: [String]
+        public var target: Double?
+        /// A guardrail's limit and warning tier.
+        public var limit: Double?
+        public var warnAt: Double?
+        public var isGuardrail: Bool
+    }
+
+    public struct Content: Sendable {
+        public var team: Team
+        public var markdown: String
+        public var locale: String
+        public var charts: [Chart]
+    }
+
+    public static let periods = 12
+
+    public func content(team id: String) throws -> Content {
+        let team = try context.config.requireTeam(id)
+        let plan = try context.pipeline.plan(team: team.id)[0]
+        let markdown = try context.store.reports(team: team.id, limit: 1).first?.markdown
+            ?? context.pipeline.run(plan, messages: .team)[0].rendered.markdown
+        let core = context.config.kpis.filter { $0.team == team.id && $0.role == .core }
+        let guardrails = core.flatMap(\.guardrails).compactMap(context.config.kpi)
+        var seen: Set<String> = []
+        let kpis = (core + guardrails).filter { seen.insert($0.id).inserted }
+        var charts: [Chart] = []
+        for kpi in kpis {
+            var spans = [KPIAnalysis.span(of: kpi, in: plan.period)]
+            while spans.count < Self.periods { spans.insert(spans[0].previous, at: 0) }
+            let readings = try context.store.readings(kpis: [kpi.id], from: spans[0].start, to: spans.last!.end)
+            let zone = context.config.zone(of: team)
+            charts.append(Chart(
+                name: kpi.name, unit: kpi.unit ?? "", values: spans.map { KPIAnalysis.value(kpi, in: $0, readings) },
+                labels: spans.map { String(TimeText.short($0.start, in: zone).prefix(10)) }, target: kpi.target, limit: kpi.limit,
+                warnAt: kpi.warnAt, isGuardrail: kpi.role == .guardrail))
+        }
+        return Content(team: team, markdown: markdown, locale: plan.locale, charts: charts)
+    }
+}
