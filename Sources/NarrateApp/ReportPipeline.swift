@@ -81,9 +81,10 @@ public struct ReportPipeline: Sendable {
         let team = plan.team
         let (lookbackStart, _) = ReportInput.lookback(plan.period)
         let kpiIDs = Set(config.kpis.filter { $0.team == team.id }.flatMap { [$0.id] + $0.guardrails })
-        let request = GatherRequest(
+        var request = GatherRequest(
             team: team, persons: team.members, period: plan.period, lookbackStart: lookbackStart,
             kpis: kpiIDs.sorted(), readingsStart: KPIAnalysis.readingsStart(team: team, kpis: config.kpis, period: plan.period))
+        request.moodsStart = KPIAnalysis.series(plan.period).first?.start
         var batch = SourceBatch()
         for source in context.sources {
             let more = try source.gather(request)

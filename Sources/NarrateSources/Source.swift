@@ -23,6 +23,8 @@ public struct GatherRequest: Sendable {
     public var kpis: [String]
     /// Readings are needed from here on (the previous period's start).
     public var readingsStart: Date
+    /// Moods are needed from here on (six periods, for the digest's trends).
+    public var moodsStart: Date?
 
     public init(team: Team, persons: [String], period: Period, lookbackStart: Date, kpis: [String], readingsStart: Date) {
         self.team = team

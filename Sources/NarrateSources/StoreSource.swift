@@ -27,7 +27,7 @@ public struct StoreSource: Source {
         } ?? []
         return SourceBatch(
             entries: entries, absences: absences,
-            moods: try store.moods(from: period.start, to: period.end, persons: request.persons),
+            moods: try store.moods(from: request.moodsStart ?? period.start, to: period.end, persons: request.persons),
             readings: request.kpis.isEmpty
                 ? [] : try store.readings(kpis: request.kpis, from: request.readingsStart, to: period.end))
     }

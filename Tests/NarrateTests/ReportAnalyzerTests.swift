@@ -109,6 +109,22 @@ import Testing
         #expect(report.mayNeedHelp.last?.reasons == [.highLoad, .longBlocker])
     }
 
+    /// A mood drop is judged against the person's own recent answers when they have some: Ana's
+    /// 3 after 5, 5 and 5 is a drop even though it is the team's average.
+    @Test func aMoodDropIsAgainstThePersonsOwnAverage() {
+        var input = ReportFixture.input
+        input.moods += [
+            MoodCheckIn(id: 90, person: "ana", mood: 5, load: 3, at: ReportFixture.at(-20)),
+            MoodCheckIn(id: 91, person: "ana", mood: 5, load: 3, at: ReportFixture.at(-13)),
+            MoodCheckIn(id: 92, person: "ana", mood: 5, load: 3, at: ReportFixture.at(-6)),
+            MoodCheckIn(id: 93, person: "ana", mood: 3, load: 5, at: ReportFixture.at(4, 20)),
+        ]
+        let report = ReportAnalyzer.analyze(input)
+        let ana = report.moodByPerson.first { $0.person.id == "ana" }
+        #expect(ana?.moodSeries.suffix(4) == [5, 5, 5, 3])
+        #expect(report.mayNeedHelp.first { $0.person.id == "ana" }?.reasons == [.highLoad, .lowMood])
+    }
+
     /// A next action open across three period starts is carried for the third period.
     @Test func carriedNextActionsCountTheirPeriods() {
         var input = ReportFixture.input

@@ -35,7 +35,7 @@ public enum KPIAnalysis {
     }
 
     /// The last ``seriesLength`` periods ending with `span`, oldest first.
-    static func series(_ span: Period) -> [Period] {
+    public static func series(_ span: Period) -> [Period] {
         var periods = [span]
         while periods.count < seriesLength { periods.insert(periods[0].previous, at: 0) }
         return periods

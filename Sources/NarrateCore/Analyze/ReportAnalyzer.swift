@@ -55,8 +55,15 @@ public enum ReportAnalyzer {
             .sorted { ($0.age, $1.entry.id) > ($1.age, $0.entry.id) }
 
         let latestMoods = latestMood(input.moods.filter { period.contains($0.at) && members[$0.person] != nil })
+        let spans = period.kind == .sinceLast ? [period] : KPIAnalysis.series(period)
+        let moodsBySpan = spans.map { span in latestMood(input.moods.filter { span.contains($0.at) && members[$0.person] != nil }) }
         let moodByPerson = input.members.compactMap { person in
-            latestMoods[person.id].map { PersonMood(person: person, mood: $0.mood, load: $0.load) }
+            latestMoods[person.id].map {
+                var entry = PersonMood(person: person, mood: $0.mood, load: $0.load)
+                entry.moodSeries = moodsBySpan.map { $0[person.id].map { Double($0.mood) } }
+                entry.loadSeries = moodsBySpan.map { $0[person.id]?.load.map(Double.init) }
+                return entry
+            }
         }
 
         var report = Report(
@@ -98,7 +105,12 @@ public enum ReportAnalyzer {
             var reasons: [HelpSignal.Reason] = []
             let mood = report.moodByPerson.first { $0.person.id == person.id }
             if (mood?.load ?? 0) >= 4 { reasons.append(.highLoad) }
-            if let mood, let teamMood, Double(mood.mood) <= teamMood - 1 { reasons.append(.lowMood) }
+            // A drop against the person's own recent answers; without two of them, against the team's.
+            let earlier = (mood?.moodSeries.dropLast() ?? []).compactMap { $0 }
+            if let mood {
+                let reference = earlier.count >= 2 ? earlier.reduce(0, +) / Double(earlier.count) : teamMood
+                if let reference, Double(mood.mood) <= reference - 1 { reasons.append(.lowMood) }
+            }
             if report.openBlockers.contains(where: { $0.owner.id == person.id && $0.needsAttention }) { reasons.append(.longBlocker) }
             if followUps.contains(where: { $0.entry.person == person.id && $0.outcome == .carried && $0.periods >= 2 }) { reasons.append(.carriedActions) }
             if report.participation.missing.contains(where: { $0.id == person.id }) { reasons.append(.missing) }

@@ -207,4 +207,8 @@ public struct PersonMood: Sendable, Equatable {
     public var person: Person
     public var mood: Int
     public var load: Int?
+    /// The person's mood and load in each of the last six periods, oldest first (their latest
+    /// answer in each; nil where they gave none).
+    public var moodSeries: [Double?] = []
+    public var loadSeries: [Double?] = []
 }

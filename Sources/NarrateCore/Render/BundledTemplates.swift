@@ -48,10 +48,10 @@ Nobody shows two signals at once.
 ## Mood and load by person
 
 {{#hasMoodByPerson}}
-| Person | Mood (1–5) | Load (1–5) |
-|---|---|---|
+| Person | Mood (1–5) | Load (1–5) | Mood, 6 periods | Load, 6 periods |
+|---|---|---|---|---|
 {{#moodByPerson}}
-| {{name}} | {{mood}} | {{load}} |
+| {{name}} | {{mood}} | {{load}} | {{#hasTrend}}{{moodTrend}}{{/hasTrend}}{{^hasTrend}}–{{/hasTrend}} | {{#hasTrend}}{{loadTrend}}{{/hasTrend}}{{^hasTrend}}–{{/hasTrend}} |
 {{/moodByPerson}}
 {{/hasMoodByPerson}}
 {{^hasMoodByPerson}}
@@ -298,10 +298,10 @@ No open blockers.
 ## 個人心情與負荷
 
 {{#hasMoodByPerson}}
-| 成員 | 心情（1–5） | 負荷（1–5） |
-|---|---|---|
+| 成員 | 心情（1–5） | 負荷（1–5） | 心情（近 6 期） | 負荷（近 6 期） |
+|---|---|---|---|---|
 {{#moodByPerson}}
-| {{name}} | {{mood}} | {{load}} |
+| {{name}} | {{mood}} | {{load}} | {{#hasTrend}}{{moodTrend}}{{/hasTrend}}{{^hasTrend}}–{{/hasTrend}} | {{#hasTrend}}{{loadTrend}}{{/hasTrend}}{{^hasTrend}}–{{/hasTrend}} |
 {{/moodByPerson}}
 {{/hasMoodByPerson}}
 {{^hasMoodByPerson}}

@@ -48,7 +48,9 @@ struct ReportContext {
             "mood": report.mood.map(mood) as Any, "hasMood": report.mood != nil,
             "learnings": report.learnings.map(attributed), "hasLearnings": !report.learnings.isEmpty,
             "moodByPerson": report.moodByPerson.map { entry -> Values in
-                ["name": name(entry.person), "mood": entry.mood, "load": entry.load.map(String.init) ?? "–"]
+                ["name": name(entry.person), "mood": entry.mood, "load": entry.load.map(String.init) ?? "–",
+                 "moodTrend": Self.sparkline(entry.moodSeries), "loadTrend": Self.sparkline(entry.loadSeries),
+                 "hasTrend": entry.moodSeries.compactMap { $0 }.count >= 2]
             },
             "hasMoodByPerson": !report.moodByPerson.isEmpty,
             "attention": report.openBlockers.filter(\.needsAttention).map(blocker),
