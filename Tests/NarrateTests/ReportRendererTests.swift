@@ -86,6 +86,23 @@ import Testing
         #expect(row.contains("下限") && !row.contains("上限"), "\(row)")
     }
 
+    /// Names and units per locale (`name_zh-Hant`, `unit_zh-Hant`); time units translate themselves.
+    @Test func kpiNamesAndUnitsFollowTheLocale() throws {
+        let (config, found) = Config.parse(
+            text: ExampleConfig.text.replacingOccurrences(of: "name = \"Deploys per week\"", with: "name = \"Deploys per week\"\nname_zh-Hant = \"每週部署次數\"\nunit_zh-Hant = \"次\""),
+            file: "t.toml")
+        #expect(found.isEmpty, "\(found)")
+        let deploys = try #require(config?.kpi("deploy-frequency"))
+        #expect(deploys.name(in: "zh-Hant") == "每週部署次數" && deploys.unit(in: "zh-Hant") == "次" && deploys.name(in: "en") == "Deploys per week")
+        var localized = report
+        localized.kpis[1].kpi.localizedNames["zh-Hant"] = "工單結案數"
+        localized.kpis[1].kpi.localizedUnits["zh-Hant"] = "張"
+        let chinese = try renderer.teamReport(localized, locale: "zh-Hant")
+        #expect(chinese.contains("| 工單結案數 | 36 張 | 31 張 | 40 張 · 未達標 |"))
+        #expect(chinese.contains("| Lead time | 26 小時 | 38 小時 |"), "hours are 小時 without being told")
+        #expect(try renderer.teamReport(localized, locale: "en").contains("| Tickets closed | 36 tickets |"))
+    }
+
     @Test func kpiTableAndSideEffectWarningParseAsGFM() throws {
         let document = MarkdownDocument(parsing: try renderer.teamReport(report, locale: "en")).root
         let tables = document.descendants.filter { $0.type == "table" }

@@ -163,6 +163,10 @@ final class ConfigLoader {
         kpi.warnAt = table.number("warn_at", bounded: true)
         kpi.objective = table.string("objective")
         kpi.drives = table.strings("drives") ?? []
+        for locale in Config.locales where locale != "en" {
+            if let name = table.string("name_\(locale)") { kpi.localizedNames[locale] = name }
+            if let unit = table.string("unit_\(locale)") { kpi.localizedUnits[locale] = unit }
+        }
         if let by = table.string("by") {
             if let day = try? LocalDate(parsing: by) { kpi.by = day } else { table.error("by", "\"\(by)\" is not a date (2027-03-31)") }
         }

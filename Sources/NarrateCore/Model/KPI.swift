@@ -34,6 +34,23 @@ public struct KPI: Sendable, Equatable, Codable {
     public var by: LocalDate?
     /// Lagging KPIs this leading one is expected to move.
     public var drives: [String] = []
+    /// The name and unit in other locales (`name_zh-Hant`, `unit_zh-Hant`).
+    public var localizedNames: [String: String] = [:]
+    public var localizedUnits: [String: String] = [:]
+
+    public func name(in locale: String) -> String { localizedNames[locale] ?? name }
+
+    /// The unit as `locale` writes it: the config's own word for it, else a time unit translated
+    /// (26 hours → 26 小時), else as written.
+    public func unit(in locale: String) -> String? {
+        if let unit = localizedUnits[locale] { return unit }
+        guard let unit, locale == "zh-Hant" else { return unit }
+        let time: [String: String] = [
+            "hours": "小時", "hour": "小時", "h": "小時", "minutes": "分鐘", "minute": "分鐘", "min": "分鐘", "days": "天",
+            "day": "天", "d": "天", "weeks": "週", "week": "週", "seconds": "秒", "second": "秒", "s": "秒",
+        ]
+        return time[unit.lowercased()] ?? unit
+    }
 
     /// The period kind its `review` cadence judges it over, when it has one.
     public var reviewPeriod: Period.Kind? {

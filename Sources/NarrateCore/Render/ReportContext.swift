@@ -60,7 +60,7 @@ struct ReportContext {
 
     func value(_ number: Double?, _ kpi: KPI) -> String {
         guard let number else { return "–" }
-        let unit = kpi.unit.map { $0 == "%" ? "%" : " \(MarkdownText.escape($0))" } ?? ""
+        let unit = kpi.unit(in: format.locale).map { $0 == "%" ? "%" : " \(MarkdownText.escape($0))" } ?? ""
         return format.number(number) + unit
     }
 
@@ -76,18 +76,18 @@ struct ReportContext {
             trend = word.isEmpty ? arrow : "\(arrow) \(word)"
         }
         return [
-            "name": MarkdownText.escape(kpi.name), "current": value(status.current, kpi),
+            "name": MarkdownText.escape(kpi.name(in: format.locale)), "current": value(status.current, kpi),
             "previous": value(status.previous, kpi), "target": value(kpi.target, kpi), "trend": trend,
             "onTarget": status.onTarget, "hasTarget": kpi.target != nil && status.current != nil,
             "sparkline": Self.sparkline(status.series), "hasSparkline": status.series.compactMap { $0 }.count >= 3,
-            "drives": format.list(kpi.drives.compactMap { id in report.kpis.first { $0.kpi.id == id }?.kpi.name ?? id }.map(MarkdownText.escape)),
+            "drives": format.list(kpi.drives.compactMap { id in report.kpis.first { $0.kpi.id == id }?.kpi.name(in: format.locale) ?? id }.map(MarkdownText.escape)),
             "hasDrives": !kpi.drives.isEmpty,
             "improving": status.verdict == .improving, "sideEffect": status.verdict == .sideEffect,
             "unguarded": status.verdict == .unguarded, "worsening": status.verdict == .worsening,
             "unchanged": status.verdict == .unchanged, "noData": status.verdict == .noData,
             "guardrails": status.guardrails.map { guardrail -> Values in
                 [
-                    "name": MarkdownText.escape(guardrail.kpi.name), "current": value(guardrail.current, guardrail.kpi),
+                    "name": MarkdownText.escape(guardrail.kpi.name(in: format.locale)), "current": value(guardrail.current, guardrail.kpi),
                     "previous": value(guardrail.previous, guardrail.kpi), "limit": value(guardrail.kpi.limit, guardrail.kpi),
                     "hasLimit": guardrail.kpi.limit != nil, "isFloor": guardrail.kpi.direction == .up,
                     "holding": guardrail.state == .holding, "breached": guardrail.state == .breached,
@@ -96,7 +96,7 @@ struct ReportContext {
                 ]
             },
             "troubled": status.guardrails.filter { $0.state == .breached || $0.state == .worsened }.map { guardrail -> Values in
-                ["name": MarkdownText.escape(guardrail.kpi.name), "breached": guardrail.state == .breached,
+                ["name": MarkdownText.escape(guardrail.kpi.name(in: format.locale)), "breached": guardrail.state == .breached,
                  "isFloor": guardrail.kpi.direction == .up,
                  "current": value(guardrail.current, guardrail.kpi), "limit": value(guardrail.kpi.limit, guardrail.kpi),
                  "previous": value(guardrail.previous, guardrail.kpi)]
