@@ -1,5 +1,6 @@
 import Foundation
 import NarrateCore
+import NarrateStore
 import NarrateDelivery
 
 /// The config as a file on disk: read, validated, and its templates compiled.
@@ -41,6 +42,24 @@ public enum ConfigFile {
             return problem.map {
                 Diagnostic(file: config.file, line: lines.line(of: source.keyPath), severity: .error, keyPath: source.keyPath, message: $0)
             }
+        }
+    }
+
+    /// Targets set far from what was measured (SMART: achievable): a core KPI's target more than
+    /// the past year's whole range away from its readings, once there are at least three.
+    public static func checkTargets(_ config: Config, text: String, store: any MetricStore, now: Date) -> [Diagnostic] {
+        let lines = ConfigLines(text: text)
+        return config.kpis.enumerated().compactMap { index, kpi -> Diagnostic? in
+            guard kpi.role == .core, let target = kpi.target,
+                let readings = try? store.readings(kpis: [kpi.id], from: now.addingTimeInterval(-365 * 86_400), to: now),
+                readings.count >= 3, let low = readings.map(\.value).min(), let high = readings.map(\.value).max()
+            else { return nil }
+            let range = max(high - low, abs(high) * 0.1, 1)
+            guard target < low - range || target > high + range else { return nil }
+            let keyPath = "kpi[\(index)].target"
+            return Diagnostic(
+                file: config.file, line: lines.line(of: keyPath), severity: .warning, keyPath: keyPath,
+                message: "target \(MetricBounds.text(target)) is far outside the last 12 months of readings (\(MetricBounds.text(low))–\(MetricBounds.text(high))); is it achievable, or is the unit different?")
         }
     }
 

@@ -3,6 +3,7 @@ import Foundation
 import NarrateApp
 import NarrateCore
 import NarrateDelivery
+import NarrateStore
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,7 +19,16 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let resolver = SecretResolver(environment: global.wiring.environment, redactor: global.wiring.redactor)
-        let (config, diagnostics) = ConfigFile.check(path: global.configPath, secrets: offline ? nil : resolver)
+        var (config, diagnostics) = ConfigFile.check(path: global.configPath, secrets: offline ? nil : resolver)
+        // With a store at hand (read-only: check never makes one), targets are held against history.
+        if let config, !diagnostics.contains(where: { $0.severity == .error }),
+            let text = try? String(contentsOfFile: global.configPath, encoding: .utf8)
+        {
+            let stateDir = StateDirectory.resolve(flag: global.stateDir, config: config, environment: global.wiring.environment)
+            if let store = try? SQLiteStore(readOnly: stateDir + "/" + SQLiteStore.fileName) {
+                diagnostics += ConfigFile.checkTargets(config, text: text, store: store, now: global.wiring.clock.now())
+            }
+        }
         if json {
             try Console.json(diagnostics)
         } else {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import NarrateApp
 @testable import NarrateCore
@@ -86,5 +87,23 @@ import Testing
         let messages = diagnostics(text).map(\.message)
         #expect(messages.contains("a KPI cannot be its own guardrail"))
         #expect(messages.contains { $0.hasPrefix(#""nope" is not a KPI"#) })
+    }
+}
+
+/// `narrate check` holds targets against the store's last year of readings, when there is a store.
+@Suite struct TargetHistoryTests {
+    @Test func aTargetFarFromEveryReadingIsAWarningAtItsLine() throws {
+        let cli = CLI()
+        let fresh = try cli.run("check")
+        #expect(fresh.status == 0 && !fresh.stdout.contains("far outside"))
+        #expect(!FileManager.default.fileExists(atPath: cli.stateDir), "check does not make a store")
+        for (value, at) in [("300", "-30d"), ("310", "-20d"), ("320", "-10d")] {
+            #expect(try cli.run("metric", "record", "lead-time", value, "--at=\(at)").status == 0)
+        }
+        let checked = try cli.run("check")
+        #expect(checked.status == 0, "a warning, not an error")
+        let line = try #require(checked.stdout.split(separator: "\n").first { $0.contains("far outside") })
+        let expectedLine = ExampleConfig.text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix("target = 24") }! + 1
+        #expect(line.hasPrefix("\(cli.directory)/narrate.toml:\(expectedLine): warning: kpi[0].target: target 24 is far outside the last 12 months of readings (300–320)"), "\(line)")
     }
 }

@@ -19,5 +19,5 @@ public enum MetricBounds {
         if let problem = problem(value) { throw NarrateError(.invalidInput, problem) }
     }
 
-    static func text(_ value: Double) -> String { String(format: "%g", value) }
+    public static func text(_ value: Double) -> String { String(format: "%g", value) }
 }
