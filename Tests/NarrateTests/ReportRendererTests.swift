@@ -98,9 +98,18 @@ import Testing
         localized.kpis[1].kpi.localizedNames["zh-Hant"] = "工單結案數"
         localized.kpis[1].kpi.localizedUnits["zh-Hant"] = "張"
         let chinese = try renderer.teamReport(localized, locale: "zh-Hant")
-        #expect(chinese.contains("| 工單結案數 | 36 張 | 31 張 | 40 張 · 未達標 |"))
+        #expect(chinese.contains("| 工單結案數 | 36 張 | 31 張 | 40 張 · 未達標（90%） |"))
         #expect(chinese.contains("| Lead time | 26 小時 | 38 小時 |"), "hours are 小時 without being told")
         #expect(try renderer.teamReport(localized, locale: "en").contains("| Tickets closed | 36 tickets |"))
+    }
+
+    /// A change KPI is a signed difference, in points when its unit is %.
+    @Test func aChangeIsSignedAndInPoints() throws {
+        let context = ReportContext(report: report, format: LocaleFormat(locale: "en"))
+        let change = KPI(id: "c", team: "core", name: "Churn change", kind: .change, unit: "%", direction: .down, target: -1)
+        #expect(context.value(2.5, change) == "+2.5 pp")
+        #expect(context.value(-1, change) == "-1 pp")
+        #expect(context.value(2.5, KPI(id: "r", team: "core", name: "Rate", kind: .ratio, unit: "%")) == "2.5%")
     }
 
     @Test func kpiTableAndSideEffectWarningParseAsGFM() throws {
@@ -271,7 +280,7 @@ import Testing
         #expect(ReportContext.sparkline(lead.series) == "█▆▅▄▃▁")
         let markdown = try renderer.teamReport(report, locale: "en")
         #expect(markdown.contains("| Lead time | 26 h | 38 h | 24 h · not met | ↓ better █▆▅▄▃▁ |"), "\(markdown)")
-        #expect(markdown.contains("| Tickets closed | 36 tickets | 31 tickets | 40 tickets · not met | ↑ better ▁▃▄▅▆█ |"))
+        #expect(markdown.contains("| Tickets closed | 36 tickets | 31 tickets | 40 tickets · not met (90%) | ↑ better ▁▃▄▅▆█ |"))
         // Two periods with readings are not a trend yet: the fixture week alone shows none.
         #expect(!(try renderer.teamReport(ReportFixture.report, locale: "en")).contains("█"))
     }

@@ -60,8 +60,22 @@ struct ReportContext {
 
     func value(_ number: Double?, _ kpi: KPI) -> String {
         guard let number else { return "–" }
+        // A change is a difference: signed, and a change of a percentage is in points.
+        if kpi.kind == .change {
+            let sign = number > 0 ? "+" : ""
+            let unit = kpi.unit(in: format.locale).map { $0 == "%" ? " pp" : " \(MarkdownText.escape($0))" } ?? ""
+            return sign + format.number(number) + unit
+        }
         let unit = kpi.unit(in: format.locale).map { $0 == "%" ? "%" : " \(MarkdownText.escape($0))" } ?? ""
         return format.number(number) + unit
+    }
+
+    /// How much of a higher-is-better target is reached, where a share means something.
+    func shareOfTarget(_ status: KPIStatus) -> String? {
+        guard let current = status.current, let target = status.kpi.target, target > 0, current >= 0,
+            status.kpi.direction != .down, status.kpi.kind != .change
+        else { return nil }
+        return format.percent(current / target)
     }
 
     func kpi(_ status: KPIStatus) -> Values {
@@ -79,6 +93,7 @@ struct ReportContext {
             "name": MarkdownText.escape(kpi.name(in: format.locale)), "current": value(status.current, kpi),
             "previous": value(status.previous, kpi), "target": value(kpi.target, kpi), "trend": trend,
             "onTarget": status.onTarget, "hasTarget": kpi.target != nil && status.current != nil,
+            "share": shareOfTarget(status) ?? "", "hasShare": shareOfTarget(status) != nil && !status.onTarget,
             "sparkline": Self.sparkline(status.series), "hasSparkline": status.series.compactMap { $0 }.count >= 3,
             "drives": format.list(kpi.drives.compactMap { id in report.kpis.first { $0.kpi.id == id }?.kpi.name(in: format.locale) ?? id }.map(MarkdownText.escape)),
             "hasDrives": !kpi.drives.isEmpty,
