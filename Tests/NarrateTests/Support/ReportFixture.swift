@@ -66,6 +66,9 @@ enum ReportFixture {
         entry(18, "ana", .next, "Roll the pipeline out to billing", at(4, 15)),
         entry(19, "eve", .next, "Close the refund questions with product", at(4, 16)),
         entry(20, "ben", .blocker, "No access to prod logs", at(3), state: nil),
+        entry(21, "eve", .ask, "Need a product call on the refund edge cases", at(3, 14)),
+        entry(22, "ana", .decision, "Keep or drop the legacy deploy script?", at(4, 11)),
+        entry(23, "ben", .helped, "Reviewed Ana's pipeline split", at(2, 12)),
     ]
 
     static let absences = [Absence(person: "chloe", from: LocalDate(year: 2026, month: 11, day: 16), to: LocalDate(year: 2026, month: 11, day: 20))]
