@@ -42,13 +42,13 @@ def config(sink):
                    f'targets = ["t{t}-slack", "t{t}-discord"]\n')
         out.append(
             f'[[kpi]]\nid = "t{t}-lead"\nteam = "t{t}"\nname = "PR lead time"\nkind = "average"\nunit = "hours"\n'
-            f'direction = "down"\ntarget = 24\nhorizon = "leading"\nreview = "weekly"\nguardrails = ["t{t}-cfr"]\n')
+            f'direction = "down"\ntarget = 24\nhorizon = "leading"\nreview = "weekly"\nguardrails = ["t{t}-cfr"]\nobjective = "x"\nby = "2027-12-31"\n')
         out.append(
             f'[[kpi]]\nid = "t{t}-deploys"\nteam = "t{t}"\nname = "Deploys"\nkind = "count"\nunit = "deploys"\n'
-            f'direction = "up"\ntarget = 10\nhorizon = "leading"\nreview = "weekly"\nguardrails = ["t{t}-incidents"]\n')
+            f'direction = "up"\ntarget = 10\nhorizon = "leading"\nreview = "weekly"\nguardrails = ["t{t}-incidents"]\nobjective = "x"\nby = "2027-12-31"\n')
         out.append(
             f'[[kpi]]\nid = "t{t}-tickets"\nteam = "t{t}"\nname = "Tickets closed"\nkind = "count"\nunit = "tickets"\n'
-            f'direction = "up"\ntarget = 40\nhorizon = "lagging"\nreview = "weekly"\nguardrails = ["t{t}-incidents"]\n')
+            f'direction = "up"\ntarget = 40\nhorizon = "lagging"\nreview = "weekly"\nguardrails = ["t{t}-incidents"]\nobjective = "x"\nby = "2027-12-31"\n')
         out.append(
             f'[[kpi]]\nid = "t{t}-cfr"\nteam = "t{t}"\nname = "Change failure rate"\nrole = "guardrail"\nkind = "ratio"\n'
             f'unit = "%"\ndirection = "down"\nlimit = 15\nreview = "weekly"\n')

@@ -61,8 +61,13 @@ struct ConfigSourceMap {
 
     /// `"a" . b` → `a.b`; quotes and spaces around dotted parts are dropped.
     private static func normalizedKey(_ text: Substring) -> String {
-        text.split(separator: ".").map {
-            $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+        // By hand: Foundation's trimmingCharacters cost a config of 250 KPIs more than its parsing.
+        text.split(separator: ".").map { part -> Substring in
+            var part = part.drop { $0 == " " || $0 == "\t" }
+            while let last = part.last, last == " " || last == "\t" { part = part.dropLast() }
+            if let first = part.first, first == "\"" || first == "'" { part = part.dropFirst() }
+            if let last = part.last, last == "\"" || last == "'" { part = part.dropLast() }
+            return part
         }.joined(separator: ".")
     }
 
