@@ -53,15 +53,13 @@ public enum ConfigFile {
         let judged = config.kpis.filter { $0.role == .core && $0.target != nil }
         // One query for every KPI: a config of 250 KPIs is checked as fast as one of five.
         guard !judged.isEmpty,
-            let readings = try? store.readings(kpis: judged.map(\.id), from: now.addingTimeInterval(-365 * 86_400), to: now)
+            let ranges = try? store.readingRanges(kpis: judged.map(\.id), from: now.addingTimeInterval(-365 * 86_400), to: now)
         else { return [] }
-        let byKPI = Dictionary(grouping: readings, by: \.kpi)
         return config.kpis.enumerated().compactMap { index, kpi -> Diagnostic? in
-            guard kpi.role == .core, let target = kpi.target, let values = byKPI[kpi.id]?.map(\.value), values.count >= 3,
-                let low = values.min(), let high = values.max()
-            else { return nil }
-            let range = max(high - low, abs(high) * 0.1, 1)
-            guard target < low - range || target > high + range else { return nil }
+            guard kpi.role == .core, let target = kpi.target, let range = ranges[kpi.id], range.count >= 3 else { return nil }
+            let (low, high) = (range.low, range.high)
+            let margin = max(high - low, abs(high) * 0.1, 1)
+            guard target < low - margin || target > high + margin else { return nil }
             let keyPath = "kpi[\(index)].target"
             if lines == nil { lines = ConfigLines(text: text) }
             return Diagnostic(

@@ -34,6 +34,23 @@ extension SQLiteStore {
         }
     }
 
+    public func readingRanges(kpis: [String], from start: Date, to end: Date) throws -> [String: (low: Double, high: Double, count: Int)] {
+        try read { db in
+            var ranges: [String: (low: Double, high: Double, count: Int)] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT kpi, min(value) AS low, max(value) AS high, count(*) AS n FROM metric
+                    WHERE kpi IN (\(databaseQuestionMarks(count: kpis.count))) AND at >= ? AND at < ? GROUP BY kpi
+                    """,
+                arguments: StatementArguments(kpis) + [start.timeIntervalSince1970, end.timeIntervalSince1970])
+            {
+                ranges[row["kpi"]] = (row["low"], row["high"], row["n"])
+            }
+            return ranges
+        }
+    }
+
     public func metricCount() throws -> Int {
         try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM metric") ?? 0 }
     }

@@ -126,6 +126,10 @@ final class FaultyStore: Storage {
     func recordSourceRun(_ source: String, at: Date, problems: [String]) throws { try base.recordSourceRun(source, at: at, problems: problems) }
     func sourceRuns() throws -> [(source: String, at: Date, problems: [String])] { try base.sourceRuns() }
 
+    func readingRanges(kpis: [String], from start: Date, to end: Date) throws -> [String: (low: Double, high: Double, count: Int)] {
+        try base.readingRanges(kpis: kpis, from: start, to: end)
+    }
+
     // ResponseCache
     func cached(_ url: String) throws -> (etag: String, body: Data)? { try base.cached(url) }
     func keep(_ url: String, etag: String, body: Data, now: Date) throws { try base.keep(url, etag: etag, body: body, now: now) }
