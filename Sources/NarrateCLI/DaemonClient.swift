@@ -52,7 +52,7 @@ extension GlobalOptions {
         guard stateDir == nil else { return nil }
         let environment = wiring.environment
         if let value = environment["NARRATE_SOCKET"], value.isEmpty { return nil }
-        let (config, _) = try ConfigFile.load(path: configPath)
+        let (config, _) = try loadConfig()
         let path = environment["NARRATE_SOCKET"] ?? config.http?.socket ?? "/run/narrate/narrate.sock"
         var info = stat()
         guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFSOCK else { return nil }

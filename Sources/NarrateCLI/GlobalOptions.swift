@@ -5,6 +5,7 @@ import NarrateApp
 import NarrateCore
 import NarrateDelivery
 import NarrateStore
+import Synchronization
 
 
 /// Options every subcommand takes, and the composition root: the one place that reads the
@@ -39,11 +40,23 @@ struct GlobalOptions: ParsableArguments {
         return Logger(label: "narrate") { _ in TerminalLogHandler(level: level, journal: journal, redactor: redactor) }
     }
 
+    /// The config file, read and checked once per process: the socket lookup and the context
+    /// of the same command share it.
+    func loadConfig() throws -> (config: Config, warnings: [Diagnostic]) {
+        let path = configPath
+        if let loaded = Self.loaded.withLock({ $0[path] }) { return loaded }
+        let loaded = try ConfigFile.load(path: path)
+        Self.loaded.withLock { $0[path] = loaded }
+        return loaded
+    }
+
+    private static let loaded = Mutex<[String: (config: Config, warnings: [Diagnostic])]>([:])
+
     /// Loads the config (warnings go to the log), resolves the state dir, opens the store,
     /// reads every secret into the redactor and compiles the templates.
     func context(transport: any HTTPTransport = NoNetwork()) throws -> AppContext {
         let logger = self.logger
-        let (config, warnings) = try ConfigFile.load(path: configPath)
+        let (config, warnings) = try loadConfig()
         for warning in warnings { logger.warning("\(warning)") }
         let secrets = SecretResolver(environment: wiring.environment, redactor: wiring.redactor)
         secrets.prime(config)
