@@ -18,6 +18,20 @@ enum ProcessRunner {
         var value: Data { data.withLock { $0 } }
     }
 
+    /// Set once, read after the program ended; the lock makes the timer's write visible.
+    final class Flag: @unchecked Sendable {
+        // Unchecked: every access goes through `lock`.
+        private let lock = NSLock()
+        private var value = false
+        private var error: (any Error)?
+        func set() { lock.withLock { value = true } }
+        var isSet: Bool { lock.withLock { value } }
+        var failure: (any Error)? {
+            get { lock.withLock { error } }
+            set { lock.withLock { error = newValue } }
+        }
+    }
+
     static func run(_ arguments: [String], timeout: TimeInterval, environment: [String: String]? = nil) async throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: arguments[0].hasPrefix("/") ? arguments[0] : "/usr/bin/env")
@@ -36,27 +50,36 @@ enum ProcessRunner {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        var timedOut = false
-        while process.isRunning {
-            if Date() >= deadline {
-                timedOut = true
+        let timedOut = Flag()
+        // The end is awaited, not polled, and the time limit is a dispatch timer: neither needs a
+        // thread of the (small, possibly busy) cooperative pool to come round in time.
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            process.terminationHandler = { _ in done.resume() }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                timedOut.failure = error
+                done.resume()
+                return
+            }
+            let pid = process.processIdentifier
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+                guard process.isRunning else { return }
+                timedOut.set()
                 // Foundation starts the program in its own process group: stop the group, so a
                 // child it started (a `sleep` in a script) does not keep the pipes open.
-                kill(-process.processIdentifier, SIGTERM)
-                try? await Task.sleep(nanoseconds: 200_000_000)
-                if process.isRunning { kill(-process.processIdentifier, SIGKILL) }
-                break
+                kill(-pid, SIGTERM)
+                DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { if process.isRunning { kill(-pid, SIGKILL) } }
             }
-            try? await Task.sleep(nanoseconds: 10_000_000)
         }
-        process.waitUntilExit()
+        if let failure = timedOut.failure { throw failure }
         // What is still in the pipes arrives within moments; a lingering child's does not count.
         try? await Task.sleep(nanoseconds: 50_000_000)
         out.fileHandleForReading.readabilityHandler = nil
         err.fileHandleForReading.readabilityHandler = nil
         return Result(
-            status: process.terminationStatus, stdout: stdout.value, stderr: String(decoding: stderr.value, as: UTF8.self), timedOut: timedOut)
+            status: process.terminationStatus, stdout: stdout.value, stderr: String(decoding: stderr.value, as: UTF8.self),
+            timedOut: timedOut.isSet)
     }
 }
