@@ -44,9 +44,7 @@ public struct CheckIns: Sendable {
     /// Closes a blocker or next action for a caller who proved who they are (the check-in
     /// service): only the author, their team's manager or an admin may.
     public func close(_ reference: EntryReference, as state: Entry.State, note: String? = nil, by caller: Caller) throws -> Entry {
-        guard let entry = try context.store.entry(reference.number), reference.kind.map({ $0 == entry.kind }) ?? true else {
-            throw NarrateError(.notFound, "no entry \(reference)")
-        }
+        let entry = try existing(reference)
         let manages = context.config.teams(of: entry.person).contains { $0.manager == caller.person.id }
         guard entry.person == caller.person.id || caller.isAdmin || manages else {
             throw NarrateError(.forbidden, "\(entry.displayID) is \(entry.person)'s; only they, their manager or an admin can close it")
@@ -74,12 +72,18 @@ public struct CheckIns: Sendable {
 
     /// The entry, when the caller may change it.
     func ownEntry(_ reference: EntryReference, _ caller: Caller) throws -> Entry {
-        guard let entry = try context.store.entry(reference.number), reference.kind.map({ $0 == entry.kind }) ?? true else {
-            throw NarrateError(.notFound, "no entry \(reference)")
-        }
+        let entry = try existing(reference)
         guard entry.person == caller.person.id || caller.isAdmin else {
             throw NarrateError(
                 .forbidden, "\(entry.displayID) was written by \(entry.person); only they (or an admin, with --as) can change it")
+        }
+        return entry
+    }
+
+    /// The entry a reference names, when its kind letter (if given) matches.
+    func existing(_ reference: EntryReference) throws -> Entry {
+        guard let entry = try context.store.entry(reference.number), reference.kind.map({ $0 == entry.kind }) ?? true else {
+            throw NarrateError(.notFound, "no entry \(reference)")
         }
         return entry
     }

@@ -24,12 +24,8 @@ public struct Tokens: Sendable {
         let now = context.clock.now()
         let seconds = lifetime ?? context.config.http?.tokenLifetime ?? HTTPSettings().tokenLifetime
         let expires = seconds.flatMap { $0 > 0 ? now.addingTimeInterval(TimeInterval($0)) : nil }
-        let link = AccessToken.generate(.link)
-        let api = AccessToken.generate(.api)
-        let linkRecord = try context.store.add(
-            AccessToken(person: person.id, scope: .link, hash: AccessToken.hash(of: link), createdAt: now, expiresAt: expires))
-        let apiRecord = try context.store.add(
-            AccessToken(person: person.id, scope: .api, hash: AccessToken.hash(of: api), createdAt: now, expiresAt: expires))
+        let (link, linkRecord) = try mint(.link, for: person.id, expires: expires)
+        let (api, apiRecord) = try mint(.api, for: person.id, expires: expires)
         context.logger.info("tokens \(linkRecord.id) and \(apiRecord.id) created for \(person.id)")
         let url = context.config.http?.publicURL.map { "\($0)/checkin/\(link)" }
         return Issued(person: person, link: link, linkToken: linkRecord, apiToken: api, api: apiRecord, url: url)
@@ -38,10 +34,15 @@ public struct Tokens: Sendable {
     /// A check-in link for a reminder or follow-up, valid until `until`; nil without `public_url`.
     public func link(for personID: String, until: Date) throws -> String? {
         guard let base = context.config.http?.publicURL else { return nil }
-        let text = AccessToken.generate(.link)
-        try context.store.add(
-            AccessToken(person: personID, scope: .link, hash: AccessToken.hash(of: text), createdAt: context.clock.now(), expiresAt: until))
-        return "\(base)/checkin/\(text)"
+        return "\(base)/checkin/\(try mint(.link, for: personID, expires: until).text)"
+    }
+
+    /// A new token: its text (shown once) and the record the store keeps (its hash only).
+    func mint(_ scope: AccessToken.Scope, for personID: String, expires: Date?) throws -> (text: String, record: AccessToken) {
+        let text = AccessToken.generate(scope)
+        let record = try context.store.add(
+            AccessToken(person: personID, scope: scope, hash: AccessToken.hash(of: text), createdAt: context.clock.now(), expiresAt: expires))
+        return (text, record)
     }
 
     public func list(of person: Person?) throws -> [AccessToken] {

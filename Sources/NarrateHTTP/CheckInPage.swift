@@ -14,12 +14,9 @@ extension CheckInServer {
             let app = await self.current()
             let token = context.parameters.get("token") ?? ""
             do {
-                if let wait = self.addressLimiter.admit("addr:" + (context.remoteAddress ?? "local"), now: self.now()) {
-                    throw self.tooMany(wait, format: .html)
-                }
+                try self.limit(address: context, format: .html)
                 let person = try app.tokens.authenticate(token, scope: .link)
-                let note = Self.flash(request, locale: try app.checkIns.summary(of: person).locale)
-                var response = try self.page(app, person: person, token: token, note: note, status: .ok)
+                var response = try self.page(app, person: person, token: token, note: nil, flash: request, status: .ok)
                 // Lets the same browser open the team page, from here or from the chat report's link.
                 response.headers[.setCookie] = LinkCookie.header(token, secure: app.config.http?.publicURL?.hasPrefix("https://") ?? false)
                 return response
@@ -32,9 +29,7 @@ extension CheckInServer {
             let token = context.parameters.get("token") ?? ""
             let person: Person
             do {
-                if let wait = self.addressLimiter.admit("addr:" + (context.remoteAddress ?? "local"), now: self.now()) {
-                    throw self.tooMany(wait, format: .html)
-                }
+                try self.limit(address: context, format: .html)
                 person = try app.tokens.authenticate(token, scope: .link)
                 try Self.sameSite(request, publicURL: app.config.http?.publicURL)
             } catch {
@@ -125,7 +120,7 @@ extension CheckInServer {
     /// The key every form of a page carries: without the link's token, another site cannot make it.
     static func formKey(_ token: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: Array("narrate check-in form".utf8), using: SymmetricKey(data: Array(token.utf8)))
-        return code.map { String(format: "%02x", $0) }.joined()
+        return Hex.string(code)
     }
 
     /// Refuses form posts a browser says come from another site.
@@ -149,8 +144,7 @@ extension CheckInServer {
     }
 
     /// The note the page shows after a redirect: only known keys and a well-formed entry id.
-    static func flash(_ request: Request, locale: String) -> (String, Bool)? {
-        let text = PageText(locale: locale)
+    static func flash(_ request: Request, _ text: PageText) -> (String, Bool)? {
         let reference = request.uri.queryParameters["ref"].flatMap { try? EntryReference(parsing: String($0)) }?.description ?? ""
         switch request.uri.queryParameters["ok"].map(String.init) {
         case "logged": return (text.format(.logged, reference), false)
@@ -164,9 +158,13 @@ extension CheckInServer {
         }
     }
 
-    func page(_ app: AppContext, person: Person, token: String, note: (String, Bool)?, status: HTTPResponse.Status) throws -> Response {
+    /// The page; `note` is a problem to show, `flash` the redirect whose `?ok=` says what was saved.
+    func page(
+        _ app: AppContext, person: Person, token: String, note: (String, Bool)?, flash: Request? = nil, status: HTTPResponse.Status
+    ) throws -> Response {
         let summary = try app.checkIns.summary(of: person)
         let t = PageText(locale: summary.locale)
+        let note = note ?? flash.flatMap { Self.flash($0, t) }
         let zone = app.config.zone(of: person)
         let action = HTML.escape(token)
         let hidden = "<input type=\"hidden\" name=\"csrf\" value=\"\(Self.formKey(token))\">"

@@ -117,8 +117,10 @@ extension CheckInServer {
         }
     }
 
-    func limit(address context: ServerContext) throws {
-        if let wait = addressLimiter.admit("addr:" + (context.remoteAddress ?? "local"), now: now()) { throw tooMany(wait) }
+    func limit(address context: ServerContext, format: HTTPProblem.Format = .json) throws {
+        if let wait = addressLimiter.admit("addr:" + (context.remoteAddress ?? "local"), now: now()) {
+            throw tooMany(wait, format: format)
+        }
     }
 
     func tooMany(_ wait: Int, format: HTTPProblem.Format = .json) -> HTTPProblem {

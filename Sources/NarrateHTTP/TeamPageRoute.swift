@@ -12,9 +12,7 @@ extension CheckInServer {
         router.get("teams/{team}") { request, context in
             let app = await self.current()
             do {
-                if let wait = self.addressLimiter.admit("addr:" + (context.remoteAddress ?? "local"), now: self.now()) {
-                    throw self.tooMany(wait, format: .html)
-                }
+                try self.limit(address: context, format: .html)
                 let token = request.uri.queryParameters["token"].map(String.init) ?? Self.cookie(request, LinkCookie.name) ?? ""
                 guard !token.isEmpty else {
                     throw HTTPProblem(.unauthenticated, "open this page from your check-in link (or ask your team lead for one)", format: .html)

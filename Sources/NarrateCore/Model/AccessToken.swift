@@ -44,10 +44,7 @@ public struct AccessToken: Sendable, Equatable {
 extension AccessToken {
     /// The hex SHA-256 of a token's text: what the store keeps and looks up.
     public static func hash(of text: String) -> String {
-        SHA256.hash(data: Array(text.utf8)).map { byte in
-            let digits = Array("0123456789abcdef".utf8)
-            return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0xf)]], as: UTF8.self)
-        }.joined()
+        Hex.string(SHA256.hash(data: Array(text.utf8)))
     }
 
     /// A new token's text: a scope prefix (so a leaked one is recognisable) and 256 random bits,

@@ -46,7 +46,7 @@ enum JSONText {
         }
     }
 
-    static let hex = Array("0123456789abcdef".utf8)
+    static let hex = Hex.digits
 
     static func string(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))

@@ -24,7 +24,7 @@ public struct MailMessage: Sendable {
     }
 
     public var data: Data {
-        let boundary = "narrate-" + SHA256.hash(data: Array(messageID.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
+        let boundary = "narrate-" + Hex.string(SHA256.hash(data: Array(messageID.utf8)).prefix(12))
         let html = "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>\(Self.escape(subject))</title></head>\n<body>\n"
             + MarkdownDocument.html(markdown) + "</body></html>\n"
         var lines = [
