@@ -136,7 +136,8 @@ import Testing
             """
         let map = ConfigSourceMap(text: text)
         #expect(map.line(of: "team[0].members") == 3)
-        #expect(map.line(of: "team[0].members[1]") == 3)
+        #expect(map.line(of: "team[0].members[1]") == 5, "an element of a multi-line array is on its own line")
+        #expect(map.line(of: "team[0].members[1].nothing") == 5, "an unknown path falls back to its parent")
         #expect(map.line(of: "team[0].manager") == 11)
         #expect(map.line(of: "team[1].id") == 13)
         #expect(map.line(of: "team[2]") == nil)

@@ -1,5 +1,4 @@
 import Foundation
-import TOMLKit
 
 /// Turns TOML text into a ``Config``, collecting every problem instead of stopping at the first.
 final class ConfigLoader {
@@ -21,24 +20,17 @@ final class ConfigLoader {
     init(text: String, file: String, isDirectory: @escaping (String) -> Bool) {
         self.text = text
         self.isDirectory = isDirectory
-        sink = DiagnosticSink(file: file, text: text)
+        sink = DiagnosticSink(file: file)
     }
 
     func load() -> Config? {
-        if let problem = TOMLPreflight.headerProblem(text) {
-            sink.add(Diagnostic(file: sink.file, line: problem.line, severity: .error, keyPath: "", message: "TOML syntax: \(problem.message)"))
-            return nil
-        }
-        let root: TOMLTable
-        do {
-            root = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
+        let parsed = TOMLParser.parse(text)
+        sink.map = ConfigSourceMap(lines: parsed.lines)
+        guard let root = parsed.table else {
+            let error = parsed.error ?? TOMLSyntaxError(line: 1, column: 1, message: "unreadable")
             sink.add(Diagnostic(
-                file: sink.file, line: max(1, error.source.begin.line), severity: .error, keyPath: "",
-                message: "TOML syntax: \(error.description) (column \(error.source.begin.column))"))
-            return nil
-        } catch {
-            sink.add(Diagnostic(file: sink.file, line: 1, severity: .error, keyPath: "", message: "TOML syntax: \(error)"))
+                file: sink.file, line: error.line, severity: .error, keyPath: "",
+                message: "TOML syntax: \(error.message) (column \(error.column))"))
             return nil
         }
         var config = Config(file: sink.file)

@@ -1,5 +1,3 @@
-import TOMLKit
-
 /// Reads typed keys out of one TOML table, reporting wrong types, missing keys and
 /// unknown keys (typos) against the key path, so every problem lands on its line.
 final class TableReader {
@@ -24,7 +22,7 @@ final class TableReader {
         sink.add(.warning, key.map(keyPath) ?? path, message)
     }
 
-    private func value(_ key: String, required: Bool) -> (any TOMLValueConvertible)? {
+    private func value(_ key: String, required: Bool) -> TOMLValue? {
         known.append(key)
         guard let value = table[key] else {
             if required { sink.add(.error, path, "missing required key \"\(key)\"") }
@@ -33,7 +31,7 @@ final class TableReader {
         return value
     }
 
-    private func wrongType(_ key: String, _ expected: String, _ value: any TOMLValueConvertible) {
+    private func wrongType(_ key: String, _ expected: String, _ value: TOMLValue) {
         error(key, "must be \(expected), found \(Self.describe(value.type))")
     }
 
@@ -191,15 +189,13 @@ final class TableReader {
 /// Collects diagnostics for one file and finds their lines.
 final class DiagnosticSink {
     let file: String
-    /// Built on first use: a config without problems never needs a line number.
-    private let text: String
-    lazy var map = ConfigSourceMap(text: text)
+    /// Where each key path is written; the parser fills it in.
+    var map = ConfigSourceMap(lines: [:])
     private(set) var diagnostics: [Diagnostic] = []
     /// Every secret the file names, with where.
     var secrets: [SecretSource] = []
 
-    init(file: String, text: String) {
-        self.text = text
+    init(file: String) {
         self.file = file
     }
 

@@ -1,0 +1,81 @@
+/// A value read from a TOML document (TOML 1.0).
+///
+/// Dates and times are kept as written: the config has no key that takes one, so they only need
+/// to be recognised and named in a "wrong type" message.
+enum TOMLValue: Sendable, Equatable {
+    case string(String)
+    case integer(Int)
+    case float(Double)
+    case bool(Bool)
+    case dateTime(String)
+    case date(String)
+    case time(String)
+    case array([TOMLValue])
+    case table(TOMLTable)
+
+    var type: TOMLType {
+        switch self {
+        case .string: .string
+        case .integer: .int
+        case .float: .double
+        case .bool: .bool
+        case .dateTime: .dateTime
+        case .date: .date
+        case .time: .time
+        case .array: .array
+        case .table: .table
+        }
+    }
+
+    var string: String? { if case .string(let value) = self { value } else { nil } }
+    var int: Int? { if case .integer(let value) = self { value } else { nil } }
+    var double: Double? { if case .float(let value) = self { value } else { nil } }
+    var bool: Bool? { if case .bool(let value) = self { value } else { nil } }
+    var array: [TOMLValue]? { if case .array(let value) = self { value } else { nil } }
+    var table: TOMLTable? { if case .table(let value) = self { value } else { nil } }
+}
+
+/// The kinds of TOML value, as a "wrong type" message names them.
+enum TOMLType: Sendable {
+    case table, array, string, int, double, bool, date, time, dateTime
+}
+
+/// A TOML table: keys in the order they were written, each with its value.
+struct TOMLTable: Sendable, Equatable, Sequence {
+    private(set) var keys: [String] = []
+    private var values: [String: TOMLValue] = [:]
+
+    init() {}
+
+    init(_ pairs: [(String, TOMLValue)]) {
+        for (key, value) in pairs { self[key] = value }
+    }
+
+    subscript(key: String) -> TOMLValue? {
+        get { values[key] }
+        set {
+            if let newValue {
+                if values.updateValue(newValue, forKey: key) == nil { keys.append(key) }
+            } else if values.removeValue(forKey: key) != nil {
+                keys.removeAll { $0 == key }
+            }
+        }
+    }
+
+    var isEmpty: Bool { keys.isEmpty }
+
+    func makeIterator() -> Iterator { Iterator(table: self) }
+
+    struct Iterator: IteratorProtocol {
+        let table: TOMLTable
+        var index = 0
+
+        mutating func next() -> (key: String, value: TOMLValue)? {
+            guard index < table.keys.count else { return nil }
+            defer { index += 1 }
+            let key = table.keys[index]
+            // Every key in `keys` has a value: the subscript keeps the two together.
+            return (key, table.values[key] ?? .bool(false))
+        }
+    }
+}
