@@ -20,12 +20,11 @@ final class ConfigLoader {
     init(text: String, file: String, isDirectory: @escaping (String) -> Bool) {
         self.text = text
         self.isDirectory = isDirectory
-        sink = DiagnosticSink(file: file)
+        sink = DiagnosticSink(file: file, text: text)
     }
 
     func load() -> Config? {
-        let parsed = TOMLParser.parse(text)
-        sink.map = ConfigSourceMap(lines: parsed.lines)
+        let parsed = TOMLParser.parse(text, recordingLines: false)
         guard let root = parsed.table else {
             let error = parsed.error ?? TOMLSyntaxError(line: 1, column: 1, message: "unreadable")
             sink.add(Diagnostic(

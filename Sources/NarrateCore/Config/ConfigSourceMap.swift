@@ -3,8 +3,6 @@
 struct ConfigSourceMap: Sendable {
     let lines: [String: Int]
 
-    init(lines: [String: Int]) { self.lines = lines }
-
     /// The lines of a text's key paths, as far as it parses.
     init(text: String) { lines = TOMLParser.parse(text).lines }
 

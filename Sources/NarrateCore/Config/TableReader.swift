@@ -189,14 +189,16 @@ final class TableReader {
 /// Collects diagnostics for one file and finds their lines.
 final class DiagnosticSink {
     let file: String
-    /// Where each key path is written; the parser fills it in.
-    var map = ConfigSourceMap(lines: [:])
+    /// Built on first use, by parsing again with lines: a config without problems never needs a line number.
+    private let text: String
+    lazy var map = ConfigSourceMap(text: text)
     private(set) var diagnostics: [Diagnostic] = []
     /// Every secret the file names, with where.
     var secrets: [SecretSource] = []
 
-    init(file: String) {
+    init(file: String, text: String) {
         self.file = file
+        self.text = text
     }
 
     func add(_ severity: Diagnostic.Severity, _ keyPath: String, _ message: String) {

@@ -14,8 +14,10 @@ struct TOMLParser {
         var lines: [String: Int]
     }
 
-    static func parse(_ text: String) -> Result {
-        var parser = TOMLParser(bytes: Array(text.utf8))
+    /// Without `recordingLines` the lines are not kept: a config without problems never needs
+    /// them, and naming every key path is a third of the parse.
+    static func parse(_ text: String, recordingLines: Bool = true) -> Result {
+        var parser = TOMLParser(bytes: Array(text.utf8), recordingLines: recordingLines)
         do {
             try parser.document()
             return Result(table: parser.root.frozen(), error: nil, lines: parser.lines)
@@ -29,14 +31,16 @@ struct TOMLParser {
     var line = 1
     var lineStart = 0
     var lines: [String: Int] = [:]
+    let recordingLines: Bool
     let root = TableNode(path: "", origin: .header, line: 1)
     /// Arrays and inline tables open around the value being read; bounded so that `[[[[…` is
     /// an error, not a stack overflow.
     var depth = 0
     static let maximumDepth = 64
 
-    init(bytes: [UInt8]) {
+    init(bytes: [UInt8], recordingLines: Bool) {
         self.bytes = bytes
+        self.recordingLines = recordingLines
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }  // a byte order mark
     }
 
@@ -169,12 +173,11 @@ struct TOMLParser {
             }
         }
         let last = keys[keys.count - 1]
-        let path = target.path(last.name)
         if let existing = target.items[last.name] {
-            throw failure(at: last, "\"\(path)\" is defined twice (first on line \(existing.line))")
+            throw failure(at: last, "\"\(target.path(last.name))\" is defined twice (first on line \(existing.line))")
         }
-        record(path, keyLine)
-        let value = try value(path: path)
+        if recordingLines { record(target.path(last.name), keyLine) }
+        let value = try value { target.path(last.name) }
         target.add(last.name, .value(value, line: keyLine))
         return written
     }
@@ -237,7 +240,8 @@ struct TOMLParser {
 
     // MARK: Values
 
-    private mutating func value(path: String) throws(TOMLSyntaxError) -> TOMLValue {
+    /// A value; `path` names it, asked for only when a line is recorded or an inline table made.
+    private mutating func value(path: () -> String) throws(TOMLSyntaxError) -> TOMLValue {
         guard let byte = peek() else { throw failure("expected a value, found the end of the file") }
         switch byte {
         case UInt8(ascii: "\""):
@@ -249,7 +253,7 @@ struct TOMLParser {
         case UInt8(ascii: "["):
             return try array(path: path)
         case UInt8(ascii: "{"):
-            return try inlineTable(path: path)
+            return try inlineTable(path: path())
         case UInt8(ascii: "t"), UInt8(ascii: "f"):
             for (word, value) in [("true", true), ("false", false)] where bytes[index...].starts(with: word.utf8) {
                 index += word.utf8.count
@@ -263,7 +267,7 @@ struct TOMLParser {
         }
     }
 
-    private mutating func array(path: String) throws(TOMLSyntaxError) -> TOMLValue {
+    private mutating func array(path: () -> String) throws(TOMLSyntaxError) -> TOMLValue {
         try enter()
         defer { depth -= 1 }
         index += 1
@@ -274,9 +278,9 @@ struct TOMLParser {
                 index += 1
                 return .array(elements)
             }
-            let elementPath = "\(path)[\(elements.count)]"
-            record(elementPath, line)
-            elements.append(try value(path: elementPath))
+            let count = elements.count
+            if recordingLines { record("\(path())[\(count)]", line) }
+            elements.append(try value { "\(path())[\(count)]" })
             try skipBlank()
             switch peek() {
             case UInt8(ascii: ",")?:
@@ -358,7 +362,7 @@ struct TOMLParser {
     }
 
     mutating func record(_ path: String, _ line: Int) {
-        if lines[path] == nil { lines[path] = line }
+        if recordingLines && lines[path] == nil { lines[path] = line }
     }
 
     // MARK: Messages
