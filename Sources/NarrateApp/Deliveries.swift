@@ -147,7 +147,7 @@ public struct Deliveries: Sendable {
         while deliveries.contains(where: { $0.state == .sending || ($0.state == .pending && $0.nextAttemptAt < deadline) }),
             context.clock.now() < deadline
         {
-            try await Task.sleep(nanoseconds: 100_000_000)
+            try await Pause.sleep(seconds: 0.1)
             deliveries = try await context.courier.deliver(reports: reportIDs, until: deadline)
         }
         var results: [TargetResult] = []

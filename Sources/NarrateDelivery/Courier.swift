@@ -80,7 +80,7 @@ public struct Courier: Sendable {
                 let next = heads.filter { $0.state == .pending }.map(\.nextAttemptAt).min() ?? now.addingTimeInterval(1)
                 if next >= deadline { return }
                 let wake = max(next, now.addingTimeInterval(0.01))
-                try await Task.sleep(nanoseconds: UInt64(wake.timeIntervalSince(now) * 1_000_000_000))
+                try await Pause.sleep(seconds: wake.timeIntervalSince(now))
                 continue
             }
             for head in ready {

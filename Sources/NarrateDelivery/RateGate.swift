@@ -1,4 +1,5 @@
 import Foundation
+import NarrateCore
 
 /// Spaces out messages to one target: at most `rate` a second. The interval counts from the end
 /// of the previous request, so the platform sees the messages arrive at least that far apart
@@ -10,7 +11,7 @@ actor RateGate {
         guard let previous = last[target] else { return }
         let earliest = previous + .seconds(1 / max(rate, 0.001))
         if earliest > .now {
-            try? await Task.sleep(until: earliest, clock: .continuous)
+            try? await Pause.sleep(until: earliest)
         }
     }
 

@@ -76,8 +76,8 @@ public struct CheckInServer: Sendable {
                 address = .unixDomainSocket(path: try LocalSocket.prepare(settings.listen))
             }
             services.append(
-                Application(
-                    router: router(), server: server, configuration: .init(address: address, serverName: nil),
+                RouterService(
+                    router: router(), server: server, address: address,
                     onServerRunning: { channel in
                         if settings.hostAndPort != nil {
                             logger.notice("check-in service listening on \(channel.localAddress.map { "\($0)" } ?? settings.listen)")
@@ -89,8 +89,8 @@ public struct CheckInServer: Sendable {
         if let socket {
             let path = try LocalSocket.prepare(socket)
             services.append(
-                Application(
-                    router: localRouter(), server: server, configuration: .init(address: .unixDomainSocket(path: path)),
+                RouterService(
+                    router: localRouter(), server: server, address: .unixDomainSocket(path: path),
                     onServerRunning: { _ in LocalSocket.open(path, logger: logger) }, logger: quiet))
         }
         return services

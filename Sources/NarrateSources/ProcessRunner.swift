@@ -1,8 +1,13 @@
 import Foundation
+import NarrateCore
 import Synchronization
 
 /// Runs a program with a time limit and collects its output (git, a source's command).
 enum ProcessRunner {
+    /// Time limits fire on a serial queue of narrate's own: a global queue would start
+    /// libdispatch's worker pool, whose monitor then wakes the daemon every second (QuietExecutor).
+    static let timers = DispatchQueue(label: "narrate.process-limits")
+
     struct Result {
         var status: Int32
         var stdout: Data
@@ -64,18 +69,18 @@ enum ProcessRunner {
                 return
             }
             let pid = process.processIdentifier
-            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+            Self.timers.asyncAfter(deadline: .now() + timeout) {
                 guard process.isRunning else { return }
                 timedOut.set()
                 // Foundation starts the program in its own process group: stop the group, so a
                 // child it started (a `sleep` in a script) does not keep the pipes open.
                 kill(-pid, SIGTERM)
-                DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { if process.isRunning { kill(-pid, SIGKILL) } }
+                Self.timers.asyncAfter(deadline: .now() + 0.2) { if process.isRunning { kill(-pid, SIGKILL) } }
             }
         }
         if let failure = timedOut.failure { throw failure }
         // What is still in the pipes arrives within moments; a lingering child's does not count.
-        try? await Task.sleep(nanoseconds: 50_000_000)
+        try? await Pause.sleep(seconds: 0.05)
         out.fileHandleForReading.readabilityHandler = nil
         err.fileHandleForReading.readabilityHandler = nil
         return Result(

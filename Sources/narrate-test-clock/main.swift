@@ -17,6 +17,5 @@ if let start = environment["NARRATE_TEST_CLOCK_START"] {
         exit(2)
     }
 }
-await NarrateMain.run(
-    wiring: Wiring(
-        environment: environment, clock: clock, retryBase: environment["NARRATE_TEST_RETRY_BASE"].flatMap(Double.init)))
+let wiring = Wiring(environment: environment, clock: clock, retryBase: environment["NARRATE_TEST_RETRY_BASE"].flatMap(Double.init))
+await QuietExecutor.run { await NarrateMain.run(wiring: wiring) }

@@ -82,6 +82,10 @@ public struct SQLiteStore: Storage {
         // a few hundred pages, and an idle daemon should not hold more (the default is 5
         // readers of 8 MiB each).
         configuration.maximumReaderCount = 2
+        // Releasing memory keeps the reader connections and empties their caches: closing them
+        // disposes their dispatch queues, which starts libdispatch's worker pool and with it a
+        // timer that wakes the daemon every second from then on (QuietExecutor).
+        configuration.persistentReadOnlyConnections = true
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -2048")
         }
@@ -133,7 +137,7 @@ public struct SQLiteStore: Storage {
         return "\(error)"
     }
 
-    /// Frees the page caches and closes idle reader connections (the daemon, between cycles).
+    /// Frees the page caches of the writer and the readers (the daemon, between cycles).
     public func releaseMemory() {
         (pool as? DatabasePool)?.releaseMemory()
     }
