@@ -57,7 +57,22 @@ enum ProcessRunner {
         process.standardInput = FileHandle.nullDevice
         let timedOut = Flag()
         // The end is awaited, not polled, and the time limit is a dispatch timer: neither needs a
-        // thread of the (small, possibly busy) cooperative pool to come round in time.
+        // thread of the (small, possibly busy) cooperative pool to come round in time. The timer
+        // is cancelled when the program ends, so an idle daemon is not woken at its deadline.
+        let limit = DispatchSource.makeTimerSource(queue: Self.timers)
+        limit.schedule(deadline: .now() + timeout)
+        limit.setEventHandler {
+            guard process.isRunning else { return }
+            timedOut.set()
+            // Foundation starts the program in its own process group: stop the group, so a
+            // child it started (a `sleep` in a script) does not keep the pipes open.
+            let pid = process.processIdentifier
+            kill(-pid, SIGTERM)
+            Self.timers.asyncAfter(deadline: .now() + 0.2) { if process.isRunning { kill(-pid, SIGKILL) } }
+        }
+        // Active before anything can fail: libdispatch stops the process when an inactive source is released.
+        limit.activate()
+        defer { limit.cancel() }
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             process.terminationHandler = { _ in done.resume() }
             do {
@@ -66,16 +81,6 @@ enum ProcessRunner {
                 process.terminationHandler = nil
                 timedOut.failure = error
                 done.resume()
-                return
-            }
-            let pid = process.processIdentifier
-            Self.timers.asyncAfter(deadline: .now() + timeout) {
-                guard process.isRunning else { return }
-                timedOut.set()
-                // Foundation starts the program in its own process group: stop the group, so a
-                // child it started (a `sleep` in a script) does not keep the pipes open.
-                kill(-pid, SIGTERM)
-                Self.timers.asyncAfter(deadline: .now() + 0.2) { if process.isRunning { kill(-pid, SIGKILL) } }
             }
         }
         if let failure = timedOut.failure { throw failure }

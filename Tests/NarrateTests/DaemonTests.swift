@@ -94,6 +94,53 @@ import Testing
         #expect(Set(runs.map(\.slot)).count == runs.count)
     }
 
+    /// Context switches of each thread of a process, by thread id.
+    static func contextSwitches(_ pid: Int32) -> [String: Int] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        var switches: [String: Int] = [:]
+        for task in tasks {
+            guard let status = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/status", encoding: .utf8) else { continue }
+            switches[task] = status.split(separator: "\n").filter { $0.contains("ctxt_switches") }
+                .compactMap { $0.split(separator: ":").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } }.reduce(0, +)
+        }
+        return switches
+    }
+
+    /// Between slots nothing wakes the daemon: not Swift's global executor (libdispatch's pool
+    /// monitor ticked every second), not the HTTP service's date, not a source's time limit.
+    @Test func anIdleDaemonIsNotWokenAfterASlot() async throws {
+        let cli = CLI(config: ExampleConfig.text + """
+
+            [[source]]
+            id = "script"
+            kind = "command"
+            mode = "draft"
+            command = ["/bin/sh", "-c", "echo '{\\"person\\":\\"alice\\",\\"kind\\":\\"progress\\",\\"text\\":\\"x\\"}'"]
+            """)
+        var withSocket = cli
+        withSocket.environment["RUNTIME_DIRECTORY"] = cli.directory + "/run"
+        let notify = try NotifySocket()
+        // The Friday 17:00 slot comes two seconds after start; its report goes to stdout and a file.
+        let daemon = try Daemon(withSocket, notify: notify, clock: "2026-11-27T16:59:58+08:00", rate: 1)
+        #expect(try await notify.waitFor { $0.hasPrefix("READY=1") })
+        let report = cli.stateDir + "/reports"
+        for _ in 0..<200 where ((try? FileManager.default.contentsOfDirectory(atPath: report)) ?? []).isEmpty {
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        #expect(!((try? FileManager.default.contentsOfDirectory(atPath: report)) ?? []).isEmpty, "the slot ran")
+        try await Task.sleep(nanoseconds: 1_000_000_000)
+        let pid = daemon.process.processIdentifier
+        let before = Self.contextSwitches(pid)
+        try await Task.sleep(nanoseconds: 8_000_000_000)
+        let after = Self.contextSwitches(pid)
+        let woken = after.reduce(0) { $0 + $1.value - (before[$1.key] ?? 0) }
+        #expect(woken == 0, "\(woken) wakeups in 8 s: \(after.filter { $0.value != before[$0.key] })")
+        #expect(FileManager.default.fileExists(atPath: cli.directory + "/run/narrate.sock"), "the check-in socket was served")
+        daemon.signal(SIGTERM)
+        let (status, _) = try await daemon.finish()
+        #expect(status == 0)
+    }
+
     @Test func invalidConfigNeverReportsReady() async throws {
         let notify = try NotifySocket()
         let cli = CLI(config: exampleConfig(replacing: "0 17 * * FRI", with: "0 17 * * FRY"))
