@@ -5,7 +5,7 @@ import NarrateDelivery
 
 /// A check-in sent to the running daemon over its local socket (`/run/narrate/narrate.sock`):
 /// the daemon writes it to its own store, recorded as whoever the kernel says connected. Used
-/// by `log`, `resolve`/`done`/`drop`, `edit`, `delete`, `undo`, `mood` and `metric record`
+/// by `log`, `resolve`/`done`/`drop`, `edit`, `delete`, `undo`, `mood`, `metric record` and `away`
 /// whenever the socket exists and no `--state-dir` was given.
 struct DaemonClient {
     let socket: String

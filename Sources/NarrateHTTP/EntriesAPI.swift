@@ -9,6 +9,7 @@ extension CheckInServer {
     /// `/v1`: entries, metrics, moods and undo, for the caller `identify` names (a bearer token
     /// over TCP, peer credentials on the local socket). Described in docs/openapi.yaml.
     func addAPI(to group: RouterGroup<ServerContext>, channel: String = "api", identify: @escaping Identify) {
+        addAbsences(to: group, identify: identify)
         group.post("entries") { request, context in
             try await self.api(request, context, identify) { app, caller in
                 let body = try await BodyReader.json(request, limit: app.maxBody)

@@ -45,8 +45,23 @@ import Testing
         #expect(try cli.run("delete", next).status == 0)
         #expect(try cli.run("undo").stdout.contains("\(next) is back"))
 
+        // Days away too: recorded, listed and cancelled in the daemon's store.
+        let away = try cli.run("away", "--from", "2031-03-02", "--to", "2031-03-06")
+        #expect(away.status == 0, "\(away.stderr)")
+        #expect(away.stdout.hasPrefix("alice away 2031-03-02 to 2031-03-06 (id "), "\(away.stdout)")
+        let awayID = away.stdout.split(separator: " ").last.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ")\n")) } ?? ""
+        #expect(try cli.run("away", "--from", "2031-03-09", "--to", "2031-03-10").status == 0)
+        let listed = try cli.run("away", "list", "--since", "2031-03-01", "--json")
+        let absences = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]] ?? []
+        #expect(absences.map { $0["from"] as? String } == ["2031-03-02", "2031-03-09"], "\(listed.stdout) \(listed.stderr)")
+        #expect(try cli.run("away", "cancel", awayID).stdout == "cancelled: alice away 2031-03-02 to 2031-03-06\n")
+        let backwards = try cli.run("away", "--from", "2031-04-02", "--to", "2031-04-01")
+        #expect(backwards.status == 1 && backwards.stderr.contains("\"from\" 2031-04-02 is after \"to\" 2031-04-01"), "\(backwards.stderr)")
+
         // The daemon's store has them, as alice; the caller's own state dir was never made.
         let store = try SQLiteStore(readOnly: daemonState + "/narrate.sqlite")
+        let daysAway = try store.absences(overlapping: LocalDate(year: 2031, month: 1, day: 1), LocalDate(year: 2031, month: 12, day: 31))
+        #expect(daysAway.map(\.person) == ["alice"] && daysAway.first?.from == LocalDate(year: 2031, month: 3, day: 9))
         let entries = try store.entries(from: Date().addingTimeInterval(-120), to: Date().addingTimeInterval(120))
         #expect(entries.map(\.person) == ["alice", "alice"])
         #expect(entries.first?.state == .resolved)
