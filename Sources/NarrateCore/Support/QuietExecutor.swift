@@ -41,7 +41,12 @@ public final class QuietExecutor: TaskExecutor, @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Whether the calling thread is one of this executor's.
+    static var isWorkerThread: Bool { Thread.current.threadDictionary[workerKey] != nil }
+    private static let workerKey = "narrate.QuietExecutor"
+
     private func work() {
+        Thread.current.threadDictionary[Self.workerKey] = true
         let executor = asUnownedTaskExecutor()
         while true {
             condition.lock()
