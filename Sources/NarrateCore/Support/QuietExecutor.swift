@@ -19,8 +19,10 @@ public final class QuietExecutor: TaskExecutor, @unchecked Sendable {
     private var jobs: [UnownedJob] = []
     private var head = 0
 
-    /// One executor for the process: its threads live as long as the process.
-    public static let shared = QuietExecutor(threads: max(2, ProcessInfo.processInfo.activeProcessorCount))
+    /// One executor for the process: its threads live as long as the process. One a core, and
+    /// at least four: a thread waiting on SQLite's lock (another process writing) blocks, and
+    /// libdispatch's pool would have added threads then, where this one does not.
+    public static let shared = QuietExecutor(threads: max(4, ProcessInfo.processInfo.activeProcessorCount))
 
     init(threads: Int) {
         for index in 0..<threads {
