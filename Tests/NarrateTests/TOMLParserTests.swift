@@ -90,6 +90,23 @@ import Testing
         }
     }
 
+    /// Text made of the characters TOML gives meaning to, at random: always a table or an error
+    /// that points into the text, never a crash.
+    @Test func randomTextNeverCrashesAndErrorsPointIntoIt() {
+        let alphabet = Array("[]{}=,.\"'#\\\n\r\t abc_-019+:TZe\u{0}\u{7f}漢")
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3_000 {
+            let text = String((0..<Int.random(in: 0...40, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            let result = TOMLParser.parse(text)
+            #expect((result.table == nil) == (result.error != nil), "\(text.debugDescription)")
+            if let error = result.error {
+                // Line feeds as bytes: "\r\n" is one Character, which a split on "\n" would miss.
+                let lines = text.utf8.filter { $0 == UInt8(ascii: "\n") }.count + 1
+                #expect(error.line >= 1 && error.line <= lines && error.column >= 1, "\(text.debugDescription): \(error)")
+            }
+        }
+    }
+
     @Test func linesOfKeysAndArrayElements() throws {
         let text = """
             [narrate]
