@@ -89,10 +89,12 @@ public struct Notices: Sendable {
             let format = LocaleFormat(locale: locale)
             let open = try context.store.followedEntries(openDuring: now, now, persons: team.members)
                 .filter { $0.kind == .blocker && $0.state == .open }
+            // A notice recorded once is never sent again: skip rendering it at every tick.
+            let recorded = try context.store.recordedNotices(open.flatMap { ["follow-up:\($0.id)", "escalate:\($0.id)"] })
             for blocker in open {
                 guard let owner = context.config.person(blocker.person) else { continue }
                 let stage = blocker.stage.map(format.stage) ?? ""
-                if let after = team.followUpAfter {
+                if let after = team.followUpAfter, !recorded.contains("follow-up:\(blocker.id)") {
                     let due = allowed(blocker.at.addingTimeInterval(TimeInterval(after)), for: owner)
                     let markdown = try context.renderer.notice("follow-up", locale: locale, [
                         "name": owner.name, "id": blocker.displayID, "text": blocker.text, "stage": stage,
@@ -103,7 +105,7 @@ public struct Notices: Sendable {
                         key: "follow-up:\(blocker.id)", kind: .followUp, to: owner, team: team, schedule: nil, periodStart: blocker.at,
                         periodEnd: due, due: due, markdown: markdown))
                 }
-                if let managerID = team.manager, let manager = context.config.person(managerID) {
+                if let managerID = team.manager, let manager = context.config.person(managerID), !recorded.contains("escalate:\(blocker.id)") {
                     let due = allowed(blocker.at.addingTimeInterval(TimeInterval(team.escalateAfter)), for: manager)
                     let markdown = try context.renderer.notice("escalation", locale: locale, [
                         "name": manager.name, "owner": owner.name, "team": team.name, "id": blocker.displayID, "text": blocker.text,

@@ -10,6 +10,8 @@ public protocol NoticeLedger: Sendable {
     func claim(_ notice: NoticeRecord, queueing messages: [QueuedReport], now: Date) throws -> Bool
     /// Notices recorded, oldest first, optionally of one kind.
     func notices(kind: NoticeRecord.Kind?) throws -> [NoticeRecord]
+    /// Which of `keys` are recorded already.
+    func recordedNotices(_ keys: [String]) throws -> Set<String>
     /// The latest route a personal channel's message took on `target` whose route begins with
     /// `prefix` (a Matrix user's direct room, to reuse it).
     func lastRoute(target: String, startingWith prefix: String) throws -> String?

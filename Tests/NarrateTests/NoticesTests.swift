@@ -126,6 +126,8 @@ import Testing
         #expect(planned.contains { $0.record.key == "follow-up:\(fresh.id)" && $0.due > context.clock.now() })
         #expect(try context.notices.send(due, now: context.clock.now()).count == 2)
         #expect(try context.notices.send(try context.notices.followUps(now: context.clock.now()).filter { $0.due <= context.clock.now() }, now: context.clock.now()).isEmpty)
+        // Recorded notices are not planned (rendered) again at the next tick; the fresh blocker's still is.
+        #expect(try context.notices.followUps(now: context.clock.now()).map(\.record.key) == ["follow-up:\(fresh.id)", "escalate:\(fresh.id)"])
         _ = try await context.courier.deliver()
         let followUp = try #require(try await receiver.requests("/slack-api").first?.json["text"] as? String)
         #expect(followUp.contains("B-\(old.id)") && followUp.contains("Waiting on legal"))

@@ -115,6 +115,7 @@ final class FaultyStore: Storage {
         try check("claimNotice"); return try base.claim(notice, queueing: messages, now: now)
     }
     func notices(kind: NoticeRecord.Kind?) throws -> [NoticeRecord] { try base.notices(kind: kind) }
+    func recordedNotices(_ keys: [String]) throws -> Set<String> { try base.recordedNotices(keys) }
     func lastRoute(target: String, startingWith prefix: String) throws -> String? { try base.lastRoute(target: target, startingWith: prefix) }
 
     // SourceLedger
