@@ -114,8 +114,21 @@ import Testing
         #expect(try context.store.entries(from: Self.week.start, to: Self.week.end).isEmpty)
     }
 
+    /// Whether a process runs (a zombie, dead and not yet reaped, does not).
+    static func isRunning(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let state = stat.split(separator: ")").last?.split(separator: " ").first
+        else { return false }
+        return state != "Z" && state != "X"
+    }
+
     @Test func aCommandsGoodLinesCountItsBadLinesAreNamedAndASlowOneIsStopped() async throws {
-        let script = temporaryDirectory("command") + "/activity.sh"
+        let directory = temporaryDirectory("command")
+        let script = directory + "/activity.sh"
+        // The slow part is a child of the script, as a `sleep` in a real one would be: stopping
+        // the script must stop it too, or its open pipe keeps the run waiting for the whole sleep.
+        // The clock bound is loose (a busy test run once took 26 s to come back from a 1 s limit);
+        // the child's own state is the sharp check.
         write("""
             #!/bin/sh
             echo '{"person":"alice","kind":"progress","text":"Shipped via the tool","at":"2026-11-24T10:00+08:00","url":"https://tool/1"}'
@@ -123,13 +136,17 @@ import Testing
             echo '{"person":"alice","kind":"rant","text":"x"}'
             echo '{"kpi":"lead-time","value":21.5,"at":"2026-11-26T10:00+08:00"}'
             echo "period $NARRATE_START" >&2
-            sleep 30
+            sleep 120 &
+            echo $! > \(directory)/sleep.pid
+            wait
             """, to: script)
         chmod(script, 0o755)
         let context = try Self.context("[[source]]\nid = \"tool\"\nkind = \"command\"\nmode = \"auto\"\ncommand = [\"\(script)\"]\ntimeout = 1\n")
         let started = Date()
         let outcome = try #require(await context.sourceRuns.run(team: context.config.teams[0], period: Self.week).first)
-        #expect(Date().timeIntervalSince(started) < 25, "stopped, not left to its 30 s sleep")
+        #expect(Date().timeIntervalSince(started) < 100, "stopped, not left to its 120 s sleep")
+        let sleeper = Int32((try String(contentsOfFile: directory + "/sleep.pid", encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(sleeper.map { !Self.isRunning($0) } == true, "the script's child was stopped with it")
         #expect(outcome.found.map(\.entry.text) == ["Shipped via the tool"])
         #expect(outcome.readings == 1)
         #expect(outcome.problems.contains("tool: line 2: not a JSON object"), "\(outcome.problems)")
