@@ -20,12 +20,16 @@ final class ReloadService: Service {
 
     func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sighup)
-        for await _ in signals.cancelOnGracefulShutdown() {
-            notifier.send("RELOADING=1\nMONOTONIC_USEC=\(SystemdNotifier.monotonicMicroseconds())")
-            if await state.reload(logger: logger) {
-                wakeScheduler.signal()
+        // Not `signals.cancelOnGracefulShutdown()`: its merge starts an unstructured task on the
+        // global executor, which a statically linked narrate cannot redirect (QuietExecutor).
+        try await cancelWhenGracefulShutdown {
+            for await _ in signals {
+                self.notifier.send("RELOADING=1\nMONOTONIC_USEC=\(SystemdNotifier.monotonicMicroseconds())")
+                if await self.state.reload(logger: self.logger) {
+                    self.wakeScheduler.signal()
+                }
+                self.notifier.send("READY=1")
             }
-            notifier.send("READY=1")
         }
     }
 }

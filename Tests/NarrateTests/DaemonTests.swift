@@ -108,7 +108,7 @@ import Testing
 
     /// Between slots nothing wakes the daemon: not Swift's global executor (libdispatch's pool
     /// monitor ticked every second), not the HTTP service's date, not a source's time limit.
-    @Test func anIdleDaemonIsNotWokenAfterASlot() async throws {
+    @Test(arguments: ["on", "off"]) func anIdleDaemonIsNotWokenAfterASlot(runtimeHooks: String) async throws {
         let cli = CLI(config: ExampleConfig.text + """
 
             [[source]]
@@ -119,6 +119,8 @@ import Testing
             """)
         var withSocket = cli
         withSocket.environment["RUNTIME_DIRECTORY"] = cli.directory + "/run"
+        // "off": as the statically linked, installed narrate runs (without the runtime's hooks).
+        withSocket.environment["NARRATE_TEST_RUNTIME_HOOKS"] = runtimeHooks
         let notify = try NotifySocket()
         // The Friday 17:00 slot comes two seconds after start; its report goes to stdout and a file.
         let daemon = try Daemon(withSocket, notify: notify, clock: "2026-11-27T16:59:58+08:00", rate: 1)
@@ -134,7 +136,7 @@ import Testing
         try await Task.sleep(nanoseconds: 8_000_000_000)
         let after = Self.contextSwitches(pid)
         let woken = after.reduce(0) { $0 + $1.value - (before[$1.key] ?? 0) }
-        #expect(woken == 0, "\(woken) wakeups in 8 s: \(after.filter { $0.value != before[$0.key] })")
+        #expect(woken == 0, "hooks \(runtimeHooks): \(woken) wakeups in 8 s: \(after.filter { $0.value != before[$0.key] })")
         #expect(FileManager.default.fileExists(atPath: cli.directory + "/run/narrate.sock"), "the check-in socket was served")
         daemon.signal(SIGTERM)
         let (status, _) = try await daemon.finish()

@@ -68,8 +68,14 @@ public final class QuietExecutor: TaskExecutor, @unchecked Sendable {
     /// global executor's work here too (see ``takeOverGlobalExecutor()``). It keeps the caller's
     /// isolation: a hop to the global executor on the way in would start the very worker pool
     /// this avoids.
-    public static func run<T: Sendable>(isolation: isolated (any Actor)? = #isolation, _ body: () async -> T) async -> T {
-        takeOverGlobalExecutor()
+    ///
+    /// `takingOverGlobalExecutor: false` leaves the hooks alone, as a statically linked narrate
+    /// must (its copy of the runtime does not export them): the test entry point runs the daemon
+    /// both ways.
+    public static func run<T: Sendable>(
+        isolation: isolated (any Actor)? = #isolation, takingOverGlobalExecutor: Bool = true, _ body: () async -> T
+    ) async -> T {
+        if takingOverGlobalExecutor { takeOverGlobalExecutor() }
         return await withTaskExecutorPreference(shared, isolation: isolation, operation: body)
     }
 
@@ -77,7 +83,9 @@ public final class QuietExecutor: TaskExecutor, @unchecked Sendable {
     /// library's unstructured `Task {}`, which does not inherit the preference) and the wake-ups
     /// of `Task.sleep`, through the concurrency runtime's enqueue hooks (the ones
     /// swift-concurrency-extras' `withMainSerialExecutor` uses). A runtime without them keeps
-    /// its global executor; narrate works the same, only less quietly.
+    /// its global executor; narrate works the same. A statically linked narrate has them only
+    /// as local symbols, which `dlsym` does not find: there, quiet rests on nothing in narrate or
+    /// its libraries starting unstructured tasks or sleeping with `Task.sleep` between slots.
     static func takeOverGlobalExecutor() {
         typealias Enqueue = @convention(thin) (UnownedJob) -> Void
         typealias EnqueueHook = @convention(thin) (UnownedJob, Enqueue) -> Void
