@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdCore
 import Logging
+import NarrateCore
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -48,7 +49,7 @@ struct RouterService: Service {
             } catch {
                 response = Response(status: .internalServerError)
             }
-            response.headers[.date] = HTTPDate.now()
+            response.headers[.date] = DateHeader.now()
             do {
                 try await writer.write(response: response.head, body: response.body)
             } catch is HTTPParserError {
@@ -62,8 +63,8 @@ struct RouterService: Service {
     }
 }
 
-/// The `Date` header's text (RFC 9110), formatted again only when the second has changed.
-enum HTTPDate {
+/// The `Date` header's text, formatted again only when the second has changed.
+enum DateHeader {
     private static let cache = Mutex<(second: Int, text: String)>((-1, ""))
 
     static func now() -> String {
@@ -71,17 +72,10 @@ enum HTTPDate {
         clock_gettime(CLOCK_REALTIME, &now)
         let second = now.tv_sec
         return cache.withLock { cached in
-            if cached.second == second { return cached.text }
-            var time = tm()
-            var seconds = second
-            gmtime_r(&seconds, &time)
-            let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-            let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-            func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-            let text = "\(days[Int(time.tm_wday)]), \(two(time.tm_mday)) \(months[Int(time.tm_mon)]) \(time.tm_year + 1900) "
-                + "\(two(time.tm_hour)):\(two(time.tm_min)):\(two(time.tm_sec)) GMT"
-            cached = (second, text)
-            return text
+            if cached.second != second {
+                cached = (second, HTTPDate.string(from: Date(timeIntervalSince1970: TimeInterval(second))))
+            }
+            return cached.text
         }
     }
 }

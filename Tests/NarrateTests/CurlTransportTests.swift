@@ -124,6 +124,9 @@ import Testing
         let date = "Wed, 21 Oct 2015 07:28:00 GMT"
         #expect(RetryAfter.parse(date, now: Date(timeIntervalSince1970: 1_445_412_470)) == 10)
         #expect(RetryAfter.parse("soon", now: now) == nil)
+        // The same format is what the check-in service writes in `Date`.
+        #expect(HTTPDate.string(from: Date(timeIntervalSince1970: 1_445_412_480)) == date)
+        #expect(HTTPDate.string(from: Date(timeIntervalSince1970: 784_111_777)) == "Sun, 06 Nov 1994 08:49:37 GMT")
     }
 
     @Test func backoffGrowsWithJitterAndHonoursTheTargetsWait() {
