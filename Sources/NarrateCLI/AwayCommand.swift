@@ -27,17 +27,16 @@ struct AwayAddCommand: AsyncParsableCommand {
             let object = try await daemon.call(
                 "POST", "/v1/absences", body: ["from": try LocalDate(parsing: from).description, "to": try LocalDate(parsing: to).description],
                 as: person)
-            return Console.out(Self.line(object))
+            return Console.out(Self.line(try Absence(daemonObject: object)))
         }
         let context = try global.context()
         let person = try global.caller(context, as: person).person
         let absence = try context.checkIns.away(person, from: try LocalDate(parsing: from), to: try LocalDate(parsing: to))
-        Console.out("\(absence.person) away \(absence.from) to \(absence.to) (id \(absence.id))")
+        Console.out(Self.line(absence))
     }
 
-    /// The daemon's answer, as the local command prints it.
-    static func line(_ object: [String: Any]) -> String {
-        "\(object["person"] ?? "") away \(object["from"] ?? "") to \(object["to"] ?? "") (id \(object["id"] ?? ""))"
+    static func line(_ absence: Absence) -> String {
+        "\(absence.person) away \(absence.from) to \(absence.to) (id \(absence.id))"
     }
 }
 
@@ -61,17 +60,17 @@ struct AwayListCommand: AsyncParsableCommand {
             if let person { query.append("person=\(try daemon.config.requirePerson(person).id)") }
             if let since { query.append("since=\(try LocalDate(parsing: since).description)") }
             let object = try await daemon.call("GET", "/v1/absences" + (query.isEmpty ? "" : "?" + query.joined(separator: "&")))
-            let list = object["absences"] as? [[String: Any]] ?? []
-            if json { return try Console.json(list.map { AbsenceJSON(object: $0) }) }
-            if list.isEmpty { Console.out("nobody is away from \(object["since"] ?? "today") on") }
-            for absence in list { Console.out("\(absence["id"] ?? "")  \(absence["person"] ?? "")  \(absence["from"] ?? "") to \(absence["to"] ?? "")") }
-            return
+            let absences = try (object["absences"] as? [[String: Any]] ?? []).map(Absence.init(daemonObject:))
+            return try show(absences, since: try LocalDate(parsing: object["since"] as? String ?? ""))
         }
         let context = try global.context()
         let person = try person.map(context.config.requirePerson)
         let first = try since.map(LocalDate.init(parsing:))
             ?? LocalDate(global.wiring.clock.now(), in: Config.zone(context.config.timeZone))
-        let absences = try context.checkIns.absences(of: person, from: first)
+        try show(try context.checkIns.absences(of: person, from: first), since: first)
+    }
+
+    func show(_ absences: [Absence], since first: LocalDate) throws {
         if json { return try Console.json(absences) }
         if absences.isEmpty { Console.out("nobody is away from \(first) on") }
         for absence in absences { Console.out("\(absence.id)  \(absence.person)  \(absence.from) to \(absence.to)") }
@@ -91,27 +90,23 @@ struct AwayCancelCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let daemon = try global.daemon() {
-            let object = try await daemon.call("DELETE", "/v1/absences/\(id)", as: person)
-            return Console.out("cancelled: \(object["person"] ?? "") away \(object["from"] ?? "") to \(object["to"] ?? "")")
+            return Self.cancelled(try Absence(daemonObject: try await daemon.call("DELETE", "/v1/absences/\(id)", as: person)))
         }
         let context = try global.context()
         let caller = try global.caller(context, as: person, adminForAs: true)
-        let absence = try context.checkIns.cancelAbsence(id, by: caller)
+        Self.cancelled(try context.checkIns.cancelAbsence(id, by: caller))
+    }
+
+    static func cancelled(_ absence: Absence) {
         Console.out("cancelled: \(absence.person) away \(absence.from) to \(absence.to)")
     }
 }
 
-/// An absence read back from the daemon, printed by `away list --json` as the local command prints one.
-struct AbsenceJSON: Encodable {
-    let id: Int64
-    let person: String
-    let from: String
-    let to: String
-
-    init(object: [String: Any]) {
-        id = (object["id"] as? NSNumber)?.int64Value ?? 0
-        person = object["person"] as? String ?? ""
-        from = object["from"] as? String ?? ""
-        to = object["to"] as? String ?? ""
+extension Absence {
+    /// An absence as the daemon's API answers it (`/v1/absences`).
+    init(daemonObject object: [String: Any]) throws {
+        self.init(
+            id: (object["id"] as? NSNumber)?.int64Value ?? 0, person: object["person"] as? String ?? "",
+            from: try LocalDate(parsing: object["from"] as? String ?? ""), to: try LocalDate(parsing: object["to"] as? String ?? ""))
     }
 }
