@@ -4,10 +4,14 @@ struct DialectRenderer {
     /// A rendered block and how to cut it: `pieces` joined by `separator`, then `wrap`ped.
     struct Block {
         var text: String
-        var pieces: [Block] = []
         var separator: String = ""
         var wrap: @Sendable (String) -> String = { $0 }
         var isHeading = false
+        /// Makes the pieces. Only a block that alone exceeds a part's limit is cut, so they are
+        /// made then: making them for every word of every block was most of the formatting.
+        var cut: (() -> [Block])?
+
+        var pieces: [Block] { cut?() ?? [] }
     }
 
     typealias Node = MarkdownDocument.Node
@@ -27,7 +31,7 @@ struct DialectRenderer {
     func block(_ node: Node) -> Block? {
         switch node.type {
         case "heading":
-            let text = inline(node.children).joined()
+            let text = inlineText(node.children)
             return Block(text: syntax.heading(node.level, text), isHeading: true)
         case "paragraph":
             return paragraph(node.children)
@@ -38,17 +42,17 @@ struct DialectRenderer {
             let lines = inner.flatMap { $0.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
             if syntax.isHTML {
                 let wrap: @Sendable (String) -> String = { "<blockquote>\($0)</blockquote>" }
-                return Block(text: wrap(lines.joined(separator: "\n")), pieces: lines.map { Block(text: $0) },
-                             separator: "\n", wrap: wrap)
+                return Block(text: wrap(lines.joined(separator: "\n")), separator: "\n", wrap: wrap, cut: { lines.map { Block(text: $0) } })
             }
             let quoted = lines.map { syntax.quoteLine($0) }
-            return Block(text: quoted.joined(separator: "\n"), pieces: quoted.map { Block(text: $0) }, separator: "\n")
+            return Block(text: quoted.joined(separator: "\n"), separator: "\n", cut: { quoted.map { Block(text: $0) } })
         case "code_block":
             let code = (node.literal ?? "").hasSuffix("\n") ? String((node.literal ?? "").dropLast()) : (node.literal ?? "")
             let escaped = syntax.isHTML ? DialectSyntax.htmlEscape(code) : code
             let fence = syntax.codeBlock
-            let lines = escaped.split(separator: "\n", omittingEmptySubsequences: false).map { Block(text: String($0)) }
-            return Block(text: fence(escaped), pieces: lines, separator: "\n", wrap: fence)
+            return Block(text: fence(escaped), separator: "\n", wrap: fence, cut: {
+                escaped.split(separator: "\n", omittingEmptySubsequences: false).map { Block(text: String($0)) }
+            })
         case "thematic_break":
             return Block(text: dialect == .matrix ? "<hr>" : syntax.rule)
         case "table":
@@ -62,8 +66,7 @@ struct DialectRenderer {
     }
 
     func paragraph(_ children: [Node]) -> Block {
-        let tokens = inline(children)
-        var block = Block(text: tokens.joined(), pieces: tokens.map { Block(text: $0) }, separator: "")
+        var block = Block(text: inlineText(children), cut: { inlineTokens(children).map { Block(text: $0) } })
         if dialect == .matrix {
             let wrap: @Sendable (String) -> String = { "<p>\($0)</p>" }
             block.wrap = wrap
@@ -78,52 +81,68 @@ struct DialectRenderer {
         for (index, item) in node.children.enumerated() where item.type == "item" {
             let marker = ordered ? "\(node.start + index). " : syntax.bullet
             var lines: [String] = []
-            var pieces: [Block] = []
             for child in item.children {
                 if child.type == "list" {
-                    var nested = list(child, depth: depth + 1)
-                    lines.append(nested.text)
-                    if dialect != .matrix { nested.text = "\n" + nested.text }
-                    pieces.append(nested)
+                    lines.append(list(child, depth: depth + 1).text)
                 } else if child.type == "paragraph" {
-                    let tokens = inline(child.children)
-                    if !lines.isEmpty { pieces.append(Block(text: "\n")) }
-                    lines.append(tokens.joined())
-                    pieces.append(contentsOf: tokens.map { Block(text: $0) })
+                    lines.append(inlineText(child.children))
                 } else if let rendered = block(child) {
                     lines.append(rendered.text)
-                    pieces.append(contentsOf: rendered.pieces.isEmpty ? [rendered] : rendered.pieces)
                 }
             }
             let indent = dialect == .matrix ? "" : String(repeating: "  ", count: depth)
             let body = lines.joined(separator: "\n")
+            let cut = { itemPieces(item, depth: depth) }
             if dialect == .matrix {
                 let wrap: @Sendable (String) -> String = { "<li>\($0)</li>" }
-                items.append(Block(text: wrap(body), pieces: pieces, separator: "", wrap: wrap))
+                items.append(Block(text: wrap(body), wrap: wrap, cut: cut))
             } else {
                 let prefix = indent + marker
                 let wrap: @Sendable (String) -> String = { prefix + $0 }
-                items.append(Block(text: wrap(body), pieces: pieces, separator: "", wrap: wrap))
+                items.append(Block(text: wrap(body), wrap: wrap, cut: cut))
             }
         }
         if dialect == .matrix {
             let tag = ordered ? "ol" : "ul"
             let wrap: @Sendable (String) -> String = { "<\(tag)>\($0)</\(tag)>" }
-            return Block(text: wrap(items.map(\.text).joined()), pieces: items, separator: "", wrap: wrap)
+            return Block(text: wrap(items.map(\.text).joined()), wrap: wrap, cut: { items })
         }
-        return Block(text: items.map(\.text).joined(separator: "\n"), pieces: items, separator: "\n")
+        return Block(text: items.map(\.text).joined(separator: "\n"), separator: "\n", cut: { items })
+    }
+
+    /// What one list item may be cut into: its words, its nested lists' items, its other blocks.
+    func itemPieces(_ item: Node, depth: Int) -> [Block] {
+        var pieces: [Block] = []
+        var hasLines = false
+        for child in item.children {
+            if child.type == "list" {
+                var nested = list(child, depth: depth + 1)
+                if dialect != .matrix { nested.text = "\n" + nested.text }
+                pieces.append(nested)
+            } else if child.type == "paragraph" {
+                if hasLines { pieces.append(Block(text: "\n")) }
+                pieces.append(contentsOf: inlineTokens(child.children).map { Block(text: $0) })
+            } else if let rendered = block(child) {
+                let inner = rendered.pieces
+                pieces.append(contentsOf: inner.isEmpty ? [rendered] : inner)
+            } else {
+                continue
+            }
+            hasLines = true
+        }
+        return pieces
     }
 
     func table(_ node: Node) -> Block {
         let rows = node.children.filter { $0.type == "table_row" || $0.type == "table_header" }
         guard let header = rows.first else { return Block(text: "") }
-        let headerCells = header.children.map { inline($0.children).joined() }
-        let body = rows.dropFirst().map { row in row.children.map { inline($0.children).joined() } }
+        let headerCells = header.children.map { inlineText($0.children) }
+        let body = rows.dropFirst().map { row in row.children.map { inlineText($0.children) } }
         if syntax.tables {
             let head = "| " + headerCells.joined(separator: " | ") + " |\n|" + String(repeating: "---|", count: headerCells.count)
             let lines = body.map { "| " + $0.joined(separator: " | ") + " |" }
             let wrap: @Sendable (String) -> String = { head + "\n" + $0 }
-            return Block(text: wrap(lines.joined(separator: "\n")), pieces: lines.map { Block(text: $0) }, separator: "\n", wrap: wrap)
+            return Block(text: wrap(lines.joined(separator: "\n")), separator: "\n", wrap: wrap, cut: { lines.map { Block(text: $0) } })
         }
         // No tables here: each row becomes a list item, "First cell: Header value · Header value".
         let items = body.map { cells -> Block in
@@ -137,52 +156,83 @@ struct DialectRenderer {
         }
         if dialect == .matrix {
             let wrap: @Sendable (String) -> String = { "<ul>\($0)</ul>" }
-            return Block(text: wrap(items.map(\.text).joined()), pieces: items, separator: "", wrap: wrap)
+            return Block(text: wrap(items.map(\.text).joined()), wrap: wrap, cut: { items })
         }
-        return Block(text: items.map(\.text).joined(separator: "\n"), pieces: items, separator: "\n")
+        return Block(text: items.map(\.text).joined(separator: "\n"), separator: "\n", cut: { items })
+    }
+
+    /// Inline content as one string.
+    func inlineText(_ nodes: [Node]) -> String {
+        var text = JoinedInline()
+        inline(nodes, into: &text)
+        return text.text
     }
 
     /// Inline content as tokens: each word, space or formatted span is one token, so a long
     /// paragraph can be cut between tokens but never inside a link, a code span or an entity.
-    func inline(_ nodes: [Node]) -> [String] {
-        var tokens: [String] = []
-        for node in nodes {
-            switch node.type {
-            case "text":
-                tokens += words(node.literal ?? "")
-            case "softbreak":
-                tokens.append(" ")
-            case "linebreak":
-                tokens.append("\n")
-            case "code":
-                let literal = node.literal ?? ""
-                tokens.append(syntax.code(syntax.isHTML ? DialectSyntax.htmlEscape(literal) : dialect == .slack || dialect == .googleChat ? literal.replacingOccurrences(of: "`", with: "'") : literal))
-            case "strong":
-                tokens.append(syntax.strong(inline(node.children).joined()))
-            case "emph":
-                tokens.append(syntax.emphasis(inline(node.children).joined()))
-            case "strikethrough":
-                tokens.append(syntax.strike(inline(node.children).joined()))
-            case "link", "image":
-                let text = inline(node.children).joined()
-                tokens.append(syntax.link(text.isEmpty ? syntax.escape(node.url ?? "") : text, node.url ?? ""))
-            case "html_inline":
-                tokens += words(node.literal ?? "")
-            default:
-                tokens += inline(node.children)
-            }
-        }
-        return tokens
+    func inlineTokens(_ nodes: [Node]) -> [String] {
+        var tokens = InlineTokens()
+        inline(nodes, into: &tokens)
+        return tokens.tokens
     }
 
-    func words(_ text: String) -> [String] {
-        var tokens: [String] = []
+    private func inline<Output: InlineOutput>(_ nodes: [Node], into output: inout Output) {
+        for node in nodes {
+            switch node.type {
+            case "text", "html_inline":
+                output.words(node.literal ?? "", syntax.escape)
+            case "softbreak":
+                output.token(" ")
+            case "linebreak":
+                output.token("\n")
+            case "code":
+                let literal = node.literal ?? ""
+                output.token(syntax.code(syntax.isHTML ? DialectSyntax.htmlEscape(literal) : dialect == .slack || dialect == .googleChat ? literal.replacingOccurrences(of: "`", with: "'") : literal))
+            case "strong":
+                output.token(syntax.strong(inlineText(node.children)))
+            case "emph":
+                output.token(syntax.emphasis(inlineText(node.children)))
+            case "strikethrough":
+                output.token(syntax.strike(inlineText(node.children)))
+            case "link", "image":
+                let text = inlineText(node.children)
+                output.token(syntax.link(text.isEmpty ? syntax.escape(node.url ?? "") : text, node.url ?? ""))
+            default:
+                inline(node.children, into: &output)
+            }
+        }
+    }
+}
+
+/// Where ``DialectRenderer`` writes inline content: one string, or tokens to cut between.
+private protocol InlineOutput {
+    mutating func token(_ text: String)
+    /// Plain text, escaped.
+    mutating func words(_ text: String, _ escape: (String) -> String)
+}
+
+private struct JoinedInline: InlineOutput {
+    var text = ""
+
+    mutating func token(_ token: String) { text += token }
+
+    /// The escapes replace single ASCII bytes other than the space, so escaping the whole text
+    /// is the same as escaping each word.
+    mutating func words(_ words: String, _ escape: (String) -> String) { text += escape(words) }
+}
+
+private struct InlineTokens: InlineOutput {
+    var tokens: [String] = []
+
+    mutating func token(_ token: String) { tokens.append(token) }
+
+    /// A token per word and per space.
+    mutating func words(_ text: String, _ escape: (String) -> String) {
         var first = true
         for word in text.utf8.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false) {
             if !first { tokens.append(" ") }
             first = false
-            if !word.isEmpty { tokens.append(syntax.escape(String(decoding: word, as: UTF8.self))) }
+            if !word.isEmpty { tokens.append(escape(String(decoding: word, as: UTF8.self))) }
         }
-        return tokens
     }
 }

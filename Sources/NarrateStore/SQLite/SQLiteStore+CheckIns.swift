@@ -17,15 +17,16 @@ extension SQLiteStore {
 
     public func moods(from start: Date, to end: Date, persons: [String]?) throws -> [MoodCheckIn] {
         try read { db in
-            var sql = "SELECT * FROM mood WHERE at >= ? AND at < ?"
+            var sql = "SELECT id, person, mood, load, at FROM mood WHERE at >= ? AND at < ?"
             var arguments: StatementArguments = [start.timeIntervalSince1970, end.timeIntervalSince1970]
             if let persons {
                 sql += " AND person IN (\(databaseQuestionMarks(count: persons.count)))"
                 arguments += StatementArguments(persons)
             }
-            return try Row.fetchAll(db, sql: sql + " ORDER BY at, id", arguments: arguments).map {
-                MoodCheckIn(id: $0["id"], person: $0["person"], mood: $0["mood"], load: $0["load"], at: Date(timeIntervalSince1970: $0["at"]))
-            }
+            // Decoded by position from the statement (see `entries(_:sql:arguments:)`).
+            return try Array(Row.fetchCursor(db, sql: sql + " ORDER BY at, id", arguments: arguments).map {
+                MoodCheckIn(id: $0[0], person: $0[1], mood: $0[2], load: $0[3], at: Date(timeIntervalSince1970: $0[4]))
+            })
         }
     }
 
@@ -44,14 +45,14 @@ extension SQLiteStore {
     /// Absences that overlap the days `[first, last]`.
     public func absences(overlapping first: LocalDate, _ last: LocalDate) throws -> [Absence] {
         try read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM away WHERE from_day <= ? AND to_day >= ? ORDER BY from_day, id",
+            try Array(Row.fetchCursor(
+                db, sql: "SELECT id, person, from_day, to_day FROM away WHERE from_day <= ? AND to_day >= ? ORDER BY from_day, id",
                 arguments: [last.description, first.description]
             ).compactMap { row in
-                guard let from = try? LocalDate(parsing: row["from_day"]), let to = try? LocalDate(parsing: row["to_day"])
+                guard let from = try? LocalDate(parsing: row[2]), let to = try? LocalDate(parsing: row[3])
                 else { return nil }
-                return Absence(id: row["id"], person: row["person"], from: from, to: to)
-            }
+                return Absence(id: row[0], person: row[1], from: from, to: to)
+            })
         }
     }
 

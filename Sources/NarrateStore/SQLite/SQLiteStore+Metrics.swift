@@ -23,14 +23,14 @@ extension SQLiteStore {
     /// Readings of some KPIs in `[start, end)`, oldest first.
     public func readings(kpis: [String], from start: Date, to end: Date) throws -> [MetricReading] {
         try read { db in
-            try Row.fetchAll(
+            try Array(Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT * FROM metric WHERE kpi IN (\(databaseQuestionMarks(count: kpis.count)))
+                    SELECT id, kpi, value, at FROM metric WHERE kpi IN (\(databaseQuestionMarks(count: kpis.count)))
                       AND at >= ? AND at < ? ORDER BY at, id
                     """,
                 arguments: StatementArguments(kpis) + [start.timeIntervalSince1970, end.timeIntervalSince1970]
-            ).map { MetricReading(id: $0["id"], kpi: $0["kpi"], value: $0["value"], at: Date(timeIntervalSince1970: $0["at"])) }
+            ).map { MetricReading(id: $0[0], kpi: $0[1], value: $0[2], at: Date(timeIntervalSince1970: $0[3])) })
         }
     }
 
