@@ -28,6 +28,37 @@ import Testing
         #expect(spring.end.timeIntervalSince(spring.start) == 7 * 86_400 - 3_600)
     }
 
+    /// Days are counted with integer arithmetic, not a `Calendar` per call: they agree with
+    /// Foundation's Gregorian calendar on the day of an instant in a zone (zones with DST, odd
+    /// offsets and Samoa's skipped day), on adding days, and on the weekday.
+    @Test func dayArithmeticAgreesWithFoundationsCalendar() {
+        var random = SeededRandom(seed: 5)
+        let zones = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kathmandu", "Australia/Lord_Howe", "Pacific/Apia", "America/St_Johns"]
+            .map { TimeZone(identifier: $0)! }
+        for _ in 0..<4_000 {
+            let zone = zones.randomElement(using: &random)!
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = zone
+            // 1970 to 2199, the years narrate takes; a tenth of them near Samoa's skipped 2011-12-30.
+            let instant = Bool.random(using: &random) && zone.identifier == "Pacific/Apia"
+                ? Date(timeIntervalSince1970: 1_325_160_000 + Double.random(in: -200_000...200_000, using: &random))
+                : Date(timeIntervalSince1970: Double.random(in: 0...7_258_000_000, using: &random))
+            let parts = calendar.dateComponents([.year, .month, .day, .weekday], from: instant)
+            let day = LocalDate(instant, in: zone)
+            #expect(day == LocalDate(year: parts.year!, month: parts.month!, day: parts.day!), "\(instant) in \(zone.identifier)")
+            #expect(day.weekdayFromMonday == (parts.weekday! + 5) % 7)
+            let offset = Int.random(in: -800...800, using: &random)
+            var utc = Calendar(identifier: .gregorian)
+            utc.timeZone = TimeZone(identifier: "UTC")!
+            let noon = utc.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 12))!
+            let expected = utc.dateComponents([.year, .month, .day], from: utc.date(byAdding: .day, value: offset, to: noon)!)
+            #expect(day.adding(days: offset) == LocalDate(year: expected.year!, month: expected.month!, day: expected.day!))
+            #expect(LocalDate(dayNumber: day.dayNumber) == day)
+        }
+        #expect(LocalDate(year: 1970, month: 1, day: 1).dayNumber == 0)
+        #expect(LocalDate(year: 2026, month: 3, day: 5).description == "2026-03-05")
+    }
+
     @Test func monthQuarterAndDay() {
         let utc = TimeZone.gmt
         let month = Period.containing(date("2028-02-29T10:00:00Z"), kind: .month, in: utc)

@@ -154,8 +154,9 @@ public enum ReportAnalyzer {
     }
 
     static func isAway(_ person: Person, _ absences: [Absence], _ period: Period) -> Bool {
-        let days = period.days
-        return absences.contains { $0.person == person.id && days.contains(where: $0.covers) }
+        guard let (first, last) = period.firstAndLastDay else { return false }
+        // Covers one of the period's days: overlaps its first to last day.
+        return absences.contains { $0.person == person.id && $0.from <= $0.to && $0.from <= last && first <= $0.to }
     }
 
     /// Members with an entry this period reported; the others are away (with an absence in the

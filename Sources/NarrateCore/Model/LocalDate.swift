@@ -27,12 +27,40 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         self.init(year: year, month: month, day: day)
     }
 
-    /// The day an instant falls on in a zone.
+    /// The day an instant falls on in a zone: the zone's offset at that instant, then whole days.
+    /// (A `Calendar` made and asked for components per call was a tenth of a report's analysis.)
     public init(_ date: Date, in zone: TimeZone) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        self.init(year: parts.year!, month: parts.month!, day: parts.day!)
+        let local = (date.timeIntervalSince1970 + Double(zone.secondsFromGMT(for: date))) / 86_400
+        self.init(dayNumber: Int(local.rounded(.down)))
+    }
+
+    /// The day `dayNumber` days after 1970-01-01, in the proleptic Gregorian calendar (Howard
+    /// Hinnant's `civil_from_days`).
+    public init(dayNumber: Int) {
+        let shifted = dayNumber + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthFromMarch = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1
+        let month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9
+        self.init(year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day)
+    }
+
+    /// Days since 1970-01-01 (`days_from_civil`); negative before it.
+    public var dayNumber: Int {
+        let marchYear = month <= 2 ? year - 1 : year
+        let era = (marchYear >= 0 ? marchYear : marchYear - 399) / 400
+        let yearOfEra = marchYear - era * 400
+        let dayOfYear = (153 * ((month + 9) % 12) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// 0 for Monday to 6 for Sunday (1970-01-01 was a Thursday).
+    public var weekdayFromMonday: Int {
+        ((dayNumber % 7) + 10) % 7
     }
 
     /// The years narrate accepts in dates and times people type.
@@ -55,18 +83,20 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
     }
 
     public func adding(days: Int) -> LocalDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let noon = calendar.date(from: DateComponents(year: year, month: month, day: day, hour: 12))!
-        return LocalDate(calendar.date(byAdding: .day, value: days, to: noon)!, in: calendar.timeZone)
+        LocalDate(dayNumber: dayNumber + days)
     }
 
     public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
 
+    /// `YYYY-MM-DD`.
     public var description: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        func padded(_ value: Int, _ width: Int) -> String {
+            let digits = String(value)
+            return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+        }
+        return "\(padded(year, 4))-\(padded(month, 2))-\(padded(day, 2))"
     }
 
     public init(from decoder: any Decoder) throws {

@@ -23,8 +23,6 @@ public struct Period: Sendable, Equatable {
 
     /// The calendar period of `kind` that contains `date`, in `zone` (weeks are ISO: Monday first).
     public static func containing(_ date: Date, kind: Kind, in zone: TimeZone) -> Period {
-        var calendar = Calendar(identifier: .iso8601)
-        calendar.timeZone = zone
         let day = LocalDate(date, in: zone)
         let first: LocalDate
         let next: LocalDate
@@ -33,9 +31,7 @@ public struct Period: Sendable, Equatable {
             first = day
             next = day.adding(days: 1)
         case .week:
-            let weekday = calendar.component(.weekday, from: date)  // 1 = Sunday
-            let back = (weekday + 5) % 7
-            first = day.adding(days: -back)
+            first = day.adding(days: -day.weekdayFromMonday)
             next = first.adding(days: 7)
         case .month:
             first = LocalDate(year: day.year, month: day.month, day: 1)
@@ -61,13 +57,14 @@ public struct Period: Sendable, Equatable {
 
     /// The local days the period touches, first to last.
     public var days: [LocalDate] {
-        var result: [LocalDate] = []
-        var day = LocalDate(start, in: timeZone)
+        guard let (first, last) = firstAndLastDay else { return [] }
+        return (first.dayNumber...last.dayNumber).map(LocalDate.init(dayNumber:))
+    }
+
+    /// The first and the last local day the period touches; nil when it is empty.
+    public var firstAndLastDay: (first: LocalDate, last: LocalDate)? {
+        let first = LocalDate(start, in: timeZone)
         let last = LocalDate(end.addingTimeInterval(-1), in: timeZone)
-        while day <= last {
-            result.append(day)
-            day = day.adding(days: 1)
-        }
-        return result
+        return first <= last ? (first, last) : nil
     }
 }

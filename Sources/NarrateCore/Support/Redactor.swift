@@ -13,6 +13,12 @@ public final class Redactor: Sendable {
     /// The known forms, by their first four bytes: one pass over a text finds every candidate.
     private struct Index {
         var byPrefix: [UInt32: [[UInt8]]] = [:]
+        /// One bit per possible first two bytes of a form: most positions of a text are passed
+        /// over on this test, without hashing four bytes for the dictionary.
+        var firstTwo = [UInt64](repeating: 0, count: 1024)
+        /// The values registered so far: a secret is revealed for every part sent, and deriving
+        /// its forms each time (URL parsing) cost more than building the request.
+        var registered: Set<String> = []
     }
 
     private let index = Mutex(Index())
@@ -22,12 +28,15 @@ public final class Redactor: Sendable {
     /// Remembers a secret value and its derived forms. Short values (under 6 characters) are
     /// not registered on their own: they would blank out ordinary words.
     public func register(_ secret: String) {
+        guard index.withLock({ $0.registered.insert(secret).inserted }) else { return }
         let forms = Self.forms(of: secret).filter { $0.count >= 6 }
         guard !forms.isEmpty else { return }
         index.withLock { index in
             for form in forms {
                 let bytes = Array(form.utf8)
                 let key = Self.prefix(bytes, 0)
+                let two = Int(bytes[0]) | Int(bytes[1]) << 8
+                index.firstTwo[two >> 6] |= 1 << UInt64(two & 63)
                 var candidates = index.byPrefix[key, default: []]
                 guard !candidates.contains(bytes) else { continue }
                 candidates.append(bytes)
@@ -42,7 +51,7 @@ public final class Redactor: Sendable {
     /// (so a mask is never itself searched, and a longer secret wins over one inside it). The
     /// cost grows with the text, not with the number of secrets.
     public func redact(_ text: String) -> String {
-        let byPrefix = index.withLock { $0.byPrefix }
+        let (byPrefix, firstTwo) = index.withLock { ($0.byPrefix, $0.firstTwo) }
         guard !byPrefix.isEmpty else { return text }
         let bytes = Array(text.utf8)
         guard bytes.count >= 4 else { return text }
@@ -51,7 +60,8 @@ public final class Redactor: Sendable {
         var position = 0
         let mask = Array(Self.mask.utf8)
         while position + 4 <= bytes.count {
-            if let candidates = byPrefix[Self.prefix(bytes, position)],
+            let two = Int(bytes[position]) | Int(bytes[position + 1]) << 8
+            if firstTwo[two >> 6] & (1 << UInt64(two & 63)) != 0, let candidates = byPrefix[Self.prefix(bytes, position)],
                 let match = candidates.first(where: { Self.matches($0, bytes, at: position) })
             {
                 if output.isEmpty { output.reserveCapacity(bytes.count) }
@@ -88,8 +98,7 @@ public final class Redactor: Sendable {
         let trimmed = secret.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { return [] }
         var forms = [trimmed]
-        let unreserved = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
-        if let encoded = trimmed.addingPercentEncoding(withAllowedCharacters: unreserved) { forms.append(encoded) }
+        forms.append(percentEncoded(trimmed))
         forms.append(trimmed.replacingOccurrences(of: "/", with: "\\/"))
         if let components = URLComponents(string: trimmed), components.scheme != nil, components.host != nil {
             if let last = components.path.split(separator: "/").last.map(String.init),
@@ -105,6 +114,25 @@ public final class Redactor: Sendable {
         }
         var seen: Set<String> = []
         return forms.filter { seen.insert($0).inserted }
+    }
+
+    /// Every byte but ASCII letters, digits and `-._~` as `%XX`: the form a secret takes inside
+    /// a URL's query or path. (Foundation's `addingPercentEncoding` with
+    /// `CharacterSet.alphanumerics` also keeps non-ASCII letters, which no URL carries as they are.)
+    static func percentEncoded(_ text: String) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                bytes.append(byte)
+            default:
+                bytes += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Query keys whose values are credentials.
