@@ -79,7 +79,11 @@ public enum ReportAnalyzer {
         }
         report.asks = attributed(.ask)
         report.decisions = attributed(.decision)
-        let directory = Dictionary((input.directory ?? input.members).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        // Only the KPIs' owners are looked up: the directory is everyone in the config.
+        let owners = Set(kpis.compactMap(\.kpi.owner))
+        let directory = owners.isEmpty ? [:] : Dictionary(
+            (input.directory ?? input.members).filter { owners.contains($0.id) }.map { ($0.id, $0) },
+            uniquingKeysWith: { first, _ in first })
         report.kpiAsks = kpis.filter { status in
             switch status.verdict {
             case .sideEffect, .worsening: true

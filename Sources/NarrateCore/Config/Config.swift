@@ -14,11 +14,19 @@ public struct Config: Sendable {
     /// When nobody is sent reminders, in each person's own zone (a person may set their own).
     public var quietHours: QuietHours?
     public var templatesDir: String?
-    public var persons: [Person] = []
+    public var persons: [Person] = [] {
+        didSet { personIndex = Self.index(persons, by: \.id) }
+    }
     public var teams: [Team] = []
     public var kpis: [KPI] = []
     public var schedules: [Schedule] = []
-    public var targets: [Target] = []
+    public var targets: [Target] = [] {
+        didSet { targetIndex = Self.index(targets, by: \.id) }
+    }
+    /// Positions by id: every report looks up its members and targets, and a search through a
+    /// thousand people per member was a visible part of a 50-team cycle.
+    private var personIndex: [String: Int] = [:]
+    private var targetIndex: [String: Int] = [:]
     public var http: HTTPSettings?
     /// Where work that already left a trace comes from (`[[source]]`).
     public var sources: [SourceConfig] = []
@@ -33,10 +41,17 @@ public struct Config: Sendable {
         self.locale = locale
     }
 
-    public func person(_ id: String) -> Person? { persons.first { $0.id == id } }
+    public func person(_ id: String) -> Person? { personIndex[id].map { persons[$0] } }
     public func team(_ id: String) -> Team? { teams.first { $0.id == id } }
     public func kpi(_ id: String) -> KPI? { kpis.first { $0.id == id } }
-    public func target(_ id: String) -> Target? { targets.first { $0.id == id } }
+    public func target(_ id: String) -> Target? { targetIndex[id].map { targets[$0] } }
+
+    /// The first position of each id (a duplicate id is an error `check` reports; the first wins, as a search would).
+    static func index<Item>(_ items: [Item], by id: (Item) -> String) -> [String: Int] {
+        var index: [String: Int] = [:]
+        for (position, item) in items.enumerated() where index[id(item)] == nil { index[id(item)] = position }
+        return index
+    }
     public func schedule(_ id: String) -> Schedule? { schedules.first { $0.id == id } }
 
     public func isAdmin(_ person: Person) -> Bool { admins.contains(person.id) }

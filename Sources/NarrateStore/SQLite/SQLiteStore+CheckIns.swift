@@ -24,7 +24,7 @@ extension SQLiteStore {
                 arguments += StatementArguments(persons)
             }
             // Decoded by position from the statement (see `entries(_:sql:arguments:)`).
-            return try Array(Row.fetchCursor(db, sql: sql + " ORDER BY at, id", arguments: arguments).map {
+            return try Array(Row.fetchCursor(db.cachedStatement(sql: sql + " ORDER BY at, id"), arguments: arguments).map {
                 MoodCheckIn(id: $0[0], person: $0[1], mood: $0[2], load: $0[3], at: Date(timeIntervalSince1970: $0[4]))
             })
         }

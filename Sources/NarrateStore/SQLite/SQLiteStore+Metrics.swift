@@ -24,11 +24,10 @@ extension SQLiteStore {
     public func readings(kpis: [String], from start: Date, to end: Date) throws -> [MetricReading] {
         try read { db in
             try Array(Row.fetchCursor(
-                db,
-                sql: """
+                db.cachedStatement(sql: """
                     SELECT id, kpi, value, at FROM metric WHERE kpi IN (\(databaseQuestionMarks(count: kpis.count)))
                       AND at >= ? AND at < ? ORDER BY at, id
-                    """,
+                    """),
                 arguments: StatementArguments(kpis) + [start.timeIntervalSince1970, end.timeIntervalSince1970]
             ).map { MetricReading(id: $0[0], kpi: $0[1], value: $0[2], at: Date(timeIntervalSince1970: $0[3])) })
         }
