@@ -28,7 +28,8 @@ public enum ConfigFile {
     /// is not set, a file that cannot be read, a secret URL that can never be sent to are errors
     /// on their lines. The values go only to the redactor.
     static func checkSecrets(_ config: Config, text: String, with resolver: SecretResolver) -> [Diagnostic] {
-        let lines = ConfigLines(text: text)
+        // Mapping the text's lines costs as much as reading the config: only when there is a problem.
+        var lines: ConfigLines?
         return config.secretSources.compactMap { source in
             // A value written in the config was checked as the config was read.
             if case .plain = source.secret { return nil }
@@ -39,9 +40,9 @@ public enum ConfigFile {
             } catch {
                 problem = "\(error)"
             }
-            return problem.map {
-                Diagnostic(file: config.file, line: lines.line(of: source.keyPath), severity: .error, keyPath: source.keyPath, message: $0)
-            }
+            guard let problem else { return nil }
+            if lines == nil { lines = ConfigLines(text: text) }
+            return Diagnostic(file: config.file, line: lines!.line(of: source.keyPath), severity: .error, keyPath: source.keyPath, message: problem)
         }
     }
 

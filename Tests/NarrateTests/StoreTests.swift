@@ -95,6 +95,21 @@ import Testing
         #expect(try stores[0].entryCount() == 100)
     }
 
+    /// A report's readings and `check`'s twelve-month ranges come from the index alone, never
+    /// from a table lookup per reading.
+    @Test func readingsAreReadFromTheIndexAlone() throws {
+        let store = try SQLiteStore(directory: temporaryDirectory())
+        try store.record((0..<50).map { MetricReading(kpi: "k\($0 % 5)", value: Double($0), at: Date(timeIntervalSince1970: Double($0) * 3_600)) })
+        for sql in [SQLiteStore.readingsSQL(kpis: 3), SQLiteStore.readingRangesSQL(kpis: 3)] {
+            let plan = try store.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: ["k1", "k2", "k3", 0, 1e12]).map { $0["detail"] as String }
+            }
+            #expect(plan.contains { $0.contains("USING COVERING INDEX metric_kpi_at_value") }, "\(plan)")
+        }
+        let ranges = try store.readingRanges(kpis: ["k1", "k2"], from: .distantPast, to: .distantFuture)
+        #expect(ranges["k1"]?.count == 10 && ranges["k1"]?.low == 1 && ranges["k1"]?.high == 46)
+    }
+
     @Test func metricsAreRecordedAllOrNothing() throws {
         let store = try SQLiteStore(directory: temporaryDirectory())
         try store.record([MetricReading(kpi: "a", value: 1, at: Date()), MetricReading(kpi: "b", value: 2, at: Date())])

@@ -17,8 +17,12 @@ public struct Config: Sendable {
     public var persons: [Person] = [] {
         didSet { personIndex = Self.index(persons, by: \.id) }
     }
-    public var teams: [Team] = []
-    public var kpis: [KPI] = []
+    public var teams: [Team] = [] {
+        didSet { teamIndex = Self.index(teams, by: \.id) }
+    }
+    public var kpis: [KPI] = [] {
+        didSet { kpiIndex = Self.index(kpis, by: \.id) }
+    }
     public var schedules: [Schedule] = []
     public var targets: [Target] = [] {
         didSet { targetIndex = Self.index(targets, by: \.id) }
@@ -26,6 +30,8 @@ public struct Config: Sendable {
     /// Positions by id: every report looks up its members and targets, and a search through a
     /// thousand people per member was a visible part of a 50-team cycle.
     private var personIndex: [String: Int] = [:]
+    private var teamIndex: [String: Int] = [:]
+    private var kpiIndex: [String: Int] = [:]
     private var targetIndex: [String: Int] = [:]
     public var http: HTTPSettings?
     /// Where work that already left a trace comes from (`[[source]]`).
@@ -42,8 +48,8 @@ public struct Config: Sendable {
     }
 
     public func person(_ id: String) -> Person? { personIndex[id].map { persons[$0] } }
-    public func team(_ id: String) -> Team? { teams.first { $0.id == id } }
-    public func kpi(_ id: String) -> KPI? { kpis.first { $0.id == id } }
+    public func team(_ id: String) -> Team? { teamIndex[id].map { teams[$0] } }
+    public func kpi(_ id: String) -> KPI? { kpiIndex[id].map { kpis[$0] } }
     public func target(_ id: String) -> Target? { targetIndex[id].map { targets[$0] } }
 
     /// The first position of each id (a duplicate id is an error `check` reports; the first wins, as a search would).

@@ -4,7 +4,7 @@ extension ConfigLoader {
     static let maximumCoreKPIs = 5
 
     func lintKPIs(_ config: Config) {
-        let ids = config.kpis.map(\.id)
+        let ids = KnownIDs(config.kpis.map(\.id))
         for (index, (kpi, path)) in zip(config.kpis, kpiPaths).enumerated() {
             requireSMARTFields(kpi, path, written: kpiKeys[index])
             reference(kpi.guardrails, "\(path).guardrails", known: ids, what: "KPI")

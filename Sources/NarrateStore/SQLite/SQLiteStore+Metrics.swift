@@ -24,10 +24,7 @@ extension SQLiteStore {
     public func readings(kpis: [String], from start: Date, to end: Date) throws -> [MetricReading] {
         try read { db in
             try Array(Row.fetchCursor(
-                db.cachedStatement(sql: """
-                    SELECT id, kpi, value, at FROM metric WHERE kpi IN (\(databaseQuestionMarks(count: kpis.count)))
-                      AND at >= ? AND at < ? ORDER BY at, id
-                    """),
+                db.cachedStatement(sql: Self.readingsSQL(kpis: kpis.count)),
                 arguments: StatementArguments(kpis) + [start.timeIntervalSince1970, end.timeIntervalSince1970]
             ).map { MetricReading(id: $0[0], kpi: $0[1], value: $0[2], at: Date(timeIntervalSince1970: $0[3])) })
         }
@@ -38,16 +35,28 @@ extension SQLiteStore {
             var ranges: [String: (low: Double, high: Double, count: Int)] = [:]
             for row in try Row.fetchAll(
                 db,
-                sql: """
-                    SELECT kpi, min(value) AS low, max(value) AS high, count(*) AS n FROM metric
-                    WHERE kpi IN (\(databaseQuestionMarks(count: kpis.count))) AND at >= ? AND at < ? GROUP BY kpi
-                    """,
+                sql: Self.readingRangesSQL(kpis: kpis.count),
                 arguments: StatementArguments(kpis) + [start.timeIntervalSince1970, end.timeIntervalSince1970])
             {
                 ranges[row["kpi"]] = (row["low"], row["high"], row["n"])
             }
             return ranges
         }
+    }
+
+    /// Both read the index `metric_kpi_at_value` alone (StoreTests checks the plans).
+    static func readingsSQL(kpis count: Int) -> String {
+        """
+        SELECT id, kpi, value, at FROM metric WHERE kpi IN (\(databaseQuestionMarks(count: count)))
+          AND at >= ? AND at < ? ORDER BY at, id
+        """
+    }
+
+    static func readingRangesSQL(kpis count: Int) -> String {
+        """
+        SELECT kpi, min(value) AS low, max(value) AS high, count(*) AS n FROM metric
+        WHERE kpi IN (\(databaseQuestionMarks(count: count))) AND at >= ? AND at < ? GROUP BY kpi
+        """
     }
 
     public func metricCount() throws -> Int {
