@@ -52,19 +52,21 @@ public struct Courier: Sendable {
         if revived > 0 { logger.notice("re-queued \(revived) part(s) left in flight by a stopped process") }
         let targets = Set(try outbox.unfinishedDeliveries(reports: reports, target: nil).map(\.target)).sorted()
         let gate = RateGate()
+        let sent = SentParts(outbox: outbox)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for target in targets {
-                group.addTask { try await drain(target: target, reports: reports, until: deadline, gate: gate) }
+                group.addTask { try await drain(target: target, reports: reports, until: deadline, gate: gate, sent: sent) }
             }
             try await group.waitForAll()
         }
+        logger.debug("recorded \(sent.parts.load(ordering: .relaxed)) sent parts in \(sent.writes.load(ordering: .relaxed)) writes")
         guard let reports else { return [] }
         return try outbox.deliveries(reports: reports)
     }
 
     /// One target's parts, in order: the first unfinished part of each report goes next, and
     /// the parts after it follow as long as each is sent (one query a round, not one a part).
-    func drain(target: String, reports: [Int64]?, until deadline: Date, gate: RateGate) async throws {
+    func drain(target: String, reports: [Int64]?, until deadline: Date, gate: RateGate, sent: SentParts) async throws {
         var records: [Int64: ReportRecord] = [:]
         while !Task.isCancelled {
             let unfinished = try outbox.unfinishedDeliveries(reports: reports, target: target)
@@ -91,7 +93,7 @@ public struct Courier: Sendable {
                     let next = index + 1 < chain.count ? chain[index + 1] : nil
                     let following = next.flatMap { $0.state == .pending && $0.nextAttemptAt <= now ? $0 : nil }
                     let result = try await attempt(
-                        delivery, claimed: claimed, next: following, gate: gate, records: &records)
+                        delivery, claimed: claimed, next: following, gate: gate, sent: sent, records: &records)
                     guard result.sent, following != nil else { break }
                     // The next part was claimed in the same transaction that recorded this one as
                     // sent: it is ours to send now, deadline or not.
@@ -106,7 +108,8 @@ public struct Courier: Sendable {
     /// Sends one part (claiming it first unless `claimed`). When it is sent and `next` is the
     /// following part of its report, the result is recorded and `next` claimed in one write.
     func attempt(
-        _ delivery: Delivery, claimed: Bool, next: Delivery?, gate: RateGate, records: inout [Int64: ReportRecord]
+        _ delivery: Delivery, claimed: Bool, next: Delivery?, gate: RateGate, sent: SentParts,
+        records: inout [Int64: ReportRecord]
     ) async throws -> (sent: Bool, nextClaimed: Bool) {
         if !claimed {
             guard try outbox.beginSending(delivery.id, now: clock.now()) else { return (false, false) }
@@ -125,7 +128,7 @@ public struct Courier: Sendable {
         await gate.wait(for: target.id, rate: target.effectiveRate)
         let outcome = await send(delivery, to: target, report: report)
         await gate.finished(target.id)
-        let nextClaimed = try record(outcome, for: delivery, target: target, claiming: next)
+        let nextClaimed = try await record(outcome, for: delivery, target: target, claiming: next, sent: sent)
         if case .sent = outcome { return (true, nextClaimed) }
         return (false, false)
     }
@@ -183,12 +186,14 @@ public struct Courier: Sendable {
     /// Records what became of an attempt. A sent part's result and the claim of `next` are one
     /// write; returns whether `next` was claimed.
     @discardableResult
-    func record(_ outcome: AttemptOutcome, for delivery: Delivery, target: Target, claiming next: Delivery? = nil) throws -> Bool {
+    func record(
+        _ outcome: AttemptOutcome, for delivery: Delivery, target: Target, claiming next: Delivery? = nil, sent: SentParts
+    ) async throws -> Bool {
         let label = "\(target.id) part \(delivery.part)/\(delivery.parts) of report \(delivery.report)"
         let now = clock.now()
         switch outcome {
         case .sent(let receipt):
-            let claimed = try outbox.finishSent(delivery.id, receipt: receipt.map(redactor.redact), at: now, thenBegin: next?.id)
+            let claimed = try await sent.record(SentPart(id: delivery.id, receipt: receipt.map(redactor.redact), at: now, next: next?.id))
             DeliveryMetrics.part(kind: delivery.kind, .sent)
             logger.info("sent \(label)", metadata: ["attempts": "\(delivery.attempts)"])
             return claimed

@@ -20,13 +20,29 @@ public protocol Outbox: Sendable {
     func finishAttempt(
         _ id: Int64, state: Delivery.State, error: String?, receipt: String?, nextAttemptAt: Date?, route: String?, at: Date
     ) throws
-    /// Records that part `id` was sent and, in the same transaction, claims part `next` as
-    /// ``beginSending(_:now:)`` would: one write for both. True when `next` was claimed.
-    func finishSent(_ id: Int64, receipt: String?, at: Date, thenBegin next: Int64?) throws -> Bool
+    /// Records that each part was sent and claims its `next` part as ``beginSending(_:now:)``
+    /// would, all in one transaction: parts of many targets sent at once share one write. For
+    /// each part, true when its `next` was claimed.
+    func finishSent(_ parts: [SentPart]) throws -> [Bool]
     /// Parts left `sending` by a process that died go back to the queue; returns how many.
     @discardableResult func requeueAbandoned(now: Date, grace: (String) -> TimeInterval) throws -> Int
     /// Puts parked parts back in the queue with a fresh attempt count; returns how many.
     @discardableResult func retryParked(ids: [Int64]?, now: Date) throws -> Int
+}
+
+/// A part that was sent, and the part of the same report to claim next.
+public struct SentPart: Sendable, Equatable {
+    public var id: Int64
+    public var receipt: String?
+    public var at: Date
+    public var next: Int64?
+
+    public init(id: Int64, receipt: String?, at: Date, next: Int64?) {
+        self.id = id
+        self.receipt = receipt
+        self.at = at
+        self.next = next
+    }
 }
 
 /// The parts of one report for one target, in its dialect.
@@ -46,6 +62,12 @@ public struct OutboxParts: Sendable {
 }
 
 extension Outbox {
+    /// Records that part `id` was sent and, in the same transaction, claims part `next`: one
+    /// write for both. True when `next` was claimed.
+    public func finishSent(_ id: Int64, receipt: String?, at: Date, thenBegin next: Int64?) throws -> Bool {
+        try finishSent([SentPart(id: id, receipt: receipt, at: at, next: next)])[0]
+    }
+
     public func deliveries(reports: [Int64]? = nil) throws -> [Delivery] {
         try deliveries(reports: reports, states: nil)
     }

@@ -72,9 +72,7 @@ final class FaultyStore: Storage {
         try base.deliveries(reports: reports, states: states)
     }
     func beginSending(_ id: Int64, now: Date) throws -> Bool { try base.beginSending(id, now: now) }
-    func finishSent(_ id: Int64, receipt: String?, at: Date, thenBegin next: Int64?) throws -> Bool {
-        try base.finishSent(id, receipt: receipt, at: at, thenBegin: next)
-    }
+    func finishSent(_ parts: [SentPart]) throws -> [Bool] { try base.finishSent(parts) }
     func finishAttempt(
         _ id: Int64, state: Delivery.State, error: String?, receipt: String?, nextAttemptAt: Date?, route: String?, at: Date
     ) throws {

@@ -1,0 +1,70 @@
+import NarrateStore
+import Synchronization
+
+/// Records sent parts for the targets a courier delivers at once, several to a transaction.
+///
+/// Why: each part sent was one write of its own (its result and the claim of the next part),
+/// and with a hundred targets in flight those commits, each rewriting the same index pages,
+/// were the largest part of delivering. A target's task still waits for its own part's write
+/// before it sends the next one, so a crash can re-send at most the part in flight per target,
+/// as before; only the writes of different targets are combined.
+///
+/// The first task to arrive writes what is waiting, then what arrived meanwhile, until nothing
+/// is; the others are suspended, not holding a thread, until their part is written.
+final class SentParts: Sendable {
+    private struct Waiting: Sendable {
+        var part: SentPart
+        var continuation: CheckedContinuation<Bool, any Error>
+    }
+
+    private struct State: Sendable {
+        var waiting: [Waiting] = []
+        var writing = false
+    }
+
+    private let outbox: any Outbox
+    private let state = Mutex(State())
+    /// How many writes and parts so far (for tests and the debug log).
+    let writes = Atomic<Int>(0)
+    let parts = Atomic<Int>(0)
+
+    init(outbox: any Outbox) {
+        self.outbox = outbox
+    }
+
+    /// Records `part` as sent and claims its `next`; true when `next` was claimed.
+    func record(_ part: SentPart) async throws -> Bool {
+        try await withCheckedThrowingContinuation { continuation in
+            let leads = state.withLock { state in
+                state.waiting.append(Waiting(part: part, continuation: continuation))
+                if state.writing { return false }
+                state.writing = true
+                return true
+            }
+            if leads { writeAll() }
+        }
+    }
+
+    /// Parts waiting now, for tests.
+    var waitingCount: Int { state.withLock { $0.waiting.count } }
+
+    private func writeAll() {
+        while true {
+            let batch = state.withLock { state in
+                let batch = state.waiting
+                state.waiting = []
+                if batch.isEmpty { state.writing = false }
+                return batch
+            }
+            if batch.isEmpty { return }
+            writes.add(1, ordering: .relaxed)
+            parts.add(batch.count, ordering: .relaxed)
+            do {
+                let claimed = try outbox.finishSent(batch.map(\.part))
+                for (waiting, claimed) in zip(batch, claimed) { waiting.continuation.resume(returning: claimed) }
+            } catch {
+                for waiting in batch { waiting.continuation.resume(throwing: error) }
+            }
+        }
+    }
+}
