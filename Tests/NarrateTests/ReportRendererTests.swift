@@ -37,6 +37,22 @@ import Testing
         try expectGolden(try renderer.managerDigest(report, locale: locale), "\(locale)/manager-digest.md")
     }
 
+    /// Without overrides a locale's templates are compiled on first use, apart from the other
+    /// locale's: so every bundled template must parse, and its partials must be of its locale.
+    @Test func bundledTemplatesParseAndUsePartialsOfTheirOwnLocale() throws {
+        for (name, text) in BundledTemplates.all {
+            let locale = String(name.split(separator: "/")[0])
+            _ = try ReportRenderer.compile([name: TemplateSource(text: text, file: "(bundled)")])
+            var rest = Substring(text)
+            while let open = rest.range(of: "{{>") {
+                let close = rest[open.upperBound...].range(of: "}}")!
+                let partial = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+                #expect(partial.hasPrefix(locale + "/") && BundledTemplates.all[partial] != nil, "\(name) uses \(partial)")
+                rest = rest[close.upperBound...]
+            }
+        }
+    }
+
     @Test func bundledTemplatesMatchTheTemplatesFolder() throws {
         for (name, text) in BundledTemplates.all {
             let file = try String(contentsOf: Self.root.appendingPathComponent("templates/\(name).mustache"), encoding: .utf8)

@@ -1,5 +1,6 @@
 import Foundation
 import Mustache
+import Synchronization
 
 /// Renders reports through Mustache templates: the bundled ones, overridden by name by any
 /// file in the config's `templates_dir` (`<dir>/en/team-report.mustache`).
@@ -8,15 +9,27 @@ public struct ReportRenderer: Sendable {
     /// Every template's name (`en/team-report`), as overrides are looked up.
     public static var names: [String] { BundledTemplates.all.keys.sorted() }
 
-    let library: MustacheLibrary
+    /// The compiled templates: all of them when the config overrides any (an override may use
+    /// a partial of another locale), else one library per locale, compiled when a report in that
+    /// locale is first rendered (a command that renders one report compiled all twelve).
+    private let libraries: Libraries
 
     /// Compiles the bundled templates, each replaced by the override of the same name
     /// (`en/team-report`) when there is one. Throws ``TemplateError`` for the first template
     /// that does not parse. Compile once per process (and again on reload), not per report.
     public init(overrides: [String: TemplateSource] = [:]) throws {
-        var library = MustacheLibrary()
+        if overrides.isEmpty {
+            libraries = Libraries(all: nil)
+            return
+        }
         var sources = BundledTemplates.all.mapValues { TemplateSource(text: $0, file: "(bundled)") }
         for (name, source) in overrides where sources[name] != nil { sources[name] = source }
+        libraries = Libraries(all: try Self.compile(sources))
+    }
+
+    /// The templates of `sources`, in one library.
+    static func compile(_ sources: [String: TemplateSource]) throws -> MustacheLibrary {
+        var library = MustacheLibrary()
         for (name, source) in sources.sorted(by: { $0.key < $1.key }) {
             do {
                 library.register(try MustacheTemplate(string: source.text), named: name)
@@ -26,7 +39,28 @@ public struct ReportRenderer: Sendable {
                     message: "\(error.error)")
             }
         }
-        self.library = library
+        return library
+    }
+
+    /// The library that has `name` (`en/team-report`).
+    func library(for name: String) throws -> MustacheLibrary {
+        if let all = libraries.all { return all }
+        let locale = name.split(separator: "/").first.map(String.init) ?? ""
+        return try libraries.compiled.withLock { compiled in
+            if let library = compiled[locale] { return library }
+            let sources = BundledTemplates.all.filter { $0.key.hasPrefix(locale + "/") }
+                .mapValues { TemplateSource(text: $0, file: "(bundled)") }
+            let library = try Self.compile(sources)
+            compiled[locale] = library
+            return library
+        }
+    }
+
+    final class Libraries: Sendable {
+        let all: MustacheLibrary?
+        let compiled = Mutex([String: MustacheLibrary]())
+
+        init(all: MustacheLibrary?) { self.all = all }
     }
 
     /// The team report in CommonMark.
@@ -51,7 +85,7 @@ public struct ReportRenderer: Sendable {
 
     func render(_ template: String, locale: String, _ values: [String: Any]) throws -> String {
         let name = "\(locale)/\(template)"
-        guard let output = library.render(values, withTemplate: name) else {
+        guard let output = try library(for: name).render(values, withTemplate: name) else {
             throw NarrateError(.notFound, "no template \(name) (locales: \(Config.locales.joined(separator: ", ")))")
         }
         let tidy = Self.tidy(output)
