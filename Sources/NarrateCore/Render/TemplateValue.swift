@@ -18,20 +18,24 @@ indirect enum TemplateValue {
         switch value {
         case let text as String:
             self = .text(text)
+        case let object as [String: Any]:
+            guard let converted = TemplateValue(object: object) else { return nil }
+            self = converted
         case let flag as Bool:
             self = .flag(flag)
         case let number as Int:
             self = .text(String(number))
         case let number as Double:
             self = .text(String(describing: number))
-        case let object as [String: Any]:
-            var values: [String: TemplateValue] = [:]
-            values.reserveCapacity(object.count)
-            for (key, value) in object {
-                guard let converted = TemplateValue(value) else { return nil }
-                values[key] = converted
+        case let list as [[String: Any]]:
+            // The contexts' lists of objects: cast as they are (a cast to `[Any]` copies the array).
+            var values: [TemplateValue] = []
+            values.reserveCapacity(list.count)
+            for object in list {
+                guard let converted = TemplateValue(object: object) else { return nil }
+                values.append(converted)
             }
-            self = .object(values, original: object)
+            self = .list(values, original: list)
         case let list as [Any]:
             var values: [TemplateValue] = []
             values.reserveCapacity(list.count)
@@ -45,6 +49,16 @@ indirect enum TemplateValue {
             guard Mirror(reflecting: value).displayStyle == .optional else { return nil }
             self = .null
         }
+    }
+
+    private init?(object: [String: Any]) {
+        var values: [String: TemplateValue] = [:]
+        values.reserveCapacity(object.count)
+        for (key, value) in object {
+            guard let converted = TemplateValue(value) else { return nil }
+            values[key] = converted
+        }
+        self = .object(values, original: object)
     }
 
     /// What `{{name}}` prints: `String(describing:)` of the value, as swift-mustache does.
