@@ -114,29 +114,45 @@ public struct Deliveries: Sendable {
         var earlier: [Int64: Int64] = [:]
         var plans: [ReportPlan] = []
         for plan in try context.pipeline.plan(team: team, schedule: schedule) { plans.append(await context.pipeline.withSources(plan)) }
+        // Every team's slot and reports are queued in one transaction; the reports keep the
+        // plans' order.
+        var slots: [(team: String, run: Run, reports: [QueuedReport])] = []
+        enum Queued { case report(Int64), slot(Int) }
+        var order: [Queued] = []
         for (plan, reports) in zip(plans, try context.pipeline.run(plans)) {
             var fresh: [QueuedReport] = []
             for formatted in reports {
                 if !force, let existing = try identical(to: formatted) {
                     context.logger.notice("\(plan.team.id): report \(existing) has the same content; not queued again (--force sends it anyway)")
-                    reportIDs.append(existing)
+                    order.append(.report(existing))
                     earlier[existing] = existing
                     continue
                 }
                 fresh.append(QueuedReport(record: formatted.rendered.record, parts: formatted.parts))
             }
             guard !fresh.isEmpty else { continue }
-            let queued: [(ReportRecord, [Delivery])]
             if let schedule = plan.schedule {
                 let run = Run(
                     schedule: schedule.id, team: plan.team.id, slot: plan.now, state: .done, at: plan.now, manual: true)
-                queued = try context.store.claim(run, queueing: fresh, now: context.clock.now()) ?? []
+                slots.append((plan.team.id, run, fresh))
+                order.append(.slot(slots.count - 1))
             } else {
-                queued = try fresh.map { try context.store.enqueue($0.record, parts: $0.parts, now: context.clock.now()) }
+                for (stored, deliveries) in try fresh.map({ try context.store.enqueue($0.record, parts: $0.parts, now: context.clock.now()) }) {
+                    context.logger.info("report \(stored.id) for \(plan.team.id): \(deliveries.count) parts queued")
+                    order.append(.report(stored.id))
+                }
             }
-            for (stored, deliveries) in queued {
-                context.logger.info("report \(stored.id) for \(plan.team.id): \(deliveries.count) parts queued")
-                reportIDs.append(stored.id)
+        }
+        let claimed = slots.isEmpty ? [] : try context.store.claim(slots.map { ($0.run, $0.reports) }, now: context.clock.now())
+        for item in order {
+            switch item {
+            case .report(let id):
+                reportIDs.append(id)
+            case .slot(let slot):
+                for (stored, deliveries) in claimed[slot] ?? [] {
+                    context.logger.info("report \(stored.id) for \(slots[slot].team): \(deliveries.count) parts queued")
+                    reportIDs.append(stored.id)
+                }
             }
         }
         // Earlier reports' unfinished parts go out too, in order, before time runs out.

@@ -50,7 +50,7 @@ public struct Courier: Sendable {
     public func deliver(reports: [Int64]? = nil, until deadline: Date = .distantFuture) async throws -> [Delivery] {
         let revived = try outbox.requeueAbandoned(now: clock.now()) { id in (config.target(id)?.effectiveTimeout ?? 30) + 5 }
         if revived > 0 { logger.notice("re-queued \(revived) part(s) left in flight by a stopped process") }
-        let targets = Set(try outbox.unfinishedDeliveries(reports: reports, target: nil).map(\.target)).sorted()
+        let targets = try outbox.unfinishedTargets(reports: reports)
         let gate = RateGate()
         let sent = SentParts(outbox: outbox)
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -13,6 +13,8 @@ public protocol Outbox: Sendable {
     func enqueue(_ report: ReportRecord, parts: [OutboxParts], now: Date) throws -> (ReportRecord, [Delivery])
     /// Parts not yet sent or parked, in report, target and part order.
     func unfinishedDeliveries(reports: [Int64]?, target: String?) throws -> [Delivery]
+    /// The targets with parts not yet sent or parked, in order (without reading the parts).
+    func unfinishedTargets(reports: [Int64]?) throws -> [String]
     func deliveries(reports: [Int64]?, states: [Delivery.State]?) throws -> [Delivery]
     /// Marks a part as in flight; false when another worker got there first.
     func beginSending(_ id: Int64, now: Date) throws -> Bool
@@ -62,6 +64,10 @@ public struct OutboxParts: Sendable {
 }
 
 extension Outbox {
+    public func unfinishedTargets(reports: [Int64]?) throws -> [String] {
+        Set(try unfinishedDeliveries(reports: reports, target: nil).map(\.target)).sorted()
+    }
+
     /// Records that part `id` was sent and, in the same transaction, claims part `next`: one
     /// write for both. True when `next` was claimed.
     public func finishSent(_ id: Int64, receipt: String?, at: Date, thenBegin next: Int64?) throws -> Bool {

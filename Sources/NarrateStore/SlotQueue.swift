@@ -8,6 +8,15 @@ public protocol SlotQueue: Sendable {
     /// recorded and the slot can be tried again. Nil when the slot was already claimed (by
     /// another daemon, or recorded as skipped or failed).
     func claim(_ run: Run, queueing reports: [QueuedReport], now: Date) throws -> [(ReportRecord, [Delivery])]?
+    /// Several slots' claims, as ``claim(_:queueing:now:)`` each, in one transaction (`narrate now`
+    /// queues every team's report at once). For each slot, nil when it was already claimed.
+    func claim(_ slots: [(Run, [QueuedReport])], now: Date) throws -> [[(ReportRecord, [Delivery])]?]
+}
+
+extension SlotQueue {
+    public func claim(_ slots: [(Run, [QueuedReport])], now: Date) throws -> [[(ReportRecord, [Delivery])]?] {
+        try slots.map { try claim($0.0, queueing: $0.1, now: now) }
+    }
 }
 
 /// A rendered report and the parts each of its targets receives.

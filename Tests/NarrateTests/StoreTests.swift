@@ -134,4 +134,24 @@ import Testing
         #expect(try store.lastRun(schedule: "weekly", state: nil, before: slot, manual: nil) == nil)
         #expect(try store.lastRun(schedule: "daily") == nil)
     }
+
+    /// `narrate now` claims every team's slot in one transaction: each slot as on its own, an
+    /// already claimed one left out, the reports of the others queued in order.
+    @Test func slotsClaimedTogetherAreEachClaimedOnce() throws {
+        let store = try SQLiteStore(directory: temporaryDirectory())
+        let slot = Date(timeIntervalSince1970: 1_800_000_000)
+        func run(_ schedule: String) -> Run { Run(schedule: schedule, team: "t", slot: slot, state: .done, at: slot) }
+        func report(_ text: String) -> QueuedReport {
+            QueuedReport(
+                record: ReportRecord(team: "t", schedule: nil, periodStart: slot, periodEnd: slot, markdown: text, createdAt: slot),
+                parts: [OutboxParts(target: "chat", kind: .slack, bodies: [text + "1", text + "2"])])
+        }
+        #expect(try store.claim(run("b")))
+        let claimed = try store.claim([(run("a"), [report("A")]), (run("b"), [report("B")]), (run("c"), [report("C")])], now: slot)
+        #expect(claimed.map { $0?.map(\.0.markdown) } == [["A"], nil, ["C"]])
+        #expect(claimed.compactMap { $0 }.flatMap { $0.flatMap(\.1) }.map(\.body) == ["A1", "A2", "C1", "C2"])
+        #expect(try store.deliveries(reports: nil).map(\.body) == ["A1", "A2", "C1", "C2"])
+        #expect(try store.runs().map(\.schedule).sorted() == ["a", "b", "c"])
+        #expect(try store.runs().first { $0.schedule == "a" }?.detail == "report 1: 2 parts")
+    }
 }

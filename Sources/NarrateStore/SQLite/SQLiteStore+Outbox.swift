@@ -62,6 +62,18 @@ extension SQLiteStore {
         }
     }
 
+    public func unfinishedTargets(reports: [Int64]?) throws -> [String] {
+        try read { db in
+            var sql = "SELECT DISTINCT target FROM delivery WHERE state IN ('pending','sending')"
+            var arguments: StatementArguments = []
+            if let reports {
+                sql += " AND report IN (\(databaseQuestionMarks(count: reports.count)))"
+                arguments += StatementArguments(reports)
+            }
+            return try String.fetchAll(db, sql: sql + " ORDER BY target", arguments: arguments)
+        }
+    }
+
     public func deliveries(reports: [Int64]?, states: [Delivery.State]?) throws -> [Delivery] {
         try read { db in
             var clauses: [String] = []

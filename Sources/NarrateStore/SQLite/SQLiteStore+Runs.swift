@@ -17,25 +17,34 @@ extension SQLiteStore {
     }
 
     public func claim(_ run: Run, queueing reports: [QueuedReport], now: Date) throws -> [(ReportRecord, [Delivery])]? {
-        try write { db in
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO run (schedule, team, slot, state, at, detail, manual) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                arguments: [
-                    run.schedule, run.team, run.slot.timeIntervalSince1970, run.state.rawValue,
-                    run.at.timeIntervalSince1970, run.detail, run.manual,
-                ])
-            guard db.changesCount == 1 else { return nil }
-            let queued = try reports.map { try Self.enqueue($0.record, parts: $0.parts, now: now, in: db) }
-            let ids = queued.map { "\($0.0.id)" }.joined(separator: ", ")
-            let parts = queued.reduce(0) { $0 + $1.1.count }
-            try db.execute(
-                sql: "UPDATE run SET detail = ? WHERE schedule = ? AND slot = ?",
-                arguments: [
-                    "report\(queued.count == 1 ? "" : "s") \(ids): \(parts) part\(parts == 1 ? "" : "s")", run.schedule,
-                    run.slot.timeIntervalSince1970,
-                ])
-            return queued
-        }
+        try write { db in try Self.claim(run, queueing: reports, now: now, in: db) }
+    }
+
+    /// One transaction for all: a hundred teams' reports were a hundred commits.
+    public func claim(_ slots: [(Run, [QueuedReport])], now: Date) throws -> [[(ReportRecord, [Delivery])]?] {
+        try write { db in try slots.map { try Self.claim($0.0, queueing: $0.1, now: now, in: db) } }
+    }
+
+    static func claim(_ run: Run, queueing reports: [QueuedReport], now: Date, in db: Database) throws
+        -> [(ReportRecord, [Delivery])]?
+    {
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO run (schedule, team, slot, state, at, detail, manual) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            arguments: [
+                run.schedule, run.team, run.slot.timeIntervalSince1970, run.state.rawValue,
+                run.at.timeIntervalSince1970, run.detail, run.manual,
+            ])
+        guard db.changesCount == 1 else { return nil }
+        let queued = try reports.map { try Self.enqueue($0.record, parts: $0.parts, now: now, in: db) }
+        let ids = queued.map { "\($0.0.id)" }.joined(separator: ", ")
+        let parts = queued.reduce(0) { $0 + $1.1.count }
+        try db.execute(
+            sql: "UPDATE run SET detail = ? WHERE schedule = ? AND slot = ?",
+            arguments: [
+                "report\(queued.count == 1 ? "" : "s") \(ids): \(parts) part\(parts == 1 ? "" : "s")", run.schedule,
+                run.slot.timeIntervalSince1970,
+            ])
+        return queued
     }
 
     public func finish(schedule: String, slot: Date, state: Run.State, detail: String?, at: Date) throws {

@@ -68,6 +68,9 @@ final class FaultyStore: Storage {
     func unfinishedDeliveries(reports: [Int64]?, target: String?) throws -> [Delivery] {
         try check("unfinishedDeliveries"); return try base.unfinishedDeliveries(reports: reports, target: target)
     }
+    func unfinishedTargets(reports: [Int64]?) throws -> [String] {
+        try check("unfinishedDeliveries"); return try base.unfinishedTargets(reports: reports)
+    }
     func deliveries(reports: [Int64]?, states: [Delivery.State]?) throws -> [Delivery] {
         try base.deliveries(reports: reports, states: states)
     }
