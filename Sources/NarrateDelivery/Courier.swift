@@ -59,7 +59,7 @@ public struct Courier: Sendable {
             }
             try await group.waitForAll()
         }
-        logger.debug("recorded \(sent.parts.load(ordering: .relaxed)) sent parts in \(sent.writes.load(ordering: .relaxed)) writes")
+        logger.debug("recorded \(sent.parts.load(ordering: .relaxed)) sent or claimed parts in \(sent.writes.load(ordering: .relaxed)) writes")
         guard let reports else { return [] }
         return try outbox.deliveries(reports: reports)
     }
@@ -112,7 +112,7 @@ public struct Courier: Sendable {
         records: inout [Int64: ReportRecord]
     ) async throws -> (sent: Bool, nextClaimed: Bool) {
         if !claimed {
-            guard try outbox.beginSending(delivery.id, now: clock.now()) else { return (false, false) }
+            guard try await sent.record(.claim(delivery.id, at: clock.now())) else { return (false, false) }
         }
         var delivery = delivery
         delivery.attempts += 1

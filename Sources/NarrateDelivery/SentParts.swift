@@ -1,7 +1,8 @@
 import NarrateStore
 import Synchronization
 
-/// Records sent parts for the targets a courier delivers at once, several to a transaction.
+/// Records sent parts (and claims the first part of each target's run) for the targets a
+/// courier delivers at once, several to a transaction.
 ///
 /// Why: each part sent was one write of its own (its result and the claim of the next part),
 /// and with a hundred targets in flight those commits, each rewriting the same index pages,
@@ -32,7 +33,7 @@ final class SentParts: Sendable {
         self.outbox = outbox
     }
 
-    /// Records `part` as sent and claims its `next`; true when `next` was claimed.
+    /// Records `part` as sent (unless it is only a claim) and claims its `next`; true when `next` was claimed.
     func record(_ part: SentPart) async throws -> Bool {
         try await withCheckedThrowingContinuation { continuation in
             let leads = state.withLock { state in

@@ -32,9 +32,10 @@ public protocol Outbox: Sendable {
     @discardableResult func retryParked(ids: [Int64]?, now: Date) throws -> Int
 }
 
-/// A part that was sent, and the part of the same report to claim next.
+/// A part that was sent, and the part of the same report to claim next; or, with no `id`, only
+/// a part to claim (the first of a target's run).
 public struct SentPart: Sendable, Equatable {
-    public var id: Int64
+    public var id: Int64?
     public var receipt: String?
     public var at: Date
     public var next: Int64?
@@ -44,6 +45,13 @@ public struct SentPart: Sendable, Equatable {
         self.receipt = receipt
         self.at = at
         self.next = next
+    }
+
+    /// Claims `part` as ``Outbox/beginSending(_:now:)`` does, in the same write as other parts' results.
+    public static func claim(_ part: Int64, at: Date) -> SentPart {
+        var claim = SentPart(id: 0, receipt: nil, at: at, next: part)
+        claim.id = nil
+        return claim
     }
 }
 

@@ -19,7 +19,7 @@ import Testing
         func part(_ target: Int) -> SentPart {
             SentPart(id: parts[2 * target].id, receipt: "r\(target)", at: Date(), next: parts[2 * target + 1].id)
         }
-        for target in 0..<5 { #expect(try store.beginSending(part(target).id, now: Date())) }
+        for target in 0..<5 { #expect(try store.beginSending(parts[2 * target].id, now: Date())) }
 
         async let first = sent.record(part(0))
         // The first write is held open; four more parts arrive meanwhile.
@@ -37,6 +37,13 @@ import Testing
         #expect(sent.writes.load(ordering: .relaxed) == 2)
         let states = try store.deliveries(reports: nil).map(\.state)
         #expect(states == Array(repeating: [Delivery.State.sent, .sending], count: 5).flatMap { $0 })
+
+        // A target's first part is claimed through the same writes: once.
+        let (_, more) = try store.enqueue(record, parts: [OutboxParts(target: "chat9", kind: .slack, bodies: ["1"])], now: Date())
+        #expect(try await sent.record(.claim(more[0].id, at: Date())))
+        #expect(try await !sent.record(.claim(more[0].id, at: Date())))
+        #expect(try await !sent.record(.claim(parts[1].id, at: Date())))
+        #expect(try store.deliveries(reports: nil).last?.state == .sending)
     }
 }
 

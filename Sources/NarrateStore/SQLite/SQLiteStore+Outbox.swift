@@ -135,9 +135,11 @@ extension SQLiteStore {
     public func finishSent(_ parts: [SentPart]) throws -> [Bool] {
         try write { db in
             try parts.map { part in
-                try db.cachedStatement(
-                    sql: "UPDATE delivery SET state = 'sent', last_error = NULL, receipt = coalesce(?, receipt), sent_at = ? WHERE id = ?"
-                ).execute(arguments: [part.receipt, part.at.timeIntervalSince1970, part.id])
+                if let id = part.id {
+                    try db.cachedStatement(
+                        sql: "UPDATE delivery SET state = 'sent', last_error = NULL, receipt = coalesce(?, receipt), sent_at = ? WHERE id = ?"
+                    ).execute(arguments: [part.receipt, part.at.timeIntervalSince1970, id])
+                }
                 guard let next = part.next else { return false }
                 return try Self.claim(next, now: part.at, in: db)
             }
