@@ -1,21 +1,9 @@
+import NarrateCore
+
 /// The few HTML helpers the server-rendered pages need: escaping, and one document shell with
 /// a stylesheet readable at 360 px and no script.
 enum HTML {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { HTMLText.escape(text) }
 
     static func document(title: String, lang: String, body: String) -> String {
         """

@@ -158,7 +158,7 @@ struct FastRenderer: Sendable {
         case .variable(let name, let escaped):
             guard let value = lookup(name, context) else { return }
             let text = value.printed
-            output += escaped && context.html ? Self.htmlEscape(text) : text
+            output += escaped && context.html ? HTMLText.escape(text) : text
         case .section(let name, let nodes):
             switch lookup(name, context) {
             case .list(let items, _)?:
@@ -219,22 +219,5 @@ struct FastRenderer: Sendable {
             for name in names.dropFirst() { value = value?.child(name) }
             return value
         }
-    }
-
-    /// swift-mustache's `htmlEscape()`.
-    static func htmlEscape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "&": escaped += "&amp;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
     }
 }

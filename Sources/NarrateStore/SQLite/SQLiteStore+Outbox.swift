@@ -48,12 +48,7 @@ extension SQLiteStore {
     /// Parts not yet sent or parked, in report, target and part order.
     public func unfinishedDeliveries(reports: [Int64]?, target: String?) throws -> [Delivery] {
         try read { db in
-            var sql = "SELECT * FROM delivery WHERE state IN ('pending','sending')"
-            var arguments: StatementArguments = []
-            if let reports {
-                sql += " AND report IN (\(databaseQuestionMarks(count: reports.count)))"
-                arguments += StatementArguments(reports)
-            }
+            var (sql, arguments) = Self.unfinished("SELECT * FROM delivery", reports: reports)
             if let target {
                 sql += " AND target = ?"
                 arguments += [target]
@@ -64,14 +59,20 @@ extension SQLiteStore {
 
     public func unfinishedTargets(reports: [Int64]?) throws -> [String] {
         try read { db in
-            var sql = "SELECT DISTINCT target FROM delivery WHERE state IN ('pending','sending')"
-            var arguments: StatementArguments = []
-            if let reports {
-                sql += " AND report IN (\(databaseQuestionMarks(count: reports.count)))"
-                arguments += StatementArguments(reports)
-            }
+            let (sql, arguments) = Self.unfinished("SELECT DISTINCT target FROM delivery", reports: reports)
             return try String.fetchAll(db, sql: sql + " ORDER BY target", arguments: arguments)
         }
+    }
+
+    /// `select` limited to parts not yet sent or parked, of some reports when given.
+    static func unfinished(_ select: String, reports: [Int64]?) -> (String, StatementArguments) {
+        var sql = select + " WHERE state IN ('pending','sending')"
+        var arguments: StatementArguments = []
+        if let reports {
+            sql += " AND report IN (\(databaseQuestionMarks(count: reports.count)))"
+            arguments += StatementArguments(reports)
+        }
+        return (sql, arguments)
     }
 
     public func deliveries(reports: [Int64]?, states: [Delivery.State]?) throws -> [Delivery] {
