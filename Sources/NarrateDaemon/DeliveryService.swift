@@ -47,8 +47,12 @@ final class DeliveryService: Service {
                     pause = Backoff.seconds(afterFailures: failures)
                     self.logger.error("delivery: \(context.redactor.redact("\(error)")); trying again in \(Int(pause)) s")
                 }
-                // Idle for a while: the store's caches go back to the system.
-                if pause > 60 { context.store.releaseMemory() }
+                // Idle for a while: the store's caches, the heap's free pages and the pages of
+                // code the cycle ran go back to the system (IdleMemory).
+                if pause > 60 {
+                    context.store.releaseMemory()
+                    IdleMemory.release()
+                }
                 await self.kick.wait(seconds: pause)
             }
         }
