@@ -112,11 +112,9 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
-        .systemLibrary(
-            name: "CCurl",
-            pkgConfig: "libcurl",
-            providers: [.apt(["libcurl4-openssl-dev"])]
-        ),
+        // libcurl's headers (Debian: libcurl4-openssl-dev); the library itself is loaded when a
+        // command first sends something (Sources/CCurl/loader.c).
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl")]),
         .testTarget(
             name: "NarrateTests",
             dependencies: [

@@ -15,7 +15,15 @@ import Synchronization
 /// service group shuts down; a cancelled `send` removes its transfer at once. Outside a service
 /// group, ``withRunning(_:)`` runs it around a piece of work.
 public final class CurlTransport: HTTPTransport, Service {
-    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+    private static let globalInit: Void = { narrate_curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+
+    /// Why libcurl cannot be used (it is loaded when the first transport is made), or nil.
+    static var loadProblem: String? { narrate_curl_load().map { String(cString: $0) } }
+
+    /// The error of a transport without libcurl: narrate's install is incomplete, nothing was sent.
+    static func unavailable(_ problem: String) -> NarrateError {
+        NarrateError(.unavailable, "libcurl cannot be loaded (\(problem)); install libcurl4 (Debian: apt install libcurl4)")
+    }
     private let worker: Worker
 
     public init() {
@@ -26,6 +34,7 @@ public final class CurlTransport: HTTPTransport, Service {
     /// Runs the transfer thread until cancelled or shut down; transfers still in flight then fail
     /// with `CancellationError`.
     public func run() async throws {
+        if let problem = Self.loadProblem { throw Self.unavailable(problem) }
         let worker = self.worker
         await withGracefulShutdownHandler {
             await withTaskCancellationHandler {
@@ -45,6 +54,7 @@ public final class CurlTransport: HTTPTransport, Service {
     /// Runs a transport for the duration of `body` (the CLI's commands, tests).
     public static func withRunning<T: Sendable>(_ body: (CurlTransport) async throws -> T) async throws -> T {
         let transport = CurlTransport()
+        if let problem = loadProblem { throw unavailable(problem) }
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await transport.run() }
             defer { group.cancelAll() }
@@ -53,6 +63,7 @@ public final class CurlTransport: HTTPTransport, Service {
     }
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        if let problem = Self.loadProblem { throw TransportError(message: Self.unavailable(problem).message) }
         let id = worker.nextID()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
@@ -105,15 +116,16 @@ private final class Worker: @unchecked Sendable {
         var lastID: UInt64 = 0
     }
 
-    private let multi: UnsafeMutableRawPointer
+    /// Nil only without libcurl, when the worker never runs (CurlTransport checks first).
+    private let multi: UnsafeMutableRawPointer?
     private let inbox = Mutex(Inbox())
     private var active: [UnsafeMutableRawPointer: Transfer] = [:]
 
     init() {
-        multi = curl_multi_init()
+        multi = narrate_curl_multi_init()
     }
 
-    deinit { curl_multi_cleanup(multi) }
+    deinit { narrate_curl_multi_cleanup(multi) }
 
     func nextID() -> UInt64 {
         inbox.withLock { state in
@@ -131,18 +143,18 @@ private final class Worker: @unchecked Sendable {
         if refused {
             transfer.continuation.resume(throwing: CancellationError())
         } else {
-            curl_multi_wakeup(multi)
+            narrate_curl_multi_wakeup(multi)
         }
     }
 
     func cancel(_ id: UInt64) {
         inbox.withLock { _ = $0.cancelled.insert(id) }
-        curl_multi_wakeup(multi)
+        narrate_curl_multi_wakeup(multi)
     }
 
     func stop() {
         inbox.withLock { $0.stopping = true }
-        curl_multi_wakeup(multi)
+        narrate_curl_multi_wakeup(multi)
     }
 
     /// The transfer thread's loop: start what was submitted, drop what was cancelled, let curl
@@ -169,15 +181,15 @@ private final class Worker: @unchecked Sendable {
             }
             if !handled.isEmpty { inbox.withLock { $0.cancelled.subtract(handled) } }
             if stopping { break }
-            curl_multi_perform(multi, &running)
+            narrate_curl_multi_perform(multi, &running)
             var left: Int32 = 0
-            while let message = curl_multi_info_read(multi, &left) {
+            while let message = narrate_curl_multi_info_read(multi, &left) {
                 guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle else { continue }
                 finish(handle, result: narrate_curl_msg_result(message))
             }
             // Idle, the thread sleeps until `submit`, `cancel` or `stop` wakes it; busy, curl
             // shortens the wait to its own timers.
-            curl_multi_poll(multi, nil, 0, active.isEmpty ? 86_400_000 : 1_000, nil)
+            narrate_curl_multi_poll(multi, nil, 0, active.isEmpty ? 86_400_000 : 1_000, nil)
         }
         let late = inbox.withLock { state in
             state.stopped = true
@@ -195,16 +207,16 @@ private final class Worker: @unchecked Sendable {
         // The connection is mid-request: it must be closed, not handed to the next request
         // (which would read the abandoned request's late answer, or an empty reply).
         narrate_curl_setopt_long(handle, CURLOPT_FORBID_REUSE, 1)
-        curl_multi_remove_handle(multi, handle)
-        curl_easy_cleanup(handle)
-        curl_slist_free_all(transfer.headerList)
-        curl_slist_free_all(transfer.recipientList)
+        narrate_curl_multi_remove_handle(multi, handle)
+        narrate_curl_easy_cleanup(handle)
+        narrate_curl_slist_free_all(transfer.headerList)
+        narrate_curl_slist_free_all(transfer.recipientList)
         transfer.continuation.resume(throwing: error)
     }
 
     private func start(_ transfer: Transfer) {
         let request = transfer.request
-        guard let handle = curl_easy_init() else {
+        guard let handle = narrate_curl_easy_init() else {
             transfer.continuation.resume(throwing: TransportError(message: "cannot create a curl handle"))
             return
         }
@@ -238,7 +250,7 @@ private final class Worker: @unchecked Sendable {
         var list: UnsafeMutablePointer<curl_slist>?
         // An empty Expect header stops curl from waiting for `100 Continue` on large bodies.
         for (name, value) in request.headers + [("Expect", "")] {
-            list = curl_slist_append(list, "\(name): \(value)")
+            list = narrate_curl_slist_append(list, "\(name): \(value)")
         }
         transfer.headerList = list
         narrate_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, list)
@@ -265,7 +277,7 @@ private final class Worker: @unchecked Sendable {
         }
         narrate_curl_setopt_ptr(handle, CURLOPT_HEADERDATA, context)
         active[handle] = transfer
-        curl_multi_add_handle(multi, handle)
+        narrate_curl_multi_add_handle(multi, handle)
     }
 
     /// An SMTP transfer: the envelope, the login, TLS (implicit for smtps://, STARTTLS required
@@ -284,7 +296,7 @@ private final class Worker: @unchecked Sendable {
         narrate_curl_setopt_ptr(handle, CURLOPT_ERRORBUFFER, transfer.errorBuffer)
         narrate_curl_setopt_string(handle, CURLOPT_MAIL_FROM, "<\(envelope.from)>")
         var recipients: UnsafeMutablePointer<curl_slist>?
-        for recipient in envelope.recipients { recipients = curl_slist_append(recipients, "<\(recipient)>") }
+        for recipient in envelope.recipients { recipients = narrate_curl_slist_append(recipients, "<\(recipient)>") }
         transfer.recipientList = recipients
         narrate_curl_setopt_slist(handle, CURLOPT_MAIL_RCPT, recipients)
         if let username = envelope.username { narrate_curl_setopt_string(handle, CURLOPT_USERNAME, username) }
@@ -316,16 +328,16 @@ private final class Worker: @unchecked Sendable {
         }
         narrate_curl_setopt_ptr(handle, CURLOPT_HEADERDATA, context)
         active[handle] = transfer
-        curl_multi_add_handle(multi, handle)
+        narrate_curl_multi_add_handle(multi, handle)
     }
 
     private func finish(_ handle: UnsafeMutableRawPointer, result: CURLcode) {
         guard let transfer = active.removeValue(forKey: handle) else { return }
-        curl_multi_remove_handle(multi, handle)
+        narrate_curl_multi_remove_handle(multi, handle)
         defer {
-            curl_easy_cleanup(handle)
-            curl_slist_free_all(transfer.headerList)
-            curl_slist_free_all(transfer.recipientList)
+            narrate_curl_easy_cleanup(handle)
+            narrate_curl_slist_free_all(transfer.headerList)
+            narrate_curl_slist_free_all(transfer.recipientList)
         }
         var code = 0
         narrate_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &code)
@@ -338,7 +350,7 @@ private final class Worker: @unchecked Sendable {
         }
         guard result == CURLE_OK else {
             let detail = String(cString: transfer.errorBuffer)
-            let message = detail.isEmpty ? String(cString: curl_easy_strerror(result)) : detail
+            let message = detail.isEmpty ? String(cString: narrate_curl_easy_strerror(result)) : detail
             // A URL curl cannot use will never work: the caller parks instead of retrying.
             // So will a mail server that cannot do the TLS the target requires, or refuses the login.
             let permanent = [CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL, CURLE_USE_SSL_FAILED, CURLE_LOGIN_DENIED].contains(result)

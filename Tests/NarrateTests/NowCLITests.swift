@@ -31,6 +31,26 @@ import Testing
         #expect(rows.count >= 12 && rows.allSatisfy { $0["state"] as? String == "sent" })
     }
 
+    /// libcurl and the libraries it needs are loaded only by commands that send: `check`,
+    /// `preview` and `--version` start without them (the dynamic loader's own log says which
+    /// files it loads), `now` loads it and delivers.
+    @Test func onlyCommandsThatSendLoadLibcurl() async throws {
+        let receiver = try Receiver()
+        let cli = cli(receiver, targets: ["slack"])
+        #expect(try cli.run("demo").status == 0)
+        let trace = ["LD_DEBUG": "files"]
+        for arguments in [["--version"], ["check"], ["preview"]] {
+            let result = try cli.run(arguments, environment: trace)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("file=libsqlite3"), "\(arguments): the loader's log is there")
+            #expect(!result.stderr.contains("file=libcurl"), "\(arguments) loaded libcurl")
+        }
+        let now = try cli.run(["now"], environment: trace)
+        #expect(now.status == 0, "\(now.stderr)")
+        #expect(now.stderr.contains("file=libcurl.so.4 [0];  dynamically loaded"))
+        #expect(try await receiver.requests().count >= 1)
+    }
+
     @Test func theManagerDigestGoesOnlyToManagerTargets() async throws {
         let receiver = try Receiver()
         var (text, environment) = receiver.config(targets: ["slack"])
