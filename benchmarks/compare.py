@@ -13,7 +13,8 @@ sink (TCP_NODELAY), and times with hyperfine (medians of --runs runs):
   posting with requests, and with Apprise;
 - delivery alone per POST (the cycle minus its dry run, over the number of POSTs) against
   `curl` posting the same bodies over one kept-alive connection;
-- history 10k against 280k entries, one team, and `narrate check` of the whole config;
+- history: a year (280k entries) against two weeks (10k) and against eight weeks, which fill every
+  window a weekly report reads; one team, and `narrate check` of the whole config;
 - an idle `narrate run` with 50 schedules: wakeups (context switches) a minute and resident memory.
 
 Prints one JSON line a measurement and a table of medians and ratios at the end.
@@ -125,7 +126,11 @@ def main():
     big = os.path.join(work, "year")
     config, state, entries = generate.generate(binary, big, 52, 7, sink)
     small_config, small_state, small_entries = generate.generate(binary, os.path.join(work, "fortnight"), 2, 7, sink)
-    print(json.dumps({"entries": entries, "small_entries": small_entries, "work": work}), flush=True)
+    # Eight weeks fill every window a weekly report reads (the period and four before it, six
+    # periods of KPI and mood trend): against it the year differs only in older history.
+    full_config, full_state, full_entries = generate.generate(binary, os.path.join(work, "eight-weeks"), 8, 7, sink)
+    print(json.dumps({"entries": entries, "small_entries": small_entries, "full_window_entries": full_entries, "work": work}),
+          flush=True)
     baseline = [sys.executable, os.path.join(HERE, "baseline.py"), config, state]
     narrate = [binary, "--config", config, "--state-dir", state]
 
@@ -172,8 +177,11 @@ def main():
     history = hyperfine("history", [
         ("narrate, 280k entries", narrate_cmd("now", "--dry-run")),
         ("narrate, 10k entries", narrate_cmd("now", "--dry-run", config=small_config, state=small_state)),
+        ("narrate, 8 weeks", narrate_cmd("now", "--dry-run", config=full_config, state=full_state)),
     ], args.runs, work)
     rows.append(("history 280k against 10k entries", history["narrate, 280k entries"], history["narrate, 10k entries"]))
+    rows.append(("history 280k against 8 weeks (every window full)", history["narrate, 280k entries"],
+                 history["narrate, 8 weeks"]))
 
     one = hyperfine("one-team", [
         ("narrate preview --team t0", narrate_cmd("preview", "--team", "t0")),
