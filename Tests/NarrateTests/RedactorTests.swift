@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import NarrateCore
@@ -48,6 +49,21 @@ import Testing
             }
             #expect(redactor.redact(text) == Self.naive(text, forms: forms), "\(text)")
         }
+    }
+
+    /// A secret is masked as soon as any `register` of it returns, even while another thread is
+    /// still registering the same value (couriers of several targets reveal one token at once).
+    @Test func aSecretIsMaskedOnceAnyRegistrationReturns() {
+        let leaks = Mutex(0)
+        for round in 0..<200 {
+            let redactor = Redactor()
+            let secret = "https://hooks.example/services/T\(round)/B\(round)/x\(round)secret"
+            DispatchQueue.concurrentPerform(iterations: 8) { _ in
+                redactor.register(secret)
+                if redactor.redact("url: \(secret)") != "url: [secret]" { leaks.withLock { $0 += 1 } }
+            }
+        }
+        #expect(leaks.withLock { $0 } == 0)
     }
 
     static func naive(_ text: String, forms: [[UInt8]]) -> String {

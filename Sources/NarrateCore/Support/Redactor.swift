@@ -28,15 +28,17 @@ public final class Redactor: Sendable {
     /// Remembers a secret value and its derived forms. Short values (under 6 characters) are
     /// not registered on their own: they would blank out ordinary words.
     public func register(_ secret: String) {
-        guard index.withLock({ $0.registered.insert(secret).inserted }) else { return }
+        guard !index.withLock({ $0.registered.contains(secret) }) else { return }
         let forms = Self.forms(of: secret).filter { $0.count >= 6 }
-        guard !forms.isEmpty else { return }
+        // Marked registered together with its forms: a second caller that returns early must
+        // find them indexed already.
         index.withLock { index in
+            index.registered.insert(secret)
             for form in forms {
                 let bytes = Array(form.utf8)
                 let key = Self.prefix(bytes, 0)
-                let two = Int(bytes[0]) | Int(bytes[1]) << 8
-                index.firstTwo[two >> 6] |= 1 << UInt64(two & 63)
+                let (word, bit) = Self.firstTwo(bytes, 0)
+                index.firstTwo[word] |= bit
                 var candidates = index.byPrefix[key, default: []]
                 guard !candidates.contains(bytes) else { continue }
                 candidates.append(bytes)
@@ -60,8 +62,8 @@ public final class Redactor: Sendable {
         var position = 0
         let mask = Array(Self.mask.utf8)
         while position + 4 <= bytes.count {
-            let two = Int(bytes[position]) | Int(bytes[position + 1]) << 8
-            if firstTwo[two >> 6] & (1 << UInt64(two & 63)) != 0, let candidates = byPrefix[Self.prefix(bytes, position)],
+            let (word, bit) = Self.firstTwo(bytes, position)
+            if firstTwo[word] & bit != 0, let candidates = byPrefix[Self.prefix(bytes, position)],
                 let match = candidates.first(where: { Self.matches($0, bytes, at: position) })
             {
                 if output.isEmpty { output.reserveCapacity(bytes.count) }
@@ -81,6 +83,12 @@ public final class Redactor: Sendable {
 
     static func prefix(_ bytes: [UInt8], _ at: Int) -> UInt32 {
         UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
+    }
+
+    /// Where the bit of the two bytes at `at` is in ``Index/firstTwo``: the word and its mask.
+    static func firstTwo(_ bytes: [UInt8], _ at: Int) -> (word: Int, bit: UInt64) {
+        let two = Int(bytes[at]) | Int(bytes[at + 1]) << 8
+        return (two >> 6, 1 << UInt64(two & 63))
     }
 
     static func matches(_ form: [UInt8], _ bytes: [UInt8], at position: Int) -> Bool {
