@@ -40,7 +40,7 @@ public struct SentPart: Sendable, Equatable {
     public var at: Date
     public var next: Int64?
 
-    public init(id: Int64, receipt: String?, at: Date, next: Int64?) {
+    public init(id: Int64?, receipt: String?, at: Date, next: Int64?) {
         self.id = id
         self.receipt = receipt
         self.at = at
@@ -49,9 +49,7 @@ public struct SentPart: Sendable, Equatable {
 
     /// Claims `part` as ``Outbox/beginSending(_:now:)`` does, in the same write as other parts' results.
     public static func claim(_ part: Int64, at: Date) -> SentPart {
-        var claim = SentPart(id: 0, receipt: nil, at: at, next: part)
-        claim.id = nil
-        return claim
+        SentPart(id: nil, receipt: nil, at: at, next: part)
     }
 }
 

@@ -38,16 +38,17 @@ extension SQLiteStore {
     }
 
     public func recordedNotices(_ keys: [String]) throws -> Set<String> {
-        var recorded: Set<String> = []
-        // In chunks: SQLite limits the number of parameters of one statement.
-        for start in stride(from: 0, to: keys.count, by: 500) {
-            let chunk = Array(keys[start..<min(start + 500, keys.count)])
-            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            try read { db in
-                recorded.formUnion(try String.fetchAll(db, sql: "SELECT key FROM notice WHERE key IN (\(marks))", arguments: StatementArguments(chunk)))
+        try read { db in
+            var recorded: Set<String> = []
+            // In chunks: SQLite limits the number of parameters of one statement.
+            for start in stride(from: 0, to: keys.count, by: 500) {
+                let chunk = Array(keys[start..<min(start + 500, keys.count)])
+                recorded.formUnion(try String.fetchAll(
+                    db, sql: "SELECT key FROM notice WHERE key IN (\(databaseQuestionMarks(count: chunk.count)))",
+                    arguments: StatementArguments(chunk)))
             }
+            return recorded
         }
-        return recorded
     }
 
     public func lastRoute(target: String, startingWith prefix: String) throws -> String? {
