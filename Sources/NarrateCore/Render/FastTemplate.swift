@@ -175,9 +175,11 @@ struct FastRenderer: Sendable {
                 break
             }
         case .inverted(let name, let nodes):
-            switch lookup(name, context) {
+            let value = lookup(name, context)
+            switch value {
             case .list(let items, _)? where items.isEmpty:
-                render(nodes, context.pushing(lookup(name, context)!), into: &output)
+                // swift-mustache pushes the empty list itself.
+                render(nodes, context.pushing(value!), into: &output)
             case .flag(false)?, nil:
                 render(nodes, context, into: &output)
             case _?:
