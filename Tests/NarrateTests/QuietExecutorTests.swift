@@ -24,6 +24,20 @@ import Testing
         }
         let threads = await tally.values
         #expect(threads.count == 20 && threads.allSatisfy { $0 }, "\(threads)")
+        // A thread of the executor's is told from any other.
+        let elsewhere = await withCheckedContinuation { continuation in
+            NativeThread.start(name: "narrate-test") { continuation.resume(returning: QuietExecutor.isWorkerThread) }
+        }
+        #expect(!elsewhere)
+    }
+
+    /// The executor's threads carry their names (seen in `top -H` and a debugger).
+    @Test func itsThreadsAreNamed() throws {
+        _ = QuietExecutor.shared
+        let names = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").compactMap {
+            try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        #expect(names.contains("narrate-0") && names.contains("narrate-3"), "\(names)")
     }
 
     @Test func sleepsEndInDeadlineOrder() async throws {

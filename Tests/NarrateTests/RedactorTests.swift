@@ -27,6 +27,19 @@ import Testing
         #expect(Redactor.percentEncoded("a b/ä~") == "a%20b%2F%C3%A4~")
     }
 
+    /// A secret's trimmed and slash-escaped forms are Foundation's, worked out without it.
+    @Test func formsAgreeWithFoundation() {
+        var random = SeededRandom(seed: 12)
+        let alphabet = Array("ab/:\t\n\r \u{0B}\u{0C}\u{85}\u{A0}\u{2028}\u{2029}\u{3000}\u{200B}é😀".unicodeScalars)
+        for _ in 0..<2_000 {
+            let text = String(String.UnicodeScalarView((0..<Int.random(in: 0...8, using: &random)).map { _ in
+                alphabet.randomElement(using: &random)!
+            }))
+            #expect(Redactor.trimmingWhitespace(text) == text.trimmingCharacters(in: .whitespacesAndNewlines), "\(text.debugDescription)")
+            #expect(Redactor.slashEscaped(text) == text.replacingOccurrences(of: "/", with: "\\/"), "\(text.debugDescription)")
+        }
+    }
+
     /// The one-pass search (a filter on the first two bytes, then the forms by their first four)
     /// masks exactly what trying every form at every position, longest first, masks.
     @Test func onePassMatchesTryingEveryForm() {

@@ -55,12 +55,18 @@ final class TableReader {
             wrongType(key, "a string", value)
             return nil
         }
-        // Blank: nothing but spaces and tabs (CharacterSet.whitespaces, without Foundation's bridge).
-        if string.unicodeScalars.allSatisfy({ $0 == "\t" || $0.properties.generalCategory == .spaceSeparator }) {
+        if Self.isBlank(string) {
             error(key, "must not be empty")
             return nil
         }
         return string
+    }
+
+    /// Nothing but spaces and tabs (CharacterSet.whitespaces, without Foundation's bridge). An
+    /// ASCII first byte that is neither answers it without Unicode's tables.
+    static func isBlank(_ string: String) -> Bool {
+        if let first = string.utf8.first, first < 0x80, first != UInt8(ascii: " "), first != UInt8(ascii: "\t") { return false }
+        return string.unicodeScalars.allSatisfy { $0 == "\t" || $0.properties.generalCategory == .spaceSeparator }
     }
 
     func strings(_ key: String, required: Bool = false) -> [String]? {

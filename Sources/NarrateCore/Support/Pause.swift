@@ -67,10 +67,7 @@ final class Sleepers: @unchecked Sendable {
         waiting[id] = sleeper
         if !started {
             started = true
-            let thread = Thread { [self] in wake() }
-            thread.name = "narrate-timer"
-            thread.stackSize = 64 * 1024
-            thread.start()
+            NativeThread.start(name: "narrate-timer", stackSize: 64 * 1024) { [self] in wake() }
         }
         condition.signal()
     }

@@ -22,13 +22,14 @@ public final class QuietExecutor: TaskExecutor, @unchecked Sendable {
     /// One executor for the process: its threads live as long as the process. One a core, and
     /// at least four: a thread waiting on SQLite's lock (another process writing) blocks, and
     /// libdispatch's pool would have added threads then, where this one does not.
-    public static let shared = QuietExecutor(threads: max(4, ProcessInfo.processInfo.activeProcessorCount))
+    /// The processors online, from `sysconf`: Foundation's `activeProcessorCount` read the
+    /// cgroup's files through `URL` and `Data` at every start, and the count matters only above
+    /// four.
+    public static let shared = QuietExecutor(threads: max(4, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 
     init(threads: Int) {
         for index in 0..<threads {
-            let thread = Thread { [unowned self] in self.work() }
-            thread.name = "narrate-\(index)"
-            thread.start()
+            NativeThread.start(name: "narrate-\(index)", worker: true) { [unowned self] in self.work() }
         }
     }
 
@@ -44,11 +45,9 @@ public final class QuietExecutor: TaskExecutor, @unchecked Sendable {
     }
 
     /// Whether the calling thread is one of this executor's.
-    static var isWorkerThread: Bool { Thread.current.threadDictionary[workerKey] != nil }
-    private static let workerKey = "narrate.QuietExecutor"
+    static var isWorkerThread: Bool { NativeThread.isWorker }
 
     private func work() {
-        Thread.current.threadDictionary[Self.workerKey] = true
         let executor = asUnownedTaskExecutor()
         while true {
             condition.lock()

@@ -39,12 +39,10 @@ public final class Redactor: Sendable {
                 let key = Self.prefix(bytes, 0)
                 let (word, bit) = Self.firstTwo(bytes, 0)
                 index.firstTwo[word] |= bit
-                var candidates = index.byPrefix[key, default: []]
-                guard !candidates.contains(bytes) else { continue }
-                candidates.append(bytes)
-                // Longest first, so a secret that contains another is replaced whole.
-                candidates.sort { $0.count > $1.count }
-                index.byPrefix[key] = candidates
+                guard index.byPrefix[key]?.contains(bytes) != true else { continue }
+                // In place, longest first, so a secret that contains another is replaced whole.
+                index.byPrefix[key, default: []].append(bytes)
+                index.byPrefix[key]!.sort { $0.count > $1.count }
             }
         }
     }
@@ -103,11 +101,11 @@ public final class Redactor: Sendable {
     /// topic) unless it is a word of the platform's URL shape, and credential query values
     /// (`sig=`, `key=`, `token=`).
     static func forms(of secret: String) -> [String] {
-        let trimmed = secret.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = trimmingWhitespace(secret)
         guard !trimmed.isEmpty else { return [] }
         var forms = [trimmed]
         forms.append(percentEncoded(trimmed))
-        forms.append(trimmed.replacingOccurrences(of: "/", with: "\\/"))
+        forms.append(slashEscaped(trimmed))
         if let components = URLComponents(string: trimmed), components.scheme != nil, components.host != nil {
             if let last = components.path.split(separator: "/").last.map(String.init),
                 !structuralWords.contains(last.lowercased())
@@ -122,6 +120,38 @@ public final class Redactor: Sendable {
         }
         var seen: Set<String> = []
         return forms.filter { seen.insert($0).inserted }
+    }
+
+    /// `text` without the white space and line breaks around it (Foundation's
+    /// `.whitespacesAndNewlines`: the separators, the controls from tab to carriage return, NEL
+    /// and the zero-width space), worked out on scalars: Foundation's bridge for it was a third of
+    /// registering.
+    static func trimmingWhitespace(_ text: String) -> String {
+        func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+            switch scalar.value {
+            case 0x09...0x0D, 0x20, 0x85, 0x200B: return true
+            case 0..<0x80: return false
+            default:
+                let category = scalar.properties.generalCategory
+                return category == .spaceSeparator || category == .lineSeparator || category == .paragraphSeparator
+            }
+        }
+        let scalars = text.unicodeScalars
+        guard let start = scalars.firstIndex(where: { !isSpace($0) }), let last = scalars.lastIndex(where: { !isSpace($0) })
+        else { return "" }
+        return String(scalars[start...last])
+    }
+
+    /// Every `/` as `\/`, the form JSON encoders may give a URL in.
+    static func slashEscaped(_ text: String) -> String {
+        guard text.utf8.contains(UInt8(ascii: "/")) else { return text }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + 8)
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "/") { bytes.append(UInt8(ascii: "\\")) }
+            bytes.append(byte)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Every byte but ASCII letters, digits and `-._~` as `%XX`: the form a secret takes inside

@@ -55,8 +55,10 @@ public struct SQLiteStore: Storage {
 
     /// A store file of zero bytes is not a store: it is refused, never silently made anew.
     static func refuseEmpty(_ path: String) throws {
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-        if size == 0 {
+        // `stat`, not FileManager's attributes: those look the owner's name up in the user
+        // database, a third of opening the store.
+        var status = stat()
+        if stat(path, &status) == 0 && status.st_size == 0 {
             throw NarrateError(
                 .unavailable,
                 "the store \(path) is empty (0 bytes), not a narrate store; restore it from a backup, or move it away to start a new one")

@@ -30,8 +30,7 @@ final class TableNode {
     let path: String
     var origin: Origin
     let line: Int
-    private(set) var keys: [String] = []
-    private(set) var items: [String: Item] = [:]
+    private(set) var items = KeyedList<Item>()
 
     init(path: String, origin: Origin, line: Int) {
         self.path = path
@@ -42,20 +41,19 @@ final class TableNode {
     func path(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     func add(_ key: String, _ item: Item) {
-        if items.updateValue(item, forKey: key) == nil { keys.append(key) }
+        items.updateValue(item, forKey: key)
     }
 
     func frozen() -> TOMLTable {
-        var table = TOMLTable()
-        for key in keys {
-            switch items[key] {
-            case .value(let value, _)?: table[key] = value
-            case .table(let node)?: table[key] = .table(node.frozen())
-            case .tables(let list)?: table[key] = .array(list.elements.map { .table($0.frozen()) })
-            case nil: break
+        var list = KeyedList<TOMLValue>()
+        for (key, item) in zip(items.keys, items.values) {
+            switch item {
+            case .value(let value, _): list.appendNew(value, forKey: key)
+            case .table(let node): list.appendNew(.table(node.frozen()), forKey: key)
+            case .tables(let tables): list.appendNew(.array(tables.elements.map { .table($0.frozen()) }), forKey: key)
             }
         }
-        return table
+        return TOMLTable(list)
     }
 }
 

@@ -42,40 +42,41 @@ enum TOMLType: Sendable {
 
 /// A TOML table: keys in the order they were written, each with its value.
 struct TOMLTable: Sendable, Equatable, Sequence {
-    private(set) var keys: [String] = []
-    private var values: [String: TOMLValue] = [:]
+    private var list = KeyedList<TOMLValue>()
 
     init() {}
+
+    init(_ list: KeyedList<TOMLValue>) { self.list = list }
 
     init(_ pairs: [(String, TOMLValue)]) {
         for (key, value) in pairs { self[key] = value }
     }
 
+    var keys: [String] { list.keys }
+
     subscript(key: String) -> TOMLValue? {
-        get { values[key] }
+        get { list[key] }
         set {
             if let newValue {
-                if values.updateValue(newValue, forKey: key) == nil { keys.append(key) }
-            } else if values.removeValue(forKey: key) != nil {
-                keys.removeAll { $0 == key }
+                list.updateValue(newValue, forKey: key)
+            } else {
+                list.removeValue(forKey: key)
             }
         }
     }
 
-    var isEmpty: Bool { keys.isEmpty }
+    var isEmpty: Bool { list.keys.isEmpty }
 
-    func makeIterator() -> Iterator { Iterator(table: self) }
+    func makeIterator() -> Iterator { Iterator(list: list) }
 
     struct Iterator: IteratorProtocol {
-        let table: TOMLTable
+        let list: KeyedList<TOMLValue>
         var index = 0
 
         mutating func next() -> (key: String, value: TOMLValue)? {
-            guard index < table.keys.count else { return nil }
+            guard index < list.keys.count else { return nil }
             defer { index += 1 }
-            let key = table.keys[index]
-            // Every key in `keys` has a value: the subscript keeps the two together.
-            return (key, table.values[key] ?? .bool(false))
+            return (list.keys[index], list.values[index])
         }
     }
 }
