@@ -163,9 +163,22 @@ public struct ReportPipeline: Sendable {
         return try render(report, plan: plan, messages: messages).map { try format($0) }
     }
 
+    /// Compiles the templates of the plans' locales on a thread of its own, while the first
+    /// reports are gathered: the first render would otherwise compile them while the other
+    /// renders wait for it. A render that comes first waits for the compilation under way.
+    public func compilingTemplates(for plans: [ReportPlan]) -> Background<Void> {
+        let renderer = context.renderer
+        let locales = Set(plans.map(\.locale))
+        return Background("narrate-templates") {
+            for locale in locales { try renderer.prepare(locale: locale) }
+        }
+    }
+
     /// ``run(_:messages:)`` for many plans at once, on every core; results in the plans' order.
     /// The steps share nothing mutable: the store reads concurrently, the templates are compiled.
     public func run(_ plans: [ReportPlan], messages: Messages = .delivery) throws -> [[FormattedReport]] {
+        let templates = compilingTemplates(for: plans)
+        defer { templates.finish() }
         guard plans.count > 1 else { return try plans.map { try run($0, messages: messages) } }
         let results = Mutex([Result<[FormattedReport], any Error>?](repeating: nil, count: plans.count))
         DispatchQueue.concurrentPerform(iterations: plans.count) { index in

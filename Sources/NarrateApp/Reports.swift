@@ -24,7 +24,10 @@ public struct Reports: Sendable {
     ) throws -> [Preview] {
         let pipeline = context.pipeline
         if let target { _ = try context.config.requireTarget(target) }
-        return try pipeline.plan(team: team, schedule: schedule, period: period, at: at, locale: locale).flatMap { plan in
+        let plans = try pipeline.plan(team: team, schedule: schedule, period: period, at: at, locale: locale)
+        let templates = pipeline.compilingTemplates(for: plans)
+        defer { templates.finish() }
+        return try plans.flatMap { plan in
             let report = pipeline.analyze(try pipeline.gather(plan))
             return try pipeline.render(report, plan: plan, messages: digest ? .digest : .team).map { rendered in
                 let parts = try target.map { try pipeline.format(rendered, targets: [$0]).parts.first?.bodies ?? [] }

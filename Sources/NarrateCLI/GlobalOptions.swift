@@ -56,12 +56,25 @@ struct GlobalOptions: ParsableArguments {
     /// reads every secret into the redactor and compiles the templates.
     func context(transport: any HTTPTransport = NoNetwork()) throws -> AppContext {
         let logger = self.logger
-        let (config, warnings) = try loadConfig()
+        // A store the config cannot move (a flag, or systemd's $STATE_DIRECTORY) and that is
+        // there already is opened on the second core while the config is read. Only one that
+        // exists: a config with an error must leave no new state dir behind.
+        let early = StateDirectory.resolveBeforeConfig(flag: self.stateDir, environment: wiring.environment)
+            .flatMap { SQLiteStore.exists(in: $0) ? $0 : nil }
+            .map { directory in Background("narrate-store") { try SQLiteStore(directory: directory) } }
+        let config: Config
+        let warnings: [Diagnostic]
+        do {
+            (config, warnings) = try loadConfig()
+        } catch {
+            early?.finish()
+            throw error
+        }
         for warning in warnings { logger.warning("\(warning)") }
         let secrets = SecretResolver(environment: wiring.environment, redactor: wiring.redactor)
         secrets.prime(config)
         let stateDir = StateDirectory.resolve(flag: self.stateDir, config: config, environment: wiring.environment)
-        let store = try SQLiteStore(directory: stateDir)
+        let store = try early?.value() ?? SQLiteStore(directory: stateDir)
         logger.debug("opened store", metadata: ["path": "\(store.path)"])
         var policy = RetryPolicy()
         if let base = wiring.retryBase { policy.base = base }

@@ -183,6 +183,25 @@ import Testing
         }
     }
 
+    /// A store the config cannot move (systemd's state dir, or a flag) is opened while the config
+    /// is read; a broken config still stops the command with its own error, and a state dir
+    /// with no store yet is not made for a command that fails.
+    @Test func aStoreKnownBeforeTheConfigIsOpenedAlongsideIt() throws {
+        let cli = CLI()
+        let systemd = ["STATE_DIRECTORY": cli.directory + "/systemd"]
+        #expect(try cli.run(["log", "win", "Shipped the importer", "--as", "alice"], environment: systemd).status == 0)
+        let history = try cli.run(["history"], environment: systemd)
+        #expect(history.status == 0 && history.stdout.contains("Shipped the importer"), "\(history)")
+
+        write(exampleConfig(replacing: "kind = \"average\"", with: "kind = \"mean\""), to: cli.directory + "/narrate.toml")
+        let broken = try cli.run(["history"], environment: systemd)
+        #expect(broken.status == 1 && broken.stderr.contains("kpi[0].kind"), "\(broken)")
+        #expect(try SQLiteStore(directory: cli.directory + "/systemd").entryCount() == 1)
+        let fresh = try cli.run("history", "--state-dir", cli.directory + "/fresh")
+        #expect(fresh.status == 1 && fresh.stderr.contains("kpi[0].kind"))
+        #expect(!FileManager.default.fileExists(atPath: cli.directory + "/fresh"))
+    }
+
     @Test func twoProcessesLoggingAtOnceBothSucceed() throws {
         let cli = CLI()
         _ = try cli.run("log", "progress", "warm up", "--as", "alice")  // the store exists; both race on writes

@@ -105,5 +105,8 @@ import Testing
         let line = try #require(checked.stdout.split(separator: "\n").first { $0.contains("far outside") })
         let expectedLine = ExampleConfig.text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix("target = 24") }! + 1
         #expect(line.hasPrefix("\(cli.directory)/narrate.toml:\(expectedLine): warning: kpi[0].target: target 24 is far outside the last 12 months of readings (300–320)"), "\(line)")
+        // The same with the state dir given by flag, which opens the store while the config is read.
+        let flagged = try cli.run("check", "--state-dir", cli.stateDir)
+        #expect(flagged.stdout.contains(String(line)), "\(flagged.stdout)")
     }
 }

@@ -63,6 +63,11 @@ public struct ReportRenderer: Sendable {
         }
     }
 
+    /// Compiles the templates of `locale` now (they are compiled on first use otherwise).
+    public func prepare(locale: String) throws {
+        _ = try library(for: "\(locale)/team-report")
+    }
+
     /// Every template fast, or none (a partial must be found where its caller is rendered).
     static func fastRenderer(_ templates: [String: MustacheTemplate]) -> FastRenderer? {
         var fast: [String: FastTemplate] = [:]

@@ -53,6 +53,12 @@ public struct SQLiteStore: Storage {
         }
     }
 
+    /// Whether `directory` holds a store file with something in it.
+    public static func exists(in directory: String) -> Bool {
+        var status = stat()
+        return stat(directory + "/" + fileName, &status) == 0 && status.st_size > 0
+    }
+
     /// A store file of zero bytes is not a store: it is refused, never silently made anew.
     static func refuseEmpty(_ path: String) throws {
         // `stat`, not FileManager's attributes: those look the owner's name up in the user
