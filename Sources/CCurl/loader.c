@@ -9,6 +9,7 @@ static struct {
     CURLcode (*global_init)(long);
     CURL *(*easy_init)(void);
     void (*easy_cleanup)(CURL *);
+    void (*easy_reset)(CURL *);
     const char *(*easy_strerror)(CURLcode);
     CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
     CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
@@ -47,6 +48,7 @@ static void load(void) {
     curl.global_init = resolve(library, "curl_global_init");
     curl.easy_init = resolve(library, "curl_easy_init");
     curl.easy_cleanup = resolve(library, "curl_easy_cleanup");
+    curl.easy_reset = resolve(library, "curl_easy_reset");
     curl.easy_strerror = resolve(library, "curl_easy_strerror");
     curl.easy_setopt = resolve(library, "curl_easy_setopt");
     curl.easy_getinfo = resolve(library, "curl_easy_getinfo");
@@ -74,6 +76,7 @@ const char *narrate_curl_load(void) {
 CURLcode narrate_curl_global_init(long flags) { return LOADED ? curl.global_init(flags) : CURLE_FAILED_INIT; }
 CURL *narrate_curl_easy_init(void) { return LOADED ? curl.easy_init() : NULL; }
 void narrate_curl_easy_cleanup(CURL *h) { if (LOADED) curl.easy_cleanup(h); }
+void narrate_curl_easy_reset(CURL *h) { if (LOADED) curl.easy_reset(h); }
 const char *narrate_curl_easy_strerror(CURLcode code) { return LOADED ? curl.easy_strerror(code) : "libcurl is not loaded"; }
 CURLM *narrate_curl_multi_init(void) { return LOADED ? curl.multi_init() : NULL; }
 CURLMcode narrate_curl_multi_cleanup(CURLM *m) { return LOADED ? curl.multi_cleanup(m) : CURLM_BAD_HANDLE; }

@@ -117,14 +117,14 @@ public struct Deliveries: Sendable {
         // Every team's slot and reports are queued in one transaction; the reports keep the
         // plans' order.
         var slots: [(team: String, run: Run, reports: [QueuedReport])] = []
-        enum Queued { case report(Int64), slot(Int) }
+        enum Queued { case report(Int64, team: String), slot(Int) }
         var order: [Queued] = []
         for (plan, reports) in zip(plans, try context.pipeline.run(plans)) {
             var fresh: [QueuedReport] = []
             for formatted in reports {
                 if !force, let existing = try identical(to: formatted) {
                     context.logger.notice("\(plan.team.id): report \(existing) has the same content; not queued again (--force sends it anyway)")
-                    order.append(.report(existing))
+                    order.append(.report(existing, team: plan.team.id))
                     earlier[existing] = existing
                     continue
                 }
@@ -139,19 +139,22 @@ public struct Deliveries: Sendable {
             } else {
                 for (stored, deliveries) in try fresh.map({ try context.store.enqueue($0.record, parts: $0.parts, now: context.clock.now()) }) {
                     context.logger.info("report \(stored.id) for \(plan.team.id): \(deliveries.count) parts queued")
-                    order.append(.report(stored.id))
+                    order.append(.report(stored.id, team: plan.team.id))
                 }
             }
         }
         let claimed = slots.isEmpty ? [] : try context.store.claim(slots.map { ($0.run, $0.reports) }, now: context.clock.now())
+        var teams: [Int64: String] = [:]
         for item in order {
             switch item {
-            case .report(let id):
+            case .report(let id, let team):
                 reportIDs.append(id)
+                teams[id] = team
             case .slot(let slot):
                 for (stored, deliveries) in claimed[slot] ?? [] {
                     context.logger.info("report \(stored.id) for \(slots[slot].team): \(deliveries.count) parts queued")
                     reportIDs.append(stored.id)
+                    teams[stored.id] = slots[slot].team
                 }
             }
         }
@@ -167,13 +170,14 @@ public struct Deliveries: Sendable {
             deliveries = try await context.courier.deliver(reports: reportIDs, until: deadline)
         }
         var results: [TargetResult] = []
+        // Grouped once: filtering every part for every report and target was quadratic.
+        let byReport = Dictionary(grouping: deliveries, by: \.report)
         for id in reportIDs {
-            let record = try context.store.report(id)
-            for target in Set(deliveries.filter { $0.report == id }.map(\.target)).sorted() {
-                let parts = deliveries.filter { $0.report == id && $0.target == target }
+            let ofReport = byReport[id] ?? []
+            for (target, parts) in Dictionary(grouping: ofReport, by: \.target).sorted(by: { $0.key < $1.key }) {
                 let firstProblem = parts.first { $0.state == .parked } ?? parts.first { $0.state != .sent && $0.lastError != nil }
                 results.append(TargetResult(
-                    team: record?.team ?? "", target: target, parts: parts.count, sent: parts.filter { $0.state == .sent }.count,
+                    team: teams[id] ?? "", target: target, parts: parts.count, sent: parts.filter { $0.state == .sent }.count,
                     parked: parts.filter { $0.state == .parked }.count, retries: parts.map { max(0, $0.attempts - 1) }.reduce(0, +),
                     error: firstProblem?.lastError, report: id, earlier: earlier[id] != nil,
                     sentNow: parts.filter { ($0.sentAt ?? .distantPast) >= started }.count))

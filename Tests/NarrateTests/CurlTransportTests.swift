@@ -108,6 +108,42 @@ import Testing
         #expect(try await receiver.requests("/slack/").count == 30)
     }
 
+    /// A finished transfer's handle is reset and used for the next one: nothing of one request
+    /// (headers, time limit, a Unix socket) carries over.
+    @Test func aReusedHandleCarriesNothingOver() async throws {
+        let receiver = try Receiver()
+        try await CurlTransport.withRunning { transport in
+            _ = try await transport.send(HTTPRequest(
+                url: receiver.base + "/hook/first", headers: [("X-First", "1"), ("Content-Type", "application/json")],
+                body: Data(#"{"text":"first"}"#.utf8), timeout: 0.5))
+            await #expect(throws: TransportError.self) {
+                try await transport.send(HTTPRequest(url: receiver.base + "/hook/socket", unixSocket: "/nonexistent/narrate.sock"))
+            }
+            try await receiver.plan("/hook/second", [["status": 200, "delay": 1]])
+            let second = try await transport.send(HTTPRequest(url: receiver.base + "/hook/second", body: Data("{}".utf8)))
+            #expect(second.status == 200, "neither the 0.5 s limit nor the socket carried over")
+        }
+        let seen = try await receiver.requests("/hook/")
+        #expect(seen.map(\.path) == ["/hook/first", "/hook/second"])
+        #expect(seen.last?.headers["x-first"] == nil && seen.last?.body == "{}", "\(String(describing: seen.last))")
+    }
+
+    /// Header lines as libcurl hands them over, read from their bytes.
+    @Test func headerLinesAreReadFromTheirBytes() {
+        let cases: [(String, (String, String)?)] = [
+            ("Content-Type: text/plain\r\n", ("content-type", "text/plain")),
+            ("Retry-After:\t 30 \r\n", ("retry-after", "30")),
+            ("X-Empty:\r\n", ("x-empty", "")),
+            ("  Odd-Name  : a: b\r\n", ("odd-name", "a: b")),
+            ("X-Ünï: värde\r\n", ("x-Ünï", "värde")),
+            ("\r\n", nil),
+        ]
+        for (line, expected) in cases {
+            let field = Array(line.utf8).withUnsafeBytes { HeaderField($0) }
+            #expect(field?.name == expected?.0 && field?.value == expected?.1, "\(line.debugDescription)")
+        }
+    }
+
     @Test func tlsVerificationIsOn() async throws {
         // A plain-HTTP server spoken to over https fails the handshake instead of sending anything.
         let receiver = try Receiver()

@@ -12,6 +12,7 @@ const char *narrate_curl_load(void);
 CURLcode narrate_curl_global_init(long flags);
 CURL *narrate_curl_easy_init(void);
 void narrate_curl_easy_cleanup(CURL *h);
+void narrate_curl_easy_reset(CURL *h);
 const char *narrate_curl_easy_strerror(CURLcode code);
 CURLM *narrate_curl_multi_init(void);
 CURLMcode narrate_curl_multi_cleanup(CURLM *m);

@@ -48,12 +48,12 @@ extension SQLiteStore {
     /// Parts not yet sent or parked, in report, target and part order.
     public func unfinishedDeliveries(reports: [Int64]?, target: String?) throws -> [Delivery] {
         try read { db in
-            var (sql, arguments) = Self.unfinished("SELECT * FROM delivery", reports: reports)
+            var (sql, arguments) = Self.unfinished("SELECT \(Self.deliveryColumns) FROM delivery", reports: reports)
             if let target {
                 sql += " AND target = ?"
                 arguments += [target]
             }
-            return try Row.fetchAll(db.cachedStatement(sql: sql + " ORDER BY report, target, part"), arguments: arguments).map(Self.delivery)
+            return try Self.deliveries(db, sql: sql + " ORDER BY report, target, part", arguments: arguments)
         }
     }
 
@@ -88,35 +88,39 @@ extension SQLiteStore {
                 arguments += StatementArguments(states.map(\.rawValue))
             }
             let filter = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
-            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM delivery\(filter) ORDER BY report, target, part"), arguments: arguments)
-                .map(Self.delivery)
+            return try Self.deliveries(
+                db, sql: "SELECT \(Self.deliveryColumns) FROM delivery\(filter) ORDER BY report, target, part", arguments: arguments)
         }
     }
 
     public func report(_ id: Int64) throws -> ReportRecord? {
         try read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM report WHERE id = ?"), arguments: [id]).map(Self.report)
+            try Row.fetchCursor(db.cachedStatement(sql: "SELECT \(Self.reportColumns) FROM report WHERE id = ?"), arguments: [id])
+                .map(Self.report).next()
         }
     }
 
     public func reports(team: String?, limit: Int) throws -> [ReportRecord] {
         try read { db in
-            var sql = "SELECT * FROM report WHERE kind = 'report'"
+            var sql = "SELECT \(Self.reportColumns) FROM report WHERE kind = 'report'"
             var arguments: StatementArguments = []
             if let team {
                 sql += " AND team = ?"
                 arguments += [team]
             }
-            return try Row.fetchAll(db.cachedStatement(sql: sql + " ORDER BY id DESC LIMIT ?"), arguments: arguments + [limit]).map(Self.report)
+            return try Array(Row.fetchCursor(db.cachedStatement(sql: sql + " ORDER BY id DESC LIMIT ?"), arguments: arguments + [limit]).map(Self.report))
         }
     }
 
+    /// The columns ``report(_:)`` decodes, in its order. Rows are decoded by position, straight
+    /// from the statement: by name, GRDB lowercased every column name of every row.
+    static let reportColumns = "id, team, schedule, period_start, period_end, markdown, created_at, kind, person"
+
     static func report(_ row: Row) -> ReportRecord {
         ReportRecord(
-            id: row["id"], team: row["team"], schedule: row["schedule"],
-            periodStart: Date(timeIntervalSince1970: row["period_start"]),
-            periodEnd: Date(timeIntervalSince1970: row["period_end"]), markdown: row["markdown"],
-            createdAt: Date(timeIntervalSince1970: row["created_at"]), kind: row["kind"] ?? "report", person: row["person"])
+            id: row[0], team: row[1], schedule: row[2], periodStart: Date(timeIntervalSince1970: row[3]),
+            periodEnd: Date(timeIntervalSince1970: row[4]), markdown: row[5], createdAt: Date(timeIntervalSince1970: row[6]),
+            kind: row[7] ?? "report", person: row[8])
     }
 
     /// Marks a part as in flight; false when another worker got there first.
@@ -202,12 +206,24 @@ extension SQLiteStore {
         }
     }
 
+    /// The columns ``delivery(_:)`` decodes, in its order (see ``reportColumns``).
+    static let deliveryColumns = """
+        id, report, target, kind, part, parts, body, state, attempts, attempts_base, next_attempt_at, last_error, sent_at, \
+        receipt, route, created_at
+        """
+
+    /// The parts a query selects with ``deliveryColumns``; the statement is kept, as every
+    /// target's courier asks the same query.
+    static func deliveries(_ db: Database, sql: String, arguments: StatementArguments) throws -> [Delivery] {
+        try Array(Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments).map(Self.delivery))
+    }
+
     static func delivery(_ row: Row) -> Delivery {
         Delivery(
-            id: row["id"], report: row["report"], target: row["target"], kind: row["kind"], part: row["part"],
-            parts: row["parts"], body: row["body"], state: Delivery.State(rawValue: row["state"]) ?? .pending,
-            attempts: row["attempts"], attemptsBase: row["attempts_base"], nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]),
-            lastError: row["last_error"], sentAt: (row["sent_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
-            receipt: row["receipt"], route: row["route"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
+            id: row[0], report: row[1], target: row[2], kind: row[3], part: row[4], parts: row[5], body: row[6],
+            state: Delivery.State(rawValue: row[7]) ?? .pending, attempts: row[8], attemptsBase: row[9],
+            nextAttemptAt: Date(timeIntervalSince1970: row[10]), lastError: row[11],
+            sentAt: (row[12] as Double?).map(Date.init(timeIntervalSince1970:)), receipt: row[13], route: row[14],
+            createdAt: Date(timeIntervalSince1970: row[15]))
     }
 }
