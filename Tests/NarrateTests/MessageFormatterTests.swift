@@ -48,6 +48,22 @@ import Testing
         #expect(joined.components(separatedBy: "word").count - 1 >= 9_000)
     }
 
+    /// Scalars counted from UTF-8 lead bytes agree with Swift's own count, for every script and
+    /// for scalars of every length (1–4 bytes).
+    @Test func scalarCountAgreesWithSwift() {
+        var random = SeededRandom(seed: 41)
+        let alphabet = Array("aZ 9\n\té漢字😀🇹🇼\u{0301}\u{200B}ß".unicodeScalars)
+        for _ in 0..<2_000 {
+            let text = String(String.UnicodeScalarView((0..<Int.random(in: 0...40, using: &random)).map { _ in
+                alphabet.randomElement(using: &random)!
+            }))
+            #expect(Dialect.scalarCount(text) == text.unicodeScalars.count, "\(text.debugDescription)")
+        }
+        // A string Foundation made (bridged storage) is counted too.
+        let bridged = NSString(string: "na\u{EF}ve 漢").description
+        #expect(Dialect.scalarCount(bridged) == 7 && bridged.unicodeScalars.count == 7)
+    }
+
     @Test func codeBlocksAreReFencedInEveryPart() {
         let parts = MessageFormatter(dialect: .mattermost, limit: 200).parts(Self.long)
         for part in parts {

@@ -12,17 +12,21 @@ public enum ReportAnalyzer {
         let followUps = outcomes(entries, in: period, asOf: asOf)
         let kpis = KPIAnalysis.statuses(team: input.team, kpis: input.kpis, readings: input.readings, period: period)
 
+        // Grouped once, in order: filtering the team's entries again for every member and kind
+        // copied every entry it looked at.
+        let ownByPerson = Dictionary(grouping: inPeriod, by: \.person)
+        let followUpsByPerson = Dictionary(grouping: followUps, by: \.entry.person)
         let people = input.members.map { person in
-            let own = inPeriod.filter { $0.person == person.id }
+            let own = Dictionary(grouping: ownByPerson[person.id] ?? [], by: \.kind)
             var narrative = PersonNarrative(
                 person: person,
-                progress: own.filter { $0.kind == .progress },
-                blockers: own.filter { $0.kind == .blocker },
-                next: own.filter { $0.kind == .next },
-                learned: own.filter { $0.kind == .learned },
-                followUps: followUps.filter { $0.entry.person == person.id },
+                progress: own[.progress] ?? [],
+                blockers: own[.blocker] ?? [],
+                next: own[.next] ?? [],
+                learned: own[.learned] ?? [],
+                followUps: followUpsByPerson[person.id] ?? [],
                 isAway: isAway(person, input.absences, period))
-            narrative.helped = own.filter { $0.kind == .helped }
+            narrative.helped = own[.helped] ?? []
             return narrative
         }
 
@@ -95,7 +99,7 @@ public enum ReportAnalyzer {
                 status: status, owner: status.kpi.owner.flatMap { directory[$0] },
                 actions: entries.filter { $0.kind == .next && $0.kpi == status.kpi.id && $0.state == .open && $0.at < asOf })
         }
-        report.helpers = input.members.filter { person in inPeriod.contains { $0.kind == .helped && $0.person == person.id } }
+        report.helpers = input.members.filter { person in ownByPerson[person.id]?.contains { $0.kind == .helped } ?? false }
         report.mayNeedHelp = helpSignals(report, followUps: followUps)
         return report
     }
@@ -144,8 +148,10 @@ public enum ReportAnalyzer {
     /// Blockers clear faster: this period's median time-to-resolve is below that of the previous four periods.
     static func fasterUnblocking(_ entries: [Entry], _ period: Period) -> FasterUnblocking? {
         let (_, previous) = ReportInput.lookback(period)
-        let now = resolved(entries, in: period).map { $0.closedAt!.timeIntervalSince($0.at) }
-        let before = previous.flatMap { resolved(entries, in: $0) }.map { $0.closedAt!.timeIntervalSince($0.at) }
+        // The resolved blockers first, once: five periods looked at every entry.
+        let blockers = entries.filter { $0.kind == .blocker && $0.state == .resolved }
+        let now = resolved(blockers, in: period).map { $0.closedAt!.timeIntervalSince($0.at) }
+        let before = previous.flatMap { resolved(blockers, in: $0) }.map { $0.closedAt!.timeIntervalSince($0.at) }
         guard let median = medianOf(now), let previousMedian = medianOf(before), median < previousMedian else { return nil }
         return FasterUnblocking(median: median, previousMedian: previousMedian)
     }

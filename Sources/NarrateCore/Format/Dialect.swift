@@ -40,9 +40,21 @@ public enum Dialect: String, Sendable, CaseIterable {
     /// The length of `text` in this dialect's unit.
     public func measure(_ text: String) -> Int {
         switch unit {
-        case .characters: text.unicodeScalars.count
+        case .characters: Self.scalarCount(text)
         case .utf16: text.utf16.count
         case .bytes: text.utf8.count
+        }
+    }
+
+    /// The Unicode scalars of `text`, counted as the UTF-8 bytes that start one (every byte but
+    /// `10xxxxxx`): `unicodeScalars.count` decoded each scalar, and the splitter measures every
+    /// block and word of every part.
+    static func scalarCount(_ text: String) -> Int {
+        var text = text
+        return text.withUTF8 { bytes in
+            var count = 0
+            for byte in bytes where byte & 0xC0 != 0x80 { count += 1 }
+            return count
         }
     }
 }
