@@ -6,9 +6,14 @@ public enum KPIAnalysis {
     static let seriesLength = 6
 
     static func statuses(team: Team, kpis: [KPI], readings: [MetricReading], period: Period) -> [KPIStatus] {
-        let byID = Dictionary(kpis.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let core = kpis.filter { $0.team == team.id && $0.role == .core }
+        // Only the guardrails these KPIs name are looked up: `kpis` is every KPI of the config,
+        // and indexing all of them for each team copied each one fifty times a cycle.
+        let named = Set(core.flatMap(\.guardrails))
+        let byID = named.isEmpty ? [:] : Dictionary(
+            kpis.filter { named.contains($0.id) }.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let byKPI = Dictionary(grouping: readings, by: \.kpi)
-        return kpis.filter { $0.team == team.id && $0.role == .core }.map { kpi in
+        return core.map { kpi in
             let span = self.span(of: kpi, in: period)
             let guardrails = kpi.guardrails.compactMap { byID[$0] }.map { guardrail in
                 let current = value(guardrail, in: span, byKPI[guardrail.id] ?? [])
