@@ -46,16 +46,29 @@ public enum ConfigFile {
         }
     }
 
+    /// Per KPI: the lowest and highest reading of a span and how many there are.
+    public typealias ReadingRanges = [String: (low: Double, high: Double, count: Int)]
+
+    /// The twelve months a target is held against, ending `now`.
+    public static func targetWindow(endingAt now: Date) -> (start: Date, end: Date) {
+        (now.addingTimeInterval(-365 * 86_400), now)
+    }
+
     /// Targets set far from what was measured (SMART: achievable): a core KPI's target more than
     /// the past year's whole range away from its readings, once there are at least three.
     public static func checkTargets(_ config: Config, text: String, store: any MetricStore, now: Date) -> [Diagnostic] {
+        let judged = config.kpis.filter { $0.role == .core && $0.target != nil }
+        let window = targetWindow(endingAt: now)
+        // One query for every KPI: a config of 250 KPIs is checked as fast as one of five.
+        guard !judged.isEmpty, let ranges = try? store.readingRanges(kpis: judged.map(\.id), from: window.start, to: window.end)
+        else { return [] }
+        return checkTargets(config, text: text, ranges: ranges)
+    }
+
+    /// The same, against ranges already read (of these KPIs or more).
+    public static func checkTargets(_ config: Config, text: String, ranges: ReadingRanges) -> [Diagnostic] {
         // Mapping the text's lines costs as much as reading the config: only when there is a warning.
         var lines: ConfigLines?
-        let judged = config.kpis.filter { $0.role == .core && $0.target != nil }
-        // One query for every KPI: a config of 250 KPIs is checked as fast as one of five.
-        guard !judged.isEmpty,
-            let ranges = try? store.readingRanges(kpis: judged.map(\.id), from: now.addingTimeInterval(-365 * 86_400), to: now)
-        else { return [] }
         return config.kpis.enumerated().compactMap { index, kpi -> Diagnostic? in
             guard kpi.role == .core, let target = kpi.target, let range = ranges[kpi.id], range.count >= 3 else { return nil }
             let (low, high) = (range.low, range.high)

@@ -9,7 +9,8 @@ public protocol MetricStore: Sendable {
     @discardableResult func record(_ readings: [MetricReading]) throws -> Int
     /// Readings of some KPIs in `[start, end)`, oldest first.
     func readings(kpis: [String], from start: Date, to end: Date) throws -> [MetricReading]
-    /// Per KPI: the lowest and highest reading in `[start, end)` and how many there are.
-    func readingRanges(kpis: [String], from start: Date, to end: Date) throws -> [String: (low: Double, high: Double, count: Int)]
+    /// Per KPI (of `kpis`, or every KPI with readings when nil): the lowest and highest reading
+    /// in `[start, end)` and how many there are.
+    func readingRanges(kpis: [String]?, from start: Date, to end: Date) throws -> [String: (low: Double, high: Double, count: Int)]
     func metricCount() throws -> Int
 }

@@ -108,6 +108,15 @@ import Testing
         }
         let ranges = try store.readingRanges(kpis: ["k1", "k2"], from: .distantPast, to: .distantFuture)
         #expect(ranges["k1"]?.count == 10 && ranges["k1"]?.low == 1 && ranges["k1"]?.high == 46)
+        #expect(ranges.keys.sorted() == ["k1", "k2"])
+        // Without a list: every KPI that has readings, found by seeks in the same index.
+        let all = try store.readingRanges(kpis: nil, from: Date(timeIntervalSince1970: 10 * 3_600), to: .distantFuture)
+        #expect(all.keys.sorted() == ["k0", "k1", "k2", "k3", "k4"] && all["k0"]?.count == 8 && all["k0"]?.low == 10)
+        let seeks = try store.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SQLiteStore.kpisWithReadingsSQL).map { $0["detail"] as String }
+        }
+        #expect(seeks.filter { $0.contains("SCAN metric") }.isEmpty, "\(seeks)")
+        #expect(try SQLiteStore(directory: temporaryDirectory()).readingRanges(kpis: nil, from: .distantPast, to: .distantFuture).isEmpty)
     }
 
     @Test func metricsAreRecordedAllOrNothing() throws {

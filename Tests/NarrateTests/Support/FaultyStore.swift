@@ -128,7 +128,7 @@ final class FaultyStore: Storage {
     func recordSourceRun(_ source: String, at: Date, problems: [String]) throws { try base.recordSourceRun(source, at: at, problems: problems) }
     func sourceRuns() throws -> [(source: String, at: Date, problems: [String])] { try base.sourceRuns() }
 
-    func readingRanges(kpis: [String], from start: Date, to end: Date) throws -> [String: (low: Double, high: Double, count: Int)] {
+    func readingRanges(kpis: [String]?, from start: Date, to end: Date) throws -> [String: (low: Double, high: Double, count: Int)] {
         try base.readingRanges(kpis: kpis, from: start, to: end)
     }
 
