@@ -25,6 +25,9 @@ public enum NarrateMain {
         await Wiring.$current.withValue(wiring) {
             do {
                 var command = try Narrate.parseAsRoot()
+                // A command is a burst of work; the daemon and the check-in service keep between
+                // requests only what they need (IdleMemory), so they leave the heap as glibc has it.
+                if !(command is RunCommand || command is ServeCommand) { HeapTuning.apply() }
                 if var asyncCommand = command as? AsyncParsableCommand {
                     try await asyncCommand.run()
                 } else {

@@ -6,7 +6,6 @@ import NarrateCore
 // at NARRATE_TEST_CLOCK_START (ISO 8601) and runs NARRATE_TEST_CLOCK_RATE times faster, and a
 // delivery retry base of NARRATE_TEST_RETRY_BASE seconds. Process tests use it to reach a cron
 // slot or a DST change in seconds; the `narrate` executable reads none of these variables.
-HeapTuning.apply()
 let environment = ProcessInfo.processInfo.environment
 var clock: any WallClock = SystemClock()
 if let start = environment["NARRATE_TEST_CLOCK_START"] {

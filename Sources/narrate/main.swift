@@ -1,6 +1,5 @@
 import NarrateCLI
 import NarrateCore
 
-HeapTuning.apply()
 // Every command runs on narrate's own threads, not on libdispatch's worker pool: see QuietExecutor.
 await QuietExecutor.run { await NarrateMain.run() }

@@ -7,9 +7,10 @@ import Glibc
 /// Why: a report cycle allocates and frees in bursts on several threads, and with glibc's
 /// defaults each arena grew by a little (`mprotect`) and gave its top back as soon as 128 KiB
 /// were free (`madvise`), again and again: a tenth of a 50-team dry run was the kernel doing
-/// that. The heap now grows 4 MiB at a time and keeps up to 32 MiB free at its top. That is
-/// address space, not resident memory (peak resident size stayed 43 MiB), and an idle daemon
-/// still gives every free page back (``IdleMemory/release()`` trims to nothing).
+/// that. A command's heap now grows 4 MiB at a time and keeps up to 32 MiB free at its top.
+/// That is address space more than resident memory (the dry run's peak resident size stayed at
+/// 41–43 MiB). The daemon and the check-in service keep glibc's defaults: between slots they hold
+/// only what they need.
 public enum HeapTuning {
     /// `M_TRIM_THRESHOLD` and `M_TOP_PAD` of glibc's malloc.h.
     static let trimThreshold: Int32 = -1
