@@ -54,9 +54,7 @@ import Testing
         var random = SeededRandom(seed: 41)
         let alphabet = Array("aZ 9\n\té漢字😀🇹🇼\u{0301}\u{200B}ß".unicodeScalars)
         for _ in 0..<2_000 {
-            let text = String(String.UnicodeScalarView((0..<Int.random(in: 0...40, using: &random)).map { _ in
-                alphabet.randomElement(using: &random)!
-            }))
+            let text = random.text(of: alphabet, length: 0...40)
             #expect(Dialect.scalarCount(text) == text.unicodeScalars.count, "\(text.debugDescription)")
         }
         // A string Foundation made (bridged storage) is counted too.

@@ -32,9 +32,7 @@ import Testing
         var random = SeededRandom(seed: 12)
         let alphabet = Array("ab/:\t\n\r \u{0B}\u{0C}\u{85}\u{A0}\u{2028}\u{2029}\u{3000}\u{200B}é😀".unicodeScalars)
         for _ in 0..<2_000 {
-            let text = String(String.UnicodeScalarView((0..<Int.random(in: 0...8, using: &random)).map { _ in
-                alphabet.randomElement(using: &random)!
-            }))
+            let text = random.text(of: alphabet, length: 0...8)
             #expect(Redactor.trimmingWhitespace(text) == text.trimmingCharacters(in: .whitespacesAndNewlines), "\(text.debugDescription)")
             #expect(Redactor.slashEscaped(text) == text.replacingOccurrences(of: "/", with: "\\/"), "\(text.debugDescription)")
         }
@@ -45,9 +43,7 @@ import Testing
     @Test func onePassMatchesTryingEveryForm() {
         var random = SeededRandom(seed: 11)
         let alphabet = Array("abcxyz/:%?=-_ é".unicodeScalars)
-        func word(_ length: ClosedRange<Int>) -> String {
-            String(String.UnicodeScalarView((0..<Int.random(in: length, using: &random)).map { _ in alphabet.randomElement(using: &random)! }))
-        }
+        func word(_ length: ClosedRange<Int>) -> String { random.text(of: alphabet, length: length) }
         for _ in 0..<300 {
             let redactor = Redactor()
             var forms: [[UInt8]] = []
@@ -109,5 +105,10 @@ struct SeededRandom: RandomNumberGenerator {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+
+    /// A string of `length` scalars drawn from `alphabet`.
+    mutating func text(of alphabet: [Unicode.Scalar], length: ClosedRange<Int>) -> String {
+        String(String.UnicodeScalarView((0..<Int.random(in: length, using: &self)).map { _ in alphabet.randomElement(using: &self)! }))
     }
 }
