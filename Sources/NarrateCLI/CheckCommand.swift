@@ -24,13 +24,11 @@ struct CheckCommand: ParsableCommand {
         // A store the config cannot move is opened, and every KPI's twelve months of readings
         // summed up, on the second core while the config is read (read-only: check never makes
         // a store).
-        let early = StateDirectory.resolveBeforeConfig(flag: global.stateDir, environment: global.wiring.environment)
-            .flatMap { SQLiteStore.exists(in: $0) ? $0 : nil }
-            .map { directory in
-                Background("narrate-store") {
-                    try SQLiteStore(readOnly: directory + "/" + SQLiteStore.fileName).readingRanges(kpis: nil, from: window.start, to: window.end)
-                }
+        let early = global.storeDirectoryBeforeConfig.map { directory in
+            Background("narrate-store") {
+                try SQLiteStore(readOnly: directory + "/" + SQLiteStore.fileName).readingRanges(kpis: nil, from: window.start, to: window.end)
             }
+        }
         defer { early?.finish() }
         var (config, diagnostics) = ConfigFile.check(path: global.configPath, secrets: offline ? nil : resolver)
         // With a store at hand, targets are held against history.

@@ -50,26 +50,24 @@ struct GlobalOptions: ParsableArguments {
         return loaded
     }
 
+    /// The state dir when the config cannot move it (a flag, or systemd's $STATE_DIRECTORY) and
+    /// a store is there already: it can be opened while the config is read. Only one that exists,
+    /// so that a config with an error leaves no new state dir behind.
+    var storeDirectoryBeforeConfig: String? {
+        StateDirectory.resolveBeforeConfig(flag: stateDir, environment: wiring.environment)
+            .flatMap { SQLiteStore.exists(in: $0) ? $0 : nil }
+    }
+
     private static let loaded = Mutex<[String: (config: Config, warnings: [Diagnostic])]>([:])
 
     /// Loads the config (warnings go to the log), resolves the state dir, opens the store,
     /// reads every secret into the redactor and compiles the templates.
     func context(transport: any HTTPTransport = NoNetwork()) throws -> AppContext {
         let logger = self.logger
-        // A store the config cannot move (a flag, or systemd's $STATE_DIRECTORY) and that is
-        // there already is opened on the second core while the config is read. Only one that
-        // exists: a config with an error must leave no new state dir behind.
-        let early = StateDirectory.resolveBeforeConfig(flag: self.stateDir, environment: wiring.environment)
-            .flatMap { SQLiteStore.exists(in: $0) ? $0 : nil }
-            .map { directory in Background("narrate-store") { try SQLiteStore(directory: directory) } }
-        let config: Config
-        let warnings: [Diagnostic]
-        do {
-            (config, warnings) = try loadConfig()
-        } catch {
-            early?.finish()
-            throw error
-        }
+        // A store known before the config is opened on the second core while the config is read.
+        let early = storeDirectoryBeforeConfig.map { directory in Background("narrate-store") { try SQLiteStore(directory: directory) } }
+        defer { early?.finish() }
+        let (config, warnings) = try loadConfig()
         for warning in warnings { logger.warning("\(warning)") }
         let secrets = SecretResolver(environment: wiring.environment, redactor: wiring.redactor)
         secrets.prime(config)
