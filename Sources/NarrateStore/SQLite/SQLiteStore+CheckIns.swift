@@ -23,10 +23,9 @@ extension SQLiteStore {
                 sql += " AND person IN (\(databaseQuestionMarks(count: persons.count)))"
                 arguments += StatementArguments(persons)
             }
-            // Decoded by position from the statement (see `entries(_:sql:arguments:)`).
-            return try Array(Row.fetchCursor(db.cachedStatement(sql: sql + " ORDER BY at, id"), arguments: arguments).map {
+            return try Self.decoded(db, sql: sql + " ORDER BY at, id", arguments: arguments) {
                 MoodCheckIn(id: $0[0], person: $0[1], mood: $0[2], load: $0[3], at: Date(timeIntervalSince1970: $0[4]))
-            })
+            }
         }
     }
 

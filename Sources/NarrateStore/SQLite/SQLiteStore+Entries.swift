@@ -73,7 +73,7 @@ extension SQLiteStore {
                 arguments += StatementArguments(persons)
             }
             sql += " ORDER BY at, id"
-            return try Self.entries(db, sql: sql, arguments: arguments)
+            return try Self.decoded(db, sql: sql, arguments: arguments, Self.entry)
         }
     }
 
@@ -84,7 +84,7 @@ extension SQLiteStore {
     public func followedEntries(openDuring start: Date, _ end: Date, persons: [String]) throws -> [Entry] {
         try read { db in
             let people = databaseQuestionMarks(count: persons.count)
-            let entries = try Self.entries(
+            let entries = try Self.decoded(
                 db,
                 sql: """
                     SELECT \(Self.entryColumns) FROM entry INDEXED BY entry_followed
@@ -96,7 +96,8 @@ extension SQLiteStore {
                       AND at < ? AND deleted_at IS NULL
                     """,
                 arguments: StatementArguments(persons) + [end.timeIntervalSince1970] + StatementArguments(persons)
-                    + [start.timeIntervalSince1970, end.timeIntervalSince1970])
+                    + [start.timeIntervalSince1970, end.timeIntervalSince1970],
+                Self.entry)
             return entries.sorted { ($0.at, $0.id) < ($1.at, $1.id) }
         }
     }
@@ -105,13 +106,16 @@ extension SQLiteStore {
     /// than the query.
     static let entryColumns = "id, person, kind, text, stage, kpi, at, state, closed_at, note, origin, url"
 
-    /// The entries a query selects with ``entryColumns``, decoded straight from SQLite's
-    /// statement: `Row.fetchAll` copies every row into `DatabaseValue`s first, and decoding those
-    /// went through generic metadata lookups (a fifth of a 50-team dry run's reading). The
-    /// statement is kept by the connection: every team of a cycle asks the same query, and
-    /// compiling it each time was a fifth of the reading again.
-    static func entries(_ db: Database, sql: String, arguments: StatementArguments) throws -> [Entry] {
-        try Array(Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments).map(Self.entry))
+    /// The rows a query selects, each decoded by `decode` by column position, straight from
+    /// SQLite's statement: `Row.fetchAll` copies every row into `DatabaseValue`s first, and
+    /// decoding those went through generic metadata lookups (a fifth of a 50-team dry run's
+    /// reading). The statement is kept by the connection: every team of a cycle, and every
+    /// target's courier, asks the same query, and compiling it each time was a fifth of the
+    /// reading again.
+    static func decoded<Value>(
+        _ db: Database, sql: String, arguments: StatementArguments, _ decode: @escaping (Row) -> Value
+    ) throws -> [Value] {
+        try Array(Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments).map(decode))
     }
 
     static func entry(_ row: Row) -> Entry {

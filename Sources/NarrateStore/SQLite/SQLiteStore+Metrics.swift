@@ -23,10 +23,10 @@ extension SQLiteStore {
     /// Readings of some KPIs in `[start, end)`, oldest first.
     public func readings(kpis: [String], from start: Date, to end: Date) throws -> [MetricReading] {
         try read { db in
-            try Array(Row.fetchCursor(
-                db.cachedStatement(sql: Self.readingsSQL(kpis: kpis.count)),
+            try Self.decoded(
+                db, sql: Self.readingsSQL(kpis: kpis.count),
                 arguments: StatementArguments(kpis) + [start.timeIntervalSince1970, end.timeIntervalSince1970]
-            ).map { MetricReading(id: $0[0], kpi: $0[1], value: $0[2], at: Date(timeIntervalSince1970: $0[3])) })
+            ) { MetricReading(id: $0[0], kpi: $0[1], value: $0[2], at: Date(timeIntervalSince1970: $0[3])) }
         }
     }
 

@@ -53,7 +53,7 @@ extension SQLiteStore {
                 sql += " AND target = ?"
                 arguments += [target]
             }
-            return try Self.deliveries(db, sql: sql + " ORDER BY report, target, part", arguments: arguments)
+            return try Self.decoded(db, sql: sql + " ORDER BY report, target, part", arguments: arguments, Self.delivery)
         }
     }
 
@@ -88,15 +88,15 @@ extension SQLiteStore {
                 arguments += StatementArguments(states.map(\.rawValue))
             }
             let filter = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
-            return try Self.deliveries(
-                db, sql: "SELECT \(Self.deliveryColumns) FROM delivery\(filter) ORDER BY report, target, part", arguments: arguments)
+            return try Self.decoded(
+                db, sql: "SELECT \(Self.deliveryColumns) FROM delivery\(filter) ORDER BY report, target, part", arguments: arguments,
+                Self.delivery)
         }
     }
 
     public func report(_ id: Int64) throws -> ReportRecord? {
         try read { db in
-            try Row.fetchCursor(db.cachedStatement(sql: "SELECT \(Self.reportColumns) FROM report WHERE id = ?"), arguments: [id])
-                .map(Self.report).next()
+            try Self.decoded(db, sql: "SELECT \(Self.reportColumns) FROM report WHERE id = ?", arguments: [id], Self.report).first
         }
     }
 
@@ -108,12 +108,12 @@ extension SQLiteStore {
                 sql += " AND team = ?"
                 arguments += [team]
             }
-            return try Array(Row.fetchCursor(db.cachedStatement(sql: sql + " ORDER BY id DESC LIMIT ?"), arguments: arguments + [limit]).map(Self.report))
+            return try Self.decoded(db, sql: sql + " ORDER BY id DESC LIMIT ?", arguments: arguments + [limit], Self.report)
         }
     }
 
-    /// The columns ``report(_:)`` decodes, in its order. Rows are decoded by position, straight
-    /// from the statement: by name, GRDB lowercased every column name of every row.
+    /// The columns ``report(_:)`` decodes, in its order: by position, as by name GRDB lowercased
+    /// every column name of every row (see ``decoded(_:sql:arguments:_:)``).
     static let reportColumns = "id, team, schedule, period_start, period_end, markdown, created_at, kind, person"
 
     static func report(_ row: Row) -> ReportRecord {
@@ -206,17 +206,11 @@ extension SQLiteStore {
         }
     }
 
-    /// The columns ``delivery(_:)`` decodes, in its order (see ``reportColumns``).
+    /// The columns ``delivery(_:)`` decodes, in its order (see ``decoded(_:sql:arguments:_:)``).
     static let deliveryColumns = """
         id, report, target, kind, part, parts, body, state, attempts, attempts_base, next_attempt_at, last_error, sent_at, \
         receipt, route, created_at
         """
-
-    /// The parts a query selects with ``deliveryColumns``; the statement is kept, as every
-    /// target's courier asks the same query.
-    static func deliveries(_ db: Database, sql: String, arguments: StatementArguments) throws -> [Delivery] {
-        try Array(Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments).map(Self.delivery))
-    }
 
     static func delivery(_ row: Row) -> Delivery {
         Delivery(
