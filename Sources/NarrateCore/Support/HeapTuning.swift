@@ -19,9 +19,7 @@ public enum HeapTuning {
     /// Applies the settings; false when the C library has no `mallopt` or refused one.
     @discardableResult
     public static func apply() -> Bool {
-        guard let mallopt = dlsym(dlopen(nil, RTLD_NOW), "mallopt")
-            .map({ unsafeBitCast($0, to: (@convention(c) (Int32, Int32) -> Int32).self) })
-        else { return false }
+        guard let mallopt = CLibrary.function("mallopt", as: (@convention(c) (Int32, Int32) -> Int32).self) else { return false }
         return mallopt(topPad, 4 << 20) == 1 && mallopt(trimThreshold, 32 << 20) == 1
     }
 }

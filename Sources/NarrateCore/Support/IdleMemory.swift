@@ -23,8 +23,7 @@ public enum IdleMemory {
     }
 
     /// glibc's `malloc_trim`, which Swift's Glibc module does not declare (malloc.h).
-    private static let trimHeap: (@convention(c) (Int) -> Int32)? = dlsym(dlopen(nil, RTLD_NOW), "malloc_trim")
-        .map { unsafeBitCast($0, to: (@convention(c) (Int) -> Int32).self) }
+    private static let trimHeap = CLibrary.function("malloc_trim", as: (@convention(c) (Int) -> Int32).self)
 
     /// The address ranges of `/proc/self/maps` lines that map a file and are never written:
     /// code and read-only data (written mappings hold the process's own copies of their pages).

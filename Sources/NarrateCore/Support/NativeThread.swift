@@ -30,9 +30,8 @@ enum NativeThread {
 
     /// glibc's `pthread_setname_np`, which Swift's Glibc module leaves out (it is a GNU
     /// extension): names show in `top -H` and in a debugger.
-    private static let setName: (@convention(c) (pthread_t, UnsafePointer<CChar>) -> Int32)? = dlsym(
-        dlopen(nil, RTLD_NOW), "pthread_setname_np"
-    ).map { unsafeBitCast($0, to: (@convention(c) (pthread_t, UnsafePointer<CChar>) -> Int32).self) }
+    private static let setName = CLibrary.function(
+        "pthread_setname_np", as: (@convention(c) (pthread_t, UnsafePointer<CChar>) -> Int32).self)
 
     /// Whether the calling thread was started with `worker: true`.
     static var isWorker: Bool { pthread_getspecific(workerKey) != nil }
