@@ -46,7 +46,8 @@ public enum ConfigFile {
         }
     }
 
-    /// Per KPI: the lowest and highest reading of a span and how many there are.
+    /// Per KPI: the lowest and highest value of its complete periods in a span, and how many
+    /// periods had one.
     public typealias ReadingRanges = [String: (low: Double, high: Double, count: Int)]
 
     /// The twelve months a target is held against, ending `now`.
@@ -55,17 +56,33 @@ public enum ConfigFile {
     }
 
     /// Targets set far from what was measured (SMART: achievable): a core KPI's target more than
-    /// the past year's whole range away from its readings, once there are at least three.
+    /// the past year's whole range away from its values, once at least three periods have one.
+    /// A value is the KPI's value of a whole period of its review cadence (a week when it has
+    /// none), computed as the report computes it: a count's readings add up, so a target of 10
+    /// deploys a week is held against weekly sums, not against single readings.
     public static func checkTargets(_ config: Config, text: String, store: any MetricStore, now: Date) -> [Diagnostic] {
         let judged = config.kpis.filter { $0.role == .core && $0.target != nil }
         let window = targetWindow(endingAt: now)
         // One query for every KPI: a config of 250 KPIs is checked as fast as one of five.
-        guard !judged.isEmpty, let ranges = try? store.readingRanges(kpis: judged.map(\.id), from: window.start, to: window.end)
+        guard !judged.isEmpty, let readings = try? store.readings(kpis: judged.map(\.id), from: window.start, to: window.end)
         else { return [] }
+        let byKPI = Dictionary(grouping: readings, by: \.kpi)
+        var ranges: ReadingRanges = [:]
+        for kpi in judged {
+            guard let own = byKPI[kpi.id], own.count >= 3 else { continue }
+            let zone = config.zone(ofTeam: kpi.team)
+            var period = Period.containing(now, kind: kpi.reviewPeriod ?? .week, in: zone).previous
+            var values: [Double] = []
+            while period.start >= window.start {
+                if let value = KPIAnalysis.value(kpi, in: period, own) { values.append(value) }
+                period = period.previous
+            }
+            if let low = values.min(), let high = values.max() { ranges[kpi.id] = (low, high, values.count) }
+        }
         return checkTargets(config, text: text, ranges: ranges)
     }
 
-    /// The same, against ranges already read (of these KPIs or more).
+    /// The same, against per-period ranges already computed.
     public static func checkTargets(_ config: Config, text: String, ranges: ReadingRanges) -> [Diagnostic] {
         // Mapping the text's lines costs as much as reading the config: only when there is a warning.
         var lines: ConfigLines?
@@ -76,9 +93,10 @@ public enum ConfigFile {
             guard target < low - margin || target > high + margin else { return nil }
             let keyPath = "kpi[\(index)].target"
             if lines == nil { lines = ConfigLines(text: text) }
+            let per = (kpi.reviewPeriod ?? .week).rawValue
             return Diagnostic(
                 file: config.file, line: lines!.line(of: keyPath), severity: .warning, keyPath: keyPath,
-                message: "target \(MetricBounds.text(target)) is far outside the last 12 months of readings (\(MetricBounds.text(low))–\(MetricBounds.text(high))); is it achievable, or is the unit different?")
+                message: "target \(MetricBounds.text(target)) is far outside its values per \(per) over the last 12 months (\(MetricBounds.text(low))–\(MetricBounds.text(high))); is it achievable, or is the unit different?")
         }
     }
 

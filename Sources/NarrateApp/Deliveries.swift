@@ -190,7 +190,8 @@ public struct Deliveries: Sendable {
     func identical(to formatted: FormattedReport) throws -> Int64? {
         let targets = Set(formatted.parts.map(\.target))
         // The team's latest reports: a team report and a digest a cycle, so the last few.
-        for record in try context.store.reports(team: formatted.rendered.plan.team.id, limit: 4)
+        for record in try context.store.reports(
+            team: formatted.rendered.plan.team.id, kinds: [ReportRecord.reportKind, ReportRecord.digestKind], limit: 4)
         where record.markdown == formatted.rendered.markdown {
             let sentTo = Set(try context.store.deliveries(reports: [record.id]).map(\.target))
             if sentTo == targets { return record.id }

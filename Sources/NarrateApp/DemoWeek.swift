@@ -104,7 +104,7 @@ public enum DemoWeek {
             // Two readings last week, two this week.
             for (index, value) in values.enumerated() {
                 let day = index < 2 ? -5 + index * 2 : index * 2 - 3
-                metrics.append(MetricReading(kpi: kpi, value: value, at: time(day, 18)))
+                metrics.append(MetricReading(kpi: kpi, value: value, at: time(day, 18), origin: .demo))
             }
         }
         try store.record(metrics)

@@ -2,26 +2,96 @@ import Foundation
 import NarrateCore
 import NarrateStore
 
-/// KPI and guardrail readings.
+/// KPI and guardrail readings, and who may record them.
+///
+/// A reading moves a report's verdicts, so not everyone may write one: the KPI's team members,
+/// its owner, the team's manager and admins. A reading already kept for the same KPI and time
+/// is replaced only by an admin (or the shell that owns the store file); anyone else's
+/// different value is refused, so a breach cannot be overwritten quietly. Every reading keeps
+/// who recorded it and how.
 public struct Metrics: Sendable {
     let context: AppContext
 
+    /// A reading may be dated this far ahead (a clock a little fast, a time zone mixed up);
+    /// beyond it, it would stand for a period that has not come.
+    public static let futureAllowance: TimeInterval = 86_400
+
     /// Records one reading.
-    public func record(_ kpiID: String, value: Double, at: Date? = nil) throws -> MetricReading {
+    public func record(
+        _ kpiID: String, value: Double, at: Date? = nil, by writer: Requester, origin: MetricReading.Origin
+    ) throws -> MetricReading {
         let kpi = try context.config.requireKPI(kpiID)
         try MetricBounds.check(value)
-        let reading = MetricReading(kpi: kpi.id, value: value, at: at ?? context.clock.now())
-        try context.store.record([reading])
+        try authorize(writer, kpi)
+        let now = context.clock.now()
+        let time = at ?? now
+        try Self.checkTime(time, now: now)
+        let reading = MetricReading(kpi: kpi.id, value: value, at: time, author: writer.name, origin: origin)
+        try write([reading], by: writer)
         return reading
     }
 
     /// Imports a CSV of readings (`kpi,value,at`): all rows or none. `file` names it in messages.
     /// Returns how many rows were imported and how many of them replaced a reading of the same
     /// KPI and time.
-    public func importCSV(_ text: String, file: String) throws -> (imported: Int, replaced: Int) {
-        let readings = try MetricCSV.parse(text, file: file, config: context.config, now: context.clock.now())
-        let replaced = try context.store.record(readings)
+    public func importCSV(_ text: String, file: String, by writer: Requester) throws -> (imported: Int, replaced: Int) {
+        let now = context.clock.now()
+        var readings = try MetricCSV.parse(text, file: file, config: context.config, now: now)
+        for kpi in Set(readings.map(\.kpi)).sorted() { try authorize(writer, try context.config.requireKPI(kpi)) }
+        let late = readings.filter { $0.at.timeIntervalSince(now) > Self.futureAllowance }
+        if let first = late.first {
+            throw NarrateError(
+                .invalidInput,
+                "\(file): \(late.count) reading\(late.count == 1 ? " is" : "s are") dated more than a day ahead (the first: \(first.kpi) at \(TimeText.iso(first.at, in: context.config.zone(ofTeam: context.config.kpi(first.kpi)?.team ?? ""))))\nnothing was imported from \(file)")
+        }
+        for index in readings.indices {
+            readings[index].author = writer.name
+            readings[index].origin = .csv
+        }
+        let replaced = try write(readings, by: writer)
         context.logger.info("imported \(readings.count) readings from \(file), \(replaced) replaced")
         return (readings.count, replaced)
+    }
+
+    /// Whether `writer` may record readings of `kpi`: its team's members, its owner, the team's
+    /// manager, admins and the store's owner.
+    public func mayRecord(_ writer: Requester, _ kpi: KPI) -> Bool {
+        guard case .person(let caller) = writer else { return true }
+        if caller.isAdmin || kpi.owner == caller.person.id { return true }
+        guard let team = context.config.team(kpi.team) else { return false }
+        return team.members.contains(caller.person.id) || team.manager == caller.person.id
+    }
+
+    func authorize(_ writer: Requester, _ kpi: KPI) throws {
+        guard !mayRecord(writer, kpi) else { return }
+        let team = context.config.team(kpi.team)?.name ?? kpi.team
+        throw NarrateError(
+            .forbidden,
+            "only \(team)'s members, its manager, the KPI's owner or an admin may record \(kpi.id)")
+    }
+
+    static func checkTime(_ time: Date, now: Date) throws {
+        guard time.timeIntervalSince(now) <= futureAllowance else {
+            throw NarrateError(.invalidInput, "a reading cannot be dated more than a day ahead; record it when it is measured")
+        }
+    }
+
+    /// Writes readings: replacing what is kept when the writer may, else refusing any
+    /// different value already kept for the same KPI and time. Returns how many were replaced.
+    @discardableResult
+    func write(_ readings: [MetricReading], by writer: Requester) throws -> Int {
+        if writer.isTrusted { return try context.store.record(readings) }
+        do {
+            try context.store.recordWithoutReplacing(readings)
+            return 0
+        } catch let conflict as ReadingConflict {
+            let first = conflict.kept[0]
+            let zone = context.config.zone(ofTeam: context.config.kpi(first.kpi)?.team ?? "")
+            let by = first.author.map { " (recorded by \($0))" } ?? ""
+            throw NarrateError(
+                .conflict,
+                "\(first.kpi) already has \(MetricBounds.text(first.value)) at \(TimeText.iso(first.at, in: zone))\(by); only an admin may replace a reading"
+                    + (conflict.kept.count > 1 ? " (\(conflict.kept.count) readings in the way)" : ""))
+        }
     }
 }

@@ -224,7 +224,7 @@ public struct RenderedReport: Sendable {
     public var record: ReportRecord {
         ReportRecord(
             team: plan.team.id, schedule: plan.schedule?.id, periodStart: plan.period.start, periodEnd: plan.period.end,
-            markdown: markdown, createdAt: plan.now)
+            markdown: markdown, createdAt: plan.now, kind: kind == .digest ? ReportRecord.digestKind : ReportRecord.reportKind)
     }
 }
 

@@ -72,6 +72,8 @@ public struct Reports: Sendable {
     /// A report as it was queued, with how far its delivery got.
     public struct Archived: Sendable, Encodable {
         public var id: Int64
+        /// `report` or `digest`.
+        public var kind: String
         public var team: String
         public var schedule: String?
         public var periodStart: String
@@ -84,18 +86,31 @@ public struct Reports: Sendable {
         public var markdown: String?
     }
 
-    /// `narrate reports`: the latest reports, newest first.
-    public func archived(team: String? = nil, limit: Int = 50) throws -> [Archived] {
+    /// `narrate reports`: the latest reports, newest first; manager digests only for those
+    /// who may read them.
+    public func archived(team: String? = nil, limit: Int = 50, by reader: Requester) throws -> [Archived] {
         if let team { _ = try context.config.requireTeam(team) }
-        return try context.store.reports(team: team, limit: limit).map { try archived($0, markdown: false) }
+        return try context.store.reports(team: team, kinds: [ReportRecord.reportKind, ReportRecord.digestKind], limit: limit)
+            .filter { mayRead($0, reader) }
+            .map { try archived($0, markdown: false) }
     }
 
     /// `narrate reports show ID`: one report again, as it was rendered.
-    public func archived(id: Int64) throws -> Archived {
-        guard let record = try context.store.report(id) else {
+    public func archived(id: Int64, by reader: Requester) throws -> Archived {
+        guard let record = try context.store.report(id), record.kind != "notice" else {
             throw NarrateError(.notFound, "no report \(id); `narrate reports` lists them")
         }
+        guard mayRead(record, reader) else {
+            throw NarrateError(.forbidden, "report \(id) is a manager digest: only the team's manager and admins may read it")
+        }
         return try archived(record, markdown: true)
+    }
+
+    /// A team report is for anyone who may run this; a manager digest holds each person's mood
+    /// and load, for the team's manager and admins only.
+    public func mayRead(_ record: ReportRecord, _ reader: Requester) -> Bool {
+        guard record.kind == ReportRecord.digestKind, case .person(let caller) = reader else { return true }
+        return caller.isAdmin || context.config.team(record.team)?.manager == caller.person.id
     }
 
     func archived(_ record: ReportRecord, markdown: Bool) throws -> Archived {
@@ -104,7 +119,7 @@ public struct Reports: Sendable {
         var targets: [String] = []
         for part in parts where !targets.contains(part.target) { targets.append(part.target) }
         return Archived(
-            id: record.id, team: record.team, schedule: record.schedule,
+            id: record.id, kind: record.kind, team: record.team, schedule: record.schedule,
             periodStart: TimeText.iso(record.periodStart, in: zone), periodEnd: TimeText.iso(record.periodEnd, in: zone),
             createdAt: TimeText.iso(record.createdAt, in: zone), targets: targets, parts: parts.count,
             sent: parts.filter { $0.state == .sent }.count, markdown: markdown ? record.markdown : nil)

@@ -31,7 +31,8 @@ public struct TeamPage: Sendable {
     public func content(team id: String) throws -> Content {
         let team = try context.config.requireTeam(id)
         let plan = try context.pipeline.plan(team: team.id)[0]
-        let markdown = try context.store.reports(team: team.id, limit: 1).first?.markdown
+        // The team report only: the digest beside it holds each person's mood and load.
+        let markdown = try context.store.reports(team: team.id, kinds: [ReportRecord.reportKind], limit: 1).first?.markdown
             ?? context.pipeline.run(plan, messages: .team)[0].rendered.markdown
         let core = context.config.kpis.filter { $0.team == team.id && $0.role == .core }
         let guardrails = core.flatMap(\.guardrails).compactMap(context.config.kpi)
@@ -39,9 +40,10 @@ public struct TeamPage: Sendable {
         let kpis = (core + guardrails).filter { seen.insert($0.id).inserted }
         var charts: [Chart] = []
         for kpi in kpis {
-            var spans = [KPIAnalysis.span(of: kpi, in: plan.period)]
+            var spans = [KPIAnalysis.cadence(of: kpi, in: plan.period)]
             while spans.count < Self.periods { spans.insert(spans[0].previous, at: 0) }
-            let readings = try context.store.readings(kpis: [kpi.id], from: spans[0].start, to: spans.last!.end)
+            // As in the report, nothing dated after now counts.
+            let readings = try context.store.readings(kpis: [kpi.id], from: spans[0].start, to: min(spans.last!.end, plan.now))
             let zone = context.config.zone(of: team)
             charts.append(Chart(
                 name: kpi.name, unit: kpi.unit ?? "", values: spans.map { KPIAnalysis.value(kpi, in: $0, readings) },

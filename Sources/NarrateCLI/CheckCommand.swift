@@ -20,28 +20,15 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let resolver = SecretResolver(environment: global.wiring.environment, redactor: global.wiring.redactor)
         let now = global.wiring.clock.now()
-        let window = ConfigFile.targetWindow(endingAt: now)
-        // A store the config cannot move is opened, and every KPI's twelve months of readings
-        // summed up, on the second core while the config is read (read-only: check never makes
-        // a store).
-        let early = global.storeDirectoryBeforeConfig.map { directory in
-            Background("narrate-store") {
-                try SQLiteStore(readOnly: directory + "/" + SQLiteStore.fileName).readingRanges(kpis: nil, from: window.start, to: window.end)
-            }
-        }
-        defer { early?.finish() }
         var (config, diagnostics) = ConfigFile.check(path: global.configPath, secrets: offline ? nil : resolver)
         // With a store at hand, targets are held against history.
         if let config, !diagnostics.contains(where: { $0.severity == .error }),
             let text = try? String(contentsOfFile: global.configPath, encoding: .utf8)
         {
-            if let early {
-                if let ranges = try? early.value() { diagnostics += ConfigFile.checkTargets(config, text: text, ranges: ranges) }
-            } else {
-                let stateDir = StateDirectory.resolve(flag: global.stateDir, config: config, environment: global.wiring.environment)
-                if let store = try? SQLiteStore(readOnly: stateDir + "/" + SQLiteStore.fileName) {
-                    diagnostics += ConfigFile.checkTargets(config, text: text, store: store, now: now)
-                }
+            // Read-only: check never makes a store.
+            let stateDir = StateDirectory.resolve(flag: global.stateDir, config: config, environment: global.wiring.environment)
+            if let store = try? SQLiteStore(readOnly: stateDir + "/" + SQLiteStore.fileName) {
+                diagnostics += ConfigFile.checkTargets(config, text: text, store: store, now: now)
             }
         }
         if json {

@@ -110,6 +110,13 @@ struct GlobalOptions: ParsableArguments {
         )
     }
 
+    /// Who this shell is to the use cases: the person whose `unix_user` is `$USER`, else the
+    /// Unix user itself, who opens the store file directly and so is trusted as its owner.
+    func requester(_ context: AppContext) -> Requester {
+        if let me = user(context.config) { return .person(Caller(person: me, isAdmin: context.config.isAdmin(me))) }
+        return .storeOwner(user: wiring.environment["USER"] ?? wiring.environment["LOGNAME"] ?? "")
+    }
+
     /// A time typed on the command line, in `zone`.
     func time(_ text: String?, in zone: TimeZone) throws -> Date? {
         try text.map { try TimeText.parse($0, zone: zone, now: wiring.clock.now()) }

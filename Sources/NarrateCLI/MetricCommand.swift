@@ -37,7 +37,7 @@ struct MetricRecordCommand: AsyncParsableCommand {
         let context = try global.context()
         let kpi = try context.config.requireKPI(self.kpi)
         let time = try global.time(at, in: context.config.zone(ofTeam: kpi.team))
-        let reading = try context.metrics.record(kpi.id, value: number, at: time)
+        let reading = try context.metrics.record(kpi.id, value: number, at: time, by: global.requester(context), origin: .cli)
         Console.out("recorded \(reading.kpi) = \(reading.value)")
     }
 }
@@ -59,7 +59,7 @@ struct MetricImportCommand: ParsableCommand {
         guard let text = String(data: data, encoding: .utf8) else {
             throw NarrateError(.invalidInput, "\(file) is not UTF-8 text")
         }
-        let (count, replaced) = try context.metrics.importCSV(text, file: file)
+        let (count, replaced) = try context.metrics.importCSV(text, file: file, by: global.requester(context))
         let note = replaced == 0 ? "" : " (\(Words.count(replaced, "reading")) of the same KPI and time replaced)"
         Console.out("imported \(Words.count(count, "reading"))\(note)")
     }

@@ -18,13 +18,14 @@ struct ReportsListCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let reports = try global.context().reports.archived(team: team)
+        let context = try global.context()
+        let reports = try context.reports.archived(team: team, by: global.requester(context))
         if json { return try Console.json(reports) }
         if reports.isEmpty { Console.out("no reports yet") }
         for report in reports {
             let period = "\(report.periodStart.prefix(10)) – \(report.periodEnd.prefix(16).replacingOccurrences(of: "T", with: " "))"
             Console.out(
-                "\(report.id)  \(report.team)  \(report.schedule ?? "narrate now")  \(period)  \(report.sent)/\(report.parts) parts sent to \(report.targets.joined(separator: ", "))")
+                "\(report.id)  \(report.team)\(report.kind == "digest" ? " (manager digest)" : "")  \(report.schedule ?? "narrate now")  \(period)  \(report.sent)/\(report.parts) parts sent to \(report.targets.joined(separator: ", "))")
         }
     }
 }
@@ -41,7 +42,8 @@ struct ReportsShowCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let report = try global.context().reports.archived(id: id)
+        let context = try global.context()
+        let report = try context.reports.archived(id: id, by: global.requester(context))
         if json { return try Console.json(report) }
         Console.raw(report.markdown ?? "")
     }

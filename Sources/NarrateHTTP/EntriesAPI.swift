@@ -92,7 +92,8 @@ extension CheckInServer {
                 let value = try body.number("value", required: true)!
                 do { try MetricBounds.check(value) } catch { throw HTTPProblem(.invalidInput, "\(error)", field: "value") }
                 let at = try Self.time(body, "at", app, caller.person)
-                let reading = try app.metrics.record(kpi, value: value, at: at)
+                let reading = try app.metrics.record(
+                    kpi, value: value, at: at, by: .person(caller), origin: channel == "socket" ? .cli : .api)
                 return JSONResponse.make(
                     ["kpi": reading.kpi, "value": reading.value, "at": TimeText.iso(reading.at, in: app.config.zone(of: caller.person))],
                     status: .created)

@@ -65,7 +65,7 @@ public struct CommandSource: ActivitySource {
             guard kpis.contains(kpi) else { throw NarrateError(.invalidInput, "unknown KPI \"\(kpi)\"") }
             guard let value = (object["value"] as? NSNumber)?.doubleValue else { throw NarrateError(.invalidInput, "\"value\" must be a number") }
             try MetricBounds.check(value)
-            collected.readings.append(MetricReading(kpi: kpi, value: value, at: at))
+            collected.readings.append(MetricReading(kpi: kpi, value: value, at: at, origin: .source))
             return
         }
         guard let personID = object["person"] as? String else { throw NarrateError(.invalidInput, "needs \"person\" (or \"kpi\" for a reading)") }

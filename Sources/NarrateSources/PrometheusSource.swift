@@ -22,7 +22,7 @@ public struct PrometheusSource: ActivitySource {
                 do {
                     if let value = try await query(kpi, at: instant, request) {
                         try MetricBounds.check(value)
-                        collected.readings.append(MetricReading(kpi: kpi.id, value: value, at: instant))
+                        collected.readings.append(MetricReading(kpi: kpi.id, value: value, at: instant, origin: .source))
                     }
                 } catch {
                     collected.problems.append("prometheus: \(kpi.id): \(error)")

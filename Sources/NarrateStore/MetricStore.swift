@@ -7,10 +7,20 @@ public protocol MetricStore: Sendable {
     /// as one already kept replaces it (importing a file twice does not double it); returns how
     /// many were replaced.
     @discardableResult func record(_ readings: [MetricReading]) throws -> Int
+    /// The same, except that a reading of the same KPI and time with a different value is
+    /// refused, all together: nothing is written and the readings in the way are thrown as a
+    /// ``ReadingConflict``. A reading equal to the one kept is left as it is.
+    func recordWithoutReplacing(_ readings: [MetricReading]) throws
+    /// Who recorded the reading of `kpi` at `at`, and how; nil when there is none.
+    func reading(kpi: String, at: Date) throws -> MetricReading?
     /// Readings of some KPIs in `[start, end)`, oldest first.
     func readings(kpis: [String], from start: Date, to end: Date) throws -> [MetricReading]
-    /// Per KPI (of `kpis`, or every KPI with readings when nil): the lowest and highest reading
-    /// in `[start, end)` and how many there are.
-    func readingRanges(kpis: [String]?, from start: Date, to end: Date) throws -> [String: (low: Double, high: Double, count: Int)]
     func metricCount() throws -> Int
+}
+
+/// Readings already kept for the same KPI and time with other values.
+public struct ReadingConflict: Error, Sendable {
+    public var kept: [MetricReading]
+
+    public init(kept: [MetricReading]) { self.kept = kept }
 }

@@ -4,6 +4,7 @@ import NarrateCore
 /// Reports as they were rendered and queued: the snapshot the outbox delivers from.
 public protocol ReportArchive: Sendable {
     func report(_ id: Int64) throws -> ReportRecord?
-    /// Reports, newest first, optionally of one team only.
-    func reports(team: String?, limit: Int) throws -> [ReportRecord]
+    /// Reports of some kinds (``ReportRecord/reportKind``, ``ReportRecord/digestKind``), newest
+    /// first, optionally of one team only.
+    func reports(team: String?, kinds: [String], limit: Int) throws -> [ReportRecord]
 }

@@ -104,9 +104,32 @@ import Testing
         #expect(checked.status == 0, "a warning, not an error")
         let line = try #require(checked.stdout.split(separator: "\n").first { $0.contains("far outside") })
         let expectedLine = ExampleConfig.text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix("target = 24") }! + 1
-        #expect(line.hasPrefix("\(cli.directory)/narrate.toml:\(expectedLine): warning: kpi[0].target: target 24 is far outside the last 12 months of readings (300–320)"), "\(line)")
-        // The same with the state dir given by flag, which opens the store while the config is read.
+        #expect(line.hasPrefix("\(cli.directory)/narrate.toml:\(expectedLine): warning: kpi[0].target: target 24 is far outside its values per week over the last 12 months (300–320)"), "\(line)")
+        // The same with the state dir given by flag.
         let flagged = try cli.run("check", "--state-dir", cli.stateDir)
         #expect(flagged.stdout.contains(String(line)), "\(flagged.stdout)")
+    }
+
+    /// A count adds its readings up per period, as the report does: three deploys a few times a
+    /// week is 9 a week, close to a target of 10, not "far outside" readings of 3.
+    @Test func aCountTargetIsHeldAgainstItsSumsPerPeriod() throws {
+        let cli = CLI()
+        let (config, _) = try ConfigFile.load(path: cli.directory + "/narrate.toml")
+        let zone = config.zone(ofTeam: "platform")
+        var week = Period.containing(Date(), kind: .week, in: zone)
+        for _ in 0..<3 {
+            week = week.previous
+            for hour in [10, 11, 12] {
+                let at = TimeText.iso(week.start.addingTimeInterval(Double(24 + hour) * 3_600), in: zone)
+                #expect(try cli.run("metric", "record", "deploy-frequency", "3", "--at=\(at)").status == 0)
+            }
+        }
+        let checked = try cli.run("check")
+        #expect(checked.status == 0 && !checked.stdout.contains("far outside"), "\(checked.stdout)")
+        // A target far from the weekly sums still warns, and says what it was held against.
+        write(try String(contentsOfFile: cli.directory + "/narrate.toml", encoding: .utf8)
+            .replacingOccurrences(of: "target = 10", with: "target = 40"), to: cli.directory + "/narrate.toml")
+        let far = try cli.run("check")
+        #expect(far.stdout.contains("target 40 is far outside its values per week over the last 12 months (9–9)"), "\(far.stdout)")
     }
 }

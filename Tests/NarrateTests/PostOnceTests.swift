@@ -45,7 +45,7 @@ import Testing
         let slack = try await receiver.requests("/slack/")
         #expect(slack.count == 2, "the parked attempt and its retry, no second report")
         #expect(try await receiver.requests("/discord/").count == 1)
-        #expect(try SQLiteStore(directory: cli.stateDir).reports(team: nil, limit: 10).count == 1)
+        #expect(try SQLiteStore(directory: cli.stateDir).reports(team: nil, kinds: [ReportRecord.reportKind], limit: 10).count == 1)
     }
 
     @Test func twoNowsAtOnceEachReportWhatHappened() async throws {

@@ -150,8 +150,8 @@ import Testing
         #expect(!improvements.contains { $0.plainText.contains("Tickets closed") })
     }
 
-    /// Every item once: an open blocker's text is under "Blockers by stage" only, a resolved one's
-    /// in its person's card only (the improvements name its id); asks come first.
+    /// Every item once: an open blocker's text is under "Blockers by stage" (an escalated one's
+    /// under the asks), a resolved one's under the improvements (the card names its id); asks come first.
     @Test func everyItemAppearsOnceAndAsksComeFirst() throws {
         let markdown = try renderer.teamReport(report, locale: "en")
         for text in ["Staging DB too small for load tests", "No access to prod logs", "Release waits on manual security approval",
@@ -159,7 +159,7 @@ import Testing
             #expect(markdown.components(separatedBy: text).count == 2, "\(text) appears once")
         }
         let asks = try #require(section("Asks and decisions", in: MarkdownDocument(parsing: markdown).root)).map(\.plainText)
-        #expect(asks.contains { $0.hasPrefix("B-4 blocks Ben *Bold* Wu for 17 days at the back stage") })
+        #expect(asks.contains { $0.hasPrefix("B-4 Staging DB too small for load tests: blocks Ben *Bold* Wu for 17 days at the back stage") })
         #expect(asks.contains { $0.hasPrefix("Lead time improved at a guardrail's expense") })
         // A falling follow-through rate (33% after 50%) is not a small improvement.
         #expect(!markdown.contains("followed through"))
@@ -178,7 +178,7 @@ import Testing
         ]
         let report = ReportAnalyzer.analyze(input)
         let english = try renderer.teamReport(report, locale: "en")
-        #expect(english.contains("- **Lead time** improved at a guardrail's expense: Eve Lin; action N-50 Add a canary stage to cut failures"))
+        #expect(english.contains("- **Lead time** improved at a guardrail's expense. Owner: Eve Lin. Next action: N-50."))
         #expect(english.contains("- **Ask** from Ana Lee: Need a second reviewer for the refund flow"))
         #expect(english.contains("- **Decision needed** for Ben \\*Bold\\* Wu: Keep or drop the legacy export?"))
         #expect(english.contains("**Thanks** to Ben \\*Bold\\* Wu for helping others this period."))
@@ -301,16 +301,17 @@ import Testing
         #expect(!(try renderer.teamReport(ReportFixture.report, locale: "en")).contains("█"))
     }
 
-    @Test func aKPIIsJudgedAtItsReviewCadenceAndByItsKind() throws {
+    /// Judged on the report's period by its kind; its trend series is of its review cadence.
+    @Test func aKPIIsJudgedOnTheReportsPeriodWithItsCadencesSeries() throws {
         var input = Self.sixWeeks
         let tickets = try #require(input.kpis.firstIndex { $0.id == "tickets" })
         input.kpis[tickets].review = .monthly
         let report = ReportAnalyzer.analyze(input)
         let status = try #require(report.kpis.first { $0.kpi.id == "tickets" })
-        // November so far (a count: the weeks add up) against October.
+        // The week against the week before; the series by month (a count: October's weeks add up).
         #expect(status.span?.kind == .month)
-        #expect(status.current == 97, "30 + 31 + 36")
-        #expect(status.previous == 71, "20 + 24 + 27")
+        #expect(status.current == 36 && status.previous == 31)
+        #expect(status.series.suffix(2) == [71, 97], "October 20 + 24 + 27, November so far 30 + 31 + 36")
         let lead = try #require(report.kpis.first { $0.kpi.id == "lead" })
         #expect(lead.span?.kind == .week && lead.current == 26, "a weekly average in a weekly report")
     }

@@ -5,36 +5,44 @@ public enum KPIAnalysis {
     /// How many periods the trend series covers.
     static let seriesLength = 6
 
-    static func statuses(team: Team, kpis: [KPI], readings: [MetricReading], period: Period) -> [KPIStatus] {
+    static func statuses(team: Team, kpis: [KPI], readings: [MetricReading], period: Period, asOf: Date? = nil)
+        -> [KPIStatus]
+    {
         let core = kpis.filter { $0.team == team.id && $0.role == .core }
         // Only the guardrails these KPIs name are looked up: `kpis` is every KPI of the config,
         // and indexing all of them for each team copied each one fifty times a cycle.
         let named = Set(core.flatMap(\.guardrails))
         let byID = named.isEmpty ? [:] : Dictionary(
             kpis.filter { named.contains($0.id) }.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let byKPI = Dictionary(grouping: readings, by: \.kpi)
+        // Nothing after the report's time counts: a reading dated in the future would otherwise
+        // stand for a period it has not reached.
+        let until = min(asOf ?? period.end, period.end)
+        let byKPI = Dictionary(grouping: readings.filter { $0.at < until }, by: \.kpi)
         return core.map { kpi in
-            let span = self.span(of: kpi, in: period)
             let guardrails = kpi.guardrails.compactMap { byID[$0] }.map { guardrail in
-                let current = value(guardrail, in: span, byKPI[guardrail.id] ?? [])
-                let before = value(guardrail, in: span.previous, byKPI[guardrail.id] ?? [])
-                return GuardrailStatus(
+                let current = value(guardrail, in: period, byKPI[guardrail.id] ?? [])
+                let before = value(guardrail, in: period.previous, byKPI[guardrail.id] ?? [])
+                var status = GuardrailStatus(
                     kpi: guardrail, current: current, previous: before, state: state(guardrail, current, before))
+                status.series = series(cadence(of: guardrail, in: period)).map { value(guardrail, in: $0, byKPI[guardrail.id] ?? []) }
+                return status
             }
-            let current = value(kpi, in: span, byKPI[kpi.id] ?? [])
-            let before = value(kpi, in: span.previous, byKPI[kpi.id] ?? [])
+            let current = value(kpi, in: period, byKPI[kpi.id] ?? [])
+            let before = value(kpi, in: period.previous, byKPI[kpi.id] ?? [])
             var status = KPIStatus(
                 kpi: kpi, current: current, previous: before, guardrails: guardrails,
                 verdict: verdict(kpi, current, before, guardrails))
-            status.series = series(span).map { value(kpi, in: $0, byKPI[kpi.id] ?? []) }
-            status.span = span
+            let last = cadence(of: kpi, in: period)
+            status.series = series(last).map { value(kpi, in: $0, byKPI[kpi.id] ?? []) }
+            status.span = last
             return status
         }
     }
 
-    /// The period a KPI is judged over: its review cadence's period that ends with the report's
-    /// (a quarterly KPI in a weekly report: the quarter so far), else the report's own.
-    public static func span(of kpi: KPI, in period: Period) -> Period {
+    /// The period of a KPI's review cadence that ends with the report's (for a weekly KPI in a
+    /// monthly report: the month's last week), else the report's own. Its trend series is made
+    /// of such periods; the KPI itself is judged on the report's period.
+    public static func cadence(of kpi: KPI, in period: Period) -> Period {
         guard let kind = kpi.reviewPeriod, kind != period.kind, period.kind != .sinceLast else { return period }
         return Period.containing(period.end.addingTimeInterval(-1), kind: kind, in: period.timeZone)
     }
@@ -46,10 +54,10 @@ public enum KPIAnalysis {
         return periods
     }
 
-    /// The first instant any KPI's series needs a reading from.
+    /// The first instant any KPI's value or series needs a reading from.
     public static func readingsStart(team: Team, kpis: [KPI], period: Period) -> Date {
         let team = kpis.filter { $0.team == team.id }
-        return team.map { series(span(of: $0, in: period)).first!.start }.min() ?? period.previous.start
+        return ([period.previous.start] + team.map { series(cadence(of: $0, in: period)).first!.start }).min()!
     }
 
     /// A period's value by the KPI's kind: a count adds its readings up; a ratio or a change is its
@@ -65,6 +73,9 @@ public enum KPIAnalysis {
         }
     }
 
+    /// A guardrail's tier: breached past its limit, warning past its `warn_at`, worsened when it
+    /// moved the wrong way within both, else holding. The direction is kept apart from the tier
+    /// (``GuardrailStatus/movedWrongWay``): a guardrail near its ceiling that also got worse is both.
     static func state(_ guardrail: KPI, _ current: Double?, _ previous: Double?) -> GuardrailStatus.State {
         guard let current else { return .noData }
         if let limit = guardrail.limit, guardrail.isBetter(limit, than: current) { return .breached }
@@ -73,13 +84,15 @@ public enum KPIAnalysis {
         return .holding
     }
 
+    /// A KPI that moved the better way is a side effect when any guardrail is breached or moved
+    /// the wrong way, whatever its tier: the warning tier adds to that, it never replaces it.
     static func verdict(_ kpi: KPI, _ current: Double?, _ previous: Double?, _ guardrails: [GuardrailStatus])
         -> KPIStatus.Verdict
     {
         guard let current, let previous else { return .noData }
         if current == previous { return .unchanged }
         guard kpi.isBetter(current, than: previous) else { return .worsening }
-        if guardrails.contains(where: { $0.state == .breached || $0.state == .worsened }) { return .sideEffect }
+        if guardrails.contains(where: \.isTroubled) { return .sideEffect }
         if guardrails.isEmpty || guardrails.contains(where: { $0.state == .noData }) { return .unguarded }
         return .improving
     }

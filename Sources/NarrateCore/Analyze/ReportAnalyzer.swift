@@ -10,13 +10,14 @@ public enum ReportAnalyzer {
         let entries = input.entries.filter { members[$0.person] != nil }.map { $0.asOf(asOf) }
         let inPeriod = entries.filter { period.contains($0.at) }
         let followUps = outcomes(entries, in: period, asOf: asOf)
-        let kpis = KPIAnalysis.statuses(team: input.team, kpis: input.kpis, readings: input.readings, period: period)
+        let kpis = KPIAnalysis.statuses(
+            team: input.team, kpis: input.kpis, readings: input.readings, period: period, asOf: asOf)
 
         // Grouped once, in order: filtering the team's entries again for every member and kind
         // copied every entry it looked at.
         let ownByPerson = Dictionary(grouping: inPeriod, by: \.person)
         let followUpsByPerson = Dictionary(grouping: followUps, by: \.entry.person)
-        let people = input.members.map { person in
+        var people = input.members.map { person in
             let own = Dictionary(grouping: ownByPerson[person.id] ?? [], by: \.kind)
             var narrative = PersonNarrative(
                 person: person,
@@ -57,6 +58,10 @@ public enum ReportAnalyzer {
                 return OpenBlocker(entry: entry, owner: owner, age: age, needsAttention: age >= TimeInterval(input.team.escalateAfter))
             }
             .sorted { ($0.age, $1.entry.id) > ($1.age, $0.entry.id) }
+        let openByPerson = Dictionary(grouping: openBlockers.map(\.entry), by: \.person)
+        for index in people.indices {
+            people[index].openBlockers = (openByPerson[people[index].person.id] ?? []).sorted { $0.id < $1.id }
+        }
 
         let latestMoods = latestMood(input.moods.filter { period.contains($0.at) && members[$0.person] != nil })
         let spans = period.kind == .sinceLast ? [period] : KPIAnalysis.series(period)

@@ -36,16 +36,36 @@ public struct Absence: Sendable, Equatable, Codable {
 
 /// One reading of a KPI or guardrail.
 public struct MetricReading: Sendable, Equatable, Codable {
+    /// How a reading came in.
+    public enum Origin: String, Sendable, Codable, CaseIterable {
+        /// `narrate metric record` on the server's shell or through the socket.
+        case cli
+        /// `POST /v1/metrics` with a person's token.
+        case api
+        /// `narrate metric import` of a CSV file.
+        case csv
+        /// A source such as Prometheus.
+        case source
+        /// `narrate demo`'s recorded history.
+        case demo
+    }
+
     public var id: Int64
     public var kpi: String
     public var value: Double
     public var at: Date
+    /// The person who recorded it, or the Unix user of a shell that is no person of the config;
+    /// nil for a source's reading and for readings kept before authors were recorded.
+    public var author: String?
+    public var origin: Origin?
 
-    public init(id: Int64 = 0, kpi: String, value: Double, at: Date) {
+    public init(id: Int64 = 0, kpi: String, value: Double, at: Date, author: String? = nil, origin: Origin? = nil) {
         self.id = id
         self.kpi = kpi
         self.value = value
         self.at = at
+        self.author = author
+        self.origin = origin
     }
 }
 

@@ -70,8 +70,12 @@ public struct ReportRecord: Sendable, Equatable, Codable {
     public var periodEnd: Date
     public var markdown: String
     public var createdAt: Date
-    /// `report`, or `notice` (a reminder, follow-up or escalation for one person).
-    public var kind: String = "report"
+    /// `report` (the team report), `digest` (the manager digest: per-person answers, for the
+    /// team's manager and admins only), or `notice` (a reminder, follow-up or escalation for
+    /// one person).
+    public var kind: String = Self.reportKind
+    public static let reportKind = "report"
+    public static let digestKind = "digest"
     /// A notice's person (whose check-in link it carries).
     public var person: String?
 

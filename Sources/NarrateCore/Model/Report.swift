@@ -75,7 +75,8 @@ public struct KPIStatus: Sendable, Equatable {
     public var verdict: Verdict
     /// Its value in each of the last six periods of its review cadence, oldest first.
     public var series: [Double?] = []
-    /// The period it is judged over (its review cadence's, else the report's).
+    /// The last period of its review cadence, which ``series`` ends with (the report's period
+    /// when it has no cadence of its own). The KPI is judged on the report's period.
     public var span: Period? = nil
 
     /// True when the value reached (or beat) the target.
@@ -102,6 +103,17 @@ public struct GuardrailStatus: Sendable, Equatable {
     public var current: Double?
     public var previous: Double?
     public var state: State
+    /// Its value in each of the last six periods of its review cadence, oldest first.
+    public var series: [Double?] = []
+
+    /// Worse than the previous period, in whichever tier it is.
+    public var movedWrongWay: Bool {
+        guard let current, let previous else { return false }
+        return kpi.isBetter(previous, than: current)
+    }
+
+    /// Counts against the KPI it guards: over its limit, or moved the wrong way.
+    public var isTroubled: Bool { state == .breached || movedWrongWay }
 }
 
 /// The small-improvement signals of the period.
@@ -178,6 +190,8 @@ public struct PersonNarrative: Sendable, Equatable {
     /// Next actions open when the period began, with their outcome by its end.
     public var followUps: [FollowUp]
     public var isAway: Bool
+    /// Their blockers still open at the report's time, whenever raised (the card names them by id).
+    public var openBlockers: [Entry] = []
 
     public var isEmpty: Bool {
         progress.isEmpty && blockers.isEmpty && next.isEmpty && learned.isEmpty && helped.isEmpty && followUps.isEmpty

@@ -62,7 +62,7 @@ Nobody checked in this period.
 
 {{#hasAttention}}
 {{#attention}}
-- {{text}} ({{owner}}, {{#hasStage}}{{#front}}front{{/front}}{{#middle}}middle{{/middle}}{{#back}}back{{/back}} stage, {{/hasStage}}open {{age}})
+- {{id}} {{text}} ({{owner}}, {{#hasStage}}{{#front}}front{{/front}}{{#middle}}middle{{/middle}}{{#back}}back{{/back}} stage, {{/hasStage}}open {{age}})
 {{/attention}}
 {{/hasAttention}}
 {{^hasAttention}}
@@ -94,15 +94,24 @@ Everyone reported or was away.
 **Blockers**
 
 {{#blockers}}
-- {{text}} ({{id}}{{#hasStage}}, {{#front}}front{{/front}}{{#middle}}middle{{/middle}}{{#back}}back{{/back}} stage{{/hasStage}}){{#resolved}}, resolved{{/resolved}}{{#dropped}}, dropped{{/dropped}}
+{{#resolved}}
+- {{id}}: resolved, under Small improvements
+{{/resolved}}
+{{^resolved}}
+- {{text}} ({{id}}{{#hasStage}}, {{#front}}front{{/front}}{{#middle}}middle{{/middle}}{{#back}}back{{/back}} stage{{/hasStage}}){{#dropped}}, dropped{{/dropped}}
+{{/resolved}}
 {{/blockers}}
 
 {{/hasBlockers}}
+{{#hasOpenBlockers}}
+**Open blockers:** {{#openBlockers}}{{id}}{{^last()}}, {{/last()}}{{/openBlockers}} (under Blockers by stage)
+
+{{/hasOpenBlockers}}
 {{#hasNext}}
 **Next actions**
 
 {{#next}}
-- {{text}}
+- {{text}} ({{id}})
 {{/next}}
 
 {{/hasNext}}
@@ -126,7 +135,7 @@ Everyone reported or was away.
 **Last period's next actions**
 
 {{#followUps}}
-- {{text}}: {{#done}}done{{/done}}{{#carried}}carried{{#carriedAgain}} (open for {{periods}} periods){{/carriedAgain}}{{/carried}}{{#dropped}}dropped{{/dropped}}
+- {{text}} ({{id}}): {{#done}}done{{/done}}{{#carried}}carried{{#carriedAgain}} (open for {{periods}} periods){{/carriedAgain}}{{/carried}}{{#dropped}}dropped{{/dropped}}
 {{/followUps}}
 
 {{/hasFollowUps}}
@@ -151,10 +160,10 @@ A line or two is enough: what moved, what is blocked and where, what comes next,
 ## Asks and decisions
 
 {{#escalated}}
-- **{{id}}** blocks {{owner}} for {{age}}{{#hasStage}} at the {{#front}}front{{/front}}{{#middle}}middle{{/middle}}{{#back}}back{{/back}} stage{{/hasStage}}: needs the manager's help
+- **{{id}}** {{text}}: blocks {{owner}} for {{age}}{{#hasStage}} at the {{#front}}front{{/front}}{{#middle}}middle{{/middle}}{{#back}}back{{/back}} stage{{/hasStage}}; needs the manager's help
 {{/escalated}}
 {{#kpiAsks}}
-- **{{name}}** {{#sideEffect}}improved at a guardrail's expense{{/sideEffect}}{{#worsening}}is getting worse ({{previous}} → {{current}}){{/worsening}}{{#offTarget}}is off target ({{current}}, target {{target}}){{/offTarget}}: {{#hasOwner}}{{owner}}; {{/hasOwner}}{{#hasActions}}action {{#actions}}{{id}} {{text}}{{^last()}}, {{/last()}}{{/actions}}{{/hasActions}}{{^hasActions}}**no action logged**{{/hasActions}}
+- **{{name}}** {{#sideEffect}}improved at a guardrail's expense{{/sideEffect}}{{#worsening}}is getting worse ({{previous}} → {{current}}){{/worsening}}{{#offTarget}}is off target ({{current}}, target {{target}}){{/offTarget}}. {{#hasOwner}}Owner: {{owner}}. {{/hasOwner}}{{#hasActions}}{{#hasOneAction}}Next action{{/hasOneAction}}{{^hasOneAction}}Next actions{{/hasOneAction}}: {{#actions}}{{id}}{{^last()}}, {{/last()}}{{/actions}}.{{/hasActions}}{{^hasActions}}No next action logged for it yet.{{/hasActions}}
 {{/kpiAsks}}
 {{#asks}}
 - **Ask** from {{owner}}: {{text}}
@@ -170,12 +179,12 @@ A line or two is enough: what moved, what is blocked and where, what comes next,
 | KPI | This period | Before | Target | Trend | Guardrails | Verdict |
 |---|---|---|---|---|---|---|
 {{#kpis}}
-| {{name}}{{#hasDrives}} (drives {{drives}}){{/hasDrives}} | {{current}} | {{previous}} | {{target}}{{#hasTarget}} · {{#onTarget}}met{{/onTarget}}{{^onTarget}}not met{{#hasShare}} ({{share}}){{/hasShare}}{{/onTarget}}{{/hasTarget}} | {{trend}}{{#hasSparkline}} {{sparkline}}{{/hasSparkline}} | {{#guardrails}}{{name}} {{current}}{{#hasLimit}} ({{#isFloor}}floor{{/isFloor}}{{^isFloor}}ceiling{{/isFloor}} {{limit}}){{/hasLimit}}: {{#holding}}holding{{/holding}}{{#breached}}{{#isFloor}}**below its floor**{{/isFloor}}{{^isFloor}}**breached**{{/isFloor}}{{/breached}}{{#worsened}}**worsened**{{/worsened}}{{#warning}}**near its {{#isFloor}}floor{{/isFloor}}{{^isFloor}}ceiling{{/isFloor}}** (warning at {{warnAt}}){{/warning}}{{#noData}}no data{{/noData}}{{^last()}}; {{/last()}}{{/guardrails}} | {{#improving}}improving, guardrails holding{{/improving}}{{#sideEffect}}⚠️ **side effect**{{/sideEffect}}{{#unguarded}}improving, guardrail unread{{/unguarded}}{{#worsening}}worsening{{/worsening}}{{#unchanged}}unchanged{{/unchanged}}{{#noData}}no data{{/noData}} |
+| {{name}}{{#hasDrives}} (drives {{drives}}){{/hasDrives}} | {{current}} | {{previous}} | {{target}}{{#hasTarget}} · {{#onTarget}}met{{/onTarget}}{{^onTarget}}not met{{#hasShare}} ({{share}}){{/hasShare}}{{/onTarget}}{{/hasTarget}} | {{trend}}{{#hasSparkline}} {{sparkline}}{{/hasSparkline}} | {{#guardrails}}{{name}} {{current}}{{#hasLimit}} ({{#isFloor}}floor{{/isFloor}}{{^isFloor}}ceiling{{/isFloor}} {{limit}}){{/hasLimit}}: {{#holding}}holding{{/holding}}{{#breached}}{{#isFloor}}**below its floor**{{/isFloor}}{{^isFloor}}**breached**{{/isFloor}}{{/breached}}{{#worsened}}**worsened**{{/worsened}}{{#warning}}**near its {{#isFloor}}floor{{/isFloor}}{{^isFloor}}ceiling{{/isFloor}}** (warning at {{warnAt}}){{#worseToo}} and **worsened**{{/worseToo}}{{/warning}}{{#noData}}no data{{/noData}}{{^last()}}; {{/last()}}{{/guardrails}} | {{#improving}}improving, guardrails holding{{/improving}}{{#sideEffect}}⚠️ **side effect**{{/sideEffect}}{{#unguarded}}improving, guardrail unread{{/unguarded}}{{#worsening}}worsening{{/worsening}}{{#unchanged}}unchanged{{/unchanged}}{{#noData}}no data{{/noData}} |
 {{/kpis}}
 
 {{#hasSideEffects}}
 {{#sideEffects}}
-> ⚠️ **Side effect:** {{name}} moved the better way ({{previous}} → {{current}}), but {{#troubled}}{{^first()}} and {{/first()}}{{name}} {{#breached}}{{#isFloor}}fell below its floor ({{current}}, floor {{limit}}){{/isFloor}}{{^isFloor}}breached its ceiling ({{current}}, ceiling {{limit}}){{/isFloor}}{{/breached}}{{^breached}}worsened ({{previous}} → {{current}}){{/breached}}{{/troubled}}. This is not counted as an improvement.
+> ⚠️ **Side effect:** {{name}} moved the better way ({{previous}} → {{current}}), but {{#troubled}}{{^first()}} and {{/first()}}{{name}} {{#breached}}{{#isFloor}}fell below its floor ({{current}}, floor {{limit}}){{/isFloor}}{{^isFloor}}breached its ceiling ({{current}}, ceiling {{limit}}){{/isFloor}}{{/breached}}{{^breached}}worsened ({{previous}} → {{current}}{{#warning}}, near its {{#isFloor}}floor{{/isFloor}}{{^isFloor}}ceiling{{/isFloor}}{{/warning}}){{/breached}}{{/troubled}}. This is not counted as an improvement.
 
 {{/sideEffects}}
 {{/hasSideEffects}}
@@ -185,7 +194,7 @@ A line or two is enough: what moved, what is blocked and where, what comes next,
 {{#improvements}}
 {{#hasAny}}
 {{#resolved}}
-- Blocker resolved: {{id}} ({{owner}}; {{#hasStage}}{{#front}}front{{/front}}{{#middle}}middle{{/middle}}{{#back}}back{{/back}} stage, {{/hasStage}}open {{openFor}})
+- Blocker resolved: {{id}} {{text}} ({{owner}}; {{#hasStage}}{{#front}}front{{/front}}{{#middle}}middle{{/middle}}{{#back}}back{{/back}} stage, {{/hasStage}}open {{openFor}}){{#hasNote}}. How: {{note}}{{/hasNote}}
 {{/resolved}}
 {{#showFollowThrough}}
 - Next actions followed through: {{done}} done, {{carried}} carried, {{dropped}} dropped; {{rate}} completed{{#hasPreviousRate}} (last period {{previousRate}}){{/hasPreviousRate}}
@@ -211,7 +220,12 @@ Nothing yet this period.
 ### {{#front}}Front{{/front}}{{#middle}}Middle{{/middle}}{{#back}}Back{{/back}}{{#unstaged}}Unstaged{{/unstaged}} ({{count}})
 
 {{#blockers}}
-- {{text}} ({{id}}, {{owner}}, open {{age}}){{#needsAttention}} **needs the manager's help**{{/needsAttention}}
+{{#needsAttention}}
+- {{id}} ({{owner}}, open {{age}}): escalated, under Asks and decisions
+{{/needsAttention}}
+{{^needsAttention}}
+- {{text}} ({{id}}, {{owner}}, open {{age}})
+{{/needsAttention}}
 {{/blockers}}
 
 {{/stages}}
@@ -312,7 +326,7 @@ No open blockers.
 
 {{#hasAttention}}
 {{#attention}}
-- {{text}}（{{owner}}，{{#hasStage}}{{#front}}前段{{/front}}{{#middle}}中段{{/middle}}{{#back}}後段{{/back}}，{{/hasStage}}已卡 {{age}}）
+- {{id}} {{text}}（{{owner}}，{{#hasStage}}{{#front}}前段{{/front}}{{#middle}}中段{{/middle}}{{#back}}後段{{/back}}，{{/hasStage}}已卡關 {{age}}）
 {{/attention}}
 {{/hasAttention}}
 {{^hasAttention}}
@@ -344,15 +358,24 @@ No open blockers.
 **卡關問題**
 
 {{#blockers}}
-- {{text}}（{{id}}{{#hasStage}}，{{#front}}前段{{/front}}{{#middle}}中段{{/middle}}{{#back}}後段{{/back}}{{/hasStage}}）{{#resolved}}，已解除{{/resolved}}{{#dropped}}，已取消{{/dropped}}
+{{#resolved}}
+- {{id}}：已解除，見「小改善」
+{{/resolved}}
+{{^resolved}}
+- {{text}}（{{id}}{{#hasStage}}，{{#front}}前段{{/front}}{{#middle}}中段{{/middle}}{{#back}}後段{{/back}}{{/hasStage}}）{{#dropped}}，已取消{{/dropped}}
+{{/resolved}}
 {{/blockers}}
 
 {{/hasBlockers}}
+{{#hasOpenBlockers}}
+**未解除的卡關**：{{#openBlockers}}{{id}}{{^last()}}、{{/last()}}{{/openBlockers}}（見「卡關問題（依流程階段）」）
+
+{{/hasOpenBlockers}}
 {{#hasNext}}
 **接下來的行動**
 
 {{#next}}
-- {{text}}
+- {{text}}（{{id}}）
 {{/next}}
 
 {{/hasNext}}
@@ -376,7 +399,7 @@ No open blockers.
 **上期的行動**
 
 {{#followUps}}
-- {{text}}：{{#done}}完成{{/done}}{{#carried}}順延{{#carriedAgain}}（已開 {{periods}} 期）{{/carriedAgain}}{{/carried}}{{#dropped}}取消{{/dropped}}
+- {{text}}（{{id}}）：{{#done}}完成{{/done}}{{#carried}}{{#carriedAgain}}已順延 {{periods}} 期{{/carriedAgain}}{{^carriedAgain}}順延{{/carriedAgain}}{{/carried}}{{#dropped}}取消{{/dropped}}
 {{/followUps}}
 
 {{/hasFollowUps}}
@@ -401,10 +424,10 @@ No open blockers.
 ## 需要協助與決定
 
 {{#escalated}}
-- **{{id}}** 已卡住 {{owner}} {{age}}{{#hasStage}}（{{#front}}前段{{/front}}{{#middle}}中段{{/middle}}{{#back}}後段{{/back}}）{{/hasStage}}：需主管協助
+- {{owner}} 的 **{{id}}** {{text}}：已卡關 {{age}}{{#hasStage}}（{{#front}}前段{{/front}}{{#middle}}中段{{/middle}}{{#back}}後段{{/back}}）{{/hasStage}}，需主管協助
 {{/escalated}}
 {{#kpiAsks}}
-- **{{name}}** {{#sideEffect}}的改善以護欄為代價{{/sideEffect}}{{#worsening}}正在變差（{{previous}} → {{current}}）{{/worsening}}{{#offTarget}}未達目標（{{current}}，目標 {{target}}）{{/offTarget}}：{{#hasOwner}}{{owner}}；{{/hasOwner}}{{#hasActions}}行動 {{#actions}}{{id}} {{text}}{{^last()}}、{{/last()}}{{/actions}}{{/hasActions}}{{^hasActions}}**尚無行動**{{/hasActions}}
+- **{{name}}** {{#sideEffect}}的改善是犧牲護欄指標換來的{{/sideEffect}}{{#worsening}}正在變差（{{previous}} → {{current}}）{{/worsening}}{{#offTarget}}未達目標（{{current}}，目標 {{target}}）{{/offTarget}}。{{#hasOwner}}負責人：{{owner}}。{{/hasOwner}}{{#hasActions}}接下來的行動：{{#actions}}{{id}}{{^last()}}、{{/last()}}{{/actions}}。{{/hasActions}}{{^hasActions}}尚未登記接下來的行動。{{/hasActions}}
 {{/kpiAsks}}
 {{#asks}}
 - **請求協助**（{{owner}}）：{{text}}
@@ -420,12 +443,12 @@ No open blockers.
 | KPI | 本期 | 上期 | 目標 | 趨勢 | 護欄指標 | 判讀 |
 |---|---|---|---|---|---|---|
 {{#kpis}}
-| {{name}}{{#hasDrives}}（帶動 {{drives}}）{{/hasDrives}} | {{current}} | {{previous}} | {{target}}{{#hasTarget}} · {{#onTarget}}達標{{/onTarget}}{{^onTarget}}未達標{{#hasShare}}（{{share}}）{{/hasShare}}{{/onTarget}}{{/hasTarget}} | {{trend}}{{#hasSparkline}} {{sparkline}}{{/hasSparkline}} | {{#guardrails}}{{name}} {{current}}{{#hasLimit}}（{{#isFloor}}下限{{/isFloor}}{{^isFloor}}上限{{/isFloor}} {{limit}}）{{/hasLimit}}：{{#holding}}守住{{/holding}}{{#breached}}{{#isFloor}}**低於下限**{{/isFloor}}{{^isFloor}}**超標**{{/isFloor}}{{/breached}}{{#worsened}}**變差**{{/worsened}}{{#warning}}**接近{{#isFloor}}下限{{/isFloor}}{{^isFloor}}上限{{/isFloor}}**（警戒 {{warnAt}}）{{/warning}}{{#noData}}無資料{{/noData}}{{^last()}}；{{/last()}}{{/guardrails}} | {{#improving}}改善中，護欄守住{{/improving}}{{#sideEffect}}⚠️ **副作用**{{/sideEffect}}{{#unguarded}}改善中，護欄未讀取{{/unguarded}}{{#worsening}}變差{{/worsening}}{{#unchanged}}持平{{/unchanged}}{{#noData}}無資料{{/noData}} |
+| {{name}}{{#hasDrives}}（帶動 {{drives}}）{{/hasDrives}} | {{current}} | {{previous}} | {{target}}{{#hasTarget}} · {{#onTarget}}達標{{/onTarget}}{{^onTarget}}未達標{{#hasShare}}（{{share}}）{{/hasShare}}{{/onTarget}}{{/hasTarget}} | {{trend}}{{#hasSparkline}} {{sparkline}}{{/hasSparkline}} | {{#guardrails}}{{name}} {{current}}{{#hasLimit}}（{{#isFloor}}下限{{/isFloor}}{{^isFloor}}上限{{/isFloor}} {{limit}}）{{/hasLimit}}：{{#holding}}守住{{/holding}}{{#breached}}{{#isFloor}}**低於下限**{{/isFloor}}{{^isFloor}}**超標**{{/isFloor}}{{/breached}}{{#worsened}}**變差**{{/worsened}}{{#warning}}**接近{{#isFloor}}下限{{/isFloor}}{{^isFloor}}上限{{/isFloor}}**（警戒 {{warnAt}}）{{#worseToo}}且**變差**{{/worseToo}}{{/warning}}{{#noData}}無資料{{/noData}}{{^last()}}；{{/last()}}{{/guardrails}} | {{#improving}}改善中，護欄守住{{/improving}}{{#sideEffect}}⚠️ **副作用**{{/sideEffect}}{{#unguarded}}改善中，護欄未讀取{{/unguarded}}{{#worsening}}變差{{/worsening}}{{#unchanged}}持平{{/unchanged}}{{#noData}}無資料{{/noData}} |
 {{/kpis}}
 
 {{#hasSideEffects}}
 {{#sideEffects}}
-> ⚠️ **副作用**：{{name}} 有所改善（{{previous}} → {{current}}），但{{#troubled}}{{^first()}}、{{/first()}}{{name}}{{#breached}}{{#isFloor}}低於下限（{{current}}，下限 {{limit}}）{{/isFloor}}{{^isFloor}}超過上限（{{current}}，上限 {{limit}}）{{/isFloor}}{{/breached}}{{^breached}}變差（{{previous}} → {{current}}）{{/breached}}{{/troubled}}。因此不列為改善。
+> ⚠️ **副作用**：{{name}} 有所改善（{{previous}} → {{current}}），但{{#troubled}}{{^first()}}、{{/first()}}{{name}}{{#breached}}{{#isFloor}}低於下限（{{current}}，下限 {{limit}}）{{/isFloor}}{{^isFloor}}超過上限（{{current}}，上限 {{limit}}）{{/isFloor}}{{/breached}}{{^breached}}變差（{{previous}} → {{current}}{{#warning}}，接近{{#isFloor}}下限{{/isFloor}}{{^isFloor}}上限{{/isFloor}}{{/warning}}）{{/breached}}{{/troubled}}。因此不列為改善。
 
 {{/sideEffects}}
 {{/hasSideEffects}}
@@ -435,7 +458,7 @@ No open blockers.
 {{#improvements}}
 {{#hasAny}}
 {{#resolved}}
-- 卡關解除：{{id}}（{{owner}}；{{#hasStage}}{{#front}}前段{{/front}}{{#middle}}中段{{/middle}}{{#back}}後段{{/back}}，{{/hasStage}}卡了 {{openFor}}）
+- 卡關解除：{{id}} {{text}}（{{owner}}；{{#hasStage}}{{#front}}前段{{/front}}{{#middle}}中段{{/middle}}{{#back}}後段{{/back}}，{{/hasStage}}卡了 {{openFor}}）{{#hasNote}}。解法：{{note}}{{/hasNote}}
 {{/resolved}}
 {{#showFollowThrough}}
 - 行動追蹤：完成 {{done}} 項、順延 {{carried}} 項、取消 {{dropped}} 項；完成率 {{rate}}{{#hasPreviousRate}}（上期 {{previousRate}}）{{/hasPreviousRate}}
@@ -461,7 +484,12 @@ No open blockers.
 ### {{#front}}前段{{/front}}{{#middle}}中段{{/middle}}{{#back}}後段{{/back}}{{#unstaged}}未標階段{{/unstaged}}（{{count}}）
 
 {{#blockers}}
-- {{text}}（{{id}}，{{owner}}，已卡 {{age}}）{{#needsAttention}} **需主管協助**{{/needsAttention}}
+{{#needsAttention}}
+- {{id}}（{{owner}}，已卡關 {{age}}）：已逾期，見「需要協助與決定」
+{{/needsAttention}}
+{{^needsAttention}}
+- {{text}}（{{id}}，{{owner}}，已卡關 {{age}}）
+{{/needsAttention}}
 {{/blockers}}
 
 {{/stages}}

@@ -29,6 +29,8 @@ struct CardContext {
                 ]) { $1 }
             },
             "hasBlockers": narrative.blockers.contains { $0.state != .open },
+            // The person's open blockers by id: their text is under "Blockers by stage".
+            "openBlockers": narrative.openBlockers.map { ["id": $0.displayID] }, "hasOpenBlockers": !narrative.openBlockers.isEmpty,
             "next": texts(narrative.next), "hasNext": !narrative.next.isEmpty,
             "learned": texts(narrative.learned), "hasLearned": !narrative.learned.isEmpty,
             "helped": texts(narrative.helped), "hasHelped": !narrative.helped.isEmpty,

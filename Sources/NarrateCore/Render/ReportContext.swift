@@ -108,10 +108,12 @@ struct ReportContext {
                     "holding": guardrail.state == .holding, "breached": guardrail.state == .breached,
                     "worsened": guardrail.state == .worsened, "noData": guardrail.state == .noData,
                     "warning": guardrail.state == .warning, "warnAt": value(guardrail.kpi.warnAt, guardrail.kpi),
+                    "worseToo": guardrail.state == .warning && guardrail.movedWrongWay,
                 ]
             },
-            "troubled": status.guardrails.filter { $0.state == .breached || $0.state == .worsened }.map { guardrail -> Values in
+            "troubled": status.guardrails.filter(\.isTroubled).map { guardrail -> Values in
                 ["name": MarkdownText.escape(guardrail.kpi.name(in: format.locale)), "breached": guardrail.state == .breached,
+                 "warning": guardrail.state == .warning,
                  "isFloor": guardrail.kpi.direction == .up,
                  "current": value(guardrail.current, guardrail.kpi), "limit": value(guardrail.kpi.limit, guardrail.kpi),
                  "previous": value(guardrail.previous, guardrail.kpi)]
@@ -135,7 +137,9 @@ struct ReportContext {
         kpi(ask.status).merging([
             "owner": ask.owner.map(name) ?? "", "hasOwner": ask.owner != nil,
             "offTarget": ask.status.verdict != .sideEffect && ask.status.verdict != .worsening,
-            "actions": ask.actions.map { ["id": $0.displayID, "text": MarkdownText.escape($0.text)] }, "hasActions": !ask.actions.isEmpty,
+            // Ids only: each action's text is on its owner's card.
+            "actions": ask.actions.map { ["id": $0.displayID] }, "hasActions": !ask.actions.isEmpty,
+            "hasOneAction": ask.actions.count == 1,
         ]) { $1 }
     }
 
@@ -149,12 +153,12 @@ struct ReportContext {
         return ["name": name(signal.person), "reasons": format.list(reasons)]
     }
 
-    /// Shown only when it rose (or there is nothing to compare with) and something was done:
-    /// a falling rate is not a small improvement.
+    /// Shown only when it rose against the previous period: a rate with nothing to compare
+    /// with, the same or a falling one is not a small improvement.
     var showFollowThrough: Bool {
         let follow = report.improvements.followThrough
-        guard let rate = follow.rate, rate > 0 else { return false }
-        return follow.previousRate.map { rate >= $0 } ?? true
+        guard let rate = follow.rate, let previous = follow.previousRate else { return false }
+        return rate > previous
     }
 
     var improvements: Values {
@@ -169,6 +173,7 @@ struct ReportContext {
                 stage(resolved.entry.stage).merging([
                     "text": MarkdownText.escape(resolved.entry.text), "owner": name(resolved.owner),
                     "openFor": format.duration(resolved.openFor), "id": resolved.entry.displayID,
+                    "note": MarkdownText.escape(resolved.entry.note ?? ""), "hasNote": !(resolved.entry.note ?? "").isEmpty,
                 ]) { $1 }
             },
             "hasFollowThrough": follow.total > 0,

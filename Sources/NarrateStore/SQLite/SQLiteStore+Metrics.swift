@@ -12,12 +12,47 @@ extension SQLiteStore {
                     sql: "DELETE FROM metric WHERE kpi = ? AND at = ?",
                     arguments: [reading.kpi, reading.at.timeIntervalSince1970])
                 replaced += db.changesCount
-                try db.execute(
-                    sql: "INSERT INTO metric (kpi, value, at) VALUES (?, ?, ?)",
-                    arguments: [reading.kpi, reading.value, reading.at.timeIntervalSince1970])
+                try Self.insert(reading, in: db)
             }
             return replaced
         }
+    }
+
+    public func recordWithoutReplacing(_ readings: [MetricReading]) throws {
+        try write { db in
+            var conflicts: [MetricReading] = []
+            var fresh: [MetricReading] = []
+            for reading in readings {
+                if let kept = try Self.reading(kpi: reading.kpi, at: reading.at, in: db) {
+                    if kept.value != reading.value { conflicts.append(kept) }
+                } else {
+                    fresh.append(reading)
+                }
+            }
+            // Thrown inside the transaction: GRDB rolls it back, so nothing of the batch is kept.
+            guard conflicts.isEmpty else { throw ReadingConflict(kept: conflicts) }
+            for reading in fresh { try Self.insert(reading, in: db) }
+        }
+    }
+
+    public func reading(kpi: String, at: Date) throws -> MetricReading? {
+        try read { db in try Self.reading(kpi: kpi, at: at, in: db) }
+    }
+
+    static func reading(kpi: String, at: Date, in db: Database) throws -> MetricReading? {
+        try Self.decoded(
+            db, sql: "SELECT id, kpi, value, at, author, origin FROM metric WHERE kpi = ? AND at = ?",
+            arguments: [kpi, at.timeIntervalSince1970]
+        ) {
+            MetricReading(
+                id: $0[0], kpi: $0[1], value: $0[2], at: Date(timeIntervalSince1970: $0[3]), author: $0[4],
+                origin: ($0[5] as String?).flatMap(MetricReading.Origin.init(rawValue:)))
+        }.first
+    }
+
+    static func insert(_ reading: MetricReading, in db: Database) throws {
+        try db.cachedStatement(sql: "INSERT INTO metric (kpi, value, at, author, origin) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [reading.kpi, reading.value, reading.at.timeIntervalSince1970, reading.author, reading.origin?.rawValue])
     }
 
     /// Readings of some KPIs in `[start, end)`, oldest first.
@@ -30,44 +65,11 @@ extension SQLiteStore {
         }
     }
 
-    public func readingRanges(kpis: [String]?, from start: Date, to end: Date) throws -> [String: (low: Double, high: Double, count: Int)] {
-        try read { db in
-            // Every KPI with readings, one index seek each (a loose index scan): `check` asks for
-            // them before the config says which KPIs it has.
-            let kpis = try kpis ?? String.fetchAll(db, sql: Self.kpisWithReadingsSQL)
-            var ranges: [String: (low: Double, high: Double, count: Int)] = [:]
-            for row in try Row.fetchAll(
-                db,
-                sql: Self.readingRangesSQL(kpis: kpis.count),
-                arguments: StatementArguments(kpis) + [start.timeIntervalSince1970, end.timeIntervalSince1970])
-            {
-                ranges[row["kpi"]] = (row["low"], row["high"], row["n"])
-            }
-            return ranges
-        }
-    }
-
-    /// Both read the index `metric_kpi_at_value` alone (StoreTests checks the plans).
+    /// Reads the index `metric_kpi_at_value` alone (StoreTests checks the plan).
     static func readingsSQL(kpis count: Int) -> String {
         """
         SELECT id, kpi, value, at FROM metric WHERE kpi IN (\(databaseQuestionMarks(count: count)))
           AND at >= ? AND at < ? ORDER BY at, id
-        """
-    }
-
-    /// The distinct KPIs of `metric`, each found by a seek past the previous one in the index.
-    static let kpisWithReadingsSQL = """
-        WITH RECURSIVE k(kpi) AS (
-          SELECT min(kpi) FROM metric
-          UNION ALL SELECT (SELECT min(kpi) FROM metric WHERE kpi > k.kpi) FROM k WHERE k.kpi IS NOT NULL
-        )
-        SELECT kpi FROM k WHERE kpi IS NOT NULL
-        """
-
-    static func readingRangesSQL(kpis count: Int) -> String {
-        """
-        SELECT kpi, min(value) AS low, max(value) AS high, count(*) AS n FROM metric
-        WHERE kpi IN (\(databaseQuestionMarks(count: count))) AND at >= ? AND at < ? GROUP BY kpi
         """
     }
 

@@ -235,6 +235,27 @@ extension SQLiteStore {
                     DROP INDEX metric_kpi_at;
                     """)
         }
+        migrator.registerMigration("v12-metric-authors") { db in
+            // Who recorded a reading and how (cli, api, csv, source, demo); readings kept before
+            // have neither.
+            try db.execute(
+                sql: """
+                    ALTER TABLE metric ADD COLUMN author TEXT;
+                    ALTER TABLE metric ADD COLUMN origin TEXT;
+                    """)
+        }
+        migrator.registerMigration("v13-digest-kind") { db in
+            // Manager digests were archived as kind 'report' beside the team report, and the team
+            // page showed whichever was newest. They are told apart by the bundled digest
+            // template's title line, in both locales.
+            try db.execute(
+                sql: """
+                    UPDATE report SET kind = 'digest'
+                    WHERE kind = 'report' AND substr(markdown, 1, 2) = '# '
+                      AND (instr(substr(markdown, 1, instr(markdown || char(10), char(10))), ' · manager digest · ') > 0
+                        OR instr(substr(markdown, 1, instr(markdown || char(10), char(10))), ' · 主管摘要 · ') > 0);
+                    """)
+        }
         return migrator
     }
 }

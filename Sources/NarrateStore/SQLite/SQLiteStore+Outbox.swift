@@ -100,10 +100,10 @@ extension SQLiteStore {
         }
     }
 
-    public func reports(team: String?, limit: Int) throws -> [ReportRecord] {
+    public func reports(team: String?, kinds: [String], limit: Int) throws -> [ReportRecord] {
         try read { db in
-            var sql = "SELECT \(Self.reportColumns) FROM report WHERE kind = 'report'"
-            var arguments: StatementArguments = []
+            var sql = "SELECT \(Self.reportColumns) FROM report WHERE kind IN (\(databaseQuestionMarks(count: kinds.count)))"
+            var arguments = StatementArguments(kinds)
             if let team {
                 sql += " AND team = ?"
                 arguments += [team]

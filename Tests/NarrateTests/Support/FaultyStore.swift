@@ -52,6 +52,8 @@ final class FaultyStore: Storage {
 
     // MetricStore
     func record(_ readings: [MetricReading]) throws -> Int { try base.record(readings) }
+    func recordWithoutReplacing(_ readings: [MetricReading]) throws { try base.recordWithoutReplacing(readings) }
+    func reading(kpi: String, at: Date) throws -> MetricReading? { try base.reading(kpi: kpi, at: at) }
     func readings(kpis: [String], from start: Date, to end: Date) throws -> [MetricReading] {
         try base.readings(kpis: kpis, from: start, to: end)
     }
@@ -59,7 +61,7 @@ final class FaultyStore: Storage {
 
     // ReportArchive
     func report(_ id: Int64) throws -> ReportRecord? { try base.report(id) }
-    func reports(team: String?, limit: Int) throws -> [ReportRecord] { try base.reports(team: team, limit: limit) }
+    func reports(team: String?, kinds: [String], limit: Int) throws -> [ReportRecord] { try base.reports(team: team, kinds: kinds, limit: limit) }
 
     // Outbox
     func enqueue(_ report: ReportRecord, parts: [OutboxParts], now: Date) throws -> (ReportRecord, [Delivery]) {
@@ -128,9 +130,6 @@ final class FaultyStore: Storage {
     func recordSourceRun(_ source: String, at: Date, problems: [String]) throws { try base.recordSourceRun(source, at: at, problems: problems) }
     func sourceRuns() throws -> [(source: String, at: Date, problems: [String])] { try base.sourceRuns() }
 
-    func readingRanges(kpis: [String]?, from start: Date, to end: Date) throws -> [String: (low: Double, high: Double, count: Int)] {
-        try base.readingRanges(kpis: kpis, from: start, to: end)
-    }
 
     // ResponseCache
     func cached(_ url: String) throws -> (etag: String, body: Data)? { try base.cached(url) }

@@ -55,8 +55,12 @@ enum ReportFixture {
         entry(8, "ben", .next, "Old action dropped last week", at(-10), state: .dropped, closedAt: at(-6)),
         // This week.
         entry(10, "ana", .progress, "Split the deploy pipeline into **build** and release", at(0)),
-        entry(11, "ana", .blocker, "Release waits on manual security approval", at(0, 11), stage: .middle,
-              state: .resolved, closedAt: at(2, 16)),
+        {
+            var resolved = entry(11, "ana", .blocker, "Release waits on manual security approval", at(0, 11), stage: .middle,
+                                 state: .resolved, closedAt: at(2, 16))
+            resolved.note = "signed builds are approved automatically now"
+            return resolved
+        }(),
         entry(12, "ben", .progress, "Failover tested twice @here <b>really</b>", at(1)),
         entry(13, "ben", .learned, "DNS TTL dominates failover time", at(1, 15)),
         entry(14, "eve", .blocker, "Refund spec still has two open questions", at(0, 9), stage: .front),

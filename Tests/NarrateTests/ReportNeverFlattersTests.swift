@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+@testable import NarrateApp
+@testable import NarrateCore
+@testable import NarrateStore
+
+/// What a report says must be true on every path: a guardrail that got worse is a side effect
+/// in whichever tier, a KPI is judged on the report's own period, nothing dated after the
+/// report counts, and a rate is an improvement only when it rose.
+@Suite struct ReportNeverFlattersTests {
+    let renderer = try! ReportRenderer()
+
+    /// The six weeks of `KPITrendTests`, with the change failure rate's warning tier at 12%.
+    static func sixWeeks(cfrNow: Double) -> ReportInput {
+        var input = KPITrendTests.sixWeeks
+        let cfr = input.kpis.firstIndex { $0.id == "cfr" }!
+        input.kpis[cfr].warnAt = 12
+        let last = input.readings.lastIndex { $0.kpi == "cfr" }!
+        input.readings[last].value = cfrNow
+        return input
+    }
+
+    @Test(arguments: [11.5, 14.9])
+    func aGuardrailThatGotWorseIsASideEffectInEveryTier(cfrNow: Double) throws {
+        let report = ReportAnalyzer.analyze(Self.sixWeeks(cfrNow: cfrNow))
+        let lead = try #require(report.kpis.first { $0.kpi.id == "lead" })
+        #expect(lead.guardrails[0].movedWrongWay)
+        #expect(lead.verdict == .sideEffect, "11% → \(cfrNow)% is worse, near the ceiling or not")
+        #expect(!report.improvements.improvingKPIs.contains { $0.kpi.id == "lead" })
+        let english = try renderer.teamReport(report, locale: "en")
+        let row = try #require(english.split(separator: "\n").first { $0.hasPrefix("| Lead time |") })
+        #expect(row.hasSuffix("| ⚠️ **side effect** |"), "\(row)")
+        if cfrNow == 14.9 {
+            #expect(english.contains("Change failure rate 14.9% (ceiling 15%): **near its ceiling** (warning at 12%) and **worsened**"), "\(english)")
+            #expect(english.contains("but Change failure rate worsened (11% → 14.9%, near its ceiling). This is not counted as an improvement."))
+            let chinese = try renderer.teamReport(report, locale: "zh-Hant")
+            #expect(chinese.contains("**接近上限**（警戒 12%）且**變差**"), "\(chinese)")
+            #expect(chinese.contains("Change failure rate 變差（11% → 14.9%，接近上限）"))
+        }
+    }
+
+    @Test func aGuardrailInItsWarningTierThatDidNotWorsenStillHolds() throws {
+        var input = Self.sixWeeks(cfrNow: 12.5)
+        for index in input.readings.indices where input.readings[index].kpi == "cfr" { input.readings[index].value = 12.5 }
+        let lead = try #require(ReportAnalyzer.analyze(input).kpis.first { $0.kpi.id == "lead" })
+        #expect(lead.guardrails[0].state == .warning && !lead.guardrails[0].movedWrongWay)
+        #expect(lead.verdict == .improving)
+    }
+
+    /// A monthly report judges weekly KPIs on the month (a count adds up, an average is the
+    /// month's mean), not on the week holding the month's last day; the series stays weekly.
+    @Test func aMonthlyReportJudgesEachKPIOnTheMonth() throws {
+        var input = KPITrendTests.sixWeeks
+        input.period = Period.containing(ReportFixture.at(2), kind: .month, in: ReportFixture.zone)
+        input.now = input.period.end.addingTimeInterval(3_600)
+        let report = ReportAnalyzer.analyze(input)
+        let tickets = try #require(report.kpis.first { $0.kpi.id == "tickets" })
+        // Readings on 4, 11 and 18 November; October's on 14, 21 and 28.
+        #expect(tickets.current == 30 + 31 + 36 && tickets.previous == 20 + 24 + 27)
+        let lead = try #require(report.kpis.first { $0.kpi.id == "lead" })
+        #expect(lead.current == (41 + 38 + 26) / 3.0 && lead.previous == (60 + 52 + 47) / 3.0)
+        #expect(lead.verdict == .improving && lead.span?.kind == .week && lead.series.count == 6)
+        let english = try renderer.teamReport(report, locale: "en")
+        #expect(english.contains("| Tickets closed | 97 tickets | 71 tickets |"), "\(english)")
+        // The side-effect brake works at this cadence too.
+        var breached = input
+        breached.readings.append(MetricReading(kpi: "cfr", value: 18, at: ReportFixture.at(10)))
+        let side = try #require(ReportAnalyzer.analyze(breached).kpis.first { $0.kpi.id == "lead" })
+        #expect(side.verdict == .sideEffect && side.guardrails[0].current == 18)
+    }
+
+    @Test func aQuarterlyReportJudgesEachKPIOnTheQuarter() throws {
+        var input = KPITrendTests.sixWeeks
+        input.period = Period.containing(ReportFixture.at(2), kind: .quarter, in: ReportFixture.zone)
+        let lead = try #require(ReportAnalyzer.analyze(input).kpis.first { $0.kpi.id == "lead" })
+        #expect(lead.current == (60 + 52 + 47 + 41 + 38 + 26) / 6.0 && lead.previous == nil && lead.verdict == .noData)
+    }
+
+    /// A weekly report made on Friday evening: a guardrail's reading dated Saturday has not
+    /// happened; the ratio's latest reading is Friday's breach, not the future 1.8.
+    @Test func aReadingDatedAfterTheReportDoesNotCount() throws {
+        var input = ReportFixture.input
+        input.now = ReportFixture.at(4, 20)
+        input.readings.append(MetricReading(kpi: "cfr", value: 1.8, at: ReportFixture.at(5, 9)))
+        let lead = try #require(ReportAnalyzer.analyze(input).kpis.first { $0.kpi.id == "lead" })
+        #expect(lead.guardrails[0].current == 18 && lead.guardrails[0].state == .breached)
+        #expect(lead.verdict == .sideEffect)
+    }
+
+    @Test func aReadingMoreThanADayAheadIsRefusedAndNothingIsKept() throws {
+        let (context, _) = try exampleContext()
+        let admin = Requester.storeOwner(user: "root")
+        let now = context.clock.now()
+        #expect(throws: NarrateError.self) {
+            try context.metrics.record("change-failure-rate", value: 1.8, at: now.addingTimeInterval(3 * 86_400), by: admin, origin: .cli)
+        }
+        let late = "kpi,value,at\nlead-time,20,\(TimeText.iso(now.addingTimeInterval(-86_400), in: .gmt))\nlead-time,21,2099-01-01\n"
+        #expect(throws: NarrateError.self) { try context.metrics.importCSV(late, file: "late.csv", by: admin) }
+        #expect(try context.store.metricCount() == 0)
+        // An hour ahead (a fast clock) is still accepted.
+        _ = try context.metrics.record("lead-time", value: 20, at: now.addingTimeInterval(3_600), by: admin, origin: .cli)
+        #expect(try context.store.metricCount() == 1)
+    }
+
+    /// "33% completed" with nothing to compare with, or level with last period, is not an improvement.
+    @Test func followThroughIsAnImprovementOnlyWhenItRose() throws {
+        var first = ReportFixture.input
+        first.entries.removeAll { $0.id == 7 || $0.id == 8 }
+        let report = ReportAnalyzer.analyze(first)
+        #expect(report.improvements.followThrough.previousRate == nil && report.improvements.followThrough.done == 1)
+        #expect(!(try renderer.teamReport(report, locale: "en")).contains("followed through"))
+        var rose = ReportFixture.input
+        rose.entries = rose.entries.map { entry in
+            var entry = entry
+            if entry.id == 2 || entry.id == 3 { (entry.state, entry.closedAt) = (.done, ReportFixture.at(3)) }
+            return entry
+        }
+        let better = ReportAnalyzer.analyze(rose)
+        #expect(better.improvements.followThrough.rate == 1 && better.improvements.followThrough.previousRate == 0.5)
+        #expect(try renderer.teamReport(better, locale: "en").contains("Next actions followed through: 3 done, 0 carried, 0 dropped; 100% completed (last period 50%)"))
+    }
+
+    /// Unblocked: what it was and how, in the improvements; the card names its id only.
+    @Test func aResolvedBlockerKeepsItsStory() throws {
+        let english = try renderer.teamReport(ReportFixture.report, locale: "en")
+        #expect(english.contains(
+            "- Blocker resolved: B-11 Release waits on manual security approval (Ana Lee; middle stage, open 2 days). How: signed builds are approved automatically now"))
+        #expect(english.components(separatedBy: "Release waits on manual security approval").count == 2)
+        let chinese = try renderer.teamReport(ReportFixture.report, locale: "zh-Hant")
+        #expect(chinese.contains("。解法：signed builds are approved automatically now"))
+    }
+
+    /// Every item a reader may act on: its text once, its id wherever it is named.
+    @Test func idsGoWithTextAndOwnersAreLabelled() throws {
+        var input = ReportFixture.input
+        let lead = input.kpis.firstIndex { $0.id == "lead" }!
+        input.kpis[lead].owner = "eve"
+        var action = ReportFixture.entry(50, "eve", .next, "Add a canary stage to cut failures", ReportFixture.at(1))
+        action.kpi = "lead"
+        input.entries.append(action)
+        let english = try renderer.teamReport(ReportAnalyzer.analyze(input), locale: "en")
+        #expect(english.contains("- **B-4** Staging DB too small for load tests: blocks Ben \\*Bold\\* Wu for 17 days at the back stage; needs the manager's help"))
+        #expect(english.contains("- B-4 (Ben \\*Bold\\* Wu, open 17 days): escalated, under Asks and decisions"))
+        #expect(english.components(separatedBy: "needs the manager's help").count == 3, "once per escalated blocker")
+        #expect(english.contains("- **Lead time** improved at a guardrail's expense. Owner: Eve Lin. Next action: N-50."))
+        #expect(english.components(separatedBy: "Add a canary stage to cut failures").count == 2)
+        #expect(english.contains("- Add a canary stage to cut failures (N-50)"))
+        #expect(english.contains("**Open blockers:** B-4, B-20 (under Blockers by stage)"))
+    }
+}
