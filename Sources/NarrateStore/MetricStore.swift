@@ -19,8 +19,9 @@ public protocol MetricStore: Sendable {
 }
 
 /// Readings already kept for the same KPI and time with other values.
-public struct ReadingConflict: Error, Sendable {
+public struct ReadingConflict: CategorizedError, Sendable {
     public var kept: [MetricReading]
+    public var category: NarrateError.Category { .conflict }
 
     public init(kept: [MetricReading]) { self.kept = kept }
 }

@@ -1,0 +1,149 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import NarrateApp
+@testable import NarrateCore
+@testable import NarrateHTTP
+@testable import NarrateStore
+
+/// Individual answers are seen by the manager alone, and a KPI's readings are written by its
+/// team: wherever they are read or written (page, API, socket, shell).
+@Suite struct PrivacyTests {
+    /// The example team with a manager target, so a cycle archives a digest beside the report.
+    static func withDigest() throws -> AppContext {
+        let fixture = try ServiceFixture()
+        var config = fixture.app.config
+        config.teams[0].managerTargets = ["terminal"]
+        return fixture.app.replacing(config: config, renderer: fixture.app.renderer)
+    }
+
+    /// Queues one cycle as `now` does: the team report, then the digest (the newest).
+    static func archiveCycle(_ app: AppContext) throws -> (report: Int64, digest: Int64) {
+        try app.store.record([MetricReading(kpi: "lead-time", value: 30, at: app.clock.now().addingTimeInterval(-3_600))])
+        try app.checkIns.mood(app.config.person("bob")!, mood: 1, load: 5, at: nil)
+        let formatted = try app.pipeline.run(try app.pipeline.plan(team: "platform")[0])
+        #expect(formatted.map(\.rendered.kind) == [.team, .digest])
+        let ids = try formatted.map { try app.store.enqueue($0.rendered.record, parts: $0.parts, now: app.clock.now()).0.id }
+        return (ids[0], ids[1])
+    }
+
+    @Test func aMemberSeesTheTeamReportOnTheTeamPageNeverTheDigest() async throws {
+        let app = try Self.withDigest()
+        _ = try Self.archiveCycle(app)
+        let alice = try app.tokens.create(for: app.config.person("alice")!)
+        let erin = try app.tokens.create(for: app.config.person("erin")!)
+        let server = CheckInServer(current: { app }, rate: 100)
+        try await Application(router: server.router()).test(.router) { client in
+            for token in [alice.link, erin.link] {
+                let page = try await client.execute(uri: "/teams/platform?token=\(token)", method: .get)
+                #expect(page.status == .ok)
+                #expect(page.body.text.contains("Platform · week of"), "the team report")
+                #expect(!page.body.text.contains("manager digest") && !page.body.text.contains("Mood and load by person"))
+            }
+        }
+    }
+
+    @Test func aDigestIsReadByTheTeamsManagerAndAdminsOnly() throws {
+        let app = try Self.withDigest()
+        let (report, digest) = try Self.archiveCycle(app)
+        func caller(_ id: String) -> Requester {
+            let person = app.config.person(id)!
+            return .person(Caller(person: person, isAdmin: app.config.isAdmin(person)))
+        }
+        #expect(throws: NarrateError.self) { try app.reports.archived(id: digest, by: caller("alice")) }
+        #expect(try app.reports.archived(id: report, by: caller("alice")).kind == "report")
+        #expect(try app.reports.archived(id: digest, by: caller("erin")).markdown?.contains("manager digest") == true)
+        #expect(try app.reports.archived(id: digest, by: caller("bob")).kind == "digest", "bob is an admin")
+        #expect(try app.reports.archived(id: digest, by: .storeOwner(user: "narrate")).kind == "digest")
+        #expect(try app.reports.archived(by: caller("alice")).map(\.id) == [report])
+        #expect(try app.reports.archived(by: caller("erin")).map(\.id) == [digest, report])
+    }
+
+    /// Stores from before digests had a kind of their own: the digests are found by their title.
+    @Test func anUpgradedStoreTellsItsDigestsApart() throws {
+        let directory = temporaryDirectory()
+        let path = directory + "/" + SQLiteStore.fileName
+        let queue = try DatabaseQueue(path: path)
+        try SQLiteStore.migrator.migrate(queue, upTo: "v12-metric-authors")
+        try queue.write { db in
+            for (title, markdown) in [("report", "# Platform · week of 16–22 Nov 2026\n"),
+                                      ("digest", "# Platform · manager digest · 16–22 Nov 2026\n\nThis digest"),
+                                      ("digest", "# 平台 · 主管摘要 · 2026年11月16日至11月22日\n"),
+                                      ("report", "# Platform · week of 16–22 Nov\n\n- manager digest · in a person's text\n")] {
+                _ = title
+                try db.execute(
+                    sql: "INSERT INTO report (team, schedule, period_start, period_end, markdown, created_at) VALUES ('platform', NULL, 0, 1, ?, 0)",
+                    arguments: [markdown])
+            }
+        }
+        try queue.close()
+        let store = try SQLiteStore(directory: directory)
+        #expect(try store.reports(team: "platform", kinds: [ReportRecord.digestKind], limit: 10).map(\.id) == [3, 2])
+        #expect(try store.reports(team: "platform", kinds: [ReportRecord.reportKind], limit: 10).map(\.id) == [4, 1])
+    }
+
+    // MARK: KPI readings
+
+    @Test func onlyTheKPIsTeamItsManagerOwnerOrAnAdminRecordAReading() throws {
+        var (app, _) = try exampleContext(config: exampleConfig(
+            replacing: "[narrate]\n", with: "[narrate]\nadmins = [\"bob\"]\n") + """
+
+            [[person]]
+            id = "frank"
+            name = "Frank Ho"
+
+            [[team]]
+            id = "support"
+            name = "Support"
+            members = ["frank"]
+            targets = ["terminal"]
+            """)
+        app = app.replacing(config: app.config, renderer: app.renderer)
+        func caller(_ id: String) -> Requester {
+            let person = app.config.person(id)!
+            return .person(Caller(person: person, isAdmin: app.config.isAdmin(person)))
+        }
+        let at = Date(timeIntervalSince1970: (app.clock.now().timeIntervalSince1970 - 7_200).rounded(.down))
+        _ = try app.metrics.record("change-failure-rate", value: 18, at: at, by: caller("alice"), origin: .api)
+        #expect {
+            try app.metrics.record("change-failure-rate", value: 3, at: at.addingTimeInterval(60), by: caller("frank"), origin: .api)
+        } throws: { ($0 as? NarrateError)?.category == .forbidden && "\($0)".contains("only Platform's members, its manager, the KPI's owner or an admin") }
+        // The manager (not a member) may; another member may not replace Alice's breach.
+        _ = try app.metrics.record("lead-time", value: 30, at: at, by: caller("erin"), origin: .api)
+        #expect {
+            try app.metrics.record("change-failure-rate", value: 3, at: at, by: caller("chen"), origin: .api)
+        } throws: { ($0 as? NarrateError)?.category == .conflict && "\($0)".contains("already has 18") && "\($0)".contains("recorded by alice") }
+        // The same value again is no change; an admin may replace it, and is recorded as its author.
+        _ = try app.metrics.record("change-failure-rate", value: 18, at: at, by: caller("chen"), origin: .api)
+        #expect(try app.store.reading(kpi: "change-failure-rate", at: at)?.author == "alice")
+        _ = try app.metrics.record("change-failure-rate", value: 12, at: at, by: caller("bob"), origin: .cli)
+        let kept = try #require(try app.store.reading(kpi: "change-failure-rate", at: at))
+        #expect(kept.value == 12 && kept.author == "bob" && kept.origin == .cli)
+        // An import by a member that would replace a reading imports nothing.
+        let csv = "kpi,value,at\nlead-time,31,\(TimeText.iso(at.addingTimeInterval(60), in: .gmt))\nchange-failure-rate,5,\(TimeText.iso(at, in: .gmt))\n"
+        #expect(throws: NarrateError.self) { try app.metrics.importCSV(csv, file: "r.csv", by: caller("alice")) }
+        #expect(try app.store.metricCount() == 2)
+        #expect(throws: NarrateError.self) { try app.metrics.importCSV(csv, file: "r.csv", by: caller("frank")) }
+    }
+
+    @Test(arguments: ServiceFixture.Transport.allCases)
+    func theAPIRefusesAnotherTeamsKPI(_ transport: ServiceFixture.Transport) async throws {
+        let fixture = try ServiceFixture()
+        let frank = try fixture.app.tokens.create(for: fixture.person("dana"))
+        var config = fixture.app.config
+        config.teams[0].members.removeAll { $0 == "dana" }
+        let app = fixture.app.replacing(config: config, renderer: fixture.app.renderer)
+        let server = CheckInServer(current: { app }, rate: 100)
+        let body = #"{"kpi":"change-failure-rate","value":3}"#
+        try await Application(router: server.router()).test(transport == .router ? .router : .live) { client in
+            let response = try await client.execute(
+                uri: "/v1/metrics", method: .post,
+                headers: [.authorization: "Bearer \(frank.apiToken)", .contentType: "application/json"], body: ByteBuffer(string: body))
+            #expect(response.status == .forbidden, "\(response.body.text)")
+        }
+        #expect(try app.store.metricCount() == 0)
+    }
+}
