@@ -16,6 +16,7 @@ extension CheckInServer {
             try RequestSignatures.verifySlack(
                 secret: try app.secrets.reveal(secret), timestamp: request.headers[.slackTimestamp],
                 signature: request.headers[.slackSignature], body: raw, now: self.now())
+            try self.once("slack:" + (request.headers[.slackSignature] ?? ""))
             let fields = try Self.form(raw)
             let reply = self.chat(app, channel: "slack", user: fields["user_id"], text: fields["text"] ?? "") { $0.slack }
             return JSONResponse.make(["response_type": "ephemeral", "text": reply])
@@ -36,10 +37,13 @@ extension CheckInServer {
                 throw HTTPProblem(.notFound, "Discord interactions are not set up here ([http] discord_public_key)")
             }
             try RequestSignatures.verifyDiscord(
-                publicKey: key, timestamp: request.headers[.discordTimestamp], signature: request.headers[.discordSignature], body: raw)
+                publicKey: key, timestamp: request.headers[.discordTimestamp], signature: request.headers[.discordSignature], body: raw,
+                now: self.now())
             guard let interaction = try? JSONSerialization.jsonObject(with: Data(raw)) as? [String: Any], let type = interaction["type"] as? Int else {
                 throw HTTPProblem(.invalidInput, "the interaction is not a JSON object with a type", field: "type")
             }
+            // Discord gives every interaction an id; without one, the signature stands for it.
+            try self.once("discord:" + ((interaction["id"] as? String) ?? request.headers[.discordSignature] ?? ""))
             // 1: Discord checking the endpoint.
             if type == 1 { return JSONResponse.make(["type": 1]) }
             let member = interaction["member"] as? [String: Any]
@@ -52,8 +56,16 @@ extension CheckInServer {
         }
     }
 
-    /// One platform's route: rate-limited per address, the body read within the limit, then
-    /// `handle` checks the platform's proof and answers; any error is a JSON problem.
+    /// Refuses a signed request already acted on within the timestamp window.
+    func once(_ key: String) throws {
+        guard replays.firstSight(key, now: now()) else {
+            throw NarrateError(.unauthenticated, "this request was already received (a replay)")
+        }
+    }
+
+    /// One platform's route: the body read within the limit, then `handle` checks the
+    /// platform's proof and answers; any error is a JSON problem. A request that fails the
+    /// proof counts against its address (``failed(_:address:format:)``).
     func chatRoute(
         _ router: Router<ServerContext>, _ path: RouterPath,
         _ handle: @escaping @Sendable (Request, [UInt8], AppContext) throws -> Response
@@ -61,8 +73,12 @@ extension CheckInServer {
         router.post(path) { request, context in
             let app = await self.current()
             do {
-                try self.limit(address: context)
-                return try handle(request, try await BodyReader.bytes(request, limit: app.maxBody), app)
+                let address = self.client(request, context, app)
+                do {
+                    return try handle(request, try await BodyReader.bytes(request, limit: app.maxBody), app)
+                } catch let error as any CategorizedError where error.category == .unauthenticated {
+                    throw self.failed(error, address: address)
+                }
             } catch {
                 throw self.problem(error, app)
             }

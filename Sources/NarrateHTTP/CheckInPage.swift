@@ -14,8 +14,7 @@ extension CheckInServer {
             let app = await self.current()
             let token = context.parameters.get("token") ?? ""
             do {
-                try self.limit(address: context, format: .html)
-                let person = try app.tokens.authenticate(token, scope: .link)
+                let person = try self.authenticateLink(token, request, context, app)
                 var response = try self.page(app, person: person, token: token, note: nil, flash: request, status: .ok)
                 // Lets the same browser open the team page, from here or from the chat report's link.
                 response.headers[.setCookie] = LinkCookie.header(token, secure: app.config.http?.publicURL?.hasPrefix("https://") ?? false)
@@ -29,8 +28,7 @@ extension CheckInServer {
             let token = context.parameters.get("token") ?? ""
             let person: Person
             do {
-                try self.limit(address: context, format: .html)
-                person = try app.tokens.authenticate(token, scope: .link)
+                person = try self.authenticateLink(token, request, context, app)
                 try Self.sameSite(request, publicURL: app.config.http?.publicURL)
             } catch {
                 throw self.problem(error, app, format: .html)
@@ -278,4 +276,5 @@ extension HTTPField.Name {
     static let xFrameOptions = Self("X-Frame-Options")!
     static let xContentTypeOptions = Self("X-Content-Type-Options")!
     static let secFetchSite = Self("Sec-Fetch-Site")!
+    static let xForwardedFor = Self("X-Forwarded-For")!
 }

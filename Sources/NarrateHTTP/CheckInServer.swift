@@ -19,8 +19,14 @@ public struct CheckInServer: Sendable {
     let current: ContextSource
     let heartbeat: Heartbeat?
     let registry: PrometheusCollectorRegistry
-    let addressLimiter: RateLimiter
+    /// Failed authentication per client address: a wrong token, link or signature. Kept apart
+    /// from the traffic of valid tokens, so a guessing client behind the same proxy as everyone
+    /// else never locks a valid token out.
+    let failureLimiter: RateLimiter
+    /// Authenticated requests per token.
     let tokenLimiter: RateLimiter
+    /// Signed chat requests already acted on within their timestamp window.
+    let replays = ReplayGuard(window: RequestSignatures.slackWindow)
     /// Every request's time, for the rate limiter and Slack's timestamp window.
     let now: @Sendable () -> Date
 
@@ -31,7 +37,7 @@ public struct CheckInServer: Sendable {
         self.current = current
         self.heartbeat = heartbeat
         self.registry = registry
-        self.addressLimiter = RateLimiter(perMinute: rate)
+        self.failureLimiter = RateLimiter(perMinute: rate)
         self.tokenLimiter = RateLimiter(perMinute: rate)
         self.now = now
     }
@@ -98,34 +104,72 @@ public struct CheckInServer: Sendable {
 }
 
 extension CheckInServer {
-    /// `Authorization: Bearer <api token>`, rate-limited per client address before the token is
-    /// looked at (so guessing is slow) and per token after.
+    /// `Authorization: Bearer <api token>`: a valid token is limited per token, a missing or
+    /// wrong one counts against the client's address.
     func bearer(_ request: Request, _ context: ServerContext, _ app: AppContext) throws -> Caller {
-        try limit(address: context)
+        let address = client(request, context, app)
         guard let header = request.headers[.authorization], header.count > 7, header.prefix(7).lowercased() == "bearer " else {
-            throw HTTPProblem(
-                .unauthenticated, "send Authorization: Bearer <token>; `narrate token create PERSON` makes one",
-                field: "Authorization", headers: [.wwwAuthenticate: "Bearer"])
+            throw failed(
+                HTTPProblem(
+                    .unauthenticated, "send Authorization: Bearer <token>; `narrate token create PERSON` makes one",
+                    field: "Authorization", headers: [.wwwAuthenticate: "Bearer"]),
+                address: address)
         }
         let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        let person: Person
         do {
-            let person = try app.tokens.authenticate(token, scope: .api)
-            if let wait = tokenLimiter.admit(AccessToken.hash(of: token), now: now()) { throw tooMany(wait) }
-            return Caller(person: person, isAdmin: app.config.isAdmin(person))
+            person = try app.tokens.authenticate(token, scope: .api)
         } catch let error as NarrateError where error.category == .unauthenticated {
-            throw HTTPProblem(.unauthenticated, error.message, field: "Authorization", headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
+            throw failed(
+                HTTPProblem(.unauthenticated, error.message, field: "Authorization", headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""]),
+                address: address)
         }
+        try admit(token: token)
+        return Caller(person: person, isAdmin: app.config.isAdmin(person))
     }
 
-    func limit(address context: ServerContext, format: HTTPProblem.Format = .json) throws {
-        if let wait = addressLimiter.admit("addr:" + (context.remoteAddress ?? "local"), now: now()) {
-            throw tooMany(wait, format: format)
+    /// A person's link (`scope: .link`) for a page: a valid one is limited per link, a wrong one
+    /// counts against the client's address.
+    func authenticateLink(_ token: String, _ request: Request, _ context: ServerContext, _ app: AppContext) throws -> Person {
+        let person: Person
+        do {
+            person = try app.tokens.authenticate(token, scope: .link)
+        } catch {
+            throw failed(error, address: client(request, context, app), format: .html)
         }
+        try admit(token: token, format: .html)
+        return person
     }
 
-    func tooMany(_ wait: Int, format: HTTPProblem.Format = .json) -> HTTPProblem {
-        HTTPProblem(
-            .tooManyRequests, "more than \(addressLimiter.perMinute) requests a minute; try again in \(wait) s", format: format,
+    /// Counts a valid token's request; over the rate, 429.
+    func admit(token: String, format: HTTPProblem.Format = .json) throws {
+        if let wait = tokenLimiter.admit(AccessToken.hash(of: token), now: now()) { throw tooMany(wait, format: format) }
+    }
+
+    /// An authentication failure, counted against `address`: the error itself, or 429 once the
+    /// address has failed more than the rate allows this minute. Other errors pass unchanged.
+    func failed(_ error: any Error, address: String, format: HTTPProblem.Format = .json) -> any Error {
+        guard NarrateError.Category(of: error) == .unauthenticated,
+            let wait = failureLimiter.admit("addr:" + address, now: now())
+        else { return error }
+        return tooMany(wait, format: format, failures: true)
+    }
+
+    /// The client's address: the connection's peer, or, when the peer is one of `[http]
+    /// trusted_proxies`, the nearest address in `X-Forwarded-For` that is not one of them. A
+    /// client's own `X-Forwarded-For` is never believed.
+    func client(_ request: Request, _ context: ServerContext, _ app: AppContext) -> String {
+        let peer = context.remoteAddress ?? "local"
+        guard let proxies = app.config.http?.trustedProxies, proxies.contains(peer) else { return peer }
+        let hops = request.headers[values: .xForwardedFor].flatMap { $0.split(separator: ",") }
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return hops.last { !proxies.contains($0) } ?? hops.first ?? peer
+    }
+
+    func tooMany(_ wait: Int, format: HTTPProblem.Format = .json, failures: Bool = false) -> HTTPProblem {
+        let what = failures ? "failed sign-ins from this address" : "requests"
+        return HTTPProblem(
+            .tooManyRequests, "more than \(tokenLimiter.perMinute) \(what) a minute; try again in \(wait) s", format: format,
             headers: [.retryAfter: String(wait)])
     }
 

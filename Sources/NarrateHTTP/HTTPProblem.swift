@@ -6,7 +6,7 @@ import NarrateCore
 /// An error that knows its response: the status its category calls for, the field it is about,
 /// and whether the caller reads JSON (the API, chat platforms) or HTML (the check-in page).
 /// The message has been through the redactor before it gets here.
-public struct HTTPProblem: HTTPResponseError, Sendable {
+public struct HTTPProblem: HTTPResponseError, CategorizedError, Sendable {
     public enum Format: Sendable { case json, html }
 
     public var status: HTTPResponse.Status

@@ -5,7 +5,8 @@ import NarrateCore
 /// Checks that a chat platform sent a request: Slack's v0 HMAC, Mattermost's command token,
 /// Discord's Ed25519 signature. Every comparison takes the same time whatever matches.
 enum RequestSignatures {
-    /// How far a Slack request's timestamp may be from now (Slack's documented 5 minutes).
+    /// How far a Slack request's or a Discord interaction's timestamp may be from now (Slack's
+    /// documented 5 minutes, used for both).
     static let slackWindow: TimeInterval = 300
 
     /// `X-Slack-Signature: v0=hex(HMAC-SHA256(secret, "v0:" + timestamp + ":" + body))`.
@@ -33,12 +34,19 @@ enum RequestSignatures {
         }
     }
 
-    /// Discord signs `timestamp + body` with the application's Ed25519 key.
-    static func verifyDiscord(publicKey: String, timestamp: String?, signature: String?, body: [UInt8]) throws {
+    /// Discord signs `timestamp + body` with the application's Ed25519 key. The timestamp (Unix
+    /// seconds) must be within 5 minutes of now, so a captured interaction cannot be sent later.
+    static func verifyDiscord(publicKey: String, timestamp: String?, signature: String?, body: [UInt8], now: Date) throws {
         guard let timestamp, let signature, let signatureBytes = hexBytes(Substring(signature)), let keyBytes = hexBytes(Substring(publicKey)),
             let key = try? Curve25519.Signing.PublicKey(rawRepresentation: keyBytes)
         else {
             throw NarrateError(.unauthenticated, "missing or malformed X-Signature-Ed25519 / X-Signature-Timestamp")
+        }
+        guard !timestamp.isEmpty, timestamp.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let seconds = Double(timestamp) else {
+            throw NarrateError(.unauthenticated, "X-Signature-Timestamp must be Unix seconds")
+        }
+        guard abs(now.timeIntervalSince1970 - seconds) <= slackWindow else {
+            throw NarrateError(.unauthenticated, "X-Signature-Timestamp is more than 5 minutes from now (a replay, or a wrong clock)")
         }
         guard key.isValidSignature(signatureBytes, for: Array(timestamp.utf8) + body) else {
             throw NarrateError(.unauthenticated, "X-Signature-Ed25519 does not match discord_public_key")

@@ -12,12 +12,13 @@ extension CheckInServer {
         router.get("teams/{team}") { request, context in
             let app = await self.current()
             do {
-                try self.limit(address: context, format: .html)
                 let token = request.uri.queryParameters["token"].map(String.init) ?? Self.cookie(request, LinkCookie.name) ?? ""
                 guard !token.isEmpty else {
-                    throw HTTPProblem(.unauthenticated, "open this page from your check-in link (or ask your team lead for one)", format: .html)
+                    throw self.failed(
+                        HTTPProblem(.unauthenticated, "open this page from your check-in link (or ask your team lead for one)", format: .html),
+                        address: self.client(request, context, app), format: .html)
                 }
-                let person = try app.tokens.authenticate(token, scope: .link)
+                let person = try self.authenticateLink(token, request, context, app)
                 let team = try app.config.requireTeam(context.parameters.get("team") ?? "")
                 guard team.members.contains(person.id) || team.manager == person.id || app.config.isAdmin(person) else {
                     throw HTTPProblem(.forbidden, "\(person.name) is not on team \(team.name)", format: .html)

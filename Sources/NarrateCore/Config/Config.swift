@@ -152,6 +152,8 @@ public struct HTTPSettings: Sendable, Equatable {
     public var rate: Int
     /// How long a new token is valid, in seconds (nil: until revoked).
     public var tokenLifetime: Int?
+    /// Addresses of reverse proxies whose `X-Forwarded-For` names the client (exact IPs).
+    public var trustedProxies: [String] = []
 
     public init(
         listen: String = "127.0.0.1:8470", socket: String? = nil, publicURL: String? = nil,

@@ -323,7 +323,20 @@ final class ConfigLoader {
         if let maxBody = table.integer("max_body", range: 1024...16_777_216) { settings.maxBody = maxBody }
         if let rate = table.integer("rate", range: 1...100_000) { settings.rate = rate }
         if let lifetime = table.duration("token_lifetime") { settings.tokenLifetime = lifetime }
+        if let proxies = table.strings("trusted_proxies") {
+            settings.trustedProxies = proxies
+            for proxy in proxies where !Self.isIPAddress(proxy) {
+                table.error("trusted_proxies", "\"\(proxy)\" is not an IP address; list each proxy's address as it connects (e.g. \"127.0.0.1\", \"::1\")")
+            }
+        }
         return settings
+    }
+
+    /// An IPv4 or IPv6 address as the check-in service sees a peer's.
+    static func isIPAddress(_ text: String) -> Bool {
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        return inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1
     }
 
     /// Reads `id`, which every item needs, and checks its spelling.

@@ -1,0 +1,96 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import NarrateApp
+@testable import NarrateCore
+@testable import NarrateHTTP
+
+/// A signed chat request is acted on once and only while fresh; wrong tokens never lock a
+/// valid one out, and a proxy's `X-Forwarded-For` is believed only from `trusted_proxies`.
+@Suite struct ReplayAndLockoutTests {
+    static let command = #"{"id":"1234567890","type":2,"member":{"user":{"id":"80351110224678912"}},"data":{"name":"narrate","options":[{"name":"next","type":1,"options":[{"name":"text","value":"Book the review"}]}]}}"#
+
+    /// Discord's headers with any timestamp text, validly signed over it.
+    static func signed(_ body: String, stamp: String) throws -> HTTPFields {
+        let signature = try ServiceFixture.discordKey.signature(for: Array((stamp + body).utf8))
+        return [
+            .contentType: "application/json", HTTPField.Name("X-Signature-Timestamp")!: stamp,
+            HTTPField.Name("X-Signature-Ed25519")!: signature.map { String(format: "%02x", $0) }.joined(),
+        ]
+    }
+
+    @Test func aDiscordInteractionIsActedOnOnceAndOnlyWhileFresh() async throws {
+        let fixture = try ServiceFixture()
+        try await fixture.test(.router) { client in
+            for stamp in ["1000000000", "abc", "", String(Int(Date().timeIntervalSince1970) - 600), "+\(Int(Date().timeIntervalSince1970))"] {
+                let stale = try await client.execute(
+                    uri: "/discord/interactions", method: .post, headers: try Self.signed(Self.command, stamp: stamp), body: ByteBuffer(string: Self.command))
+                #expect(stale.status == .unauthorized, "timestamp \(stamp): \(stale.body.text)")
+            }
+            let headers = try Self.signed(Self.command, stamp: String(Int(Date().timeIntervalSince1970)))
+            let first = try await client.execute(uri: "/discord/interactions", method: .post, headers: headers, body: ByteBuffer(string: Self.command))
+            #expect(first.status == .ok)
+            let again = try await client.execute(uri: "/discord/interactions", method: .post, headers: headers, body: ByteBuffer(string: Self.command))
+            #expect(again.status == .unauthorized && again.body.text.contains("already received"), "\(again.body.text)")
+        }
+        #expect(try fixture.entryCount() == 1)
+    }
+
+    @Test func aSlackCommandIsActedOnOnce() async throws {
+        let fixture = try ServiceFixture()
+        let body = formEncoded([("user_id", "U0ALICE"), ("text", "next Book the review")])
+        let headers = slackHeaders(body)
+        try await fixture.test(.router) { client in
+            let first = try await client.execute(uri: "/slack/commands", method: .post, headers: headers, body: ByteBuffer(string: body))
+            #expect(first.status == .ok)
+            let again = try await client.execute(uri: "/slack/commands", method: .post, headers: headers, body: ByteBuffer(string: body))
+            #expect(again.status == .unauthorized)
+        }
+        #expect(try fixture.entryCount() == 1)
+    }
+
+    @Test func wrongTokensDoNotLockOutAValidOneFromTheSameAddress() async throws {
+        let fixture = try ServiceFixture(rate: 3)
+        let alice = try fixture.app.tokens.create(for: fixture.person("alice"))
+        try await fixture.test(.live) { client in
+            var statuses: [HTTPResponse.Status] = []
+            for index in 0..<5 {
+                statuses.append(try await client.execute(uri: "/v1/entries", method: .get, headers: bearer("wrong-\(index)", json: false)).status)
+            }
+            #expect(statuses == [.unauthorized, .unauthorized, .unauthorized, .tooManyRequests, .tooManyRequests])
+            #expect(try await client.execute(uri: "/v1/entries", method: .get, headers: bearer(alice.apiToken, json: false)).status == .ok)
+            #expect(try await client.execute(uri: "/checkin/\(alice.link)", method: .get).status == .ok)
+            // Wrong links count against the same address; the page's own link still opens.
+            #expect(try await client.execute(uri: "/checkin/nope", method: .get).status == .tooManyRequests)
+            #expect(try await client.execute(uri: "/teams/platform?token=\(alice.link)", method: .get).status == .ok)
+        }
+    }
+
+    @Test(arguments: [true, false])
+    func forwardedForIsBelievedOnlyFromATrustedProxy(trusted: Bool) async throws {
+        let fixture = try ServiceFixture(rate: 2, extraHTTP: trusted ? #"trusted_proxies = ["127.0.0.1", "::1"]"# : "")
+        try await fixture.test(.live) { client in
+            func attempt(from address: String) async throws -> HTTPResponse.Status {
+                var headers = bearer("wrong", json: false)
+                headers[HTTPField.Name("X-Forwarded-For")!] = "198.51.100.7, \(address)"
+                return try await client.execute(uri: "/v1/entries", method: .get, headers: headers).status
+            }
+            for _ in 0..<3 { _ = try await attempt(from: "203.0.113.5") }
+            #expect(try await attempt(from: "203.0.113.5") == .tooManyRequests)
+            // Another client behind the proxy is its own address only when the proxy is trusted.
+            #expect(try await attempt(from: "203.0.113.6") == (trusted ? .unauthorized : .tooManyRequests))
+        }
+    }
+
+    @Test func trustedProxiesMustBeAddresses() throws {
+        let found = diagnostics(ExampleConfig.text + """
+
+            [http]
+            trusted_proxies = ["127.0.0.1", "proxy.internal"]
+            """)
+        #expect(found.contains { $0.keyPath == "http.trusted_proxies" && $0.message.contains("\"proxy.internal\" is not an IP address") }, "\(found)")
+    }
+}
