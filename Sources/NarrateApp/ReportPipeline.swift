@@ -98,7 +98,17 @@ public struct ReportPipeline: Sendable {
             team: team, members: team.members.compactMap(config.person), kpis: config.kpis, period: plan.period,
             now: plan.now, entries: batch.entries, absences: batch.absences, moods: batch.moods, readings: batch.readings)
         input.directory = config.persons
+        input.deadline = deadline(plan)
         return input
+    }
+
+    /// When a plan's check-ins are due: its schedule's first slot in the period (a weekly report
+    /// of a Friday 17:00 schedule: that Friday), else the period's end.
+    func deadline(_ plan: ReportPlan) -> Date {
+        let period = plan.period
+        guard let schedule = plan.schedule else { return period.end }
+        let slot = CronSchedule(cron: schedule.cron, zone: config.zone(of: schedule)).next(after: period.start).first
+        return slot.map { min($0, period.end) } ?? period.end
     }
 
     public func analyze(_ input: ReportInput) -> Report {
@@ -109,7 +119,7 @@ public struct ReportPipeline: Sendable {
     /// and what failed is in the plan's footer notes.
     public func withSources(_ plan: ReportPlan) async -> ReportPlan {
         var plan = plan
-        plan.sourceNotes = await context.sourceRuns.notes(team: plan.team, period: plan.period)
+        plan.sourceNotes = await context.sourceRuns.notes(team: plan.team, period: plan.period, locale: plan.locale)
         return plan
     }
 

@@ -78,9 +78,28 @@ public struct SourceRuns: Sendable {
     }
 
     /// The problems of a run, as the report's footer lists them.
-    public func notes(team: Team, period: Period) async -> [String] {
+    /// One line per source that had a problem, in the reader's words and `locale`: what kind
+    /// of source it is and what went wrong in general. The report goes to the team's chat, so
+    /// server paths, URLs and tool output stay in the log and `narrate sources check`.
+    public func notes(team: Team, period: Period, locale: String) async -> [String] {
         guard !context.config.sources.isEmpty || context.config.kpis.contains(where: { $0.prometheus != nil }) else { return [] }
-        return await run(team: team, period: period).flatMap(\.problems)
+        return await run(team: team, period: period).filter { !$0.problems.isEmpty }.map { outcome in
+            Self.note(source: outcome.source, kind: context.config.sources.first { $0.id == outcome.source }?.kind, locale: locale)
+        }
+    }
+
+    /// "tool (command): it failed or ran out of time", "repos（程式碼）：有儲存庫無法讀取".
+    static func note(source: String, kind: SourceConfig.Kind?, locale: String) -> String {
+        let chinese = locale == "zh-Hant"
+        let (what, problem): (String, String)
+        switch kind {
+        case .git?: (what, problem) = chinese ? ("程式碼", "有儲存庫無法讀取") : ("code", "a repository could not be read")
+        case .journal?: (what, problem) = chinese ? ("工作日誌", "有檔案無法讀取") : ("journal", "a file could not be read")
+        case .command?: (what, problem) = chinese ? ("指令", "執行失敗或逾時") : ("command", "it failed or ran out of time")
+        case .github?: (what, problem) = chinese ? ("GitHub", "沒有回應或拒絕存取") : ("GitHub", "it did not answer or refused access")
+        case nil: (what, problem) = chinese ? ("Prometheus 的 KPI 讀數", "有查詢沒有結果") : ("KPI readings from Prometheus", "a query gave no value")
+        }
+        return chinese ? "\(source)（\(what)）：\(problem)" : "\(source) (\(what)): \(problem)"
     }
 
     func source(_ config: SourceConfig, fetch: @escaping Fetch) throws -> any ActivitySource {

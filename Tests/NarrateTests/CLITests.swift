@@ -268,7 +268,9 @@ import Synchronization
         let result = try cli.run("preview", "--team", "platform")
         #expect(result.status == 0)
         #expect(result.stdout.contains("Shipped the \\*new\\* login"))
-        #expect(result.stdout.contains("**No report yet:** Bob Lin, Chen Wei, Dana Hsu"))
+        // Missing once the week's Friday 17:00 slot has passed, "not yet" before it.
+        #expect(result.stdout.contains("**No report:** Bob Lin, Chen Wei, Dana Hsu")
+            || result.stdout.contains(":** Bob Lin, Chen Wei, Dana Hsu") && result.stdout.contains("**Not yet, due "), "\(result.stdout)")
         let chinese = try cli.run("preview", "--locale", "zh-Hant", "--period", "month")
         #expect(chinese.stdout.hasPrefix("# Platform · 20"))
         #expect(chinese.stdout.contains("## 成員工作敘事"))

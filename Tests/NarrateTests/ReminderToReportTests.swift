@@ -28,7 +28,7 @@ import Testing
             """
         let (context, _) = try exampleContext(config: text, clock: FixedClock(try time("2026-11-27 14:05", "Asia/Taipei")))
         let before = try context.pipeline.run(try context.pipeline.plan(team: "platform"))[0][0].rendered.markdown
-        #expect(before.contains("**No report yet:** Alice Chen"))
+        #expect(before.contains("**Not yet, due Fri 27 Nov 17:00:** Alice Chen"), "the slot is at 17:00: \(before)")
 
         let planned = try context.notices.reminders(for: context.config.schedules[0], now: context.clock.now())
         try context.notices.send(planned.filter { $0.record.person == "alice" }, now: context.clock.now())

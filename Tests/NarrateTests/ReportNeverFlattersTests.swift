@@ -147,4 +147,23 @@ import Testing
         #expect(english.contains("- Add a canary stage to cut failures (N-50)"))
         #expect(english.contains("**Open blockers:** B-4, B-20 (under Blockers by stage)"))
     }
+
+    /// Monday morning nobody is missing: check-ins are due at the schedule's Friday slot.
+    @Test func nobodyIsMissingBeforeTheCheckInDeadline() throws {
+        let monday = try time("2026-11-23 09:00", "Asia/Taipei")
+        let (early, _) = try exampleContext(clock: FixedClock(monday))
+        let plan = try early.pipeline.plan(team: "platform")[0]
+        let report = early.pipeline.analyze(try early.pipeline.gather(plan))
+        #expect(report.participation.missing.isEmpty && report.participation.notYet.count == 4)
+        #expect(!report.mayNeedHelp.contains { $0.reasons.contains(.missing) })
+        let english = try early.renderer.teamReport(report, locale: "en")
+        #expect(english.contains("**Not yet, due Fri 27 Nov 17:00:** Alice Chen, Bob Lin, Chen Wei, Dana Hsu"), "\(english)")
+        let digest = try early.renderer.managerDigest(report, locale: "zh-Hant")
+        #expect(digest.contains("尚未回報（期限 11月27日（五）17:00）：Alice Chen、Bob Lin、Chen Wei、Dana Hsu"), "\(digest)")
+        // After the slot the same people are missing.
+        let (late, _) = try exampleContext(clock: FixedClock(try time("2026-11-27 17:30", "Asia/Taipei")))
+        let after = late.pipeline.analyze(try late.pipeline.gather(try late.pipeline.plan(team: "platform")[0]))
+        #expect(after.participation.missing.count == 4 && after.participation.notYet.isEmpty)
+        #expect(try late.renderer.teamReport(after, locale: "en").contains("**No report:** Alice Chen, Bob Lin, Chen Wei, Dana Hsu"))
+    }
 }

@@ -191,7 +191,7 @@ import Testing
     @Test func chineseBoldLabelsStayBold() throws {
         let document = MarkdownDocument(parsing: try renderer.teamReport(report, locale: "zh-Hant")).root
         let strong = document.descendants.filter { $0.type == "strong" }.map(\.plainText)
-        #expect(strong.contains("已回報") && strong.contains("副作用") && strong.contains("尚未回報"))
+        #expect(strong.contains("已回報") && strong.contains("副作用") && strong.contains("未回報"))
         // The only literal ** left is the one a person typed (escaped), not a broken label.
         let literal = document.descendants.filter { $0.type == "text" && ($0.literal ?? "").contains("**") }
         #expect(literal.map(\.plainText) == ["Split the deploy pipeline into **build** and release"])
@@ -210,7 +210,7 @@ import Testing
         let document = MarkdownDocument(parsing: markdown).root
         // Dev wrote nothing: no card, no empty headings; listed as not reported instead.
         #expect(!headings(markdown).contains("3 Dev Rao"))
-        #expect(markdown.contains("**No report yet:** Dev Rao"))
+        #expect(markdown.contains("**No report:** Dev Rao"))
         #expect(markdown.contains("**Away:** Chloe Tsai"))
         #expect(!headings(markdown).contains { $0.hasPrefix("3 Chloe") }, "away and silent: listed as away, no empty card")
         let strongLabels = document.descendants.filter { $0.type == "strong" }.map(\.plainText)

@@ -235,7 +235,12 @@ import Testing
         let plan = await context.pipeline.withSources(try context.pipeline.plan(team: "platform")[0])
         let markdown = try context.pipeline.run(plan)[0].rendered.markdown
         #expect(markdown.contains("**Incomplete:**"))
-        #expect(markdown.contains("- tool: /bin/false exited with status 1"))
+        #expect(markdown.contains("- tool (command): it failed or ran out of time"), "\(markdown)")
+        #expect(!markdown.contains("/bin/false"), "the team's chat gets no server internals")
+        var chinese = plan
+        chinese.locale = "zh-Hant"
+        chinese = await context.pipeline.withSources(chinese)
+        #expect(try context.pipeline.run(chinese)[0].rendered.markdown.contains("- tool（指令）：執行失敗或逾時"))
         #expect(markdown.hasPrefix("# Platform"))
         // /healthz tells the operator too, without calling the service unhealthy.
         let server = CheckInServer(current: { context }, rate: 100)

@@ -75,9 +75,14 @@ public enum ReportAnalyzer {
             }
         }
 
+        var attendance = participation(input.members, inPeriod, input.absences, period)
+        // Before the deadline nobody is missing yet: Monday's preview calls nobody absent.
+        if let deadline = input.deadline, asOf < deadline {
+            (attendance.notYet, attendance.missing, attendance.dueBy) = (attendance.missing, [], deadline)
+        }
         var report = Report(
             team: input.team, period: period, asOf: asOf,
-            participation: participation(input.members, inPeriod, input.absences, period),
+            participation: attendance,
             kpis: kpis, improvements: improvements, openBlockers: openBlockers, people: people,
             mood: moodSummary(moodByPerson), moodByPerson: moodByPerson,
             learnings: inPeriod.filter { $0.kind == .learned }.compactMap { entry in

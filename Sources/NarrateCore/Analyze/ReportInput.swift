@@ -18,6 +18,9 @@ public struct ReportInput: Sendable {
     public var readings: [MetricReading]
     /// Everyone in the config (a KPI's owner may be outside the team); the members when nil.
     public var directory: [Person]? = nil
+    /// When check-ins for the period are due: the schedule's slot in the period, else its end.
+    /// Before it, who has not reported is "not yet", not missing.
+    public var deadline: Date? = nil
 
     public init(
         team: Team, members: [Person], kpis: [KPI], period: Period, now: Date, entries: [Entry],

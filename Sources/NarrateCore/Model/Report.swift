@@ -47,11 +47,15 @@ public struct HelpSignal: Sendable, Equatable {
     public var reasons: [Reason]
 }
 
-/// Who reported, who is away (not counted as missing), who has not reported.
+/// Who reported, who is away (not counted as missing), who has not reported: missing once the
+/// check-in deadline has passed, "not yet" before it.
 public struct Participation: Sendable, Equatable {
     public var reported: [Person]
     public var away: [Person]
     public var missing: [Person]
+    public var notYet: [Person] = []
+    /// When check-ins are due, while it is still ahead.
+    public var dueBy: Date? = nil
 }
 
 /// A core KPI this period against the previous one, with its guardrails.

@@ -71,12 +71,17 @@ None.
 
 ## Not reported
 
+{{#hasNotYet}}
+Not yet (check-ins are due {{dueBy}}): {{notYet}}
+{{/hasNotYet}}
+{{^hasNotYet}}
 {{#hasMissing}}
 {{missing}}
 {{/hasMissing}}
 {{^hasMissing}}
 Everyone reported or was away.
 {{/hasMissing}}
+{{/hasNotYet}}
 """#,
         "en/person-card": #"""
 {{% CONTENT_TYPE: TEXT }}
@@ -154,7 +159,7 @@ A line or two is enough: what moved, what is blocked and where, what comes next,
 {{% CONTENT_TYPE: TEXT }}
 # {{team}} · {{#isWeek}}week of {{/isWeek}}{{#isSinceLast}}since {{/isSinceLast}}{{period}}
 
-**Reported:** {{#hasReported}}{{reported}}{{/hasReported}}{{^hasReported}}nobody{{/hasReported}}{{#hasAway}} · **Away:** {{away}}{{/hasAway}} · **No report yet:** {{#hasMissing}}{{missing}}{{/hasMissing}}{{^hasMissing}}nobody{{/hasMissing}}
+**Reported:** {{#hasReported}}{{reported}}{{/hasReported}}{{^hasReported}}nobody{{/hasReported}}{{#hasAway}} · **Away:** {{away}}{{/hasAway}}{{#hasNotYet}} · **Not yet, due {{dueBy}}:** {{notYet}}{{/hasNotYet}}{{^hasNotYet}} · **No report:** {{#hasMissing}}{{missing}}{{/hasMissing}}{{^hasMissing}}nobody{{/hasMissing}}{{/hasNotYet}}
 
 {{#hasAsks}}
 ## Asks and decisions
@@ -261,7 +266,7 @@ No open blockers.
 
 ---
 
-**Incomplete:** some sources did not answer; the report has what they gave before.
+**Incomplete:** some sources did not answer; the report has what they gave before. The server's log and `narrate sources check` say more.
 
 {{#sourceNotes}}
 - {{text}}
@@ -333,14 +338,19 @@ No open blockers.
 無。
 {{/hasAttention}}
 
-## 尚未回報
+## 未回報
 
+{{#hasNotYet}}
+尚未回報（期限 {{dueBy}}）：{{notYet}}
+{{/hasNotYet}}
+{{^hasNotYet}}
 {{#hasMissing}}
 {{missing}}
 {{/hasMissing}}
 {{^hasMissing}}
 所有人都已回報或請假。
 {{/hasMissing}}
+{{/hasNotYet}}
 """#,
         "zh-Hant/person-card": #"""
 {{% CONTENT_TYPE: TEXT }}
@@ -418,7 +428,7 @@ No open blockers.
 {{% CONTENT_TYPE: TEXT }}
 # {{team}} · {{#isWeek}}週報 {{/isWeek}}{{#isSinceLast}}自 {{/isSinceLast}}{{period}}
 
-**已回報**：{{#hasReported}}{{reported}}{{/hasReported}}{{^hasReported}}無{{/hasReported}}{{#hasAway}} · **請假**：{{away}}{{/hasAway}} · **尚未回報**：{{#hasMissing}}{{missing}}{{/hasMissing}}{{^hasMissing}}無{{/hasMissing}}
+**已回報**：{{#hasReported}}{{reported}}{{/hasReported}}{{^hasReported}}無{{/hasReported}}{{#hasAway}} · **請假**：{{away}}{{/hasAway}}{{#hasNotYet}} · **尚未回報（期限 {{dueBy}}）**：{{notYet}}{{/hasNotYet}}{{^hasNotYet}} · **未回報**：{{#hasMissing}}{{missing}}{{/hasMissing}}{{^hasMissing}}無{{/hasMissing}}{{/hasNotYet}}
 
 {{#hasAsks}}
 ## 需要協助與決定
@@ -525,7 +535,7 @@ No open blockers.
 
 ---
 
-**資料不完整：** 部分資料來源沒有回應，報告只含它們先前提供的內容。
+**資料不完整：** 部分資料來源沒有回應，報告只含它們先前提供的內容。詳情見伺服器日誌與 `narrate sources check`。
 
 {{#sourceNotes}}
 - {{text}}

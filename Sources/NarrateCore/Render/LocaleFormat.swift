@@ -20,6 +20,17 @@ public struct LocaleFormat: Sendable {
         isChinese ? "\(date.year)年\(date.month)月\(date.day)日" : "\(date.day) \(Self.englishMonths[date.month - 1]) \(date.year)"
     }
 
+    /// A deadline: "Fri 27 Nov 17:00", "11月27日（五）17:00".
+    func moment(_ date: Date, in zone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let parts = calendar.dateComponents([.month, .day, .weekday, .hour, .minute], from: date)
+        let (month, day, weekday) = (parts.month ?? 1, parts.day ?? 1, (parts.weekday ?? 1) - 1)
+        let time = String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
+        if isChinese { return "\(month)月\(day)日（\(Array("日一二三四五六")[weekday])）\(time)" }
+        return "\(["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][weekday]) \(day) \(Self.englishMonths[month - 1]) \(time)"
+    }
+
     /// The period as a heading would say it.
     func period(_ period: Period) -> String {
         let first = LocalDate(period.start, in: period.timeZone)

@@ -37,6 +37,8 @@ struct ReportContext {
             "reported": names(participation.reported), "hasReported": !participation.reported.isEmpty,
             "away": names(participation.away), "hasAway": !participation.away.isEmpty,
             "missing": names(participation.missing), "hasMissing": !participation.missing.isEmpty,
+            "notYet": names(participation.notYet), "hasNotYet": !participation.notYet.isEmpty,
+            "dueBy": participation.dueBy.map { format.moment($0, in: report.period.timeZone) } ?? "",
             "kpis": report.kpis.map(kpi), "hasKPIs": !report.kpis.isEmpty,
             "sideEffects": report.kpis.filter { $0.verdict == .sideEffect }.map(kpi),
             "hasSideEffects": report.kpis.contains { $0.verdict == .sideEffect },
