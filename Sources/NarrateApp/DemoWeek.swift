@@ -107,6 +107,18 @@ public enum DemoWeek {
                 metrics.append(MetricReading(kpi: kpi, value: value, at: time(day, 18), origin: .demo))
             }
         }
+        // Six earlier weeks, one reading each (a count's is the week's sum), so every KPI and
+        // guardrail has the eight weeks a trend needs: lead time falling, deploys rising, change
+        // failures steady until the last two weeks.
+        let history: [String: [Double]] = [
+            "lead-time": [52, 50, 47, 46, 44, 42], "change-failure-rate": [8, 9, 8, 9, 10, 9],
+            "deploy-frequency": [4, 5, 5, 6, 6, 7], "incident-minutes": [55, 48, 50, 44, 41, 39],
+        ]
+        for (kpi, values) in history where config.kpi(kpi) != nil {
+            for (index, value) in values.enumerated() {
+                metrics.append(MetricReading(kpi: kpi, value: value, at: time(-7 * (7 - index) + 2, 18), origin: .demo))
+            }
+        }
         try store.record(metrics)
         return week
     }

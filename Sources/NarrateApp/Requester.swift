@@ -24,10 +24,4 @@ public enum Requester: Sendable {
         case .storeOwner: true
         }
     }
-
-    /// The person, when it is one.
-    public var person: Person? {
-        if case .person(let caller) = self { return caller.person }
-        return nil
-    }
 }
