@@ -20,15 +20,15 @@ public enum KPIAnalysis {
         let byKPI = Dictionary(grouping: readings.filter { $0.at < until }, by: \.kpi)
         return core.map { kpi in
             let guardrails = kpi.guardrails.compactMap { byID[$0] }.map { guardrail in
-                let current = value(guardrail, in: period, byKPI[guardrail.id] ?? [])
-                let before = value(guardrail, in: period.previous, byKPI[guardrail.id] ?? [])
+                let current = judged(guardrail, in: period, until: until, byKPI[guardrail.id] ?? [])
+                let before = judged(guardrail, in: period.previous, until: period.start, byKPI[guardrail.id] ?? [])
                 var status = GuardrailStatus(
                     kpi: guardrail, current: current, previous: before, state: state(guardrail, current, before))
                 status.series = series(cadence(of: guardrail, in: period)).map { value(guardrail, in: $0, byKPI[guardrail.id] ?? []) }
                 return status
             }
-            let current = value(kpi, in: period, byKPI[kpi.id] ?? [])
-            let before = value(kpi, in: period.previous, byKPI[kpi.id] ?? [])
+            let current = judged(kpi, in: period, until: until, byKPI[kpi.id] ?? [])
+            let before = judged(kpi, in: period.previous, until: period.start, byKPI[kpi.id] ?? [])
             var status = KPIStatus(
                 kpi: kpi, current: current, previous: before, guardrails: guardrails,
                 verdict: verdict(kpi, current, before, guardrails))
@@ -36,6 +36,29 @@ public enum KPIAnalysis {
             status.series = series(last).map { value(kpi, in: $0, byKPI[kpi.id] ?? []) }
             status.span = last
             return status
+        }
+    }
+
+    /// A KPI's value for the report's period (or the one before), comparable with its target
+    /// and limit. Those are set per period of its review cadence, so a count judged over a
+    /// period of another length is its rate per cadence period: a monthly report's 26 deploys
+    /// over November's 30 days are 6.1 a week against a target of 10 a week, not 26 against 10.
+    /// Averages, ratios and changes do not depend on the period's length.
+    static func judged(_ kpi: KPI, in period: Period, until: Date, _ readings: [MetricReading]) -> Double? {
+        guard let value = value(kpi, in: period, readings) else { return nil }
+        guard kpi.kind == .count, let cadence = kpi.reviewPeriod, cadence != period.kind, period.kind != .sinceLast else { return value }
+        let elapsed = min(until, period.end).timeIntervalSince(period.start)
+        guard elapsed > 0 else { return value }
+        return value * averageLength(cadence) / elapsed
+    }
+
+    /// A cadence's average length in seconds (a month 30.44 days, a quarter 91.31).
+    static func averageLength(_ kind: Period.Kind) -> TimeInterval {
+        switch kind {
+        case .day, .sinceLast: 86_400
+        case .week: 7 * 86_400
+        case .month: 365.2425 / 12 * 86_400
+        case .quarter: 365.2425 / 4 * 86_400
         }
     }
 
