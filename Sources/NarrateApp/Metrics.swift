@@ -42,7 +42,7 @@ public struct Metrics: Sendable {
         if let first = late.first {
             throw NarrateError(
                 .invalidInput,
-                "\(file): \(late.count) reading\(late.count == 1 ? " is" : "s are") dated more than a day ahead (the first: \(first.kpi) at \(TimeText.iso(first.at, in: context.config.zone(ofTeam: context.config.kpi(first.kpi)?.team ?? ""))))\nnothing was imported from \(file)")
+                "\(file): \(late.count) reading\(late.count == 1 ? " is" : "s are") dated more than a day ahead (the first: \(first.kpi) at \(time(first)))\nnothing was imported from \(file)")
         }
         for index in readings.indices {
             readings[index].author = writer.name
@@ -70,6 +70,11 @@ public struct Metrics: Sendable {
             "only \(team)'s members, its manager, the KPI's owner or an admin may record \(kpi.id)")
     }
 
+    /// A reading's time as messages show it: in its KPI's team's zone.
+    func time(_ reading: MetricReading) -> String {
+        TimeText.iso(reading.at, in: context.config.zone(ofTeam: context.config.kpi(reading.kpi)?.team ?? ""))
+    }
+
     static func checkTime(_ time: Date, now: Date) throws {
         guard time.timeIntervalSince(now) <= futureAllowance else {
             throw NarrateError(.invalidInput, "a reading cannot be dated more than a day ahead; record it when it is measured")
@@ -86,11 +91,10 @@ public struct Metrics: Sendable {
             return 0
         } catch let conflict as ReadingConflict {
             let first = conflict.kept[0]
-            let zone = context.config.zone(ofTeam: context.config.kpi(first.kpi)?.team ?? "")
             let by = first.author.map { " (recorded by \($0))" } ?? ""
             throw NarrateError(
                 .conflict,
-                "\(first.kpi) already has \(MetricBounds.text(first.value)) at \(TimeText.iso(first.at, in: zone))\(by); only an admin may replace a reading"
+                "\(first.kpi) already has \(MetricBounds.text(first.value)) at \(time(first))\(by); only an admin may replace a reading"
                     + (conflict.kept.count > 1 ? " (\(conflict.kept.count) readings in the way)" : ""))
         }
     }

@@ -76,7 +76,7 @@ extension CheckInServer {
                 let address = self.client(request, context, app)
                 do {
                     return try handle(request, try await BodyReader.bytes(request, limit: app.maxBody), app)
-                } catch let error as any CategorizedError where error.category == .unauthenticated {
+                } catch {
                     throw self.failed(error, address: address)
                 }
             } catch {

@@ -69,11 +69,10 @@ import Testing
         let queue = try DatabaseQueue(path: path)
         try SQLiteStore.migrator.migrate(queue, upTo: "v12-metric-authors")
         try queue.write { db in
-            for (title, markdown) in [("report", "# Platform · week of 16–22 Nov 2026\n"),
-                                      ("digest", "# Platform · manager digest · 16–22 Nov 2026\n\nThis digest"),
-                                      ("digest", "# 平台 · 主管摘要 · 2026年11月16日至11月22日\n"),
-                                      ("report", "# Platform · week of 16–22 Nov\n\n- manager digest · in a person's text\n")] {
-                _ = title
+            // Ids 1 and 4 are team reports (the second names a digest below its title), 2 and 3 digests.
+            for markdown in ["# Platform · week of 16–22 Nov 2026\n", "# Platform · manager digest · 16–22 Nov 2026\n\nThis digest",
+                             "# 平台 · 主管摘要 · 2026年11月16日至11月22日\n",
+                             "# Platform · week of 16–22 Nov\n\n- manager digest · in a person's text\n"] {
                 try db.execute(
                     sql: "INSERT INTO report (team, schedule, period_start, period_end, markdown, created_at) VALUES ('platform', NULL, 0, 1, ?, 0)",
                     arguments: [markdown])
