@@ -31,7 +31,7 @@ import Testing
         let row = try #require(english.split(separator: "\n").first { $0.hasPrefix("| Lead time |") })
         #expect(row.hasSuffix("| ⚠️ **side effect** |"), "\(row)")
         if cfrNow == 14.9 {
-            #expect(english.contains("Change failure rate 14.9% (ceiling 15%): **near its ceiling** (warning at 12%) and **worsened**"), "\(english)")
+            #expect(english.contains("Change failure rate 14.9% (was 11%; ceiling 15%) ▁▁▁▁▁█: **near its ceiling** (warning at 12%) and **worsened**"), "\(english)")
             #expect(english.contains("but Change failure rate worsened (11% → 14.9%, near its ceiling). This is not counted as an improvement."))
             let chinese = try renderer.teamReport(report, locale: "zh-Hant")
             #expect(chinese.contains("**接近上限**（警戒 12%）且**變差**"), "\(chinese)")
@@ -62,7 +62,11 @@ import Testing
         #expect(lead.current == (41 + 38 + 26) / 3.0 && lead.previous == (60 + 52 + 47) / 3.0)
         #expect(lead.verdict == .improving && lead.span?.kind == .week && lead.series.count == 6)
         let english = try renderer.teamReport(report, locale: "en")
-        #expect(english.contains("| Tickets closed | 22.6 tickets | 16 tickets | 40 tickets · not met"), "\(english)")
+        #expect(english.contains("| Tickets closed | 22.6 tickets a week | 16 tickets a week | 40 tickets a week · not met"), "\(english)")
+        // The weekly series ends with the last week inside November (23–29), not the week of the 30th.
+        #expect(lead.span.map { LocalDate($0.start, in: ReportFixture.zone) } == LocalDate(year: 2026, month: 11, day: 23))
+        let chinese = try renderer.teamReport(report, locale: "zh-Hant")
+        #expect(chinese.contains("| Tickets closed | 22.6 tickets／週 | 16 tickets／週 |"), "\(chinese)")
         // The side-effect brake works at this cadence too.
         var breached = input
         breached.readings.append(MetricReading(kpi: "cfr", value: 18, at: ReportFixture.at(10)))

@@ -95,9 +95,9 @@ import Testing
         var floored = report
         floored.kpis[0].guardrails[0].kpi.direction = .up
         let english = try renderer.teamReport(floored, locale: "en")
-        #expect(english.contains("(floor 15%): **below its floor**") && english.contains("fell below its floor (18%, floor 15%)"))
+        #expect(english.contains("(was 11%; floor 15%): **below its floor**") && english.contains("fell below its floor (18%, floor 15%)"))
         let chinese = try renderer.teamReport(floored, locale: "zh-Hant")
-        #expect(chinese.contains("（下限 15%）：**低於下限**") && chinese.contains("低於下限（18%，下限 15%）"))
+        #expect(chinese.contains("（上期 11%；下限 15%）：**低於下限**") && chinese.contains("低於下限（18%，下限 15%）"))
         let row = chinese.split(separator: "\n").first { $0.hasPrefix("| Lead time") } ?? ""
         #expect(row.contains("下限") && !row.contains("上限"), "\(row)")
     }
@@ -137,7 +137,7 @@ import Testing
         let lead = rows[1].children.map(\.plainText)
         #expect(lead.count == 7)
         #expect(lead[0] == "Lead time" && lead[1] == "26 h" && lead[2] == "38 h" && lead[4] == "↓ better", "lower is better for lead time")
-        #expect(lead[5] == "Change failure rate 18% (ceiling 15%): breached")
+        #expect(lead[5] == "Change failure rate 18% (was 11%; ceiling 15%): breached")
         #expect(lead[6] == "⚠️ side effect")
         // The side-effect warning is a block quote with a bold label, and the KPI is not listed as an improvement.
         let quotes = document.descendants.filter { $0.type == "block_quote" }
@@ -326,8 +326,8 @@ import Testing
         #expect(report.kpis.first { $0.kpi.id == "lead" }?.guardrails.first?.state == .warning)
         #expect(report.kpis.first { $0.kpi.id == "lead" }?.verdict == .improving, "a warning is not a breach")
         let english = try renderer.teamReport(report, locale: "en")
-        #expect(english.contains("Change failure rate 11% (ceiling 15%): **near its ceiling** (warning at 10%)"))
+        #expect(english.contains("Change failure rate 11% (was 11%; ceiling 15%) ▄▄▄▄▄▄: **near its ceiling** (warning at 10%)"))
         let chinese = try renderer.teamReport(report, locale: "zh-Hant")
-        #expect(chinese.contains("Change failure rate 11%（上限 15%）：**接近上限**（警戒 10%）"))
+        #expect(chinese.contains("Change failure rate 11%（上期 11%；上限 15%） ▄▄▄▄▄▄：**接近上限**（警戒 10%）"))
     }
 }

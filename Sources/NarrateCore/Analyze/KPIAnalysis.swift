@@ -46,10 +46,17 @@ public enum KPIAnalysis {
     /// Averages, ratios and changes do not depend on the period's length.
     static func judged(_ kpi: KPI, in period: Period, until: Date, _ readings: [MetricReading]) -> Double? {
         guard let value = value(kpi, in: period, readings) else { return nil }
-        guard kpi.kind == .count, let cadence = kpi.reviewPeriod, cadence != period.kind, period.kind != .sinceLast else { return value }
+        guard isRate(kpi, in: period), let cadence = kpi.reviewPeriod else { return value }
         let elapsed = min(until, period.end).timeIntervalSince(period.start)
         guard elapsed > 0 else { return value }
         return value * averageLength(cadence) / elapsed
+    }
+
+    /// True when `period` judges `kpi` as a rate per period of its cadence (see ``judged``):
+    /// the report then says so beside each value ("6.1 deploys a week").
+    public static func isRate(_ kpi: KPI, in period: Period) -> Bool {
+        guard kpi.kind == .count, let cadence = kpi.reviewPeriod else { return false }
+        return cadence != period.kind && period.kind != .sinceLast
     }
 
     /// A cadence's average length in seconds (a month 30.44 days, a quarter 91.31).
@@ -67,7 +74,11 @@ public enum KPIAnalysis {
     /// of such periods; the KPI itself is judged on the report's period.
     public static func cadence(of kpi: KPI, in period: Period) -> Period {
         guard let kind = kpi.reviewPeriod, kind != period.kind, period.kind != .sinceLast else { return period }
-        return Period.containing(period.end.addingTimeInterval(-1), kind: kind, in: period.timeZone)
+        let last = Period.containing(period.end.addingTimeInterval(-1), kind: kind, in: period.timeZone)
+        // A shorter cadence ends with its last period inside the report's (November's weeks end
+        // with 23–29 November, not with the week of 30 November, which is mostly December).
+        guard last.end > period.end, averageLength(kind) < averageLength(period.kind) else { return last }
+        return last.previous
     }
 
     /// The last ``seriesLength`` periods ending with `span`, oldest first.

@@ -69,7 +69,16 @@ struct ReportContext {
             return sign + format.number(number) + unit
         }
         let unit = kpi.unit(in: format.locale).map { $0 == "%" ? "%" : " \(MarkdownText.escape($0))" } ?? ""
-        return format.number(number) + unit
+        return format.number(number) + unit + rate(kpi)
+    }
+
+    /// " a week" (「／週」) after a count judged as a rate per its cadence, else nothing.
+    func rate(_ kpi: KPI) -> String {
+        guard KPIAnalysis.isRate(kpi, in: report.period), let cadence = kpi.reviewPeriod else { return "" }
+        let words: [Period.Kind: (String, String)] = [
+            .day: (" a day", "／日"), .week: (" a week", "／週"), .month: (" a month", "／月"), .quarter: (" a quarter", "／季"),
+        ]
+        return words[cadence].map { format.isChinese ? $0.1 : $0.0 } ?? ""
     }
 
     /// How much of a higher-is-better target is reached, where a share means something.
@@ -111,6 +120,8 @@ struct ReportContext {
                     "worsened": guardrail.state == .worsened, "noData": guardrail.state == .noData,
                     "warning": guardrail.state == .warning, "warnAt": value(guardrail.kpi.warnAt, guardrail.kpi),
                     "worseToo": guardrail.state == .warning && guardrail.movedWrongWay,
+                    "hasPrevious": guardrail.previous != nil,
+                    "sparkline": Self.sparkline(guardrail.series), "hasSparkline": guardrail.series.compactMap { $0 }.count >= 3,
                 ]
             },
             "troubled": status.guardrails.filter(\.isTroubled).map { guardrail -> Values in
