@@ -28,7 +28,7 @@ import Testing
         #expect(lead.verdict == .sideEffect, "11% → \(cfrNow)% is worse, near the ceiling or not")
         #expect(!report.improvements.improvingKPIs.contains { $0.kpi.id == "lead" })
         let english = try renderer.teamReport(report, locale: "en")
-        let row = try #require(english.split(separator: "\n").first { $0.hasPrefix("| Lead time |") })
+        let row = try #require(english.split(separator: "\n").first { $0.hasPrefix("| Lead time (leading) |") })
         #expect(row.hasSuffix("| ⚠️ **side effect** |"), "\(row)")
         if cfrNow == 14.9 {
             #expect(english.contains("Change failure rate 14.9% (was 11%; ceiling 15%) ▁▁▁▁▁█: **near its ceiling** (warning at 12%) and **worsened**"), "\(english)")
@@ -62,11 +62,11 @@ import Testing
         #expect(lead.current == (41 + 38 + 26) / 3.0 && lead.previous == (60 + 52 + 47) / 3.0)
         #expect(lead.verdict == .improving && lead.span?.kind == .week && lead.series.count == 6)
         let english = try renderer.teamReport(report, locale: "en")
-        #expect(english.contains("| Tickets closed | 22.6 tickets a week | 16 tickets a week | 40 tickets a week · not met"), "\(english)")
+        #expect(english.contains("| Tickets closed (lagging) | 22.6 tickets a week | 16 tickets a week | 40 tickets a week · not met"), "\(english)")
         // The weekly series ends with the last week inside November (23–29), not the week of the 30th.
         #expect(lead.span.map { LocalDate($0.start, in: ReportFixture.zone) } == LocalDate(year: 2026, month: 11, day: 23))
         let chinese = try renderer.teamReport(report, locale: "zh-Hant")
-        #expect(chinese.contains("| Tickets closed | 22.6 tickets／週 | 16 tickets／週 |"), "\(chinese)")
+        #expect(chinese.contains("| Tickets closed（落後指標） | 22.6 tickets／週 | 16 tickets／週 |"), "\(chinese)")
         // The side-effect brake works at this cadence too.
         var breached = input
         breached.readings.append(MetricReading(kpi: "cfr", value: 18, at: ReportFixture.at(10)))
@@ -170,5 +170,20 @@ import Testing
         let after = late.pipeline.analyze(try late.pipeline.gather(try late.pipeline.plan(team: "platform")[0]))
         #expect(after.participation.missing.count == 4 && after.participation.notYet.isEmpty)
         #expect(try late.renderer.teamReport(after, locale: "en").contains("**No report:** Alice Chen, Bob Lin, Chen Wei, Dana Hsu"))
+    }
+
+    /// The articles' SMART and leading/lagging ideas, shown where a KPI is first named.
+    @Test func aKPIShowsItsHorizonDueDateAndObjective() throws {
+        var input = ReportFixture.input
+        let lead = input.kpis.firstIndex { $0.id == "lead" }!
+        input.kpis[lead].objective = "Small changes reach users the day they are ready"
+        input.kpis[lead].by = LocalDate(year: 2027, month: 3, day: 31)
+        let report = ReportAnalyzer.analyze(input)
+        let english = try renderer.teamReport(report, locale: "en")
+        #expect(english.contains("| Lead time (leading) | 26 h | 38 h | 24 h by 31 Mar 2027 · not met |"), "\(english)")
+        #expect(english.contains("**Why these KPIs:** Lead time: Small changes reach users the day they are ready."))
+        let chinese = try renderer.teamReport(report, locale: "zh-Hant")
+        #expect(chinese.contains("| Lead time（領先指標） | 26 小時 | 38 小時 | 24 小時（2027年3月31日前） · 未達標 |"), "\(chinese)")
+        #expect(chinese.contains("**為什麼看這些 KPI**：Lead time：Small changes reach users the day they are ready。"))
     }
 }

@@ -114,9 +114,9 @@ import Testing
         localized.kpis[1].kpi.localizedNames["zh-Hant"] = "工單結案數"
         localized.kpis[1].kpi.localizedUnits["zh-Hant"] = "張"
         let chinese = try renderer.teamReport(localized, locale: "zh-Hant")
-        #expect(chinese.contains("| 工單結案數 | 36 張 | 31 張 | 40 張 · 未達標（90%） |"))
-        #expect(chinese.contains("| Lead time | 26 小時 | 38 小時 |"), "hours are 小時 without being told")
-        #expect(try renderer.teamReport(localized, locale: "en").contains("| Tickets closed | 36 tickets |"))
+        #expect(chinese.contains("| 工單結案數（落後指標） | 36 張 | 31 張 | 40 張 · 未達標（90%） |"))
+        #expect(chinese.contains("| Lead time（領先指標） | 26 小時 | 38 小時 |"), "hours are 小時 without being told")
+        #expect(try renderer.teamReport(localized, locale: "en").contains("| Tickets closed (lagging) | 36 tickets |"))
     }
 
     /// A change KPI is a signed difference, in points when its unit is %.
@@ -136,7 +136,7 @@ import Testing
         #expect(rows.count == 3)
         let lead = rows[1].children.map(\.plainText)
         #expect(lead.count == 7)
-        #expect(lead[0] == "Lead time" && lead[1] == "26 h" && lead[2] == "38 h" && lead[4] == "↓ better", "lower is better for lead time")
+        #expect(lead[0] == "Lead time (leading)" && lead[1] == "26 h" && lead[2] == "38 h" && lead[4] == "↓ better", "lower is better for lead time")
         #expect(lead[5] == "Change failure rate 18% (was 11%; ceiling 15%): breached")
         #expect(lead[6] == "⚠️ side effect")
         // The side-effect warning is a block quote with a bold label, and the KPI is not listed as an improvement.
@@ -295,8 +295,8 @@ import Testing
         #expect(lead.series == [60, 52, 47, 41, 38, 26])
         #expect(ReportContext.sparkline(lead.series) == "█▆▅▄▃▁")
         let markdown = try renderer.teamReport(report, locale: "en")
-        #expect(markdown.contains("| Lead time | 26 h | 38 h | 24 h · not met | ↓ better █▆▅▄▃▁ |"), "\(markdown)")
-        #expect(markdown.contains("| Tickets closed | 36 tickets | 31 tickets | 40 tickets · not met (90%) | ↑ better ▁▃▄▅▆█ |"))
+        #expect(markdown.contains("| Lead time (leading) | 26 h | 38 h | 24 h · not met | ↓ better █▆▅▄▃▁ |"), "\(markdown)")
+        #expect(markdown.contains("| Tickets closed (lagging) | 36 tickets | 31 tickets | 40 tickets · not met (90%) | ↑ better ▁▃▄▅▆█ |"))
         // Two periods with readings are not a trend yet: the fixture week alone shows none.
         #expect(!(try renderer.teamReport(ReportFixture.report, locale: "en")).contains("█"))
     }

@@ -40,6 +40,13 @@ struct ReportContext {
             "notYet": names(participation.notYet), "hasNotYet": !participation.notYet.isEmpty,
             "dueBy": participation.dueBy.map { format.moment($0, in: report.period.timeZone) } ?? "",
             "kpis": report.kpis.map(kpi), "hasKPIs": !report.kpis.isEmpty,
+            // Why each KPI matters (SMART: relevant), where the KPIs are first named.
+            "objectives": report.kpis.compactMap { status -> Values? in
+                status.kpi.objective.map {
+                    ["name": MarkdownText.escape(status.kpi.name(in: format.locale)), "objective": MarkdownText.escape($0)]
+                }
+            },
+            "hasObjectives": report.kpis.contains { $0.kpi.objective != nil },
             "sideEffects": report.kpis.filter { $0.verdict == .sideEffect }.map(kpi),
             "hasSideEffects": report.kpis.contains { $0.verdict == .sideEffect },
             "improvements": improvements,
@@ -108,6 +115,8 @@ struct ReportContext {
             "sparkline": Self.sparkline(status.series), "hasSparkline": status.series.compactMap { $0 }.count >= 3,
             "drives": format.list(kpi.drives.compactMap { id in report.kpis.first { $0.kpi.id == id }?.kpi.name(in: format.locale) ?? id }.map(MarkdownText.escape)),
             "hasDrives": !kpi.drives.isEmpty,
+            "hasHorizon": kpi.horizon != nil, "leading": kpi.horizon == .leading, "lagging": kpi.horizon == .lagging,
+            "by": kpi.by.map(format.day) ?? "", "hasBy": kpi.by != nil,
             "improving": status.verdict == .improving, "sideEffect": status.verdict == .sideEffect,
             "unguarded": status.verdict == .unguarded, "worsening": status.verdict == .worsening,
             "unchanged": status.verdict == .unchanged, "noData": status.verdict == .noData,
