@@ -106,7 +106,17 @@ public struct CheckIns: Sendable {
     }
 
     /// Days away from `from` on (all when nil), of one person or everyone.
-    public func absences(of person: Person?, from first: LocalDate?) throws -> [Absence] {
+    /// Days away `reader` may see: their own teams' (as a member or manager), everyone's for an
+    /// admin or the store's owner. Asking for someone outside them is refused.
+    public func absences(of person: Person?, from first: LocalDate?, visibleTo reader: Requester) throws -> [Absence] {
+        let visible = context.config.teammates(of: reader)
+        if let person, let visible, !visible.contains(person.id) {
+            throw NarrateError(.forbidden, "\(person.id) is not on a team of yours; only admins see everyone's days away")
+        }
+        return try absences(of: person, from: first).filter { visible?.contains($0.person) ?? true }
+    }
+
+    func absences(of person: Person?, from first: LocalDate?) throws -> [Absence] {
         try context.store.absences(overlapping: first ?? LocalDate(year: 1970, month: 1, day: 1), LocalDate(year: 2199, month: 12, day: 31))
             .filter { person == nil || $0.person == person?.id }
     }

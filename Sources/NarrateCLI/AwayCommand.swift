@@ -67,7 +67,7 @@ struct AwayListCommand: AsyncParsableCommand {
         let person = try person.map(context.config.requirePerson)
         let first = try since.map(LocalDate.init(parsing:))
             ?? LocalDate(global.wiring.clock.now(), in: Config.zone(context.config.timeZone))
-        try show(try context.checkIns.absences(of: person, from: first), since: first)
+        try show(try context.checkIns.absences(of: person, from: first, visibleTo: global.requester(context)), since: first)
     }
 
     func show(_ absences: [Absence], since first: LocalDate) throws {

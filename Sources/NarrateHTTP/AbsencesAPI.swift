@@ -20,7 +20,7 @@ extension CheckInServer {
             }
         }
         group.get("absences") { request, context in
-            try await self.api(request, context, identify) { app, _ in
+            try await self.api(request, context, identify) { app, caller in
                 let person = try request.uri.queryParameters["person"].map { id -> Person in
                     guard let person = app.config.person(String(id)) else {
                         throw HTTPProblem(.invalidInput, "unknown person \"\(id)\"", field: "person")
@@ -29,7 +29,7 @@ extension CheckInServer {
                 }
                 let first = try request.uri.queryParameters["since"].map { try Self.day(String($0), field: "since") }
                     ?? LocalDate(app.clock.now(), in: Config.zone(app.config.timeZone))
-                let absences = try app.checkIns.absences(of: person, from: first)
+                let absences = try app.checkIns.absences(of: person, from: first, visibleTo: .person(caller))
                 return JSONResponse.make(["since": first.description, "absences": absences.map(Self.object)])
             }
         }

@@ -44,6 +44,10 @@ public struct HTTPProblem: HTTPResponseError, CategorizedError, Sendable {
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers = self.headers
+        // The headers of the pages and the JSON they stand in for: never cached, never sniffed,
+        // never framed or sent on as a referrer (a link token may be in the address).
+        headers[.cacheControl] = "no-store"
+        headers[.xContentTypeOptions] = "nosniff"
         switch format {
         case .json:
             var error: [String: Any] = ["status": Int(status.code), "category": category.rawValue, "message": message]
@@ -52,7 +56,7 @@ public struct HTTPProblem: HTTPResponseError, CategorizedError, Sendable {
             let body = (try? JSONSerialization.data(withJSONObject: ["error": error], options: [.sortedKeys])) ?? Data()
             return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
         case .html:
-            headers[.contentType] = "text/html; charset=utf-8"
+            for field in CheckInServer.pageHeaders { headers[field.name] = field.value }
             let fieldText = field.map { " (<code>\(HTML.escape($0))</code>)" } ?? ""
             let page = HTML.document(
                 title: "narrate: \(status.code)", lang: "en",

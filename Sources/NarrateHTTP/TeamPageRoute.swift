@@ -19,9 +19,12 @@ extension CheckInServer {
                         address: self.client(request, context, app), format: .html)
                 }
                 let person = try self.authenticateLink(token, request, context, app)
-                let team = try app.config.requireTeam(context.parameters.get("team") ?? "")
-                guard team.members.contains(person.id) || team.manager == person.id || app.config.isAdmin(person) else {
-                    throw HTTPProblem(.forbidden, "\(person.name) is not on team \(team.name)", format: .html)
+                // The same answer for a team that does not exist and one that is not theirs: the
+                // page names no team the person cannot see.
+                guard let team = app.config.team(context.parameters.get("team") ?? ""),
+                    team.members.contains(person.id) || team.manager == person.id || app.config.isAdmin(person)
+                else {
+                    throw HTTPProblem(.notFound, "no team page of yours here; open your own team's page from your check-in page", format: .html)
                 }
                 return try self.teamPage(app.teamPage.content(team: team.id))
             } catch {

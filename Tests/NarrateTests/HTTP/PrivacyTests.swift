@@ -146,3 +146,65 @@ import Testing
         #expect(try app.store.metricCount() == 0)
     }
 }
+
+/// What the service tells people outside a team: nothing about it.
+@Suite struct OutsidersTests {
+    /// The example config with a second team whose only member is Frank.
+    static func twoTeams() throws -> AppContext {
+        let fixture = try ServiceFixture()
+        var config = fixture.app.config
+        config.persons.append(Person(id: "frank", name: "Frank Ho"))
+        config.teams.append(Team(id: "support", name: "Support", members: ["frank"]))
+        return fixture.app.replacing(config: config, renderer: fixture.app.renderer)
+    }
+
+    @Test func daysAwayAreSeenWithinOnesOwnTeams() async throws {
+        let app = try Self.twoTeams()
+        let today = LocalDate(app.clock.now(), in: .gmt)
+        _ = try app.checkIns.away(app.config.person("alice")!, from: today, to: today.adding(days: 2))
+        _ = try app.checkIns.away(app.config.person("frank")!, from: today, to: today.adding(days: 1))
+        let frank = try app.tokens.create(for: app.config.person("frank")!)
+        let chen = try app.tokens.create(for: app.config.person("chen")!)
+        let bob = try app.tokens.create(for: app.config.person("bob")!)
+        let server = CheckInServer(current: { app }, rate: 100)
+        try await Application(router: server.router()).test(.router) { client in
+            func people(_ token: String, _ query: String = "") async throws -> (HTTPResponse.Status, [String]) {
+                let response = try await client.execute(uri: "/v1/absences\(query)", method: .get, headers: bearer(token, json: false))
+                let list = response.body.json["absences"] as? [[String: Any]] ?? []
+                return (response.status, list.compactMap { $0["person"] as? String }.sorted())
+            }
+            let (frankStatus, frankSees) = try await people(frank.apiToken)
+            #expect(frankStatus == .ok && frankSees == ["frank"])
+            let (_, chenSees) = try await people(chen.apiToken)
+            #expect(chenSees == ["alice"])
+            let (_, bobSees) = try await people(bob.apiToken)
+            #expect(bobSees == ["alice", "frank"], "an admin sees everyone")
+            let (asked, _) = try await people(frank.apiToken, "?person=alice")
+            #expect(asked == .forbidden)
+        }
+    }
+
+    @Test func aTeamPageNamesNoOtherTeamAndErrorPagesKeepThePagesHeaders() async throws {
+        let app = try Self.twoTeams()
+        let frank = try app.tokens.create(for: app.config.person("frank")!)
+        let server = CheckInServer(current: { app }, rate: 100)
+        try await Application(router: server.router()).test(.router) { client in
+            let other = try await client.execute(uri: "/teams/platform?token=\(frank.link)", method: .get)
+            let unknown = try await client.execute(uri: "/teams/nope?token=\(frank.link)", method: .get)
+            #expect(other.status == .notFound && unknown.status == .notFound)
+            #expect(other.body.text == unknown.body.text, "a team that exists and one that does not look alike")
+            for name in ["platform", "Platform", "support"] { #expect(!unknown.body.text.contains(name)) }
+            let anonymous = try await client.execute(uri: "/teams/support", method: .get)
+            #expect(anonymous.status == .unauthorized)
+            for response in [other, anonymous] {
+                #expect(response.headers[.cacheControl] == "no-store")
+                #expect(response.headers[HTTPField.Name("X-Frame-Options")!] == "DENY")
+                #expect(response.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer")
+                #expect(response.headers[.contentSecurityPolicy]?.contains("frame-ancestors 'none'") == true)
+            }
+            let json = try await client.execute(uri: "/v1/entries", method: .get, headers: bearer("wrong", json: false))
+            #expect(json.status == .unauthorized && json.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
+            #expect(json.headers[.cacheControl] == "no-store")
+        }
+    }
+}
