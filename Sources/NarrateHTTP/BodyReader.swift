@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import NarrateCore
 
 /// Reads request bodies within the size limit and turns them into fields, naming the field in
@@ -16,6 +17,9 @@ enum BodyReader {
             let buffer = try await request.collectBody(upTo: limit)
             return Array(buffer.readableBytesView)
         } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw HTTPProblem(.tooLarge, "the request body is larger than the \(limit) bytes accepted")
+        } catch is NIOTooManyBytesError {
+            // A chunked body (no Content-Length) that grows past the limit while it is read.
             throw HTTPProblem(.tooLarge, "the request body is larger than the \(limit) bytes accepted")
         }
     }

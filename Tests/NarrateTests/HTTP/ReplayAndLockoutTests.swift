@@ -94,3 +94,38 @@ import Testing
         #expect(found.contains { $0.keyPath == "http.trusted_proxies" && $0.message.contains("\"proxy.internal\" is not an IP address") }, "\(found)")
     }
 }
+
+/// Bodies past the limit: 413 whether or not they say their length, never a 500.
+@Suite struct OversizedBodyTests {
+    @Test func aChunkedBodyPastTheLimitIs413AndLogsNoError() async throws {
+        let cli = CLI(config: ExampleConfig.text + "\n[http]\nlisten = \"127.0.0.1:0\"\n")
+        let created = try cli.run("token", "create", "alice", "--json")
+        let token = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])["api_token"] as? String
+        let serve = try ServeProcess(cli)
+        defer { serve.stop() }
+        let port = try await serve.port()
+        // Python's http.client sends the megabyte in 64 KiB chunks, with no Content-Length.
+        let script = """
+            import http.client, sys
+            connection = http.client.HTTPConnection("127.0.0.1", \(port), timeout=30)
+            chunks = (b"a" * 65536 for _ in range(16))
+            try:
+                connection.request("POST", "/v1/entries", body=chunks, encode_chunked=True,
+                                   headers={"Authorization": "Bearer \(token ?? "")", "Content-Type": "application/json"})
+                response = connection.getresponse()
+                print(response.status, response.read().decode())
+            except (BrokenPipeError, ConnectionResetError):
+                print("reset")
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(printed.hasPrefix("413 ") && printed.contains("too-large"), "\(printed)")
+        #expect(!serve.log.contains("error"), "\(serve.log)")
+    }
+}
