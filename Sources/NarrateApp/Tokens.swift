@@ -60,6 +60,23 @@ public struct Tokens: Sendable {
 
     /// The person a token stands for, when it is valid for `scope`. Every failure says the same
     /// thing, so a caller cannot tell a revoked token from one that never existed.
+    /// The team page's key for a check-in link: the link's stored hash, which opens the team
+    /// page only. It cannot check in (that needs the link itself), it is nothing a database
+    /// reader could not read anyway, and it ends with the link (revoked or expired).
+    public static func viewKey(forLink token: String) -> String { viewKeyPrefix + AccessToken.hash(of: token) }
+
+    static let viewKeyPrefix = "nrv_"
+
+    /// The person whose valid check-in link `key` stands for.
+    public func authenticate(viewKey key: String) throws -> Person {
+        let refused = NarrateError(.unauthenticated, "open this page from your check-in link again (its key is unknown, revoked or expired)")
+        guard key.hasPrefix(Self.viewKeyPrefix), key.count < 200 else { throw refused }
+        guard let token = try context.store.token(hash: String(key.dropFirst(Self.viewKeyPrefix.count))), token.scope == .link,
+            token.isValid(at: context.clock.now()), let person = context.config.person(token.person)
+        else { throw refused }
+        return person
+    }
+
     public func authenticate(_ text: String, scope: AccessToken.Scope) throws -> Person {
         let refused = NarrateError(.unauthenticated, scope == .api
             ? "the bearer token is unknown, revoked or expired; ask for a new one (`narrate token create`)"

@@ -17,7 +17,7 @@ extension CheckInServer {
                 let person = try self.authenticateLink(token, request, context, app)
                 var response = try self.page(app, person: person, token: token, note: nil, flash: request, status: .ok)
                 // Lets the same browser open the team page, from here or from the chat report's link.
-                response.headers[.setCookie] = LinkCookie.header(token, secure: app.config.http?.publicURL?.hasPrefix("https://") ?? false)
+                response.headers[values: .setCookie] = ViewCookie.headers(Tokens.viewKey(forLink: token), publicURL: app.config.http?.publicURL)
                 return response
             } catch {
                 throw self.problem(error, app, format: .html)

@@ -6,19 +6,27 @@ import NarrateCore
 
 extension CheckInServer {
     /// `GET /teams/{team}`: the team's latest report as HTML and one chart per KPI, for people of
-    /// that team. They prove it with their check-in link: `?token=`, or the cookie their
-    /// check-in page set (so the link in the chat report works for them).
+    /// that team. They prove it with their check-in link (`?token=`), or with the view key the
+    /// check-in page set as a cookie (so the link in the chat report works for them).
     func addTeamPage(to router: Router<ServerContext>) {
         router.get("teams/{team}") { request, context in
             let app = await self.current()
             do {
-                let token = request.uri.queryParameters["token"].map(String.init) ?? Self.cookie(request, LinkCookie.name) ?? ""
-                guard !token.isEmpty else {
+                let person: Person
+                if let token = request.uri.queryParameters["token"].map(String.init), !token.isEmpty {
+                    person = try self.authenticateLink(token, request, context, app)
+                } else if let key = Self.cookie(request, ViewCookie.name), !key.isEmpty {
+                    do {
+                        person = try app.tokens.authenticate(viewKey: key)
+                    } catch {
+                        throw self.failed(error, address: self.client(request, context, app), format: .html)
+                    }
+                    try self.admit(token: key, format: .html)
+                } else {
                     throw self.failed(
                         HTTPProblem(.unauthenticated, "open this page from your check-in link (or ask your team lead for one)", format: .html),
                         address: self.client(request, context, app), format: .html)
                 }
-                let person = try self.authenticateLink(token, request, context, app)
                 // The same answer for a team that does not exist and one that is not theirs: the
                 // page names no team the person cannot see.
                 guard let team = app.config.team(context.parameters.get("team") ?? ""),
@@ -56,12 +64,22 @@ extension CheckInServer {
     }
 }
 
-/// The cookie a check-in page sets so the same person can open their team's page.
-enum LinkCookie {
-    static let name = "narrate_link"
+/// The cookie a check-in page sets so the same person can open their team's page: the link's
+/// view key (``Tokens/viewKey(forLink:)``), which cannot check in, sent to the team pages only,
+/// for a week. The first version kept the link itself under `narrate_link` for every path for
+/// 30 days; that cookie is cleared.
+enum ViewCookie {
+    static let name = "narrate_view"
+    static let oldName = "narrate_link"
 
-    static func header(_ token: String, secure: Bool) -> String {
-        "\(name)=\(token); Path=/; Max-Age=2592000; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "")
+    static func headers(_ key: String, publicURL: String?) -> [String] {
+        let secure = publicURL?.hasPrefix("https://") ?? false ? "; Secure" : ""
+        // Behind a proxy at https://example.org/narrate the pages are under /narrate/teams/.
+        let prefix = publicURL.flatMap { URLComponents(string: $0)?.path }.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? ""
+        return [
+            "\(name)=\(key); Path=\(prefix)/teams/; Max-Age=604800; HttpOnly; SameSite=Lax\(secure)",
+            "\(oldName)=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax\(secure)",
+        ]
     }
 }
 

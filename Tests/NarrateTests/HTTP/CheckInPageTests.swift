@@ -205,8 +205,14 @@ import Testing
             #expect(try await client.execute(uri: "/teams/platform", method: .get).status == .unauthorized)
             // The check-in page sets the cookie the team page accepts.
             let page = try await client.execute(uri: "/checkin/\(alice.link)", method: .get)
-            let cookie = try #require(page.headers[.setCookie])
-            #expect(cookie.hasPrefix("narrate_link=\(alice.link); Path=/") && cookie.contains("HttpOnly") && cookie.contains("Secure"))
+            let cookies = page.headers[values: .setCookie]
+            let cookie = try #require(cookies.first { $0.hasPrefix("narrate_view=") })
+            // The team pages' key, not the link: for /teams/ only, a week, and it cannot check in.
+            let key = Tokens.viewKey(forLink: alice.link)
+            #expect(cookie.hasPrefix("narrate_view=\(key); Path=/teams/; Max-Age=604800") && cookie.contains("HttpOnly") && cookie.contains("Secure"))
+            #expect(!cookies.joined().contains(alice.link), "the link itself is never a cookie")
+            #expect(cookies.contains { $0.hasPrefix("narrate_link=; Path=/; Max-Age=0") }, "the old cookie is cleared")
+            #expect(try await client.execute(uri: "/checkin/\(key)", method: .get).status == .unauthorized)
             #expect(page.body.text.contains("href=\"../teams/platform\""))
             let team = try await client.execute(
                 uri: "/teams/platform", method: .get, headers: [.cookie: String(cookie.split(separator: ";")[0])])
@@ -218,6 +224,11 @@ import Testing
             #expect(!html.contains("<script"))
             #expect(try await client.execute(uri: "/teams/platform?token=\(dana.link)", method: .get).status == .notFound, "not theirs: as if it did not exist")
             #expect(try await client.execute(uri: "/teams/platform?token=\(alice.apiToken)", method: .get).status == .unauthorized)
+            // The key ends with the link.
+            _ = try app.tokens.revoke(of: app.config.person("alice")!)
+            let revoked = try await client.execute(
+                uri: "/teams/platform", method: .get, headers: [.cookie: String(cookie.split(separator: ";")[0])])
+            #expect(revoked.status == .unauthorized)
         }
         let markdown = try app.pipeline.run(try app.pipeline.plan(team: "platform")[0])[0].rendered.markdown
         #expect(markdown.contains("[Team page with KPI charts](https://narrate.example.org/teams/platform)"))
