@@ -28,8 +28,18 @@ public struct CheckIns: Sendable {
         return entry
     }
 
-    /// Closes a blocker (`resolved`) or next action (`done`), or drops either.
-    public func close(_ reference: EntryReference, as state: Entry.State, note: String? = nil, at: Date? = nil) throws -> Entry {
+    /// Closes a blocker (`resolved`) or next action (`done`), or drops either, for whoever asks:
+    /// a person may close their own entries, their team's as its manager, anyone's as an admin;
+    /// the same rule from the shell, the socket, the API, the page and chat. A shell that is no
+    /// person of the config owns the store file and may close anything.
+    public func close(
+        _ reference: EntryReference, as state: Entry.State, note: String? = nil, at: Date? = nil, by requester: Requester
+    ) throws -> Entry {
+        guard case .person(let caller) = requester else { return try close(reference, as: state, note: note, at: at) }
+        return try close(reference, as: state, note: note, at: at, by: caller)
+    }
+
+    func close(_ reference: EntryReference, as state: Entry.State, note: String? = nil, at: Date? = nil) throws -> Entry {
         let note = try note.map { try TextRules.validated($0, what: "note") }
         do {
             try notInTheFuture(at, for: nil)
@@ -41,15 +51,17 @@ public struct CheckIns: Sendable {
         }
     }
 
-    /// Closes a blocker or next action for a caller who proved who they are (the check-in
-    /// service): only the author, their team's manager or an admin may.
-    public func close(_ reference: EntryReference, as state: Entry.State, note: String? = nil, by caller: Caller) throws -> Entry {
+    /// Closes a blocker or next action for a person: only its author, their team's manager or
+    /// an admin may.
+    public func close(
+        _ reference: EntryReference, as state: Entry.State, note: String? = nil, at: Date? = nil, by caller: Caller
+    ) throws -> Entry {
         let entry = try existing(reference)
         let manages = context.config.teams(of: entry.person).contains { $0.manager == caller.person.id }
         guard entry.person == caller.person.id || caller.isAdmin || manages else {
             throw NarrateError(.forbidden, "\(entry.displayID) is \(entry.person)'s; only they, their manager or an admin can close it")
         }
-        return try close(EntryReference(number: entry.id, kind: entry.kind), as: state, note: note)
+        return try close(EntryReference(number: entry.id, kind: entry.kind), as: state, note: note, at: at)
     }
 
     /// Replaces an entry's text: by its author, or by an admin.

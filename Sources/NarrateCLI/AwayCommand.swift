@@ -16,6 +16,9 @@ struct AwayAddCommand: AsyncParsableCommand {
     @Argument(help: "Person id (default: you, by $USER).")
     var person: String?
 
+    @Option(name: .customLong("as"), help: "Person id, as the argument may give it (someone else: admins only).")
+    var asPerson: String?
+
     @Option(help: "First day away, YYYY-MM-DD.")
     var from: String
 
@@ -26,14 +29,21 @@ struct AwayAddCommand: AsyncParsableCommand {
         if let daemon = try global.daemon() {
             let object = try await daemon.call(
                 "POST", "/v1/absences", body: ["from": try LocalDate(parsing: from).description, "to": try LocalDate(parsing: to).description],
-                as: person)
+                as: named)
             return Console.out(Self.line(try Absence(daemonObject: object)))
         }
         let context = try global.context()
-        let person = try global.caller(context, as: person).person
+        let person = try global.caller(context, as: named).person
         let absence = try context.checkIns.away(person, from: try LocalDate(parsing: from), to: try LocalDate(parsing: to))
         Console.out(Self.line(absence))
     }
+
+    func validate() throws {
+        if let person, let asPerson, person != asPerson { throw ValidationError("the person is \(person) or --as \(asPerson), not both") }
+    }
+
+    /// The person named, by argument or `--as`.
+    var named: String? { person ?? asPerson }
 
     static func line(_ absence: Absence) -> String {
         "\(absence.person) away \(absence.from) to \(absence.to) (id \(absence.id))"
@@ -93,7 +103,7 @@ struct AwayCancelCommand: AsyncParsableCommand {
             return Self.cancelled(try Absence(daemonObject: try await daemon.call("DELETE", "/v1/absences/\(id)", as: person)))
         }
         let context = try global.context()
-        let caller = try global.caller(context, as: person, adminForAs: true)
+        let caller = try global.caller(context, as: person)
         Self.cancelled(try context.checkIns.cancelAbsence(id, by: caller))
     }
 

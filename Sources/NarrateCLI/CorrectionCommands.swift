@@ -23,7 +23,7 @@ struct EditCommand: AsyncParsableCommand {
             return Console.out("\(entry["ref"] as? String ?? id) edited (narrate undo takes it back)")
         }
         let context = try global.context()
-        let caller = try global.caller(context, as: person, adminForAs: true)
+        let caller = try global.caller(context, as: person)
         let entry = try context.checkIns.edit(try EntryReference(parsing: id), text: text, by: caller)
         Console.out("\(entry.displayID) edited (narrate undo takes it back)")
     }
@@ -46,7 +46,7 @@ struct DeleteCommand: AsyncParsableCommand {
             return Console.out("\(entry["ref"] as? String ?? id) deleted (narrate undo brings it back)")
         }
         let context = try global.context()
-        let caller = try global.caller(context, as: person, adminForAs: true)
+        let caller = try global.caller(context, as: person)
         let entry = try context.checkIns.delete(try EntryReference(parsing: id), by: caller)
         Console.out("\(entry.displayID) deleted (narrate undo brings it back)")
     }
@@ -67,7 +67,7 @@ struct UndoCommand: AsyncParsableCommand {
             return Console.out("\(ref) \(answer["undone"] as? String == "edit" ? "has its earlier text again" : "is back")")
         }
         let context = try global.context()
-        let caller = try global.caller(context, as: person, adminForAs: true)
+        let caller = try global.caller(context, as: person)
         let (entry, change) = try context.checkIns.undo(by: caller)
         Console.out("\(entry.displayID) \(change.action == .edit ? "has its earlier text again" : "is back")")
     }

@@ -88,17 +88,18 @@ struct GlobalOptions: ParsableArguments {
         return user.isEmpty ? nil : config.persons.first { $0.unixUser == user }
     }
 
-    /// The person a command acts for: `--as`, else the one whose `unix_user` is `$USER`.
-    /// With `adminForAs`, acting for someone else needs `$USER` to be an admin.
-    func caller(_ context: AppContext, as id: String?, adminForAs: Bool = false) throws -> Caller {
+    /// The person a command acts for: `--as`, else the one whose `unix_user` is `$USER`. One
+    /// rule for every command, as over the socket: a person acts for someone else only as an
+    /// admin; a shell that is no person of the config opens the store file itself and may act
+    /// for anyone.
+    func caller(_ context: AppContext, as id: String?) throws -> Caller {
         let config = context.config
         let me = user(config)
         let isAdmin = me.map(config.isAdmin) ?? false
         if let id {
             let person = try config.requirePerson(id)
-            if adminForAs && person.id != me?.id && !isAdmin {
-                let who = me.map { "\($0.id) is not" } ?? "$USER is no person of the config, so not"
-                throw NarrateError(.forbidden, "--as \(id) needs an admin ([narrate] admins); \(who) one")
+            if let me, person.id != me.id, !isAdmin {
+                throw NarrateError(.forbidden, "--as \(id) needs an admin ([narrate] admins); \(me.id) is not one")
             }
             return Caller(person: person, isAdmin: isAdmin)
         }

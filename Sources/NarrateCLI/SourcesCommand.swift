@@ -85,7 +85,7 @@ struct DraftsConfirmCommand: ParsableCommand {
 
     func run() throws {
         let context = try global.context()
-        let entry = try context.checkIns.confirmDraft(id, text: text, by: try global.caller(context, as: person, adminForAs: true))
+        let entry = try context.checkIns.confirmDraft(id, text: text, by: try global.caller(context, as: person))
         Console.out(entry.displayID)
     }
 }
@@ -103,7 +103,7 @@ struct DraftsDiscardCommand: ParsableCommand {
 
     func run() throws {
         let context = try global.context()
-        let draft = try context.checkIns.discardDraft(id, by: try global.caller(context, as: person, adminForAs: true))
+        let draft = try context.checkIns.discardDraft(id, by: try global.caller(context, as: person))
         Console.out("\(draft.displayID) discarded")
     }
 }
