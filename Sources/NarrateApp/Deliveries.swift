@@ -58,12 +58,15 @@ public struct Deliveries: Sendable {
         }
     }
 
-    /// `narrate now --dry-run`: the exact requests, built by the same code that sends them;
-    /// nothing is recorded or sent.
-    public func dryRun(team: String? = nil, schedule: String? = nil) throws -> [DryRunRequest] {
+    /// `narrate now --dry-run`: the exact requests, built by the same code that sends them,
+    /// with what the sources would bring; nothing is imported, recorded or sent.
+    public func dryRun(team: String? = nil, schedule: String? = nil) async throws -> [DryRunRequest] {
         let courier = context.courier
         var requests: [DryRunRequest] = []
-        let plans = try context.pipeline.plan(team: team, schedule: schedule)
+        var plans: [ReportPlan] = []
+        for plan in try context.pipeline.plan(team: team, schedule: schedule) {
+            plans.append(await context.pipeline.withSources(plan, importing: false))
+        }
         for (plan, reports) in zip(plans, try context.pipeline.run(plans)) {
             for formatted in reports {
                 let record = formatted.rendered.record

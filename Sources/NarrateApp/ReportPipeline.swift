@@ -85,7 +85,8 @@ public struct ReportPipeline: Sendable {
             team: team, persons: team.members, period: plan.period, lookbackStart: lookbackStart,
             kpis: kpiIDs.sorted(), readingsStart: KPIAnalysis.readingsStart(team: team, kpis: config.kpis, period: plan.period))
         request.moodsStart = KPIAnalysis.series(plan.period).first?.start
-        var batch = SourceBatch()
+        var batch = plan.pending
+        batch.entries.removeAll { $0.at < lookbackStart }
         for source in context.sources {
             let more = try source.gather(request)
             batch.entries += more.entries
@@ -116,10 +117,16 @@ public struct ReportPipeline: Sendable {
     }
 
     /// The plan with its sources run first: what they find is in the store before gathering,
-    /// and what failed is in the plan's footer notes.
-    public func withSources(_ plan: ReportPlan) async -> ReportPlan {
+    /// and what failed is in the plan's footer notes. Without `importing` (a preview, a dry
+    /// run), nothing is imported: what the sources would bring goes with the plan instead, so
+    /// the report is the one a slot would send.
+    public func withSources(_ plan: ReportPlan, importing: Bool = true) async -> ReportPlan {
         var plan = plan
-        plan.sourceNotes = await context.sourceRuns.notes(team: plan.team, period: plan.period, locale: plan.locale)
+        if importing {
+            plan.sourceNotes = await context.sourceRuns.notes(team: plan.team, period: plan.period, locale: plan.locale)
+        } else {
+            (plan.pending, plan.sourceNotes) = await context.sourceRuns.pending(team: plan.team, period: plan.period, locale: plan.locale)
+        }
         return plan
     }
 
@@ -209,6 +216,8 @@ public struct ReportPlan: Sendable {
     public var now: Date
     /// What the sources' run for this report could not do (the report's footer).
     public var sourceNotes: [String] = []
+    /// What the sources found that is not in the store yet (a preview's, without importing).
+    public var pending = SourceBatch()
 }
 
 /// Which messages a run renders.

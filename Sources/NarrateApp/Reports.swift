@@ -17,18 +17,23 @@ public struct Reports: Sendable {
         public var parts: [String]?
     }
 
-    /// The reports `narrate preview` prints.
+    /// The reports `narrate preview` prints: what the sources would bring included, nothing
+    /// imported, so it is the report a slot would send.
     public func preview(
         team: String? = nil, schedule: String? = nil, period: Period.Kind? = nil, locale: String? = nil, at: Date? = nil,
         digest: Bool = false, target: String? = nil
-    ) throws -> [Preview] {
+    ) async throws -> [Preview] {
         let pipeline = context.pipeline
         if let target { _ = try context.config.requireTarget(target) }
-        let plans = try pipeline.plan(team: team, schedule: schedule, period: period, at: at, locale: locale)
+        var plans: [ReportPlan] = []
+        for plan in try pipeline.plan(team: team, schedule: schedule, period: period, at: at, locale: locale) {
+            plans.append(await pipeline.withSources(plan, importing: false))
+        }
         let templates = pipeline.compilingTemplates(for: plans)
         defer { templates.finish() }
         return try plans.flatMap { plan in
-            let report = pipeline.analyze(try pipeline.gather(plan))
+            var report = pipeline.analyze(try pipeline.gather(plan))
+            report.sourceNotes = plan.sourceNotes
             return try pipeline.render(report, plan: plan, messages: digest ? .digest : .team).map { rendered in
                 let parts = try target.map { try pipeline.format(rendered, targets: [$0]).parts.first?.bodies ?? [] }
                 return Preview(

@@ -16,6 +16,8 @@ public struct SourceRuns: Sendable {
         public var mode: SourceConfig.Mode
         public var found: [SourcedEntry]
         public var readings: Int
+        /// The readings themselves.
+        public var foundReadings: [MetricReading] = []
         /// Entries or drafts that were new (0 on a dry run).
         public var added: Int
         public var problems: [String]
@@ -58,6 +60,7 @@ public struct SourceRuns: Sendable {
             var outcome = Outcome(
                 source: source.id, mode: mode, found: collected.entries, readings: collected.readings.count, added: 0,
                 problems: collected.problems.map(context.redactor.redact))
+            outcome.foundReadings = collected.readings
             if !dryRun {
                 do {
                     switch mode {
@@ -82,8 +85,33 @@ public struct SourceRuns: Sendable {
     /// of source it is and what went wrong in general. The report goes to the team's chat, so
     /// server paths, URLs and tool output stay in the log and `narrate sources check`.
     public func notes(team: Team, period: Period, locale: String) async -> [String] {
-        guard !context.config.sources.isEmpty || context.config.kpis.contains(where: { $0.prometheus != nil }) else { return [] }
-        return await run(team: team, period: period).filter { !$0.problems.isEmpty }.map { outcome in
+        guard hasSources else { return [] }
+        return notes(await run(team: team, period: period), locale: locale)
+    }
+
+    /// What the sources would bring to a report now, without importing anything: the entries
+    /// of `auto` sources not imported yet (numbered -1, -2, …: they have no id until a slot
+    /// imports them), their readings, and the footer notes. A preview or a dry run shows with
+    /// them the report a slot would send.
+    public func pending(team: Team, period: Period, locale: String) async -> (batch: SourceBatch, notes: [String]) {
+        guard hasSources else { return (SourceBatch(), []) }
+        let outcomes = await run(team: team, period: period, dryRun: true)
+        let found = outcomes.filter { $0.mode == .auto }.flatMap(\.found)
+        let known = (try? context.store.knownKeys(found.map(\.key))) ?? Set(found.map(\.key))
+        var seen: Set<String> = []
+        var batch = SourceBatch(readings: outcomes.flatMap(\.foundReadings))
+        for item in found where !known.contains(item.key) && seen.insert(item.key).inserted {
+            var entry = item.entry
+            entry.id = -Int64(batch.entries.count + 1)
+            batch.entries.append(entry)
+        }
+        return (batch, notes(outcomes, locale: locale))
+    }
+
+    var hasSources: Bool { !context.config.sources.isEmpty || context.config.kpis.contains(where: { $0.prometheus != nil }) }
+
+    func notes(_ outcomes: [Outcome], locale: String) -> [String] {
+        outcomes.filter { !$0.problems.isEmpty }.map { outcome in
             Self.note(source: outcome.source, kind: context.config.sources.first { $0.id == outcome.source }?.kind, locale: locale)
         }
     }

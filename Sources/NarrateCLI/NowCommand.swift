@@ -30,7 +30,7 @@ struct NowCommand: AsyncParsableCommand {
 
     func run() async throws {
         if dryRun {
-            let requests = try global.context().deliveries.dryRun(team: team, schedule: schedule)
+            let requests = try await global.context().deliveries.dryRun(team: team, schedule: schedule)
             if json { return try Console.json(requests) }
             for request in requests {
                 Console.out("=== \(request.team) → \(request.target) part \(request.part)/\(request.parts): \(request.method) \(request.url)")

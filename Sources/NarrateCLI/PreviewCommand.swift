@@ -4,7 +4,7 @@ import NarrateCore
 
 extension Period.Kind: ExpressibleByArgument {}
 
-struct PreviewCommand: ParsableCommand {
+struct PreviewCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "preview", abstract: "Print the report that would be sent for the current period; sends nothing.")
 
@@ -34,10 +34,10 @@ struct PreviewCommand: ParsableCommand {
     @Flag(help: "Print JSON: team, period and Markdown per report.")
     var json = false
 
-    func run() throws {
+    func run() async throws {
         let context = try global.context()
         let time = try global.time(at, in: context.config.zone(forTeam: team, schedule: schedule))
-        let previews = try context.reports.preview(
+        let previews = try await context.reports.preview(
             team: team, schedule: schedule, period: period, locale: locale, at: time, digest: digest, target: target)
         if json {
             try Console.json(previews)

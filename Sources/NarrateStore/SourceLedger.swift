@@ -6,6 +6,8 @@ import NarrateCore
 public protocol SourceLedger: Sendable {
     /// Adds the entries whose key was never seen (as an entry or a draft); returns them.
     @discardableResult func importEntries(_ items: [SourcedEntry], now: Date) throws -> [Entry]
+    /// The keys of `keys` already seen, as an entry or a draft.
+    func knownKeys(_ keys: [String]) throws -> Set<String>
     /// Keeps as pending drafts the items whose key was never seen; returns how many.
     @discardableResult func addDrafts(_ items: [SourcedEntry], now: Date) throws -> Int
     func drafts(person: String?, state: Draft.State?) throws -> [Draft]

@@ -75,6 +75,24 @@ import Testing
         #expect(stored.count == 7 && stored.allSatisfy { $0.origin == "journal" })
     }
 
+    /// A preview and a dry run show what the next slot would import, and import nothing: the
+    /// slot's report then says the same.
+    @Test func aPreviewIncludesWhatTheSourcesWouldBringWithoutImportingIt() async throws {
+        let directory = temporaryDirectory("journal")
+        write("## Progress\n- Split the deploy pipeline\n\n## Blockers\n- Waiting on legal (stage: middle)\n", to: directory + "/alice/2026-11-23.md")
+        let context = try Self.context("[[source]]\nid = \"journal\"\nkind = \"journal\"\nmode = \"auto\"\npath = \"\(directory)\"\n")
+        let preview = try #require(try await context.reports.preview(team: "platform").first?.markdown)
+        #expect(preview.contains("- Split the deploy pipeline"), "\(preview)")
+        #expect(preview.contains("- Waiting on legal (B-new, Alice Chen, open"), "not imported yet: no id: \(preview)")
+        let dryRun = try await context.deliveries.dryRun(team: "platform")
+        #expect(dryRun.contains { $0.body.contains("Split the deploy pipeline") })
+        #expect(try context.store.entryCount() == 0, "a preview imports nothing")
+        // Once a slot imported it, the preview shows the same entry by its id, and only once.
+        _ = await context.sourceRuns.run(team: context.config.teams[0], period: Self.week)
+        let after = try #require(try await context.reports.preview(team: "platform").first?.markdown)
+        #expect(after.contains("- Waiting on legal (B-2, Alice Chen, open") && after.components(separatedBy: "Split the deploy pipeline").count == 2, "\(after)")
+    }
+
     @Test func gitCommitsOfThePeriodByKnownIdentitiesBecomeProgress() async throws {
         let repo = temporaryDirectory("repo")
         func git(_ arguments: String..., date: String = "2026-11-24T10:00:00+08:00", author: String = "Alice Chen <alice@example.org>") throws {

@@ -215,7 +215,7 @@ import Testing
         #expect(size == 0, "left as it was")
     }
 
-    @Test func aReadOnlyStoreServesReadingCommands() throws {
+    @Test func aReadOnlyStoreServesReadingCommands() async throws {
         let (writable, _) = try exampleContext()
         _ = try writable.checkIns.log(.progress, text: "Written before", by: writable.config.persons[0])
         let store = try SQLiteStore(readOnly: writable.stateDir + "/narrate.sqlite")
@@ -224,7 +224,7 @@ import Testing
         let context = AppContext(
             config: writable.config, store: store, stateDir: writable.stateDir, logger: writable.logger, clock: SystemClock(),
             secrets: writable.secrets, transport: writable.transport, renderer: writable.renderer, output: { _ in })
-        #expect(try context.reports.preview().first?.markdown.contains("Written before") == true)
+        #expect(try await context.reports.preview().first?.markdown.contains("Written before") == true)
         #expect(try context.historyQuery.history().entries.count == 1)
         #expect(throws: NarrateError.self) { try context.checkIns.log(.progress, text: "x", by: context.config.persons[0]) }
     }

@@ -81,7 +81,8 @@ public struct Entry: Sendable, Equatable, Codable {
     }
 
     /// The id people type: `B-12`.
-    public var displayID: String { "\(kind.prefix)-\(id)" }
+    /// `B-12`; `B-new` for an entry a source found that is not imported yet (a preview's).
+    public var displayID: String { id > 0 ? "\(kind.prefix)-\(id)" : "\(kind.prefix)-new" }
 }
 
 /// An entry id as typed on the command line: `B-12`, `b12` or `12`.

@@ -13,6 +13,10 @@ extension SQLiteStore {
         }
     }
 
+    public func knownKeys(_ keys: [String]) throws -> Set<String> {
+        try read { db in Set(try keys.filter { try Self.knows($0, in: db) }) }
+    }
+
     public func addDrafts(_ items: [SourcedEntry], now: Date) throws -> Int {
         try write { db in
             var added = 0

@@ -52,6 +52,7 @@ final class FaultyStore: Storage {
 
     // MetricStore
     func record(_ readings: [MetricReading]) throws -> Int { try base.record(readings) }
+    func knownKeys(_ keys: [String]) throws -> Set<String> { try base.knownKeys(keys) }
     func recordWithoutReplacing(_ readings: [MetricReading]) throws { try base.recordWithoutReplacing(readings) }
     func reading(kpi: String, at: Date) throws -> MetricReading? { try base.reading(kpi: kpi, at: at) }
     func readings(kpis: [String], from start: Date, to end: Date) throws -> [MetricReading] {
