@@ -140,15 +140,32 @@ public struct ReportPipeline: Sendable {
                 plan: plan, kind: .team, markdown: try renderer.teamReport(report, locale: plan.locale),
                 targets: plan.team.targets))
         }
-        if messages == .digest || (messages == .delivery && !plan.team.managerTargets.isEmpty) {
+        // One digest per manager across the teams that send it to the same targets: with the
+        // first of those teams' report (in config order), so no team's cycle sends it twice.
+        let group = digestGroup(of: plan.team)
+        if messages == .digest || (messages == .delivery && !plan.team.managerTargets.isEmpty && group.first?.id == plan.team.id) {
+            var reports = [report]
+            for other in group where other.id != plan.team.id {
+                let otherPlan = try self.plan(team: other.id, at: plan.now, locale: plan.locale)[0]
+                reports.append(analyze(try gather(otherPlan)))
+            }
+            let manager = plan.team.manager.flatMap(config.person)?.name
             rendered.append(RenderedReport(
-                plan: plan, kind: .digest, markdown: try renderer.managerDigest(report, locale: plan.locale),
+                plan: plan, kind: .digest, markdown: try renderer.managerDigest(reports, manager: manager, locale: plan.locale),
                 targets: plan.team.managerTargets))
         }
         for report in rendered {
             Counter(label: "narrate_reports_rendered_total", dimensions: [("kind", report.kind.rawValue)]).increment()
         }
         return rendered
+    }
+
+    /// The teams whose digest goes out as one with `team`'s: those with the same manager and
+    /// the same manager targets, in config order (`team` alone when it has no manager).
+    func digestGroup(of team: Team) -> [Team] {
+        guard let manager = team.manager else { return [team] }
+        let targets = Set(team.managerTargets)
+        return config.teams.filter { $0.manager == manager && Set($0.managerTargets) == targets }
     }
 
     // MARK: format

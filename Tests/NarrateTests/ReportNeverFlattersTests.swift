@@ -187,3 +187,87 @@ import Testing
         #expect(chinese.contains("**為什麼看這些 KPI**：Lead time：Small changes reach users the day they are ready。"))
     }
 }
+
+/// A manager of two teams gets one digest with both teams' KPIs, sent once a cycle.
+@Suite struct ManagerDigestTests {
+    static let config = exampleConfig(replacing: "targets = [\"terminal\", \"archive\"]", with: "targets = [\"terminal\", \"archive\"]\nmanager_targets = [\"erin-dm\"]") + """
+
+        [[person]]
+        id = "frank"
+        name = "Frank Ho"
+
+        [[team]]
+        id = "support"
+        name = "Support"
+        members = ["frank"]
+        manager = "erin"
+        targets = ["terminal"]
+        manager_targets = ["erin-dm"]
+
+        [[kpi]]
+        id = "first-response"
+        team = "support"
+        name = "First response time"
+        kind = "average"
+        unit = "minutes"
+        direction = "down"
+        target = 30
+        horizon = "leading"
+        review = "weekly"
+        guardrails = ["reopened"]
+        objective = "Customers hear back within the half hour"
+        by = "2027-06-30"
+
+        [[kpi]]
+        id = "reopened"
+        team = "support"
+        name = "Reopened tickets"
+        role = "guardrail"
+        kind = "count"
+        unit = "tickets"
+        direction = "down"
+        limit = 20
+        review = "weekly"
+
+        [[target]]
+        id = "erin-dm"
+        kind = "stdout"
+        """
+
+    @Test func oneDigestAcrossTheTeamsAManagerHas() throws {
+        let (context, _) = try exampleContext(config: Self.config, clock: FixedClock(try time("2026-11-27 18:00", "Asia/Taipei")))
+        let day = { (offset: Double) in try! time("2026-11-27 10:00", "Asia/Taipei").addingTimeInterval(offset * 86_400) }
+        try context.store.record([
+            MetricReading(kpi: "first-response", value: 50, at: day(-7)), MetricReading(kpi: "first-response", value: 35, at: day(0)),
+            MetricReading(kpi: "reopened", value: 4, at: day(-7)), MetricReading(kpi: "reopened", value: 9, at: day(0)),
+            MetricReading(kpi: "lead-time", value: 26, at: day(-7)), MetricReading(kpi: "lead-time", value: 30, at: day(0)),
+            MetricReading(kpi: "change-failure-rate", value: 10, at: day(-7)), MetricReading(kpi: "change-failure-rate", value: 9, at: day(0)),
+        ])
+        let plans = try context.pipeline.plan()
+        let rendered = try context.pipeline.run(plans).map { $0.map(\.rendered) }
+        // Platform's cycle carries the one digest; Support's carries none.
+        #expect(rendered[0].map(\.kind) == [.team, .digest] && rendered[1].map(\.kind) == [.team])
+        let digest = rendered[0][1].markdown
+        #expect(digest.hasPrefix("# Platform, Support · manager digest · "), "\(digest)")
+        #expect(digest.contains("This digest is for Erin Wu only."))
+        #expect(digest.contains("| Support | 0 of 1 | 0 · 0 · 0 · 0 | First response time |"), "\(digest)")
+        #expect(digest.contains("## Support · "))
+        #expect(digest.contains("- **First response time** improved at a guardrail's expense: Reopened tickets worsened (4 tickets → 9 tickets)."))
+        #expect(digest.contains("- **PR lead time** is getting worse (26 hours → 30 hours). Owner: Alice Chen."), "\(digest)")
+        #expect(digest.components(separatedBy: "### Who may need help").count == 3, "once per team")
+        let chinese = try context.pipeline.render(
+            context.pipeline.analyze(try context.pipeline.gather(plans[0])),
+            plan: { var plan = plans[0]; plan.locale = "zh-Hant"; return plan }(), messages: .digest)[0].markdown
+        #expect(chinese.contains("這份摘要只給Erin Wu。") || chinese.contains("這份摘要只給 Erin Wu。"), "\(chinese)")
+        #expect(chinese.contains("## 各團隊一覽"))
+    }
+
+    @Test func aManagerWithOtherTargetsPerTeamGetsADigestPerTeam() throws {
+        let config = Self.config.replacingOccurrences(
+            of: "targets = [\"terminal\"]\nmanager_targets = [\"erin-dm\"]", with: "targets = [\"terminal\"]\nmanager_targets = [\"terminal\"]")
+        let (context, _) = try exampleContext(config: config)
+        let rendered = try context.pipeline.run(try context.pipeline.plan()).map { $0.map(\.rendered) }
+        #expect(rendered[0].map(\.kind) == [.team, .digest] && rendered[1].map(\.kind) == [.team, .digest])
+        #expect(rendered[1][1].markdown.hasPrefix("# Support · manager digest"))
+    }
+}

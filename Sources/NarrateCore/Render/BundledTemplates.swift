@@ -27,12 +27,36 @@ If it is unblocked, resolve it (`/narrate resolve {{id}}` or `narrate resolve {{
 """#,
         "en/manager-digest": #"""
 {{% CONTENT_TYPE: TEXT }}
-# {{team}} · manager digest · {{period}}
+# {{title}} · manager digest · {{period}}
 
-This digest is for the team's manager only. It shows per-person check-ins that the team
+This digest is for {{manager}} only. It shows per-person check-ins that the team
 report shows only as an aggregate.
 
-## Who may need help
+{{#hasSeveral}}
+## Across the teams
+
+| Team | Reported | Open blockers (front · middle · back · unstaged) | Side effects |
+|---|---|---|---|
+{{#teams}}
+| {{team}} | {{reportedCount}} of {{memberCount}}{{#hasAway}}, {{awayCount}} away{{/hasAway}} | {{blockerCounts}} | {{#hasSideEffects}}{{#sideEffects}}{{name}}{{^last()}}, {{/last()}}{{/sideEffects}}{{/hasSideEffects}}{{^hasSideEffects}}none{{/hasSideEffects}} |
+{{/teams}}
+
+{{/hasSeveral}}
+{{#teams}}
+{{#hasSeveral}}
+## {{team}} · {{period}}
+
+{{/hasSeveral}}
+{{h}} KPIs that need attention
+
+{{#kpiAsks}}
+- **{{name}}** {{#sideEffect}}improved at a guardrail's expense{{#troubled}}: {{name}} {{#breached}}breached its {{#isFloor}}floor{{/isFloor}}{{^isFloor}}ceiling{{/isFloor}} ({{current}}, {{#isFloor}}floor{{/isFloor}}{{^isFloor}}ceiling{{/isFloor}} {{limit}}){{/breached}}{{^breached}}worsened ({{previous}} → {{current}}){{/breached}}{{/troubled}}{{/sideEffect}}{{#worsening}}is getting worse ({{previous}} → {{current}}){{/worsening}}{{#offTarget}}is off target ({{current}}, target {{target}}){{/offTarget}}.{{#hasOwner}} Owner: {{owner}}.{{/hasOwner}}{{#hasActions}} Next: {{#actions}}{{id}}{{^last()}}, {{/last()}}{{/actions}}.{{/hasActions}}
+{{/kpiAsks}}
+{{^kpiAsks}}
+None: no side effect, and no core KPI getting worse or off target.
+{{/kpiAsks}}
+
+{{h}} Who may need help
 
 Members with at least two signals at once: load 4 or 5, a mood well below the team's, a blocker past the escalation age, next actions carried again and again, no report.
 
@@ -45,7 +69,7 @@ Members with at least two signals at once: load 4 or 5, a mood well below the te
 Nobody shows two signals at once.
 {{/hasMayNeedHelp}}
 
-## Mood and load by person
+{{h}} Mood and load by person
 
 {{#hasMoodByPerson}}
 | Person | Mood (1–5) | Load (1–5) | Mood, 6 periods | Load, 6 periods |
@@ -58,7 +82,7 @@ Nobody shows two signals at once.
 Nobody checked in this period.
 {{/hasMoodByPerson}}
 
-## Blockers open {{escalateAfter}} or longer
+{{h}} Blockers open {{escalateAfter}} or longer
 
 {{#hasAttention}}
 {{#attention}}
@@ -69,7 +93,7 @@ Nobody checked in this period.
 None.
 {{/hasAttention}}
 
-## Not reported
+{{h}} Not reported
 
 {{#hasNotYet}}
 Not yet (check-ins are due {{dueBy}}): {{notYet}}
@@ -82,6 +106,8 @@ Not yet (check-ins are due {{dueBy}}): {{notYet}}
 Everyone reported or was away.
 {{/hasMissing}}
 {{/hasNotYet}}
+
+{{/teams}}
 """#,
         "en/person-card": #"""
 {{% CONTENT_TYPE: TEXT }}
@@ -301,13 +327,37 @@ No open blockers.
 """#,
         "zh-Hant/manager-digest": #"""
 {{% CONTENT_TYPE: TEXT }}
-# {{team}} · 主管摘要 · {{period}}
+# {{title}} · 主管摘要 · {{period}}
 
-這份摘要只給團隊主管。團隊報告只顯示整體平均的個人心情與負荷，在這裡逐人列出。
+這份摘要只給{{manager}}。團隊報告只顯示整體平均的個人心情與負荷，在這裡逐人列出。
 
-## 可能需要協助的人
+{{#hasSeveral}}
+## 各團隊一覽
 
-同時出現至少兩個訊號的成員：負荷 4 以上、心情明顯低於團隊、阻礙超過升級期限、下一步一再順延、未回報。
+| 團隊 | 已回報 | 未解除的卡關（前段 · 中段 · 後段 · 未標階段） | 副作用 |
+|---|---|---|---|
+{{#teams}}
+| {{team}} | {{reportedCount}} / {{memberCount}}{{#hasAway}}，{{awayCount}} 人請假{{/hasAway}} | {{blockerCounts}} | {{#hasSideEffects}}{{#sideEffects}}{{name}}{{^last()}}、{{/last()}}{{/sideEffects}}{{/hasSideEffects}}{{^hasSideEffects}}無{{/hasSideEffects}} |
+{{/teams}}
+
+{{/hasSeveral}}
+{{#teams}}
+{{#hasSeveral}}
+## {{team}} · {{period}}
+
+{{/hasSeveral}}
+{{h}} 需要留意的 KPI
+
+{{#kpiAsks}}
+- **{{name}}** {{#sideEffect}}的改善是犧牲護欄指標換來的{{#troubled}}：{{name}}{{#breached}}{{#isFloor}}低於下限（{{current}}，下限 {{limit}}）{{/isFloor}}{{^isFloor}}超過上限（{{current}}，上限 {{limit}}）{{/isFloor}}{{/breached}}{{^breached}}變差（{{previous}} → {{current}}）{{/breached}}{{/troubled}}{{/sideEffect}}{{#worsening}}正在變差（{{previous}} → {{current}}）{{/worsening}}{{#offTarget}}未達目標（{{current}}，目標 {{target}}）{{/offTarget}}。{{#hasOwner}}負責人：{{owner}}。{{/hasOwner}}{{#hasActions}}接下來的行動：{{#actions}}{{id}}{{^last()}}、{{/last()}}{{/actions}}。{{/hasActions}}
+{{/kpiAsks}}
+{{^kpiAsks}}
+無：沒有副作用，也沒有核心 KPI 變差或未達目標。
+{{/kpiAsks}}
+
+{{h}} 可能需要協助的人
+
+同時出現至少兩個訊號的成員：負荷 4 以上、心情明顯低於團隊、卡關超過逾期期限、接下來的行動一再順延、未回報。
 
 {{#hasMayNeedHelp}}
 {{#mayNeedHelp}}
@@ -318,7 +368,7 @@ No open blockers.
 沒有人同時出現兩個訊號。
 {{/hasMayNeedHelp}}
 
-## 個人心情與負荷
+{{h}} 個人心情與負荷
 
 {{#hasMoodByPerson}}
 | 成員 | 心情（1–5） | 負荷（1–5） | 心情（近 6 期） | 負荷（近 6 期） |
@@ -331,7 +381,7 @@ No open blockers.
 本期沒有人填寫。
 {{/hasMoodByPerson}}
 
-## 卡關達 {{escalateAfter}}以上
+{{h}} 卡關達 {{escalateAfter}}以上
 
 {{#hasAttention}}
 {{#attention}}
@@ -342,7 +392,7 @@ No open blockers.
 無。
 {{/hasAttention}}
 
-## 未回報
+{{h}} 未回報
 
 {{#hasNotYet}}
 尚未回報（期限 {{dueBy}}）：{{notYet}}
@@ -355,6 +405,8 @@ No open blockers.
 所有人都已回報或請假。
 {{/hasMissing}}
 {{/hasNotYet}}
+
+{{/teams}}
 """#,
         "zh-Hant/person-card": #"""
 {{% CONTENT_TYPE: TEXT }}

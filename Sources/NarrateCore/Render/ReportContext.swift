@@ -67,6 +67,18 @@ struct ReportContext {
         ]
     }
 
+    /// A team's line in a digest across teams: participation, open blockers by stage.
+    var digestSummary: Values {
+        let participation = report.participation
+        let members = participation.reported.count + participation.away.count + participation.missing.count + participation.notYet.count
+        let stages: [Entry.Stage?] = [.front, .middle, .back, nil]
+        return [
+            "reportedCount": participation.reported.count, "memberCount": members, "awayCount": participation.away.count,
+            "blockerCounts": stages.map { stage in String(report.openBlockers.filter { $0.entry.stage == stage }.count) }
+                .joined(separator: " · "),
+        ]
+    }
+
     func value(_ number: Double?, _ kpi: KPI) -> String {
         guard let number else { return "–" }
         // A change is a difference: signed, and a change of a percentage is in points.
@@ -168,8 +180,8 @@ struct ReportContext {
     func helpSignal(_ signal: HelpSignal) -> Values {
         let words: [HelpSignal.Reason: (String, String)] = [
             .highLoad: ("load 4 or 5", "負荷 4 以上"), .lowMood: ("mood well below the team's", "心情明顯低於團隊"),
-            .longBlocker: ("a blocker past the escalation age", "阻礙超過升級期限"),
-            .carriedActions: ("next actions carried again and again", "下一步一再順延"), .missing: ("no report this period", "本期未回報"),
+            .longBlocker: ("a blocker past the escalation age", "卡關超過逾期期限"),
+            .carriedActions: ("next actions carried again and again", "接下來的行動一再順延"), .missing: ("no report this period", "本期未回報"),
         ]
         let reasons = signal.reasons.compactMap { words[$0].map { format.isChinese ? $0.1 : $0.0 } }
         return ["name": name(signal.person), "reasons": format.list(reasons)]

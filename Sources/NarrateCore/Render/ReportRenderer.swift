@@ -95,9 +95,27 @@ public struct ReportRenderer: Sendable {
         try render("person-card", locale: locale, CardContext(format: LocaleFormat(locale: locale)).person(narrative))
     }
 
-    /// The manager digest: per-person mood and load, long-open blockers, missing reports.
+    /// The manager digest of one team: see ``managerDigest(_:manager:locale:)``.
     public func managerDigest(_ report: Report, locale: String) throws -> String {
-        try render("manager-digest", locale: locale, ReportContext(report: report, format: LocaleFormat(locale: locale)).values)
+        try managerDigest([report], manager: nil, locale: locale)
+    }
+
+    /// One manager's digest across their teams: a line per team (when several), then per team
+    /// the KPIs that need attention, who may need help, mood and load by person, long-open
+    /// blockers and who has not reported. `manager` is their name (nil: "the team's manager").
+    public func managerDigest(_ reports: [Report], manager: String?, locale: String) throws -> String {
+        let format = LocaleFormat(locale: locale)
+        let teams = reports.map { report -> [String: Any] in
+            let context = ReportContext(report: report, format: format)
+            return context.values.merging(context.digestSummary) { $1 }
+        }
+        let values: [String: Any] = [
+            "title": format.list(reports.map { MarkdownText.escape($0.team.name) }),
+            "manager": manager.map(MarkdownText.escape) ?? (format.isChinese ? "團隊主管" : "the team's manager"),
+            "period": reports.first.map { format.period($0.period) } ?? "",
+            "teams": teams, "hasSeveral": reports.count > 1, "h": reports.count > 1 ? "###" : "##",
+        ]
+        return try render("manager-digest", locale: locale, values)
     }
 
     /// A message to one person (`reminder`, `follow-up`, `escalation`) from plain values.
