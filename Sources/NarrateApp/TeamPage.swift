@@ -16,6 +16,8 @@ public struct TeamPage: Sendable {
         /// A guardrail's limit and warning tier.
         public var limit: Double?
         public var warnAt: Double?
+        /// The limit is a floor (higher is better), else a ceiling.
+        public var limitIsFloor: Bool = false
         public var isGuardrail: Bool
     }
 
@@ -45,10 +47,12 @@ public struct TeamPage: Sendable {
             // As in the report, nothing dated after now counts.
             let readings = try context.store.readings(kpis: [kpi.id], from: spans[0].start, to: min(spans.last!.end, plan.now))
             let zone = context.config.zone(of: team)
-            charts.append(Chart(
-                name: kpi.name, unit: kpi.unit ?? "", values: spans.map { KPIAnalysis.value(kpi, in: $0, readings) },
+            var chart = Chart(
+                name: kpi.name(in: plan.locale), unit: kpi.unit(in: plan.locale) ?? "", values: spans.map { KPIAnalysis.value(kpi, in: $0, readings) },
                 labels: spans.map { String(TimeText.short($0.start, in: zone).prefix(10)) }, target: kpi.target, limit: kpi.limit,
-                warnAt: kpi.warnAt, isGuardrail: kpi.role == .guardrail))
+                warnAt: kpi.warnAt, isGuardrail: kpi.role == .guardrail)
+            chart.limitIsFloor = kpi.direction == .up
+            charts.append(chart)
         }
         return Content(team: team, markdown: markdown, locale: plan.locale, charts: charts)
     }

@@ -183,7 +183,7 @@ extension CheckInServer {
         var html = "<main>\n<h1>\(e(t(.title)))</h1>\n"
         html += "<p>\(e(t.format(.hello, person.name))) · \(e(t.format(.period, day(summary.period.start), day(summary.period.end.addingTimeInterval(-1)))))"
         for team in app.config.teams(of: person.id) {
-            html += " · <a href=\"../teams/\(e(team.id))\">\(e(t(.teamPage))): \(e(team.name))</a>"
+            html += " · <a href=\"../teams/\(e(team.id))\">\(e(t.format(.teamLink, team.name)))</a>"
         }
         html += "</p>\n"
         if let (message, isError) = note {
@@ -234,7 +234,7 @@ extension CheckInServer {
         // Mood and load.
         html += form([("action", "mood")], " class=\"card\" aria-labelledby=\"mood-h\"") + "\n"
         html += "<h2 id=\"mood-h\">\(e(t(.howAreYou)))</h2>" + scale("mood", t(.mood), required: true)
-        html += scale("load", "\(t(.load)) (\(t(.optional)))", required: false)
+        html += scale("load", t.format(.loadOptional, t(.load)), required: false)
         html += "\n<button type=\"submit\">\(e(t(.moodSave)))</button></form>\n"
 
         // This period's entries, with edit and delete.

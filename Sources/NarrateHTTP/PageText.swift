@@ -1,3 +1,5 @@
+import NarrateCore
+
 /// The check-in page's words, in the team's locale (en, zh-Hant).
 struct PageText {
     let locale: String
@@ -12,7 +14,7 @@ struct PageText {
         case front, middle, back
         case open, noOpen, resolve, done, drop, written, nothingYet, edit, delete, mood, load, moodSave, optional
         case logged, closed, edited, deleted, moodSaved, ownOnly, howAreYou, change
-        case drafts, draftsHint, confirm, discard, confirmed, discarded, teamPage
+        case drafts, draftsHint, confirm, discard, confirmed, discarded, teamPage, teamLink, loadOptional
     }
 
     static let en: [Key: String] = [
@@ -28,14 +30,16 @@ struct PageText {
         .change: "Edit or delete",
         .drafts: "From your tools", .draftsHint: "Confirm what belongs in your narrative (edit it first if you like); discard the rest.",
         .confirm: "Confirm", .discard: "Discard", .teamPage: "Team report", .confirmed: "Draft confirmed as %@.", .discarded: "Draft discarded.",
+        .teamLink: "Team report: %@", .loadOptional: "%@ (optional)",
     ]
 
     static let zhHant: [Key: String] = [
         .title: "填寫近況", .hello: "%@，你好", .period: "本期：%@ – %@", .newEntry: "寫一則紀錄",
-        .kind: "類型", .text: "發生了什麼", .stage: "卡在哪個階段？（阻礙）", .stageNone: "—", .save: "儲存",
-        .progress: "進展", .blocker: "阻礙", .next: "下一步", .learned: "學到的事", .win: "小成果", .helped: "協助他人", .ask: "請求協助", .decision: "需要決定",
-        .front: "前段（開工前）", .middle: "中段（進行中）", .back: "後段（交接時）",
-        .open: "未結的阻礙與下一步", .noOpen: "目前沒有未結項目。", .resolve: "已解決", .done: "已完成", .drop: "取消",
+        .kind: "類型", .text: "發生了什麼", .stage: "卡在哪個階段？（\(Glossary.blockers)）", .stageNone: "—", .save: "儲存",
+        .progress: Glossary.progress, .blocker: Glossary.blockers, .next: Glossary.next, .learned: Glossary.learned, .win: "小成果",
+        .helped: "協助他人", .ask: "請求協助", .decision: "需要決定",
+        .front: "\(Glossary.front)（開工前）", .middle: "\(Glossary.middle)（進行中）", .back: "\(Glossary.back)（交接時）",
+        .open: "未解除的\(Glossary.blockers)與\(Glossary.next)", .noOpen: "目前沒有未結項目。", .resolve: "已解決", .done: "已完成", .drop: "取消",
         .written: "本期已寫的紀錄", .nothingYet: "還沒有紀錄。", .edit: "儲存修改", .delete: "刪除",
         .mood: "心情（1 低 – 5 高）", .load: "負荷（1 輕 – 5 過重）", .moodSave: "儲存心情", .optional: "選填",
         .logged: "已儲存 %@。", .closed: "%@ 已結案。", .edited: "%@ 已修改。", .deleted: "%@ 已刪除（narrate undo 可復原）。",
@@ -43,6 +47,7 @@ struct PageText {
         .change: "修改或刪除",
         .drafts: "來自你的工具", .draftsHint: "確認哪些該放進你的紀錄（可以先修改文字），其餘捨棄。",
         .confirm: "確認", .discard: "捨棄", .teamPage: "團隊報告", .confirmed: "草稿已確認為 %@。", .discarded: "草稿已捨棄。",
+        .teamLink: "團隊報告：%@", .loadOptional: "%@（選填）",
     ]
 
     func format(_ key: Key, _ values: String...) -> String {

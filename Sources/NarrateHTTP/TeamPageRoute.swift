@@ -109,7 +109,7 @@ enum KPIChart {
         svg += "<title>\(HTML.escape(summary))</title>"
         svg += "<rect x=\"\(Int(left))\" y=\"\(Int(top))\" width=\"\(Int(width - left - right))\" height=\"\(Int(height - top - bottom))\" fill=\"#fff\" stroke=\"#ddd\"/>"
         for (value, color, dash, name) in [
-            (chart.target, "#0a5", "6 4", chinese ? "目標" : "target"), (chart.limit, "#c00", "6 4", chinese ? "上下限" : "limit"),
+            (chart.target, "#0a5", "6 4", chinese ? "目標" : "target"), (chart.limit, "#c00", "6 4", chinese ? (chart.limitIsFloor ? Glossary.floor : Glossary.ceiling) : (chart.limitIsFloor ? "floor" : "ceiling")),
             (chart.warnAt, "#e80", "2 3", chinese ? "警戒" : "warning"),
         ] {
             guard let value else { continue }
@@ -128,7 +128,7 @@ enum KPIChart {
             svg += "<text x=\"\(Int(left))\" y=\"\(Int(height) - 8)\" font-size=\"10\">\(HTML.escape(first))</text>"
             svg += "<text x=\"\(Int(width - right))\" y=\"\(Int(height) - 8)\" font-size=\"10\" text-anchor=\"end\">\(HTML.escape(last))</text>"
         }
-        svg += "</svg><figcaption>\(HTML.escape(chart.name))\(HTML.escape(unit.isEmpty ? "" : " (\(chart.unit))"))</figcaption></figure>"
+        svg += "</svg><figcaption>\(HTML.escape(chart.name))\(HTML.escape(unit.isEmpty ? "" : chinese ? "（\(chart.unit)）" : " (\(chart.unit))"))</figcaption></figure>"
         return svg
     }
 }

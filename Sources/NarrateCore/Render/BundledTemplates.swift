@@ -305,19 +305,19 @@ No open blockers.
 """#,
         "zh-Hant/escalation": #"""
 {{% CONTENT_TYPE: TEXT }}
-# 阻礙已開 {{age}}：{{id}}（{{owner}}）
+# 卡關已逾期：{{owner}} 的 {{id}} 已卡關 {{age}}
 
-{{owner}} 在 {{team}} 的阻礙已經開著 {{age}}{{#stage}}，卡在{{stage}}{{/stage}}：
+{{owner}} 在 {{team}} 的卡關問題已經開著 {{age}}{{#stage}}，卡在{{stage}}{{/stage}}：
 
 > {{text}}
 
-已超過團隊的升級期限（{{limit}}）。你的一句話也許就能解開它。
+已超過團隊設定的 {{limit}}，需主管協助。你的一句話也許就能解開它。
 """#,
         "zh-Hant/follow-up": #"""
 {{% CONTENT_TYPE: TEXT }}
 # 還卡著嗎？{{id}}
 
-{{name}}，你好。你的阻礙 {{id}} 已經開著 {{age}}{{#stage}}（{{stage}}）{{/stage}}：
+{{name}}，你好。你的卡關問題 {{id}} 已經開著 {{age}}{{#stage}}（{{stage}}）{{/stage}}：
 
 > {{text}}
 
@@ -476,7 +476,7 @@ No open blockers.
 
 {{name}}，你好。{{team}} 的報告將在 {{when}} 發出{{#again}}（第二次提醒）{{/again}}，你這一期還沒有寫任何紀錄。
 
-一兩句就夠了：哪裡有進展、卡在哪裡、下一步是什麼、學到了什麼。
+一兩句就夠了：目前進展、卡關問題、接下來的行動、學到了什麼。
 
 {{#hasLink}}在這裡填寫：{{link}}{{/hasLink}}{{^hasLink}}可以在團隊伺服器上執行 `narrate log progress "…"`，或向主管索取你的填寫連結。{{/hasLink}}
 """#,
