@@ -83,7 +83,7 @@ public struct ReportPipeline: Sendable {
         let kpiIDs = Set(config.kpis.filter { $0.team == team.id }.flatMap { [$0.id] + $0.guardrails })
         var request = GatherRequest(
             team: team, persons: team.members, period: plan.period, lookbackStart: lookbackStart,
-            kpis: kpiIDs.sorted(), readingsStart: KPIAnalysis.readingsStart(team: team, kpis: config.kpis, period: plan.period))
+            kpis: kpiIDs.sorted(), readingsStart: KPIAnalysis.readingsStart(team: team, kpis: config.kpis, period: plan.period, asOf: plan.now))
         request.moodsStart = KPIAnalysis.series(plan.period).first?.start
         var batch = plan.pending
         batch.entries.removeAll { $0.at < lookbackStart }

@@ -42,7 +42,7 @@ public struct TeamPage: Sendable {
         let kpis = (core + guardrails).filter { seen.insert($0.id).inserted }
         var charts: [Chart] = []
         for kpi in kpis {
-            var spans = [KPIAnalysis.cadence(of: kpi, in: plan.period)]
+            var spans = [KPIAnalysis.cadence(of: kpi, in: plan.period, asOf: plan.now)]
             while spans.count < Self.periods { spans.insert(spans[0].previous, at: 0) }
             // As in the report, nothing dated after now counts.
             let readings = try context.store.readings(kpis: [kpi.id], from: spans[0].start, to: min(spans.last!.end, plan.now))

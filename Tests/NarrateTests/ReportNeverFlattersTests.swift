@@ -271,3 +271,49 @@ import Testing
         #expect(rendered[1][1].markdown.hasPrefix("# Support · manager digest"))
     }
 }
+
+/// Nine weeks of readings for every KPI and guardrail of the example config: each report cadence
+/// shows each one's value, the one before and a trend.
+@Suite struct NineWeeksTests {
+    static func context() throws -> AppContext {
+        let now = try time("2026-11-27 18:00", "Asia/Taipei")
+        let (context, _) = try exampleContext(clock: FixedClock(now))
+        var readings: [MetricReading] = []
+        for week in 0..<9 {
+            let at = now.addingTimeInterval(-Double(8 - week) * 7 * 86_400 - 3_600)
+            readings += [
+                MetricReading(kpi: "lead-time", value: 40 - Double(week) * 2, at: at),
+                MetricReading(kpi: "deploy-frequency", value: 5 + Double(week % 3), at: at),
+                MetricReading(kpi: "change-failure-rate", value: 8 + Double(week % 4), at: at),
+                MetricReading(kpi: "incident-minutes", value: 60 - Double(week) * 3, at: at),
+            ]
+        }
+        try context.store.record(readings)
+        return context
+    }
+
+    @Test(arguments: [Period.Kind.week, .month, .quarter])
+    func everyKPIAndGuardrailHasATrendAtEveryCadence(kind: Period.Kind) async throws {
+        let context = try Self.context()
+        let plan = try context.pipeline.plan(team: "platform", period: kind)[0]
+        let report = context.pipeline.analyze(try context.pipeline.gather(plan))
+        for status in report.kpis {
+            #expect(status.current != nil, "\(kind) \(status.kpi.id) this period")
+            #expect(status.series.compactMap { $0 }.count >= 3, "\(kind) \(status.kpi.id): \(status.series)")
+            for guardrail in status.guardrails {
+                #expect(guardrail.current != nil && guardrail.series.compactMap { $0 }.count >= 3, "\(kind) \(guardrail.kpi.id): \(guardrail.series)")
+            }
+        }
+        if kind != .quarter {
+            #expect(report.kpis.allSatisfy { $0.previous != nil }, "the \(kind) before has readings too")
+        }
+        let markdown = try context.renderer.teamReport(report, locale: "en")
+        let rows = markdown.split(separator: "\n").filter { $0.hasPrefix("| PR lead time") || $0.hasPrefix("| Deploys per week") }
+        #expect(rows.count == 2)
+        for row in rows {
+            #expect(row.split(separator: "|").count == 7)
+            // A sparkline for the KPI and one for its guardrail.
+            #expect(row.filter { "▁▂▃▄▅▆▇█".contains($0) }.count >= 6, "\(row)")
+        }
+    }
+}

@@ -24,7 +24,7 @@ public enum KPIAnalysis {
                 let before = judged(guardrail, in: period.previous, until: period.start, byKPI[guardrail.id] ?? [])
                 var status = GuardrailStatus(
                     kpi: guardrail, current: current, previous: before, state: state(guardrail, current, before))
-                status.series = series(cadence(of: guardrail, in: period)).map { value(guardrail, in: $0, byKPI[guardrail.id] ?? []) }
+                status.series = series(cadence(of: guardrail, in: period, asOf: until)).map { value(guardrail, in: $0, byKPI[guardrail.id] ?? []) }
                 return status
             }
             let current = judged(kpi, in: period, until: until, byKPI[kpi.id] ?? [])
@@ -32,7 +32,7 @@ public enum KPIAnalysis {
             var status = KPIStatus(
                 kpi: kpi, current: current, previous: before, guardrails: guardrails,
                 verdict: verdict(kpi, current, before, guardrails))
-            let last = cadence(of: kpi, in: period)
+            let last = cadence(of: kpi, in: period, asOf: until)
             status.series = series(last).map { value(kpi, in: $0, byKPI[kpi.id] ?? []) }
             status.span = last
             return status
@@ -69,12 +69,14 @@ public enum KPIAnalysis {
         }
     }
 
-    /// The period of a KPI's review cadence that ends with the report's (for a weekly KPI in a
-    /// monthly report: the month's last week), else the report's own. Its trend series is made
-    /// of such periods; the KPI itself is judged on the report's period.
-    public static func cadence(of kpi: KPI, in period: Period) -> Period {
+    /// The period of a KPI's review cadence that holds the report's time (for a weekly KPI in a
+    /// monthly report: the month's last week, or this week while the month goes on), else the
+    /// report's own. Its trend series is made of such periods; the KPI itself is judged on the
+    /// report's period.
+    public static func cadence(of kpi: KPI, in period: Period, asOf: Date? = nil) -> Period {
         guard let kind = kpi.reviewPeriod, kind != period.kind, period.kind != .sinceLast else { return period }
-        let last = Period.containing(period.end.addingTimeInterval(-1), kind: kind, in: period.timeZone)
+        let end = min(asOf ?? period.end, period.end)
+        let last = Period.containing(max(end, period.start.addingTimeInterval(1)).addingTimeInterval(-1), kind: kind, in: period.timeZone)
         // A shorter cadence ends with its last period inside the report's (November's weeks end
         // with 23–29 November, not with the week of 30 November, which is mostly December).
         guard last.end > period.end, averageLength(kind) < averageLength(period.kind) else { return last }
@@ -89,9 +91,9 @@ public enum KPIAnalysis {
     }
 
     /// The first instant any KPI's value or series needs a reading from.
-    public static func readingsStart(team: Team, kpis: [KPI], period: Period) -> Date {
+    public static func readingsStart(team: Team, kpis: [KPI], period: Period, asOf: Date? = nil) -> Date {
         let team = kpis.filter { $0.team == team.id }
-        return ([period.previous.start] + team.map { series(cadence(of: $0, in: period)).first!.start }).min()!
+        return ([period.previous.start] + team.map { series(cadence(of: $0, in: period, asOf: asOf)).first!.start }).min()!
     }
 
     /// A period's value by the KPI's kind: a count adds its readings up; a ratio or a change is its
