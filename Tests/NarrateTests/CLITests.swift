@@ -252,6 +252,9 @@ import Synchronization
         #expect(titles == ["Asks and decisions", "KPIs", "Small improvements", "Blockers by stage", "People", "Load and mood"])
         #expect(first.stdout.contains("⚠️ **Side effect:** PR lead time moved the better way"))
         #expect(first.stdout.contains("**Away:** Dana Hsu"))
+        // Eight weeks of readings: every KPI and guardrail row shows a trend (two sparklines).
+        let rows = first.stdout.split(separator: "\n").filter { $0.hasPrefix("| PR lead time") || $0.hasPrefix("| Deploys per week") }
+        #expect(rows.count == 2 && rows.allSatisfy { row in row.filter { "▁▂▃▄▅▆▇█".contains($0) }.count >= 12 }, "\(rows)")
         let archived = first.stdout.split(separator: "\n").last!.replacingOccurrences(of: "report written to ", with: "")
         #expect(archived.hasPrefix(cli.stateDir + "/reports/platform-"))
         let file = try String(contentsOfFile: archived, encoding: .utf8)
