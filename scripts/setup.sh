@@ -17,8 +17,9 @@ if ((${#missing[@]})); then
 fi
 # The cron tests compare narrate with croniter, an independent implementation; the mail tests
 # talk to aiosmtpd; the browser test drives Chromium with websocket-client; the API test checks
-# docs/openapi.yaml with openapi-spec-validator and jsonschema.
-for module in croniter:croniter aiosmtpd:aiosmtpd websocket:websocket-client openapi_spec_validator:openapi-spec-validator yaml:PyYAML jsonschema:jsonschema; do
+# docs/openapi.yaml with openapi-spec-validator and jsonschema, and schemathesis fuzzes the
+# service over it.
+for module in croniter:croniter aiosmtpd:aiosmtpd websocket:websocket-client openapi_spec_validator:openapi-spec-validator yaml:PyYAML jsonschema:jsonschema schemathesis:schemathesis==4.32.5; do
     if ! python3 -c "import ${module%%:*}" 2>/dev/null; then
         python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "${module#*:}" ||
             python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "${module#*:}"

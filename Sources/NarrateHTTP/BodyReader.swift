@@ -105,20 +105,25 @@ struct JSONFields {
         }
     }
 
-    func string(_ key: String, required: Bool = false) throws -> String? {
-        guard let value = fields[key], !(value is NSNull) else {
+    /// The field's value; nil when it is left out. `null` is refused: no field of the API takes
+    /// it, and reading it as "left out" would accept what docs/openapi.yaml does not.
+    func present(_ key: String, required: Bool) throws -> Any? {
+        guard let value = fields[key] else {
             if required { throw HTTPProblem(.invalidInput, "\"\(key)\" is required", field: key) }
             return nil
         }
+        if value is NSNull { throw HTTPProblem(.invalidInput, "\"\(key)\" is null; leave it out instead", field: key) }
+        return value
+    }
+
+    func string(_ key: String, required: Bool = false) throws -> String? {
+        guard let value = try present(key, required: required) else { return nil }
         guard let text = value as? String else { throw HTTPProblem(.invalidInput, "\"\(key)\" must be a string", field: key) }
         return text
     }
 
     func number(_ key: String, required: Bool = false) throws -> Double? {
-        guard let value = fields[key], !(value is NSNull) else {
-            if required { throw HTTPProblem(.invalidInput, "\"\(key)\" is required", field: key) }
-            return nil
-        }
+        guard let value = try present(key, required: required) else { return nil }
         // JSONSerialization reads true/false as NSNumber too; they are not numbers here.
         guard let number = value as? NSNumber, String(cString: number.objCType) != "c" else {
             throw HTTPProblem(.invalidInput, "\"\(key)\" must be a number", field: key)

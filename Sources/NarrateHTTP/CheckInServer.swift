@@ -46,6 +46,7 @@ public struct CheckInServer: Sendable {
     public func router() -> Router<ServerContext> {
         let router = Router(context: ServerContext.self)
         router.add(middleware: RequestMetrics())
+        router.add(middleware: APIMethods())
         router.get("healthz") { _, _ in try await self.health() }
         router.get("metrics") { _, _ in self.metrics() }
         addAPI(to: router.group("v1")) { request, context, app in
@@ -61,6 +62,7 @@ public struct CheckInServer: Sendable {
     public func localRouter() -> Router<ServerContext> {
         let router = Router(context: ServerContext.self)
         router.add(middleware: RequestMetrics())
+        router.add(middleware: APIMethods(local: true))
         router.get("healthz") { _, _ in try await self.health() }
         addAPI(to: router.group("v1"), channel: "socket") { request, context, app in
             try await PeerCredentials.caller(request, context, app)

@@ -42,6 +42,13 @@ public struct HTTPProblem: HTTPResponseError, CategorizedError, Sendable {
         self.init(category, message, field: field, format: format)
     }
 
+    /// The same problem with another status than its category's (405 for a method).
+    public func with(status: HTTPResponse.Status) -> HTTPProblem {
+        var problem = self
+        problem.status = status
+        return problem
+    }
+
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers = self.headers
         // The headers of the pages and the JSON they stand in for: never cached, never sniffed,

@@ -40,4 +40,47 @@ import Testing
         #expect(output.contains("\"problems\": []"), "\(output)")
         #expect(!serve.log.contains(tokens["api_token"] as? String ?? "-"), "the service log never holds a token")
     }
+
+    /// Schemathesis generates requests from docs/openapi.yaml, good and bad, against the running
+    /// service: no 5xx, every answer in the documented status, type, headers and schema, bad
+    /// requests refused, undeclared methods answered 405. A fixed seed and a bounded number of
+    /// examples keep it the same run every time.
+    @Test func schemathesisFindsNothingOverTheSpec() async throws {
+        let http = """
+
+            [http]
+            listen = "127.0.0.1:0"
+            rate = 100000
+            slack_signing_secret_env = "SLACK_SIGNING"
+            mattermost_token_env = "MATTERMOST_TOKEN"
+            discord_public_key = "\(String(repeating: "ab", count: 32))"
+            """
+        var cli = CLI(config: exampleConfig() + http)
+        cli.environment["SLACK_SIGNING"] = "slack-signing-secret"
+        cli.environment["MATTERMOST_TOKEN"] = "mattermost-token"
+        let created = try cli.run("token", "create", "alice", "--json")
+        let token = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])["api_token"] as? String
+        let serve = try ServeProcess(cli)
+        defer { serve.stop() }
+        let port = try await serve.port()
+        let run = Process()
+        run.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        run.arguments = [
+            "python3", "-m", "schemathesis.cli", "run", CheckInBrowserTests.root.appendingPathComponent("docs/openapi.yaml").path,
+            "--url", "http://127.0.0.1:\(port)", "-H", "Authorization: Bearer \(token ?? "")", "--max-examples", "25", "--seed", "1",
+            "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,"
+                + "response_headers_conformance,unsupported_method,negative_data_rejection",
+        ]
+        run.environment = ProcessInfo.processInfo.environment.merging(["NO_COLOR": "1"]) { $1 }
+        run.currentDirectoryURL = URL(fileURLWithPath: cli.directory)
+        let out = Pipe()
+        run.standardOutput = out
+        run.standardError = out
+        try run.run()
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        run.waitUntilExit()
+        #expect(run.terminationStatus == 0, "\(output)")
+        #expect(output.contains(" passed"), "\(output)")
+        #expect(!serve.log.contains(token ?? "-"), "the service log never holds a token")
+    }
 }
