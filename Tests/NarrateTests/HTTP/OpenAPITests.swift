@@ -4,7 +4,8 @@ import Testing
 /// docs/openapi.yaml against the running service (Tests/api/check_openapi.py): a valid OpenAPI
 /// 3.1 document whose every operation answers as documented, for good and bad requests.
 @Suite struct OpenAPITests {
-    @Test func theDocumentedAPIIsTheOneTheServerSpeaks() async throws {
+    /// `narrate serve` with every check-in route set up, and Alice's tokens.
+    static func served(_ extra: String = "") throws -> (CLI, ServeProcess, tokens: [String: Any]) {
         let http = """
 
             [http]
@@ -12,13 +13,18 @@ import Testing
             slack_signing_secret_env = "SLACK_SIGNING"
             mattermost_token_env = "MATTERMOST_TOKEN"
             discord_public_key = "\(String(repeating: "ab", count: 32))"
+            \(extra)
             """
         var cli = CLI(config: exampleConfig() + http)
         cli.environment["SLACK_SIGNING"] = "slack-signing-secret"
         cli.environment["MATTERMOST_TOKEN"] = "mattermost-token"
         let created = try cli.run("token", "create", "alice", "--json")
         let tokens = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])
-        let serve = try ServeProcess(cli)
+        return (cli, try ServeProcess(cli), tokens)
+    }
+
+    @Test func theDocumentedAPIIsTheOneTheServerSpeaks() async throws {
+        let (_, serve, tokens) = try Self.served()
         defer { serve.stop() }
         let port = try await serve.port()
 
@@ -46,22 +52,9 @@ import Testing
     /// requests refused, undeclared methods answered 405. A fixed seed and a bounded number of
     /// examples keep it the same run every time.
     @Test func schemathesisFindsNothingOverTheSpec() async throws {
-        let http = """
-
-            [http]
-            listen = "127.0.0.1:0"
-            rate = 100000
-            slack_signing_secret_env = "SLACK_SIGNING"
-            mattermost_token_env = "MATTERMOST_TOKEN"
-            discord_public_key = "\(String(repeating: "ab", count: 32))"
-            """
-        var cli = CLI(config: exampleConfig() + http)
-        cli.environment["SLACK_SIGNING"] = "slack-signing-secret"
-        cli.environment["MATTERMOST_TOKEN"] = "mattermost-token"
-        let created = try cli.run("token", "create", "alice", "--json")
-        let token = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])["api_token"] as? String
-        let serve = try ServeProcess(cli)
+        let (cli, serve, tokens) = try Self.served("rate = 100000")
         defer { serve.stop() }
+        let token = tokens["api_token"] as? String
         let port = try await serve.port()
         let run = Process()
         run.executableURL = URL(fileURLWithPath: "/usr/bin/env")
