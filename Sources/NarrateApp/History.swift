@@ -3,8 +3,8 @@ import NarrateCore
 import NarrateStore
 
 /// What `narrate history` shows: entries and report runs, oldest first.
-public struct History: Sendable, Encodable {
-    public struct Item: Sendable, Encodable {
+public struct History: Sendable, Codable {
+    public struct Item: Sendable, Codable {
         public var id: String
         public var person: String
         public var kind: String
@@ -17,7 +17,7 @@ public struct History: Sendable, Encodable {
         public var note: String?
     }
 
-    public struct RunItem: Sendable, Encodable {
+    public struct RunItem: Sendable, Codable {
         public var schedule: String
         public var team: String
         public var slot: String
@@ -37,18 +37,29 @@ public struct HistoryQuery: Sendable {
     let context: AppContext
 
     /// Entries and runs, filtered by team, person and a first day (in the config's zone).
-    public func history(team: String? = nil, person: String? = nil, since: LocalDate? = nil) throws -> History {
+    /// `reader` sees the entries and runs of their own teams (everyone's as an admin, or as the
+    /// shell that owns the store file).
+    public func history(
+        team: String? = nil, person: String? = nil, since: LocalDate? = nil, visibleTo reader: Requester = .storeOwner(user: "")
+    ) throws -> History {
         let config = context.config
         let store = context.store
-        var persons: [String]? = nil
-        var teams: [String]? = nil
+        let visible = config.teammates(of: reader)
+        var persons: [String]? = visible.map { Array($0).sorted() }
+        var teams: [String]? = visible.map { people in config.teams.filter { !people.isDisjoint(with: $0.members) }.map(\.id) }
         if let team {
             let found = try config.requireTeam(team)
+            if let teams, !teams.contains(found.id) {
+                throw NarrateError(.forbidden, "team \(found.id) is not yours; only its people and admins see its history")
+            }
             persons = found.members
             teams = [found.id]
         }
         if let person {
             let found = try config.requirePerson(person)
+            if let visible, !visible.contains(found.id) {
+                throw NarrateError(.forbidden, "\(found.id) is not on a team of yours; only admins see everyone's history")
+            }
             persons = (persons ?? [found.id]).filter { $0 == found.id }
         }
         let zone = Config.zone(config.timeZone)

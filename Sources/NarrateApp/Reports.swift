@@ -7,7 +7,7 @@ public struct Reports: Sendable {
     let context: AppContext
 
     /// A rendered preview.
-    public struct Preview: Sendable, Encodable {
+    public struct Preview: Sendable, Codable {
         public var team: String
         public var periodStart: String
         public var periodEnd: String
@@ -21,12 +21,24 @@ public struct Reports: Sendable {
     /// imported, so it is the report a slot would send.
     public func preview(
         team: String? = nil, schedule: String? = nil, period: Period.Kind? = nil, locale: String? = nil, at: Date? = nil,
-        digest: Bool = false, target: String? = nil
+        digest: Bool = false, target: String? = nil, by reader: Requester = .storeOwner(user: "")
     ) async throws -> [Preview] {
         let pipeline = context.pipeline
         if let target { _ = try context.config.requireTarget(target) }
         var plans: [ReportPlan] = []
         for plan in try pipeline.plan(team: team, schedule: schedule, period: period, at: at, locale: locale) {
+            // A person previews their own teams' reports, and a digest only as its manager.
+            if case .person(let caller) = reader, !caller.isAdmin {
+                let id = caller.person.id
+                let manages = plan.team.manager == id
+                guard manages || plan.team.members.contains(id) else {
+                    if team == nil && schedule == nil { continue }
+                    throw NarrateError(.forbidden, "team \(plan.team.id) is not yours; only its people and admins preview its report")
+                }
+                if digest && !manages {
+                    throw NarrateError(.forbidden, "the manager digest of \(plan.team.id) is for its manager and admins only")
+                }
+            }
             plans.append(await pipeline.withSources(plan, importing: false))
         }
         let templates = pipeline.compilingTemplates(for: plans)
@@ -75,7 +87,7 @@ public struct Reports: Sendable {
     }
 
     /// A report as it was queued, with how far its delivery got.
-    public struct Archived: Sendable, Encodable {
+    public struct Archived: Sendable, Codable {
         public var id: Int64
         /// `report` or `digest`.
         public var kind: String
@@ -106,16 +118,23 @@ public struct Reports: Sendable {
             throw NarrateError(.notFound, "no report \(id); `narrate reports` lists them")
         }
         guard mayRead(record, reader) else {
-            throw NarrateError(.forbidden, "report \(id) is a manager digest: only the team's manager and admins may read it")
+            throw NarrateError(
+                .forbidden,
+                record.kind == ReportRecord.digestKind
+                    ? "report \(id) is a manager digest: only the team's manager and admins may read it"
+                    : "report \(id) is team \(record.team)'s: only its people and admins may read it")
         }
         return try archived(record, markdown: true)
     }
 
-    /// A team report is for anyone who may run this; a manager digest holds each person's mood
-    /// and load, for the team's manager and admins only.
+    /// A team report is for the team's people (its members and manager); a manager digest holds
+    /// each person's mood and load, for the team's manager only. Admins, and the shell that owns
+    /// the store file, read everything.
     public func mayRead(_ record: ReportRecord, _ reader: Requester) -> Bool {
-        guard record.kind == ReportRecord.digestKind, case .person(let caller) = reader else { return true }
-        return caller.isAdmin || context.config.team(record.team)?.manager == caller.person.id
+        guard case .person(let caller) = reader, !caller.isAdmin else { return true }
+        guard let team = context.config.team(record.team) else { return false }
+        let id = caller.person.id
+        return record.kind == ReportRecord.digestKind ? team.manager == id : team.members.contains(id) || team.manager == id
     }
 
     func archived(_ record: ReportRecord, markdown: Bool) throws -> Archived {

@@ -3,7 +3,7 @@ import NarrateCore
 import NarrateStore
 
 /// What `narrate schedule` prints for a configured schedule.
-public struct ScheduleStatus: Sendable, Encodable {
+public struct ScheduleStatus: Sendable, Codable {
     public var id: String
     public var team: String
     public var cron: String

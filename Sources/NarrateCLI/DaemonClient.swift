@@ -14,6 +14,20 @@ struct DaemonClient {
     /// Sends one API call; returns the JSON object answered, or throws the daemon's error with
     /// its category and the field it names.
     func call(_ method: String, _ path: String, body: [String: Any]? = nil, as person: String? = nil) async throws -> [String: Any] {
+        (try JSONSerialization.jsonObject(with: try await send(method, path, body: body, as: person))) as? [String: Any] ?? [:]
+    }
+
+    /// A reading command's answer (`GET /v1/history`, …) as the value the command prints;
+    /// query items with no value are left out.
+    func get<Value: Decodable>(_ path: String, query: [(String, String?)] = [], as type: Value.Type = Value.self) async throws -> Value {
+        var components = URLComponents()
+        components.queryItems = query.compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
+        let items = components.percentEncodedQuery.map { $0.isEmpty ? "" : "?" + $0 } ?? ""
+        return try JSONDecoder().decode(Value.self, from: try await send("GET", path + items))
+    }
+
+    /// One request; the body answered, or the daemon's error with its category.
+    func send(_ method: String, _ path: String, body: [String: Any]? = nil, as person: String? = nil) async throws -> Data {
         var headers: [(String, String)] = [("Accept", "application/json")]
         if body != nil { headers.append(("Content-Type", "application/json")) }
         if let person { headers.append(("X-Narrate-As", person)) }
@@ -28,14 +42,14 @@ struct DaemonClient {
                 .unavailable,
                 "the narrate daemon does not answer on \(socket) (\(error)); is it running (systemctl status narrate)? Nothing was recorded")
         }
-        let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any] ?? [:]
         guard (200..<300).contains(response.status) else {
+            let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any] ?? [:]
             let error = object["error"] as? [String: Any] ?? [:]
             let category = (error["category"] as? String).flatMap(NarrateError.Category.init(rawValue:)) ?? .internal
             let message = error["message"] as? String ?? "the daemon answered \(response.status)"
             throw NarrateError(category, message)
         }
-        return object
+        return response.body
     }
 
     /// The ISO time of `--at`, read in `zone`.

@@ -1,7 +1,8 @@
 import ArgumentParser
+import NarrateApp
 import NarrateCore
 
-struct HistoryCommand: ParsableCommand {
+struct HistoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "history", abstract: "List entries and report runs.")
 
     @OptionGroup var global: GlobalOptions
@@ -18,9 +19,16 @@ struct HistoryCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    func run() throws {
-        let context = try global.context()
-        let history = try context.historyQuery.history(team: team, person: person, since: try since.map(LocalDate.init(parsing:)))
+    func run() async throws {
+        let first = try since.map(LocalDate.init(parsing:))
+        let history: History
+        if let daemon = try global.daemon() {
+            history = try await daemon.get(
+                "/v1/history", query: [("team", team), ("person", person), ("since", first?.description)])
+        } else {
+            let context = try global.context()
+            history = try context.historyQuery.history(team: team, person: person, since: first, visibleTo: global.requester(context))
+        }
         if json { try Console.json(history) } else { Console.out(history.text) }
     }
 }

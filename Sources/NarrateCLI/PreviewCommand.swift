@@ -35,10 +35,20 @@ struct PreviewCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let context = try global.context()
-        let time = try global.time(at, in: context.config.zone(forTeam: team, schedule: schedule))
-        let previews = try await context.reports.preview(
-            team: team, schedule: schedule, period: period, locale: locale, at: time, digest: digest, target: target)
+        let previews: [Reports.Preview]
+        if let daemon = try global.daemon() {
+            let zone = daemon.config.zone(forTeam: team, schedule: schedule)
+            previews = try await daemon.get("/v1/preview", query: [
+                ("team", team), ("schedule", schedule), ("period", period?.rawValue), ("locale", locale),
+                ("at", DaemonClient.iso(try global.time(at, in: zone), zone: zone)), ("digest", digest ? "true" : nil), ("target", target),
+            ])
+        } else {
+            let context = try global.context()
+            let time = try global.time(at, in: context.config.zone(forTeam: team, schedule: schedule))
+            previews = try await context.reports.preview(
+                team: team, schedule: schedule, period: period, locale: locale, at: time, digest: digest, target: target,
+                by: global.requester(context))
+        }
         if json {
             try Console.json(previews)
         } else {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import NarrateApp
 
 struct ReportsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -6,7 +7,7 @@ struct ReportsCommand: ParsableCommand {
         subcommands: [ReportsListCommand.self, ReportsShowCommand.self], defaultSubcommand: ReportsListCommand.self)
 }
 
-struct ReportsListCommand: ParsableCommand {
+struct ReportsListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "The latest reports, newest first.")
 
     @OptionGroup var global: GlobalOptions
@@ -17,9 +18,14 @@ struct ReportsListCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    func run() throws {
-        let context = try global.context()
-        let reports = try context.reports.archived(team: team, by: global.requester(context))
+    func run() async throws {
+        let reports: [Reports.Archived]
+        if let daemon = try global.daemon() {
+            reports = try await daemon.get("/v1/reports", query: [("team", team)])
+        } else {
+            let context = try global.context()
+            reports = try context.reports.archived(team: team, by: global.requester(context))
+        }
         if json { return try Console.json(reports) }
         if reports.isEmpty { Console.out("no reports yet") }
         for report in reports {
@@ -30,7 +36,7 @@ struct ReportsListCommand: ParsableCommand {
     }
 }
 
-struct ReportsShowCommand: ParsableCommand {
+struct ReportsShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Print one archived report as it was rendered.")
 
     @OptionGroup var global: GlobalOptions
@@ -41,9 +47,14 @@ struct ReportsShowCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    func run() throws {
-        let context = try global.context()
-        let report = try context.reports.archived(id: id, by: global.requester(context))
+    func run() async throws {
+        let report: Reports.Archived
+        if let daemon = try global.daemon() {
+            report = try await daemon.get("/v1/reports/\(id)")
+        } else {
+            let context = try global.context()
+            report = try context.reports.archived(id: id, by: global.requester(context))
+        }
         if json { return try Console.json(report) }
         Console.raw(report.markdown ?? "")
     }

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
+import NarrateApp
 import NarrateCore
 
-struct ScheduleCommand: ParsableCommand {
+struct ScheduleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schedule",
         abstract: "Next fire times of a cron expression, or of each configured schedule with its last run.")
@@ -24,7 +25,7 @@ struct ScheduleCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    func run() throws {
+    func run() async throws {
         if let cron {
             let zone = try TimeZoneCheck.zone(tz)
             let start = try TimeText.parse(from, zone: zone, now: global.wiring.clock.now())
@@ -32,7 +33,12 @@ struct ScheduleCommand: ParsableCommand {
             if json { try Console.json(times) } else { Console.out(times.joined(separator: "\n")) }
             return
         }
-        let statuses = try global.context().schedules.status()
+        let statuses: [ScheduleStatus]
+        if let daemon = try global.daemon() {
+            statuses = try await daemon.get("/v1/schedules")
+        } else {
+            statuses = try global.context().schedules.status()
+        }
         if json { return try Console.json(statuses) }
         for status in statuses {
             let last = status.lastRun.map { "last run \($0) (\(status.lastState ?? ""))" } ?? "never run"

@@ -17,6 +17,11 @@ struct APIMethods: RouterMiddleware {
         (["v1", "metrics"], [.post]), (["v1", "moods"], [.post]), (["v1", "absences"], [.get, .post]),
         (["v1", "absences", "*"], [.delete]), (["healthz"], [.get]),
     ]
+    /// The reading commands' routes, on the socket only.
+    static let reading: [([Substring], [HTTPRequest.Method])] = [
+        (["v1", "history"], [.get]), (["v1", "reports"], [.get]), (["v1", "reports", "*"], [.get]), (["v1", "preview"], [.get]),
+        (["v1", "schedules"], [.get]),
+    ]
     static let pages: [([Substring], [HTTPRequest.Method])] = [
         (["metrics"], [.get]), (["checkin", "*"], [.get, .post]), (["teams", "*"], [.get]),
         (["slack", "commands"], [.post]), (["mattermost", "commands"], [.post]), (["discord", "interactions"], [.post]),
@@ -24,7 +29,7 @@ struct APIMethods: RouterMiddleware {
 
     func allowed(_ path: String) -> [HTTPRequest.Method]? {
         let segments = path.split(separator: "/")
-        return (local ? Self.api : Self.api + Self.pages).first { pattern, _ in
+        return (local ? Self.api + Self.reading : Self.api + Self.pages).first { pattern, _ in
             pattern.count == segments.count && zip(pattern, segments).allSatisfy { $0 == "*" || $0 == $1 }
         }?.1
     }

@@ -64,9 +64,9 @@ public struct CheckInServer: Sendable {
         router.add(middleware: RequestMetrics())
         router.add(middleware: APIMethods(local: true))
         router.get("healthz") { _, _ in try await self.health() }
-        addAPI(to: router.group("v1"), channel: "socket") { request, context, app in
-            try await PeerCredentials.caller(request, context, app)
-        }
+        let identify: Identify = { request, context, app in try await PeerCredentials.caller(request, context, app) }
+        addAPI(to: router.group("v1"), channel: "socket", identify: identify)
+        addReadingAPI(to: router.group("v1"), identify: identify)
         return router
     }
 

@@ -133,6 +133,77 @@ import Testing
         let entries = try store.entries(from: Date().addingTimeInterval(-120), to: Date().addingTimeInterval(120))
         #expect(entries.map { "\($0.person): \($0.text)" } == ["alice: alice's own words", "bob: bob's own words"])
     }
+
+    /// history, preview, reports and schedule go through the daemon's socket too: people on the
+    /// server read without root and without the store file, and see their own teams only.
+    @Test func readingCommandsGoThroughTheSocketAsTheUnixUser() async throws {
+        guard getuid() == 0 else {
+            print("skipped: creating test users needs root (this test runs as \(Self.userName()))")
+            return
+        }
+        let users = ["narrate-ta", "narrate-tb", "narrate-tc"]
+        for user in users where getpwnam(user) == nil {
+            let add = Process()
+            add.executableURL = URL(fileURLWithPath: "/usr/sbin/useradd")
+            add.arguments = ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", user]
+            try add.run()
+            add.waitUntilExit()
+            try #require(add.terminationStatus == 0, "useradd \(user)")
+        }
+        let (cli, socket, daemonState) = Self.setup(aliceUser: users[0], bobUser: users[1])
+        defer { unlink(socket) }
+        let config = try String(contentsOfFile: cli.directory + "/narrate.toml", encoding: .utf8)
+        write(config.replacingOccurrences(of: "\n[http]\n", with: """
+
+            [[person]]
+            id = "frank"
+            name = "Frank Ho"
+            unix_user = "\(users[2])"
+
+            [[team]]
+            id = "support"
+            name = "Support"
+            members = ["frank"]
+            targets = ["terminal"]
+
+            [http]
+
+            """), to: cli.directory + "/narrate.toml")
+        let bin = temporaryDirectory("bin")
+        try FileManager.default.copyItem(atPath: CLI.executable, toPath: bin + "/narrate")
+        for path in [temporaryRoot, bin, cli.directory] { chmod(path, 0o755) }
+        chmod(cli.directory + "/narrate.toml", 0o644)
+        let serve = try ServeProcess(cli, command: ["serve", "--state-dir", daemonState])
+        defer { serve.stop() }
+        _ = try await serve.waitFor("local check-ins on \(socket)")
+
+        func run(as user: String, _ arguments: String...) throws -> CLI.Result {
+            try cli.run(["-u", user, "--", bin + "/narrate"] + arguments, environment: ["HOME": "/nonexistent"], executable: "/usr/sbin/runuser")
+        }
+        #expect(try run(as: users[0], "log", "blocker", "Waiting on legal").status == 0)
+        #expect(try run(as: users[2], "log", "progress", "Answered the refund tickets").status == 0)
+        // The store is the daemon's: the users cannot open it, and need not.
+        #expect(try run(as: users[0], "history", "--state-dir", daemonState).status == 1)
+
+        let history = try run(as: users[0], "history")
+        #expect(history.status == 0 && history.stdout.contains("Waiting on legal"), "\(history.stderr)")
+        #expect(!history.stdout.contains("refund tickets"), "another team's entries")
+        let theirs = try run(as: users[0], "history", "--team", "support")
+        #expect(theirs.status == 1 && theirs.stderr.contains("not yours"), "\(theirs.stderr)")
+
+        let preview = try run(as: users[0], "preview", "--team", "platform")
+        #expect(preview.status == 0 && preview.stdout.contains("# Platform") && preview.stdout.contains("Waiting on legal"), "\(preview.stderr)")
+        #expect(try run(as: users[0], "preview", "--team", "support").status == 1)
+        let digest = try run(as: users[0], "preview", "--team", "platform", "--digest")
+        #expect(digest.status == 1 && digest.stderr.contains("for its manager and admins only"), "\(digest.stderr)")
+        let own = try run(as: users[2], "preview")
+        #expect(own.status == 0 && own.stdout.hasPrefix("# Support") && !own.stdout.contains("# Platform"), "a person's own teams only: \(own.stdout)")
+
+        let reports = try run(as: users[0], "reports")
+        #expect(reports.status == 0 && reports.stdout.contains("no reports yet"), "\(reports.stderr)")
+        let schedule = try run(as: users[0], "schedule", "--json")
+        #expect(schedule.status == 0 && schedule.stdout.contains("\"id\" : \"platform-weekly\""), "\(schedule.stdout) \(schedule.stderr)")
+    }
 }
 
 /// The check-in service inside `narrate run`, as systemd starts it: the socket in
