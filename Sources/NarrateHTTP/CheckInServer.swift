@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdCore
 import Logging
+import NIOCore
 import NarrateApp
 import NarrateCore
 import Prometheus
@@ -74,7 +75,14 @@ public struct CheckInServer: Sendable {
     /// the local socket (when given).
     public func services(settings: HTTPSettings?, socket: String?, logger: Logger) throws -> [any Service] {
         let quiet = Logger(label: "narrate.http") { _ in SwiftLogNoOpLogHandler() }
-        let server = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(30)))
+        // Each connection: a deadline for every whole request, and a cap per client address.
+        let counts = ConnectionCap.Counts()
+        let deadline = TimeAmount.seconds(Int64(settings?.requestTimeout ?? 30))
+        let cap = settings?.maxConnectionsPerAddress ?? 32
+        let exempt = Set(settings?.trustedProxies ?? [])
+        let server = HTTPServerBuilder.http1(configuration: .init(
+            additionalChannelHandlers: [RequestDeadline(limit: deadline), ConnectionCap(limit: cap, counts: counts, exempt: exempt)],
+            idleTimeout: .seconds(30)))
         var services: [any Service] = []
         if let settings {
             let address: BindAddress

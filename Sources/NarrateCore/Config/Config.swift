@@ -154,6 +154,10 @@ public struct HTTPSettings: Sendable, Equatable {
     public var tokenLifetime: Int?
     /// Addresses of reverse proxies whose `X-Forwarded-For` names the client (exact IPs).
     public var trustedProxies: [String] = []
+    /// Seconds a whole request (headers and body) may take to arrive.
+    public var requestTimeout: Int = 30
+    /// Open connections allowed from one client address (not counting trusted proxies).
+    public var maxConnectionsPerAddress: Int = 32
 
     public init(
         listen: String = "127.0.0.1:8470", socket: String? = nil, publicURL: String? = nil,

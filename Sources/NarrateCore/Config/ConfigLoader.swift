@@ -323,6 +323,11 @@ final class ConfigLoader {
         if let maxBody = table.integer("max_body", range: 1024...16_777_216) { settings.maxBody = maxBody }
         if let rate = table.integer("rate", range: 1...100_000) { settings.rate = rate }
         if let lifetime = table.duration("token_lifetime") { settings.tokenLifetime = lifetime }
+        if let timeout = table.duration("request_timeout") {
+            settings.requestTimeout = timeout
+            if !(1...600).contains(timeout) { table.error("request_timeout", "must be between 1 second and 10 minutes") }
+        }
+        if let cap = table.integer("max_connections_per_address", range: 1...10_000) { settings.maxConnectionsPerAddress = cap }
         if let proxies = table.strings("trusted_proxies") {
             settings.trustedProxies = proxies
             for proxy in proxies where !Self.isIPAddress(proxy) {

@@ -129,3 +129,82 @@ import Testing
         #expect(!serve.log.contains("error"), "\(serve.log)")
     }
 }
+
+/// Slow clients and piles of connections: a whole request has a deadline, and one address holds
+/// a bounded number of connections.
+@Suite struct SlowClientTests {
+    /// Runs a Python script against the port; returns what it printed.
+    static func python(_ script: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return printed.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test func aRequestSentAByteAtATimeIsCutOffAtItsDeadline() async throws {
+        let cli = CLI(config: ExampleConfig.text + "\n[http]\nlisten = \"127.0.0.1:0\"\nrequest_timeout = \"2s\"\n")
+        let serve = try ServeProcess(cli)
+        defer { serve.stop() }
+        let port = try await serve.port()
+        // Headers a byte every 0.3 s (the idle timeout would restart with each): closed at about 2 s.
+        let closedAfter = try Self.python("""
+            import socket, time
+            s = socket.create_connection(("127.0.0.1", \(port)))
+            start = time.monotonic()
+            try:
+                for byte in b"GET /healthz HTTP/1.1\\r\\nHost: x\\r\\nX-Slow: " + b"a" * 100:
+                    s.send(bytes([byte]))
+                    time.sleep(0.3)
+                    if time.monotonic() - start > 10: break
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            s.settimeout(10)
+            try:
+                s.recv(100)
+            except (ConnectionResetError, socket.timeout):
+                pass
+            print(round(time.monotonic() - start, 1))
+            """)
+        let seconds = try #require(Double(closedAfter), "\(closedAfter)")
+        #expect(seconds >= 1.5 && seconds < 6, "closed after \(seconds) s")
+        // A request sent at once is answered as before.
+        let quick = try Self.python("""
+            import urllib.request
+            print(urllib.request.urlopen("http://127.0.0.1:\(port)/healthz", timeout=10).status)
+            """)
+        #expect(quick == "200")
+    }
+
+    @Test func oneAddressHoldsABoundedNumberOfConnections() async throws {
+        let cli = CLI(config: ExampleConfig.text + "\n[http]\nlisten = \"127.0.0.1:0\"\nmax_connections_per_address = 3\n")
+        let serve = try ServeProcess(cli)
+        defer { serve.stop() }
+        let port = try await serve.port()
+        // Six idle connections: the server closes the three past the cap at once; then, with them
+        // gone, a request on a new connection is answered.
+        let counts = try Self.python("""
+            import socket, time, urllib.request
+            held = [socket.create_connection(("127.0.0.1", \(port))) for _ in range(6)]
+            time.sleep(0.5)
+            closed = 0
+            for s in held:
+                s.settimeout(0.5)
+                try:
+                    if s.recv(1) == b"": closed += 1
+                except socket.timeout:
+                    pass
+                except ConnectionResetError:
+                    closed += 1
+            for s in held[:3]: s.close()
+            time.sleep(0.3)
+            status = urllib.request.urlopen("http://127.0.0.1:\(port)/healthz", timeout=10).status
+            print(closed, status)
+            """)
+        #expect(counts == "3 200", "\(counts)")
+    }
+}
