@@ -82,11 +82,8 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: socket), "the service removes its socket on shutdown, or leaves one nobody answers")
     }
 
-    @Test func twoUnixUsersEachWriteAsThemselvesAndOnlyAsThemselves() async throws {
-        guard getuid() == 0 else {
-            print("skipped: creating two test users needs root (this test runs as \(Self.userName()))")
-            return
-        }
+    /// Three system users for the socket tests (made once; the tests run as root).
+    static func testUsers() throws -> [String] {
         let users = ["narrate-ta", "narrate-tb", "narrate-tc"]
         for user in users where getpwnam(user) == nil {
             let add = Process()
@@ -96,13 +93,28 @@ import Testing
             add.waitUntilExit()
             try #require(add.terminationStatus == 0, "useradd \(user)")
         }
-        let (cli, socket, daemonState) = Self.setup(aliceUser: users[0], bobUser: users[1])
-        defer { unlink(socket) }
-        // The test users run a copy of the binary in a directory they can reach, with the config readable.
+        return users
+    }
+
+    /// A copy of the binary in a directory the test users can reach, with the config readable;
+    /// returns that directory.
+    static func binaryForTestUsers(_ cli: CLI) throws -> String {
         let bin = temporaryDirectory("bin")
         try FileManager.default.copyItem(atPath: CLI.executable, toPath: bin + "/narrate")
         for path in [temporaryRoot, bin, cli.directory] { chmod(path, 0o755) }
         chmod(cli.directory + "/narrate.toml", 0o644)
+        return bin
+    }
+
+    @Test func twoUnixUsersEachWriteAsThemselvesAndOnlyAsThemselves() async throws {
+        guard getuid() == 0 else {
+            print("skipped: creating two test users needs root (this test runs as \(Self.userName()))")
+            return
+        }
+        let users = try Self.testUsers()
+        let (cli, socket, daemonState) = Self.setup(aliceUser: users[0], bobUser: users[1])
+        defer { unlink(socket) }
+        let bin = try Self.binaryForTestUsers(cli)
 
         let serve = try ServeProcess(cli, command: ["serve", "--state-dir", daemonState])
         defer { serve.stop() }
@@ -141,15 +153,7 @@ import Testing
             print("skipped: creating test users needs root (this test runs as \(Self.userName()))")
             return
         }
-        let users = ["narrate-ta", "narrate-tb", "narrate-tc"]
-        for user in users where getpwnam(user) == nil {
-            let add = Process()
-            add.executableURL = URL(fileURLWithPath: "/usr/sbin/useradd")
-            add.arguments = ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", user]
-            try add.run()
-            add.waitUntilExit()
-            try #require(add.terminationStatus == 0, "useradd \(user)")
-        }
+        let users = try Self.testUsers()
         let (cli, socket, daemonState) = Self.setup(aliceUser: users[0], bobUser: users[1])
         defer { unlink(socket) }
         let config = try String(contentsOfFile: cli.directory + "/narrate.toml", encoding: .utf8)
@@ -169,10 +173,7 @@ import Testing
             [http]
 
             """), to: cli.directory + "/narrate.toml")
-        let bin = temporaryDirectory("bin")
-        try FileManager.default.copyItem(atPath: CLI.executable, toPath: bin + "/narrate")
-        for path in [temporaryRoot, bin, cli.directory] { chmod(path, 0o755) }
-        chmod(cli.directory + "/narrate.toml", 0o644)
+        let bin = try Self.binaryForTestUsers(cli)
         let serve = try ServeProcess(cli, command: ["serve", "--state-dir", daemonState])
         defer { serve.stop() }
         _ = try await serve.waitFor("local check-ins on \(socket)")

@@ -117,14 +117,7 @@ import Testing
             except (BrokenPipeError, ConnectionResetError):
                 print("reset")
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let printed = try SlowClientTests.python(script)
         #expect(printed.hasPrefix("413 ") && printed.contains("too-large"), "\(printed)")
         #expect(!serve.log.contains("error"), "\(serve.log)")
     }
