@@ -23,6 +23,7 @@ public struct SecretResolver: Sendable {
     /// the first line is printed; secrets that cannot be read are listed with why.
     @discardableResult
     public func prime(_ config: Config) -> [(target: String, problem: String)] {
+        redactor.keep(config.ids)
         var problems: [(String, String)] = []
         for target in config.targets {
             for secret in target.secrets {

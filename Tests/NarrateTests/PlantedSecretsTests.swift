@@ -199,3 +199,17 @@ import Testing
         }
     }
 }
+
+/// Ids stay ids in every output when a target's URL ends in one.
+@Suite struct IdsAreNotSecretsTests {
+    @Test func anNtfyTopicNamedLikeTheScheduleLeavesTheScheduleNamed() throws {
+        let text = exampleConfig(replacing: "targets = [\"terminal\", \"archive\"]", with: "targets = [\"terminal\", \"archive\", \"phone\"]")
+            + "\n[[target]]\nid = \"phone\"\nkind = \"ntfy\"\nurl_env = \"PHONE_URL\"\n"
+        var cli = CLI(config: text)
+        cli.environment["PHONE_URL"] = "https://ntfy.example/platform-weekly"
+        let schedule = try cli.run("schedule")
+        #expect(schedule.status == 0 && schedule.stdout.hasPrefix("platform-weekly  platform"), "\(schedule.stdout)\(schedule.stderr)")
+        let dryRun = try cli.run("now", "--dry-run", "--json")
+        #expect(dryRun.stdout.contains("\"team\" : \"platform\"") && !dryRun.stdout.contains("ntfy.example"), "\(dryRun.stdout)")
+    }
+}

@@ -27,6 +27,23 @@ import Testing
         #expect(Redactor.percentEncoded("a b/ä~") == "a%20b%2F%C3%A4~")
     }
 
+    /// A URL's last segment or query value is masked on its own only when it can be a credential,
+    /// and never when it is one of the config's ids: an ntfy topic named like a schedule, a
+    /// webhook ending in a team's id, a path ending in "narrate" left names masked everywhere.
+    @Test func wordsAndTheConfigsIdsAreNeverMaskedOnTheirOwn() {
+        let redactor = Redactor()
+        redactor.keep(["payments", "platform-weekly", "narrate"])
+        for url in ["https://ntfy.example/platform-weekly", "https://hooks.example/hooks/payments", "https://relay.example/narrate",
+                    "https://hooks.example/hooks/deployments", "https://ntfy.example/Xq7-report-feed"] {
+            redactor.register(url)
+        }
+        let text = "[narrate] 0.1.0 running: payments, platform-weekly, deployments; Xq7-report-feed"
+        #expect(redactor.redact(text) == "[narrate] 0.1.0 running: payments, platform-weekly, deployments; [secret]")
+        #expect(redactor.redact("posting to https://ntfy.example/platform-weekly") == "posting to [secret]", "the whole URL still is")
+        #expect(Redactor.isCredentialLike("B0123ABC") && Redactor.isCredentialLike("aaaaaaaaaaaaaaaa"))
+        #expect(!Redactor.isCredentialLike("payments") && !Redactor.isCredentialLike("Ab1"))
+    }
+
     /// A secret's trimmed and slash-escaped forms are Foundation's, worked out without it.
     @Test func formsAgreeWithFoundation() {
         var random = SeededRandom(seed: 12)

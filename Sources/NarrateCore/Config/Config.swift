@@ -47,6 +47,19 @@ public struct Config: Sendable {
         self.locale = locale
     }
 
+    /// Every id the config gives (people, teams, KPIs, schedules, targets, sources), and the
+    /// program's own name: words that show up in reports, logs and file names.
+    public var ids: Set<String> {
+        var ids: Set<String> = ["narrate"]
+        ids.formUnion(persons.map(\.id))
+        ids.formUnion(teams.map(\.id))
+        ids.formUnion(kpis.map(\.id))
+        ids.formUnion(schedules.map(\.id))
+        ids.formUnion(targets.map(\.id))
+        ids.formUnion(sources.map(\.id))
+        return ids
+    }
+
     public func person(_ id: String) -> Person? { personIndex[id].map { persons[$0] } }
     public func team(_ id: String) -> Team? { teamIndex[id].map { teams[$0] } }
     public func kpi(_ id: String) -> KPI? { kpiIndex[id].map { kpis[$0] } }

@@ -19,11 +19,20 @@ public final class Redactor: Sendable {
         /// The values registered so far: a secret is revealed for every part sent, and deriving
         /// its forms each time (URL parsing) cost more than building the request.
         var registered: Set<String> = []
+        /// Words never masked: the config's ids, which reports, logs and file names carry.
+        var kept: Set<String> = []
     }
 
     private let index = Mutex(Index())
 
     public init() {}
+
+    /// Never masks these words (the config's ids) as a form of a secret: a webhook whose last
+    /// segment is a team's id (`…/hooks/payments`) must not turn "payments" into "[secret]" in
+    /// every log line and report. Call before registering.
+    public func keep(_ words: some Sequence<String>) {
+        index.withLock { $0.kept.formUnion(words) }
+    }
 
     /// Remembers a secret value and its derived forms. Short values (under 6 characters) are
     /// not registered on their own: they would blank out ordinary words.
@@ -34,7 +43,7 @@ public final class Redactor: Sendable {
         // find them indexed already.
         index.withLock { index in
             index.registered.insert(secret)
-            for form in forms {
+            for form in forms where !index.kept.contains(form) {
                 let bytes = Array(form.utf8)
                 let key = Self.prefix(bytes, 0)
                 let (word, bit) = Self.firstTwo(bytes, 0)
@@ -108,13 +117,13 @@ public final class Redactor: Sendable {
         forms.append(slashEscaped(trimmed))
         if let components = URLComponents(string: trimmed), components.scheme != nil, components.host != nil {
             if let last = components.path.split(separator: "/").last.map(String.init),
-                !structuralWords.contains(last.lowercased())
+                !structuralWords.contains(last.lowercased()), isCredentialLike(last)
             {
                 forms.append(last)
                 if let decoded = last.removingPercentEncoding { forms.append(decoded) }
             }
             for item in components.queryItems ?? [] where credentialKeys.contains(item.name.lowercased()) {
-                if let value = item.value, !value.isEmpty { forms.append(value) }
+                if let value = item.value, isCredentialLike(value) { forms.append(value) }
             }
             if let password = components.password { forms.append(password) }
         }
@@ -171,6 +180,15 @@ public final class Redactor: Sendable {
             }
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// A piece of a URL that can be a credential rather than a word: 8 characters or more with a
+    /// digit or a capital in them (Slack's `B0123ABC`, a token), or 16 or more of any kind. A
+    /// segment like `payments` or `narrate` names something; masking it would rewrite that name
+    /// everywhere (the whole URL is still masked).
+    static func isCredentialLike(_ text: String) -> Bool {
+        guard text.count >= 8 else { return false }
+        return text.count >= 16 || text.contains { $0.isNumber || $0.isUppercase }
     }
 
     /// Query keys whose values are credentials.
