@@ -158,3 +158,27 @@ func lineNumber(of needle: String, in text: String) -> Int? {
 }
 
 import Foundation
+
+/// Every duration key takes a number of seconds or a duration string, the same way.
+@Suite struct DurationKeysTests {
+    @Test func everyDurationKeyTakesSecondsOrAString() throws {
+        let base = exampleConfig(replacing: "catch_up = \"2h\"", with: "catch_up = 7200")
+            + "\n[[source]]\nid = \"tool\"\nkind = \"command\"\ncommand = [\"/bin/true\"]\ntimeout = \"5s\"\n"
+            + "\n[[target]]\nid = \"slow\"\nkind = \"stdout\"\ntimeout = \"2m\"\n"
+        let (config, found) = Config.parse(text: base, file: "t.toml")
+        #expect(found.isEmpty, "\(found)")
+        #expect(config?.schedules[0].catchUp == 7_200 && config?.sources[0].timeout == 5 && config?.target("slow")?.timeout == 120)
+        let (fractional, _) = Config.parse(text: base.replacingOccurrences(of: "timeout = \"2m\"", with: "timeout = 2.5"), file: "t.toml")
+        #expect(fractional?.target("slow")?.timeout == 2.5)
+        for (old, new, key, message) in [
+            ("timeout = \"5s\"", "timeout = \"2h\"", "source[0].timeout", "must be between 1s and 1h, found 2h"),
+            ("catch_up = 7200", "catch_up = -5", "schedule[0].catch_up", "must not be negative"),
+            ("catch_up = 7200", "catch_up = \"soon\"", "schedule[0].catch_up", "\"soon\" is not a duration"),
+            ("timeout = \"2m\"", "timeout = \"0s\"", "target[2].timeout", "must be greater than 0"),
+        ] {
+            let problems = diagnostics(base.replacingOccurrences(of: old, with: new))
+            #expect(problems.contains { $0.keyPath == key && $0.message.contains(message) }, "\(new): \(problems)")
+        }
+    }
+}
+

@@ -183,7 +183,7 @@ final class ConfigLoader {
         source.mode = table.choice("mode", SourceConfig.Mode.self) ?? .draft
         source.teams = table.strings("teams") ?? []
         source.people = table.strings("people") ?? []
-        if let timeout = table.integer("timeout", range: 1...3_600) { source.timeout = timeout }
+        if let timeout = table.duration("timeout", range: 1...3_600) { source.timeout = timeout }
         switch kind {
         case .journal:
             source.path = table.string("path", required: true)
@@ -266,17 +266,16 @@ final class ConfigLoader {
         var target = Target(id: id ?? "", kind: kind, endpoint: descriptor.endpoint(values))
         if let limit = table.integer("limit", range: 100...1_000_000) { target.limit = limit }
         target.rate = table.number("rate")
-        target.timeout = table.number("timeout")
+        target.timeout = table.durationSeconds("timeout")
         target.caFile = table.string("ca_file")
         target.mentions = table.bool("mentions") ?? false
         if target.mentions { table.warning("mentions", "not used yet: narrate never pings anyone, whatever this says") }
         target.maxAttempts = table.integer("retries", range: 1...100)
         target.maxAge = table.duration("give_up_after")
-        for key in ["rate", "timeout"] {
-            if let value = table.table[key]?.double ?? table.table[key]?.int.map(Double.init), value <= 0 {
-                table.error(key, "must be greater than 0")
-            }
+        if let value = table.table["rate"]?.double ?? table.table["rate"]?.int.map(Double.init), value <= 0 {
+            table.error("rate", "must be greater than 0")
         }
+        if let timeout = target.timeout, timeout <= 0 { table.error("timeout", "must be greater than 0") }
         targetPaths.append(table.path)
         return target
     }

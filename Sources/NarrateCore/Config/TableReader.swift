@@ -138,17 +138,37 @@ final class TableReader {
         return nil
     }
 
-    func duration(_ key: String) -> Int? {
+    /// Every duration key takes a number of seconds (`90`) or a duration string (`"30s"`,
+    /// `"5m"`, `"2h"`, `"1d"`, `"1w"`), the same for every key.
+    func duration(_ key: String, range: ClosedRange<Int>? = nil) -> Int? {
+        guard let seconds = durationSeconds(key) else { return nil }
+        guard let range else { return Int(seconds.rounded(.up)) }
+        guard seconds >= Double(range.lowerBound), seconds <= Double(range.upperBound) else {
+            error(key, "must be between \(DurationText.text(range.lowerBound)) and \(DurationText.text(range.upperBound)), found \(DurationText.text(Int(seconds.rounded(.up))))")
+            return nil
+        }
+        return Int(seconds.rounded(.up))
+    }
+
+    /// A duration in seconds, fractions kept (a target's `timeout = 2.5`).
+    func durationSeconds(_ key: String) -> Double? {
         guard let value = value(key, required: false) else { return nil }
+        if let number = value.int.map(Double.init) ?? value.double.flatMap({ $0.isFinite ? $0 : nil }) {
+            guard number >= 0 else {
+                error(key, "must not be negative, found \(MetricBounds.text(number))")
+                return nil
+            }
+            return number
+        }
         guard let text = value.string else {
-            wrongType(key, "a duration string such as \"5d\" or \"2h\"", value)
+            wrongType(key, "a number of seconds or a duration such as \"30s\", \"5m\" or \"2h\"", value)
             return nil
         }
         guard let seconds = DurationText.seconds(text) else {
-            error(key, "\"\(text)\" is not a duration; write e.g. \"90m\", \"2h\", \"5d\" or \"1w\"")
+            error(key, "\"\(text)\" is not a duration; write e.g. \"30s\", \"90m\", \"2h\", \"5d\" or \"1w\"")
             return nil
         }
-        return seconds
+        return Double(seconds)
     }
 
     func timeZone(_ key: String) -> String? {
