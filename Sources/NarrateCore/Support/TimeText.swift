@@ -6,6 +6,51 @@ public enum TimeText {
     /// `2026-11-20` (noon in `zone`, so the day is unambiguous), `now`, and relative forms in
     /// `zone`: `today`, `yesterday` (noon), `-2d`, `-3h`, `-30m`, and a weekday with an optional
     /// time, `mon` or `fri 17:00` (the latest such moment that is not after `now`).
+    /// `YYYY-MM-DDTHH:MM[:SS](Z|±HH:MM)` (or a space for the `T`), which names its own instant;
+    /// nil for any other text (the general parser takes it, with its error messages). A time of
+    /// this shape that names no real day or time is refused (Foundation's formatter read
+    /// 2026-02-30 as 2 March).
+    static func offsetTime(_ text: String) throws -> Date? {
+        let bytes = Array(text.utf8)
+        func number(_ start: Int, _ count: Int) -> Int? {
+            guard start + count <= bytes.count else { return nil }
+            var value = 0
+            for byte in bytes[start..<start + count] {
+                guard byte >= 0x30, byte <= 0x39 else { return nil }
+                value = value * 10 + Int(byte - 0x30)
+            }
+            return value
+        }
+        guard bytes.count >= 17, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+            bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: " "), bytes[13] == UInt8(ascii: ":"),
+            let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
+            let minute = number(14, 2)
+        else { return nil }
+        guard (1...12).contains(month), day >= 1, day <= LocalDate.days(inMonth: month, year: year), hour < 24, minute < 60 else {
+            throw NarrateError(.invalidInput, "\"\(text)\" is no real day and time")
+        }
+        var position = 16
+        var second = 0
+        if position < bytes.count, bytes[position] == UInt8(ascii: ":") {
+            guard let value = number(position + 1, 2), value < 60 else { return nil }
+            second = value
+            position += 3
+        }
+        let offset: Int
+        if position == bytes.count - 1, bytes[position] == UInt8(ascii: "Z") {
+            offset = 0
+        } else if position == bytes.count - 6, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-"),
+            bytes[position + 3] == UInt8(ascii: ":"), let hours = number(position + 1, 2), let minutes = number(position + 4, 2),
+            hours < 24, minutes < 60
+        {
+            offset = (hours * 3_600 + minutes * 60) * (bytes[position] == UInt8(ascii: "-") ? -1 : 1)
+        } else {
+            return nil
+        }
+        let local = LocalDate(year: year, month: month, day: day).dayNumber * 86_400 + hour * 3_600 + minute * 60 + second
+        return Date(timeIntervalSince1970: TimeInterval(local - offset))
+    }
+
     public static func parse(_ text: String, zone: TimeZone, now: Date) throws -> Date {
         let date = try parseAnyYear(text, zone: zone, now: now)
         let year = LocalDate(date, in: zone).year
@@ -18,6 +63,9 @@ public enum TimeText {
     }
 
     private static func parseAnyYear(_ text: String, zone: TimeZone, now: Date) throws -> Date {
+        // An exported year of readings is this shape on every line: read by integer arithmetic,
+        // without a formatter or a regular expression per line.
+        if let instant = try offsetTime(text) { return instant }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.lowercased() == "now" { return now }
         if let relative = relative(trimmed.lowercased(), zone: zone, now: now) { return relative }

@@ -8,9 +8,9 @@ extension SQLiteStore {
         try write { db in
             var replaced = 0
             for reading in readings {
-                try db.execute(
-                    sql: "DELETE FROM metric WHERE kpi = ? AND at = ?",
-                    arguments: [reading.kpi, reading.at.timeIntervalSince1970])
+                // Compiled once for the whole batch (a year of readings is 50,000 rows).
+                try db.cachedStatement(sql: "DELETE FROM metric WHERE kpi = ? AND at = ?")
+                    .execute(arguments: [reading.kpi, reading.at.timeIntervalSince1970])
                 replaced += db.changesCount
                 try Self.insert(reading, in: db)
             }
