@@ -28,21 +28,51 @@ public enum ConfigFile {
     /// is not set, a file that cannot be read, a secret URL that can never be sent to are errors
     /// on their lines. The values go only to the redactor.
     static func checkSecrets(_ config: Config, text: String, with resolver: SecretResolver) -> [Diagnostic] {
+        resolver.redactor.keep(config.ids)
         // Mapping the text's lines costs as much as reading the config: only when there is a problem.
         var lines: ConfigLines?
         return config.secretSources.compactMap { source in
-            // A value written in the config was checked as the config was read.
-            if case .plain = source.secret { return nil }
-            let problem: String?
+            let problem: (Diagnostic.Severity, String)?
             do {
                 let value = try resolver.reveal(source.secret)
-                problem = source.isURL ? URLCheck.problem(value).map { "\($0) (from \(source.secret))" } : nil
+                // A value written in the config was checked as a URL as the config was read.
+                if case .plain = source.secret {
+                    problem = Self.weakness(of: value, at: source, in: config)
+                } else if source.isURL, let bad = URLCheck.problem(value) {
+                    problem = (.error, "\(bad) (from \(source.secret))")
+                } else {
+                    problem = Self.weakness(of: value, at: source, in: config)
+                }
             } catch {
-                problem = "\(error)"
+                problem = (.error, "\(error)")
             }
-            guard let problem else { return nil }
+            guard let (severity, message) = problem else { return nil }
             if lines == nil { lines = ConfigLines(text: text) }
-            return Diagnostic(file: config.file, line: lines!.line(of: source.keyPath), severity: .error, keyPath: source.keyPath, message: problem)
+            return Diagnostic(file: config.file, line: lines!.line(of: source.keyPath), severity: severity, keyPath: source.keyPath, message: message)
+        }
+    }
+
+    /// What a secret's value gives away for its target: an ntfy topic anyone can guess (the topic
+    /// is the only key to it), a webhook secret that is no `whsec_` base64 key (no request could
+    /// be signed with it).
+    static func weakness(of value: String, at source: SecretSource, in config: Config) -> (Diagnostic.Severity, String)? {
+        guard let open = source.keyPath.firstIndex(of: "["), source.keyPath.hasPrefix("target["),
+            let close = source.keyPath.firstIndex(of: "]"), let index = Int(source.keyPath[source.keyPath.index(after: open)..<close]),
+            config.targets.indices.contains(index)
+        else { return nil }
+        let target = config.targets[index]
+        switch target.kind {
+        case .ntfy where source.isURL:
+            let topic = URLComponents(string: value)?.path.split(separator: "/").last.map(String.init) ?? ""
+            guard !Redactor.isCredentialLike(topic) else { return nil }
+            return (.warning, "the ntfy topic \"\(topic)\" can be guessed, and anyone who tries it reads the reports; use a long random topic (e.g. 24 letters and digits)")
+        case .webhook where !source.isURL:
+            guard WebhookSigningKey.bytes(value) != nil else {
+                return (.error, "the secret is not a whsec_ key (whsec_ and base64, as Standard Webhooks receivers give it): no report could be signed")
+            }
+            return nil
+        default:
+            return nil
         }
     }
 

@@ -213,3 +213,27 @@ import Testing
         #expect(dryRun.stdout.contains("\"team\" : \"platform\"") && !dryRun.stdout.contains("ntfy.example"), "\(dryRun.stdout)")
     }
 }
+
+/// `check` says what a secret gives away before a delivery finds out.
+@Suite struct SecretStrengthTests {
+    static func check(phone: String, webhookSecret: String) throws -> CLI.Result {
+        let text = exampleConfig(replacing: "targets = [\"terminal\", \"archive\"]", with: "targets = [\"terminal\", \"archive\", \"phone\", \"hook\"]")
+            + "\n[[target]]\nid = \"phone\"\nkind = \"ntfy\"\nurl_env = \"PHONE_URL\"\n"
+            + "\n[[target]]\nid = \"hook\"\nkind = \"webhook\"\nurl_env = \"HOOK_URL\"\nsecret_env = \"HOOK_SECRET\"\n"
+        var cli = CLI(config: text)
+        cli.environment["PHONE_URL"] = phone
+        cli.environment["HOOK_URL"] = "https://receiver.example/narrate"
+        cli.environment["HOOK_SECRET"] = webhookSecret
+        return try cli.run("check")
+    }
+
+    @Test func aGuessableNtfyTopicIsAWarningAndABadWebhookSecretAnError() throws {
+        let weak = try Self.check(phone: "https://ntfy.example/payments", webhookSecret: "not a key!")
+        #expect(weak.status == 1, "a secret no request can be signed with is an error")
+        #expect(weak.stdout.contains("target[2].url_env: the ntfy topic \"payments\" can be guessed"), "\(weak.stdout)")
+        #expect(weak.stdout.contains("error: target[3].secret_env: the secret is not a whsec_ key"), "\(weak.stdout)")
+        #expect(!weak.stdout.contains("not a key!"), "the secret itself is not printed")
+        let strong = try Self.check(phone: "https://ntfy.example/k3Jd9x2LqP0vT7wZ4mYb8RcA", webhookSecret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+        #expect(strong.status == 0 && !strong.stdout.contains("ntfy topic") && !strong.stdout.contains("whsec_ key"), "\(strong.stdout)")
+    }
+}

@@ -186,7 +186,7 @@ public final class Redactor: Sendable {
     /// digit or a capital in them (Slack's `B0123ABC`, a token), or 16 or more of any kind. A
     /// segment like `payments` or `narrate` names something; masking it would rewrite that name
     /// everywhere (the whole URL is still masked).
-    static func isCredentialLike(_ text: String) -> Bool {
+    public static func isCredentialLike(_ text: String) -> Bool {
         guard text.count >= 8 else { return false }
         return text.count >= 16 || text.contains { $0.isNumber || $0.isUppercase }
     }

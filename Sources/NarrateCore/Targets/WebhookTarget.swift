@@ -40,12 +40,12 @@ struct WebhookTarget: TargetDescriptor {
 
     /// The key bytes of a `whsec_<base64>` secret.
     static func key(_ secret: String, target: String) throws -> Data {
-        let encoded = secret.hasPrefix("whsec_") ? String(secret.dropFirst(6)) : secret
-        guard let key = Data(base64Encoded: encoded), !key.isEmpty else {
+        guard let key = WebhookSigningKey.bytes(secret) else {
             throw NarrateError(.invalidInput, "target \(target): secret is not a whsec_ base64 key")
         }
         return key
     }
+
 
     func classify(_ response: HTTPResponse, for part: Delivery, now: Date) -> AttemptOutcome {
         standardOutcome(response, now: now, errorText: { $0.text })
