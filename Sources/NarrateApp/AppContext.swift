@@ -70,7 +70,7 @@ public struct AppContext: Sendable {
     public var courier: Courier {
         var courier = Courier(
             outbox: store, config: config, transport: transport, secrets: secrets, stateDir: stateDir, logger: logger,
-            policy: policy, clock: SystemClock(), output: output)
+            policy: policy, clock: clock, output: output)
         let tokens = self.tokens
         courier.checkInLink = { person, until in try tokens.link(for: person, until: until) }
         return courier

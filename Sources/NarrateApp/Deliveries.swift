@@ -67,7 +67,7 @@ public struct Deliveries: Sendable {
         for plan in try context.pipeline.plan(team: team, schedule: schedule) {
             plans.append(await context.pipeline.withSources(plan, importing: false))
         }
-        for (plan, reports) in zip(plans, try context.pipeline.run(plans)) {
+        for (plan, reports) in zip(plans, try await context.pipeline.run(plans)) {
             for formatted in reports {
                 let record = formatted.rendered.record
                 for group in formatted.parts {
@@ -111,8 +111,7 @@ public struct Deliveries: Sendable {
         async throws -> [TargetResult]
     {
         let deadline = context.clock.now().addingTimeInterval(wait)
-        // The outbox keeps real time (SystemClock), whatever clock plans the reports.
-        let started = SystemClock().now()
+        let started = context.clock.now()
         var reportIDs: [Int64] = []
         var earlier: [Int64: Int64] = [:]
         var plans: [ReportPlan] = []
@@ -122,7 +121,7 @@ public struct Deliveries: Sendable {
         var slots: [(team: String, run: Run, reports: [QueuedReport])] = []
         enum Queued { case report(Int64, team: String), slot(Int) }
         var order: [Queued] = []
-        for (plan, reports) in zip(plans, try context.pipeline.run(plans)) {
+        for (plan, reports) in zip(plans, try await context.pipeline.run(plans)) {
             var fresh: [QueuedReport] = []
             for formatted in reports {
                 if !force, let existing = try identical(to: formatted) {

@@ -197,29 +197,27 @@ public struct ReportPipeline: Sendable {
         return try render(report, plan: plan, messages: messages).map { try format($0) }
     }
 
-    /// Compiles the templates of the plans' locales on a thread of its own, while the first
-    /// reports are gathered: the first render would otherwise compile them while the other
-    /// renders wait for it. A render that comes first waits for the compilation under way.
-    public func compilingTemplates(for plans: [ReportPlan]) -> Background<Void> {
+    /// ``run(_:messages:)`` for many plans at once, one child task each (on narrate's executor,
+    /// whose threads are one a core); results in the plans' order. The steps share nothing
+    /// mutable: the store reads concurrently, and the templates of the plans' locales are
+    /// compiled by a task of their own while the first reports are gathered (a render that comes
+    /// first waits for that compilation).
+    public func run(_ plans: [ReportPlan], messages: Messages = .delivery) async throws -> [[FormattedReport]] {
+        guard plans.count > 1 else { return try plans.map { try run($0, messages: messages) } }
         let renderer = context.renderer
         let locales = Set(plans.map(\.locale))
-        return Background("narrate-templates") {
-            for locale in locales { try renderer.prepare(locale: locale) }
+        return try await withThrowingTaskGroup(of: (Int, [FormattedReport]).self) { group in
+            group.addTask {
+                for locale in locales { try renderer.prepare(locale: locale) }
+                return (-1, [])
+            }
+            for (index, plan) in plans.enumerated() {
+                group.addTask { (index, try run(plan, messages: messages)) }
+            }
+            var results = [[FormattedReport]](repeating: [], count: plans.count)
+            for try await (index, reports) in group where index >= 0 { results[index] = reports }
+            return results
         }
-    }
-
-    /// ``run(_:messages:)`` for many plans at once, on every core; results in the plans' order.
-    /// The steps share nothing mutable: the store reads concurrently, the templates are compiled.
-    public func run(_ plans: [ReportPlan], messages: Messages = .delivery) throws -> [[FormattedReport]] {
-        let templates = compilingTemplates(for: plans)
-        defer { templates.finish() }
-        guard plans.count > 1 else { return try plans.map { try run($0, messages: messages) } }
-        let results = Mutex([Result<[FormattedReport], any Error>?](repeating: nil, count: plans.count))
-        DispatchQueue.concurrentPerform(iterations: plans.count) { index in
-            let result = Result { try run(plans[index], messages: messages) }
-            results.withLock { $0[index] = result }
-        }
-        return try results.withLock { $0 }.map { try $0!.get() }
     }
 }
 

@@ -41,8 +41,6 @@ public struct Reports: Sendable {
             }
             plans.append(await pipeline.withSources(plan, importing: false))
         }
-        let templates = pipeline.compilingTemplates(for: plans)
-        defer { templates.finish() }
         return try plans.flatMap { plan in
             var report = pipeline.analyze(try pipeline.gather(plan))
             report.sourceNotes = plan.sourceNotes

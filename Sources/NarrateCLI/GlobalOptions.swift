@@ -50,29 +50,18 @@ struct GlobalOptions: ParsableArguments {
         return loaded
     }
 
-    /// The state dir when the config cannot move it (a flag, or systemd's $STATE_DIRECTORY) and
-    /// a store is there already: it can be opened while the config is read. Only one that exists,
-    /// so that a config with an error leaves no new state dir behind.
-    var storeDirectoryBeforeConfig: String? {
-        StateDirectory.resolveBeforeConfig(flag: stateDir, environment: wiring.environment)
-            .flatMap { SQLiteStore.exists(in: $0) ? $0 : nil }
-    }
-
     private static let loaded = Mutex<[String: (config: Config, warnings: [Diagnostic])]>([:])
 
     /// Loads the config (warnings go to the log), resolves the state dir, opens the store,
     /// reads every secret into the redactor and compiles the templates.
     func context(transport: any HTTPTransport = NoNetwork()) throws -> AppContext {
         let logger = self.logger
-        // A store known before the config is opened on the second core while the config is read.
-        let early = storeDirectoryBeforeConfig.map { directory in Background("narrate-store") { try SQLiteStore(directory: directory) } }
-        defer { early?.finish() }
         let (config, warnings) = try loadConfig()
         for warning in warnings { logger.warning("\(warning)") }
         let secrets = SecretResolver(environment: wiring.environment, redactor: wiring.redactor)
         secrets.prime(config)
         let stateDir = StateDirectory.resolve(flag: self.stateDir, config: config, environment: wiring.environment)
-        let store = try early?.value() ?? SQLiteStore(directory: stateDir)
+        let store = try SQLiteStore(directory: stateDir)
         logger.debug("opened store", metadata: ["path": "\(store.path)"])
         var policy = RetryPolicy()
         if let base = wiring.retryBase { policy.base = base }

@@ -19,15 +19,13 @@ struct Narrate: AsyncParsableCommand {
 
 /// The command line's entry point.
 public enum NarrateMain {
-    /// Parses the arguments, runs one command with `wiring`, and exits: 0 success, 1 a problem
-    /// the user must fix (a narrate error of any category, message on stderr), 2 a usage error.
-    public static func run(wiring: Wiring = Wiring()) async -> Never {
+    /// Parses the arguments, runs one command with `wiring`, and gives the exit status: 0
+    /// success, 1 a problem the user must fix (a narrate error of any category, message on
+    /// stderr), 2 a usage error.
+    public static func run(wiring: Wiring = Wiring()) async -> Int32 {
         await Wiring.$current.withValue(wiring) {
             do {
                 var command = try Narrate.parseAsRoot()
-                // A command is a burst of work; the daemon and the check-in service keep between
-                // requests only what they need (IdleMemory), so they leave the heap as glibc has it.
-                if !(command is RunCommand || command is ServeCommand) { HeapTuning.apply() }
                 if var asyncCommand = command as? AsyncParsableCommand {
                     try await asyncCommand.run()
                 } else {
@@ -35,19 +33,19 @@ public enum NarrateMain {
                 }
             } catch let error as any CategorizedError {
                 Console.err("narrate: \(error)")
-                Foundation.exit(1)
+                return 1
             } catch {
                 let code = Narrate.exitCode(for: error)
                 let message = Narrate.fullMessage(for: error)
                 if code == .success {
                     if !message.isEmpty { Console.out(message) }
-                    Foundation.exit(0)
+                    return 0
                 }
                 if !message.isEmpty { Console.err(message) }
                 // ArgumentParser says 64 for usage errors; narrate promises 2.
-                Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+                return code == .validationFailure ? 2 : code.rawValue
             }
-            Foundation.exit(0)
+            return 0
         }
     }
 }

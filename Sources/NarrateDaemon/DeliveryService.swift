@@ -21,7 +21,7 @@ final class DeliveryService: Service {
     }
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             var failures = 0
             while !Task.isCancelled {
                 let context = await self.state.context
@@ -33,12 +33,12 @@ final class DeliveryService: Service {
                     try await context.courier.deliver(reports: nil)
                     failures = 0
                     let unfinished = try context.store.unfinishedDeliveries(reports: nil, target: nil)
-                    let now = SystemClock().now()
+                    let now = context.clock.now()
                     if unfinished.contains(where: { $0.state == .sending }) {
                         // In flight elsewhere (or left by a process that died): looked at again soon.
                         pause = 2
                     } else if let due = unfinished.map(\.nextAttemptAt).min() {
-                        pause = max(0.05, due.timeIntervalSince(now))
+                        pause = max(0.05, context.clock.realSeconds(due.timeIntervalSince(now)))
                     }
                 } catch is CancellationError {
                     break
@@ -47,12 +47,8 @@ final class DeliveryService: Service {
                     pause = Backoff.seconds(afterFailures: failures)
                     self.logger.error("delivery: \(context.redactor.redact("\(error)")); trying again in \(Int(pause)) s")
                 }
-                // Idle for a while: the store's caches, the heap's free pages and the pages of
-                // code the cycle ran go back to the system (IdleMemory).
-                if pause > 60 {
-                    context.store.releaseMemory()
-                    IdleMemory.release()
-                }
+                // Idle for a while: the store's caches go back to the system.
+                if pause > 60 { context.store.releaseMemory() }
                 await self.kick.wait(seconds: pause)
             }
         }

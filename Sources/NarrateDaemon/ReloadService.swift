@@ -20,9 +20,9 @@ final class ReloadService: Service {
 
     func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sighup)
-        // Not `signals.cancelOnGracefulShutdown()`: its merge starts an unstructured task on the
-        // global executor, which a statically linked narrate cannot redirect (QuietExecutor).
-        try await cancelWhenGracefulShutdown {
+        // Not `signals.cancelOnGracefulShutdown()`: its merge starts an unstructured task, which
+        // prefers no executor and would start libdispatch's pool (QuietExecutor).
+        await cancelWhenGracefulShutdown {
             for await _ in signals {
                 self.notifier.send("RELOADING=1\nMONOTONIC_USEC=\(SystemdNotifier.monotonicMicroseconds())")
                 if await self.state.reload(logger: self.logger) {
@@ -46,7 +46,7 @@ final class WatchdogService: Service {
 
     func run() async throws {
         let sleeper = Wakeup()
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 self.notifier.send("WATCHDOG=1")
                 await sleeper.wait(seconds: self.interval)

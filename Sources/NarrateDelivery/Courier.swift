@@ -17,7 +17,8 @@ public struct Courier: Sendable {
     public let stateDir: String
     public let logger: Logger
     public var policy: RetryPolicy
-    /// The outbox's timing (backoff, leases) always follows real time.
+    /// The context's clock: the outbox's instants (due times, claims, sends) are written and read
+    /// on it; waits are real durations (``WallClock/realSeconds(_:)``).
     public let clock: any WallClock
     /// Where `stdout` targets write.
     public let output: @Sendable (String) -> Void
@@ -27,7 +28,7 @@ public struct Courier: Sendable {
 
     public init(
         outbox: any Outbox & ReportArchive, config: Config, transport: any HTTPTransport, secrets: SecretResolver,
-        stateDir: String, logger: Logger, policy: RetryPolicy = RetryPolicy(), clock: any WallClock = SystemClock(),
+        stateDir: String, logger: Logger, policy: RetryPolicy = RetryPolicy(), clock: any WallClock,
         output: @escaping @Sendable (String) -> Void
     ) {
         self.outbox = outbox
@@ -48,7 +49,8 @@ public struct Courier: Sendable {
     /// `reports` is nil: the whole outbox is not worth reading back).
     @discardableResult
     public func deliver(reports: [Int64]? = nil, until deadline: Date = .distantFuture) async throws -> [Delivery] {
-        let revived = try outbox.requeueAbandoned(now: clock.now()) { id in (config.target(id)?.effectiveTimeout ?? 30) + 5 }
+        // A lease is the target's timeout and a grace, in real seconds.
+        let revived = try outbox.requeueAbandoned(now: clock.now()) { id in clock.clockSeconds((config.target(id)?.effectiveTimeout ?? 30) + 5) }
         if revived > 0 { logger.notice("re-queued \(revived) part(s) left in flight by a stopped process") }
         let targets = try outbox.unfinishedTargets(reports: reports)
         let gate = RateGate()
@@ -82,7 +84,7 @@ public struct Courier: Sendable {
                 let next = heads.filter { $0.state == .pending }.map(\.nextAttemptAt).min() ?? now.addingTimeInterval(1)
                 if next >= deadline { return }
                 let wake = max(next, now.addingTimeInterval(0.01))
-                try await Pause.sleep(seconds: wake.timeIntervalSince(now))
+                try await Pause.sleep(seconds: clock.realSeconds(wake.timeIntervalSince(now)))
                 continue
             }
             for head in ready {
@@ -220,7 +222,7 @@ public struct Courier: Sendable {
             }
             let delay = policy.delay(afterAttempt: delivery.attempts, retryAfter: after)
             try outbox.finishAttempt(
-                delivery.id, state: .pending, error: error, nextAttemptAt: now.addingTimeInterval(delay), at: now)
+                delivery.id, state: .pending, error: error, nextAttemptAt: now.addingTimeInterval(clock.clockSeconds(delay)), at: now)
             DeliveryMetrics.part(kind: delivery.kind, .retried)
             logger.notice("\(label) will be retried in \(String(format: "%.1f", delay)) s: \(error)")
         }

@@ -18,14 +18,6 @@ public enum StateDirectory {
         return home + "/.local/state/narrate"
     }
 
-    /// The state dir when the config cannot change it (a flag, or systemd's
-    /// `$STATE_DIRECTORY`), so the store can be opened while the config is still being read.
-    public static func resolveBeforeConfig(flag: String?, environment: [String: String]) -> String? {
-        if let flag, !flag.isEmpty { return flag }
-        if let systemd = environment["STATE_DIRECTORY"], !systemd.isEmpty { return resolve(flag: nil, environment: environment) }
-        return nil
-    }
-
     static func expandingHome(_ path: String, _ environment: [String: String]) -> String {
         guard path.hasPrefix("~/") else { return path }
         return (environment["HOME"] ?? NSHomeDirectory()) + path.dropFirst(1)

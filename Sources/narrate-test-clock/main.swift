@@ -18,6 +18,4 @@ if let start = environment["NARRATE_TEST_CLOCK_START"] {
     }
 }
 let wiring = Wiring(environment: environment, clock: clock, retryBase: environment["NARRATE_TEST_RETRY_BASE"].flatMap(Double.init))
-// NARRATE_TEST_RUNTIME_HOOKS=off runs as a statically linked narrate does, without the hooks.
-let hooks = environment["NARRATE_TEST_RUNTIME_HOOKS"] != "off"
-await QuietExecutor.run(takingOverGlobalExecutor: hooks) { await NarrateMain.run(wiring: wiring) }
+exit(await QuietExecutor.run { await NarrateMain.run(wiring: wiring) })

@@ -1,5 +1,6 @@
+import Foundation
 import NarrateCLI
 import NarrateCore
 
 // Every command runs on narrate's own threads, not on libdispatch's worker pool: see QuietExecutor.
-await QuietExecutor.run { await NarrateMain.run() }
+exit(await QuietExecutor.run { await NarrateMain.run() })

@@ -334,7 +334,7 @@ import Testing
             // What curl says of such a URL, for the in-memory transport to say too.
             courier = Courier(
                 outbox: context.store, config: context.config, transport: PermanentFailure(), secrets: context.secrets,
-                stateDir: context.stateDir, logger: test.log.logger, policy: courier.policy, output: { _ in })
+                stateDir: context.stateDir, logger: test.log.logger, policy: courier.policy, clock: context.clock, output: { _ in })
         }
         let team = context.config.teams[0]
         let record = ReportRecord(team: team.id, schedule: nil, periodStart: Date(), periodEnd: Date(), markdown: "x\n", createdAt: Date())

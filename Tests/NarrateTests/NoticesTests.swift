@@ -65,7 +65,7 @@ import Testing
         let early = try Self.context(receiver, text, at: "2026-11-27 13:30")
         #expect(try early.notices.reminders(for: early.config.schedules[0], now: early.clock.now()).isEmpty, "before the window")
         let context = try Self.context(receiver, text, at: "2026-11-27 14:00")
-        try context.checkIns.log(.progress, text: "wrote already", by: context.config.person("dana")!, at: try time("2026-11-26 10:00", "Asia/Taipei"))
+        _ = try context.checkIns.log(.progress, text: "wrote already", by: context.config.person("dana")!, at: try time("2026-11-26 10:00", "Asia/Taipei"))
         _ = try context.checkIns.away(context.config.person("chen")!, from: LocalDate(year: 2026, month: 11, day: 27), to: LocalDate(year: 2026, month: 11, day: 27))
         let planned = try context.notices.reminders(for: context.config.schedules[0], now: context.clock.now())
         #expect(Set(planned.map(\.record.person)) == ["alice", "bob"], "dana checked in, chen is away")

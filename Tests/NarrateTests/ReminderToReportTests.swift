@@ -27,7 +27,7 @@ import Testing
             from = "narrate@example.org"
             """
         let (context, _) = try exampleContext(config: text, clock: FixedClock(try time("2026-11-27 14:05", "Asia/Taipei")))
-        let before = try context.pipeline.run(try context.pipeline.plan(team: "platform"))[0][0].rendered.markdown
+        let before = try await context.pipeline.run(try context.pipeline.plan(team: "platform"))[0][0].rendered.markdown
         #expect(before.contains("**Not yet, due Fri 27 Nov 17:00:** Alice Chen"), "the slot is at 17:00: \(before)")
 
         let planned = try context.notices.reminders(for: context.config.schedules[0], now: context.clock.now())
@@ -50,7 +50,7 @@ import Testing
                 uri: path, method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: form))
             #expect(saved.status == .seeOther)
         }
-        let after = try context.pipeline.run(try context.pipeline.plan(team: "platform"))[0][0].rendered.markdown
+        let after = try await context.pipeline.run(try context.pipeline.plan(team: "platform"))[0][0].rendered.markdown
         #expect(after.contains("Checked in from the reminder"))
         #expect(after.contains("**Reported:** Alice Chen"), "\(after.prefix(300))")
     }

@@ -234,7 +234,7 @@ import Testing
         kind = "stdout"
         """
 
-    @Test func oneDigestAcrossTheTeamsAManagerHas() throws {
+    @Test func oneDigestAcrossTheTeamsAManagerHas() async throws {
         let (context, _) = try exampleContext(config: Self.config, clock: FixedClock(try time("2026-11-27 18:00", "Asia/Taipei")))
         let day = { (offset: Double) in try! time("2026-11-27 10:00", "Asia/Taipei").addingTimeInterval(offset * 86_400) }
         try context.store.record([
@@ -244,7 +244,7 @@ import Testing
             MetricReading(kpi: "change-failure-rate", value: 10, at: day(-7)), MetricReading(kpi: "change-failure-rate", value: 9, at: day(0)),
         ])
         let plans = try context.pipeline.plan()
-        let rendered = try context.pipeline.run(plans).map { $0.map(\.rendered) }
+        let rendered = try await context.pipeline.run(plans).map { $0.map(\.rendered) }
         // Platform's cycle carries the one digest; Support's carries none.
         #expect(rendered[0].map(\.kind) == [.team, .digest] && rendered[1].map(\.kind) == [.team])
         let digest = rendered[0][1].markdown
@@ -262,11 +262,11 @@ import Testing
         #expect(chinese.contains("## 各團隊一覽"))
     }
 
-    @Test func aManagerWithOtherTargetsPerTeamGetsADigestPerTeam() throws {
+    @Test func aManagerWithOtherTargetsPerTeamGetsADigestPerTeam() async throws {
         let config = Self.config.replacingOccurrences(
             of: "targets = [\"terminal\"]\nmanager_targets = [\"erin-dm\"]", with: "targets = [\"terminal\"]\nmanager_targets = [\"terminal\"]")
         let (context, _) = try exampleContext(config: config)
-        let rendered = try context.pipeline.run(try context.pipeline.plan()).map { $0.map(\.rendered) }
+        let rendered = try await context.pipeline.run(try context.pipeline.plan()).map { $0.map(\.rendered) }
         #expect(rendered[0].map(\.kind) == [.team, .digest] && rendered[1].map(\.kind) == [.team, .digest])
         #expect(rendered[1][1].markdown.hasPrefix("# Support · manager digest"))
     }

@@ -207,7 +207,7 @@ import Testing
     @Test func aZeroLengthStoreIsAnErrorNotANewStore() throws {
         let cli = CLI()
         try FileManager.default.createDirectory(atPath: cli.stateDir, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: cli.stateDir + "/narrate.sqlite", contents: Data())
+        _ = FileManager.default.createFile(atPath: cli.stateDir + "/narrate.sqlite", contents: Data())
         let result = try cli.run("history")
         #expect(result.status == 1)
         #expect(result.stderr.contains("is empty (0 bytes), not a narrate store"), "\(result.stderr)")

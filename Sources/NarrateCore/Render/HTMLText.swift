@@ -1,5 +1,5 @@
 /// Text escaped for HTML: `& < > " '` as entities, as swift-mustache's HTML content type writes
-/// them (the check-in pages and ``FastRenderer`` share it).
+/// them (the check-in pages use it).
 public enum HTMLText {
     public static func escape(_ text: String) -> String {
         var out = ""

@@ -28,14 +28,11 @@ public struct ReportRenderer: Sendable {
     }
 
     /// The templates of `sources`, in one library.
-    static func compile(
-        _ sources: [String: TemplateSource], each: (String, MustacheTemplate) -> Void = { _, _ in }
-    ) throws -> MustacheLibrary {
+    static func compile(_ sources: [String: TemplateSource]) throws -> MustacheLibrary {
         var library = MustacheLibrary()
         for (name, source) in sources.sorted(by: { $0.key < $1.key }) {
             do {
                 let template = try MustacheTemplate(string: source.text)
-                each(name, template)
                 library.register(template, named: name)
             } catch let error as MustacheTemplate.ParserError {
                 throw TemplateError(
@@ -46,20 +43,17 @@ public struct ReportRenderer: Sendable {
         return library
     }
 
-    /// The library that has `name` (`en/team-report`), and for the bundled templates their
-    /// ``FastRenderer`` (nil with overrides: they render through swift-mustache, as written).
-    func library(for name: String) throws -> (MustacheLibrary, FastRenderer?) {
-        if let all = libraries.all { return (all, nil) }
+    /// The library that has `name` (`en/team-report`).
+    func library(for name: String) throws -> MustacheLibrary {
+        if let all = libraries.all { return all }
         let locale = name.split(separator: "/").first.map(String.init) ?? ""
         return try libraries.compiled.withLock { compiled in
             if let found = compiled[locale] { return found }
             let sources = BundledTemplates.all.filter { $0.key.hasPrefix(locale + "/") }
                 .mapValues { TemplateSource(text: $0, file: "(bundled)") }
-            var templates: [String: MustacheTemplate] = [:]
-            let library = try Self.compile(sources) { templates[$0] = $1 }
-            let fast = Self.fastRenderer(templates)
-            compiled[locale] = (library, fast)
-            return (library, fast)
+            let library = try Self.compile(sources)
+            compiled[locale] = library
+            return library
         }
     }
 
@@ -68,19 +62,9 @@ public struct ReportRenderer: Sendable {
         _ = try library(for: "\(locale)/team-report")
     }
 
-    /// Every template fast, or none (a partial must be found where its caller is rendered).
-    static func fastRenderer(_ templates: [String: MustacheTemplate]) -> FastRenderer? {
-        var fast: [String: FastTemplate] = [:]
-        for (name, template) in templates {
-            guard let converted = FastTemplate(template) else { return nil }
-            fast[name] = converted
-        }
-        return FastRenderer(templates: fast)
-    }
-
     final class Libraries: Sendable {
         let all: MustacheLibrary?
-        let compiled = Mutex([String: (MustacheLibrary, FastRenderer?)]())
+        let compiled = Mutex([String: MustacheLibrary]())
 
         init(all: MustacheLibrary?) { self.all = all }
     }
@@ -125,9 +109,7 @@ public struct ReportRenderer: Sendable {
 
     func render(_ template: String, locale: String, _ values: [String: Any]) throws -> String {
         let name = "\(locale)/\(template)"
-        let (library, fast) = try library(for: name)
-        let rendered = fast.flatMap { fast in TemplateValue(values).flatMap { fast.render(name, $0) } }
-        guard let output = rendered ?? library.render(values, withTemplate: name) else {
+        guard let output = try library(for: name).render(values, withTemplate: name) else {
             throw NarrateError(.notFound, "no template \(name) (locales: \(Config.locales.joined(separator: ", ")))")
         }
         let tidy = Self.tidy(output)

@@ -15,23 +15,28 @@ enum NativeThread {
         defer { pthread_attr_destroy(&attributes) }
         pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
         if let stackSize { pthread_attr_setstacksize(&attributes, stackSize) }
-        let context = Unmanaged.passRetained(Start(body: body, worker: worker)).toOpaque()
+        let context = Unmanaged.passRetained(Start(body: body, name: String(name.utf8.prefix(15))!, worker: worker)).toOpaque()
         var thread = pthread_t()
         let result = pthread_create(&thread, &attributes, { context in
             let start = Unmanaged<Start>.fromOpaque(context!).takeRetainedValue()
             if start.worker { pthread_setspecific(NativeThread.workerKey, UnsafeRawPointer(bitPattern: 1)) }
+            NativeThread.name(start.name)
             start.body()
             return nil
         }, context)
         // Only when the process is out of threads or memory, where narrate cannot go on.
         precondition(result == 0, "narrate could not start a thread (\(result))")
-        _ = setName?(thread, String(name.utf8.prefix(15))!)
     }
 
-    /// glibc's `pthread_setname_np`, which Swift's Glibc module leaves out (it is a GNU
-    /// extension): names show in `top -H` and in a debugger.
-    private static let setName = CLibrary.function(
-        "pthread_setname_np", as: (@convention(c) (pthread_t, UnsafePointer<CChar>) -> Int32).self)
+    /// Names the calling thread: names show in `top -H` and in a debugger. Through the kernel's
+    /// documented `/proc/thread-self/comm` (proc(5)), since Swift's Glibc module does not declare
+    /// `pthread_setname_np` (a GNU extension). A kernel without it leaves the name as it was.
+    private static func name(_ name: String) {
+        let descriptor = open("/proc/thread-self/comm", O_WRONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        defer { close(descriptor) }
+        _ = name.utf8CString.withUnsafeBufferPointer { write(descriptor, $0.baseAddress, $0.count - 1) }
+    }
 
     /// Whether the calling thread was started with `worker: true`.
     static var isWorker: Bool { pthread_getspecific(workerKey) != nil }
@@ -44,9 +49,11 @@ enum NativeThread {
 
     private final class Start {
         let body: @Sendable () -> Void
+        let name: String
         let worker: Bool
-        init(body: @escaping @Sendable () -> Void, worker: Bool) {
+        init(body: @escaping @Sendable () -> Void, name: String, worker: Bool) {
             self.body = body
+            self.name = name
             self.worker = worker
         }
     }

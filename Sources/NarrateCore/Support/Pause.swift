@@ -15,16 +15,11 @@ public enum Pause {
     }
 }
 
-/// The sleepers and the thread that wakes them: tasks in ``Pause/sleep(until:)``, and jobs the
-/// concurrency runtime schedules for later (`Task.sleep`, once ``QuietExecutor`` has taken over).
+/// The sleepers and the thread that wakes them: tasks in ``Pause/sleep(until:)``.
 final class Sleepers: @unchecked Sendable {
     // @unchecked Sendable: `waiting`, `nextID` and `started` are used only with `condition` locked.
     static let shared = Sleepers()
-    private enum Waiter {
-        case task(CheckedContinuation<Void, any Error>)
-        case job(UnownedJob)
-    }
-    private typealias Sleeper = (deadline: ContinuousClock.Instant, waiter: Waiter)
+    private typealias Sleeper = (deadline: ContinuousClock.Instant, continuation: CheckedContinuation<Void, any Error>)
     private let condition = NSCondition()
     private var waiting: [UInt64: Sleeper] = [:]
     private var nextID: UInt64 = 0
@@ -45,21 +40,13 @@ final class Sleepers: @unchecked Sendable {
                     continuation.resume(throwing: CancellationError())
                     return
                 }
-                add(id, (deadline, .task(continuation)))
+                add(id, (deadline, continuation))
                 condition.unlock()
             }
         } onCancel: {
             let sleeper = condition.withLock { waiting.removeValue(forKey: id) }
-            if case .task(let continuation)? = sleeper?.waiter { continuation.resume(throwing: CancellationError()) }
+            sleeper?.continuation.resume(throwing: CancellationError())
         }
-    }
-
-    /// Runs `job` on ``QuietExecutor`` at `deadline`.
-    func push(_ job: UnownedJob, at deadline: ContinuousClock.Instant) {
-        condition.lock()
-        nextID += 1
-        add(nextID, (deadline, .job(job)))
-        condition.unlock()
     }
 
     /// With `condition` locked.
@@ -80,12 +67,7 @@ final class Sleepers: @unchecked Sendable {
             if !due.isEmpty {
                 for id in due.keys { waiting[id] = nil }
                 condition.unlock()
-                for sleeper in due.values {
-                    switch sleeper.waiter {
-                    case .task(let continuation): continuation.resume()
-                    case .job(let job): QuietExecutor.shared.push(job)
-                    }
-                }
+                for sleeper in due.values { sleeper.continuation.resume() }
                 condition.lock()
                 continue
             }

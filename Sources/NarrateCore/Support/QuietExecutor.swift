@@ -63,53 +63,16 @@ public final class QuietExecutor: TaskExecutor, @unchecked Sendable {
         }
     }
 
-    /// Runs `body` with this executor preferred by it and every task it starts, and sends the
-    /// global executor's work here too (see ``takeOverGlobalExecutor()``). It keeps the caller's
-    /// isolation: a hop to the global executor on the way in would start the very worker pool
-    /// this avoids.
+    /// Runs `body` with this executor preferred by it and every task it starts (SE-0417's task
+    /// executor preference). It keeps the caller's isolation: a hop to the global executor on
+    /// the way in would start the very worker pool this avoids.
     ///
-    /// `takingOverGlobalExecutor: false` leaves the hooks alone, as a statically linked narrate
-    /// must (its copy of the runtime does not export them): the test entry point runs the daemon
-    /// both ways.
-    public static func run<T: Sendable>(
-        isolation: isolated (any Actor)? = #isolation, takingOverGlobalExecutor: Bool = true, _ body: () async -> T
-    ) async -> T {
-        if takingOverGlobalExecutor { takeOverGlobalExecutor() }
-        return await withTaskExecutorPreference(shared, isolation: isolation, operation: body)
-    }
-
-    /// Sends what would go to the global executor here: tasks that prefer no executor (a
-    /// library's unstructured `Task {}`, which does not inherit the preference) and the wake-ups
-    /// of `Task.sleep`, through the concurrency runtime's enqueue hooks (the ones
-    /// swift-concurrency-extras' `withMainSerialExecutor` uses). A runtime without them keeps
-    /// its global executor; narrate works the same. A statically linked narrate has them only
-    /// as local symbols, which `dlsym` does not find: there, quiet rests on nothing in narrate or
-    /// its libraries starting unstructured tasks or sleeping with `Task.sleep` between slots.
-    static func takeOverGlobalExecutor() {
-        typealias Enqueue = @convention(thin) (UnownedJob) -> Void
-        typealias EnqueueHook = @convention(thin) (UnownedJob, Enqueue) -> Void
-        typealias Delay = @convention(thin) (UInt64, UnownedJob) -> Void
-        typealias DelayHook = @convention(thin) (UInt64, UnownedJob, Delay) -> Void
-        typealias Deadline = @convention(thin) (Int64, Int64, Int64, Int64, Int32, UnownedJob) -> Void
-        typealias DeadlineHook = @convention(thin) (Int64, Int64, Int64, Int64, Int32, UnownedJob, Deadline) -> Void
-        let process = dlopen(nil, RTLD_NOW)
-        if let hook = dlsym(process, "swift_task_enqueueGlobal_hook") {
-            hook.assumingMemoryBound(to: EnqueueHook?.self).pointee = { job, _ in QuietExecutor.shared.push(job) }
-        }
-        if let hook = dlsym(process, "swift_task_enqueueGlobalWithDelay_hook") {
-            hook.assumingMemoryBound(to: DelayHook?.self).pointee = { nanoseconds, job, _ in
-                Sleepers.shared.push(job, at: .now + .nanoseconds(Int64(clamping: nanoseconds)))
-            }
-        }
-        if let hook = dlsym(process, "swift_task_enqueueGlobalWithDeadline_hook") {
-            hook.assumingMemoryBound(to: DeadlineHook?.self).pointee = { seconds, nanoseconds, _, _, clock, job, _ in
-                // The deadline is on the continuous (1) or the suspending (2) clock: what is left
-                // of it, from now on the continuous one.
-                var now = timespec()
-                clock_gettime(clock == 2 ? CLOCK_MONOTONIC : CLOCK_BOOTTIME, &now)
-                let left = Duration.seconds(seconds - Int64(now.tv_sec)) + .nanoseconds(nanoseconds - Int64(now.tv_nsec))
-                Sleepers.shared.push(job, at: .now + left)
-            }
-        }
+    /// Only public API: Swift 6.3 has no public way to replace the global executor, so work that
+    /// prefers no executor (an unstructured `Task {}`, a `Task.sleep` wake-up) still goes to
+    /// libdispatch's pool. narrate starts no such work between slots (sleeps go through
+    /// ``Pause``), and where a library did, that use was changed (docs/architecture.md,
+    /// "Threads"). The process test `anIdleDaemonIsNotWokenAfterASlot` holds it.
+    public static func run<T: Sendable>(isolation: isolated (any Actor)? = #isolation, _ body: () async -> T) async -> T {
+        await withTaskExecutorPreference(shared, isolation: isolation, operation: body)
     }
 }

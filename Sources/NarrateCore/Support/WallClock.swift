@@ -4,12 +4,17 @@ import Foundation
 /// so tests can fix the time or run a day of cron in seconds.
 public protocol WallClock: Sendable {
     func now() -> Date
-    /// Real seconds that pass while this clock advances by `seconds` (identity for real clocks).
+    /// Real seconds that pass while this clock advances by `seconds` (identity for real clocks):
+    /// how long to sleep, on a monotonic clock, until one of this clock's instants.
     func realSeconds(_ seconds: TimeInterval) -> TimeInterval
+    /// How far this clock advances while `realSeconds` pass: a real duration (a lease, a
+    /// platform's Retry-After) turned into one of this clock's instants.
+    func clockSeconds(_ realSeconds: TimeInterval) -> TimeInterval
 }
 
 extension WallClock {
     public func realSeconds(_ seconds: TimeInterval) -> TimeInterval { seconds }
+    public func clockSeconds(_ realSeconds: TimeInterval) -> TimeInterval { realSeconds }
 }
 
 /// The system's wall clock.
@@ -44,4 +49,5 @@ public struct ScaledClock: WallClock {
     }
 
     public func realSeconds(_ seconds: TimeInterval) -> TimeInterval { seconds / rate }
+    public func clockSeconds(_ realSeconds: TimeInterval) -> TimeInterval { realSeconds * rate }
 }

@@ -13,7 +13,8 @@ struct DiscordTarget: TargetDescriptor {
     func action(for part: Delivery, to target: Target, context: DeliveryContext) throws -> DeliveryAction {
         var url = try context.reveal(target.endpoint.url(of: target))
         url += url.contains("?") ? "&wait=true" : "?wait=true"
-        let body = json(["content": part.body, "allowed_mentions": ["parse": [String]()]])
+        // No mentions are parsed: a report that names @everyone pings nobody.
+        let body = json(Message(content: part.body, allowed_mentions: .init(parse: [])))
         return .http(request(url: url, headers: [("Content-Type", "application/json")], body: body, target: target))
     }
 
@@ -34,5 +35,12 @@ struct DiscordTarget: TargetDescriptor {
             },
             wait: { $0.jsonObject?["retry_after"] as? Double },
             receipt: { $0.jsonObject?["id"] as? String })
+    }
+
+    /// The body of `POST /webhooks/{id}/{token}`.
+    struct Message: Encodable {
+        struct AllowedMentions: Encodable { var parse: [String] }
+        var content: String
+        var allowed_mentions: AllowedMentions
     }
 }

@@ -25,7 +25,7 @@ struct MatrixTarget: TargetDescriptor {
         if let route = part.route {
             let pieces = route.split(separator: "|", maxSplits: 1).map(String.init)
             guard pieces.count == 2 else {
-                let body: [String: Any] = ["invite": [route], "is_direct": true, "preset": "trusted_private_chat"]
+                let body = CreateRoom(invite: [route])
                 return .http(request(url: "\(trimmingSlash(homeserver))/_matrix/client/v3/createRoom", headers: headers, body: json(body), target: target))
             }
             room = pieces[1]
@@ -38,10 +38,7 @@ struct MatrixTarget: TargetDescriptor {
         let encodedRoom = room.addingPercentEncoding(withAllowedCharacters: unreserved) ?? room
         let url = "\(trimmingSlash(homeserver))/_matrix/client/v3/rooms/\(encodedRoom)/send/m.room.message/\(part.idempotencyKey)"
         let plain = part.body.replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression)
-        let body: [String: Any] = [
-            "msgtype": "m.notice", "body": Self.unescape(plain), "format": "org.matrix.custom.html",
-            "formatted_body": part.body,
-        ]
+        let body = Notice(body: Self.unescape(plain), formatted_body: part.body)
         return .http(request("PUT", url: url, headers: headers, body: json(body), target: target))
     }
 
@@ -64,5 +61,20 @@ struct MatrixTarget: TargetDescriptor {
             },
             wait: { _ in (json?["retry_after_ms"] as? Double).map { $0 / 1_000 } },
             receipt: { _ in json?["event_id"] as? String })
+    }
+
+    /// The body of `POST /createRoom` for a direct room with one person.
+    struct CreateRoom: Encodable {
+        var invite: [String]
+        var is_direct = true
+        var preset = "trusted_private_chat"
+    }
+
+    /// An `m.notice` event: plain text and the HTML it came from.
+    struct Notice: Encodable {
+        var msgtype = "m.notice"
+        var body: String
+        var format = "org.matrix.custom.html"
+        var formatted_body: String
     }
 }

@@ -26,7 +26,7 @@ struct SlackBotTarget: TargetDescriptor {
         return .http(request(
             url: "\(trimmingSlash(api))/chat.postMessage",
             headers: [("Content-Type", "application/json; charset=utf-8"), ("Authorization", "Bearer \(token)")],
-            body: json(["channel": destination, "text": part.body, "mrkdwn": true, "unfurl_links": false]), target: target))
+            body: json(PostMessage(channel: destination, text: part.body)), target: target))
     }
 
     func classify(_ response: HTTPResponse, for part: Delivery, now: Date) -> AttemptOutcome {
@@ -36,5 +36,13 @@ struct SlackBotTarget: TargetDescriptor {
             return code == "ratelimited" ? .retry(after: nil, error: code) : .park(error: code)
         }
         return standardOutcome(response, now: now, errorText: { _ in json?["error"] as? String }, receipt: { _ in json?["ts"] as? String })
+    }
+
+    /// The body of `chat.postMessage`: Markdown on, no link previews.
+    struct PostMessage: Encodable {
+        var channel: String
+        var text: String
+        var mrkdwn = true
+        var unfurl_links = false
     }
 }

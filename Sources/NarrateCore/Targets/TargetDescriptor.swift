@@ -221,7 +221,13 @@ extension TargetDescriptor {
         return .park(error: message)
     }
 
-    func json(_ value: Any) -> Data { JSONText.data(value) }
+    /// A request body: compact JSON with sorted keys and unescaped slashes.
+    func json(_ value: some Encodable) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Only strings, numbers, booleans and nested bodies: nothing that can fail to encode.
+        return (try? encoder.encode(value)) ?? Data("{}".utf8)
+    }
 
     /// A base URL without its trailing slash, so paths can be appended.
     func trimmingSlash(_ url: String) -> String {

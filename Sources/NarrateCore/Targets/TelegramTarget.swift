@@ -19,10 +19,7 @@ struct TelegramTarget: TargetDescriptor {
         }
         let token = try context.reveal(tokenSecret)
         let chat = part.route ?? chatID
-        let body: [String: Any] = [
-            "chat_id": Int64(chat).map { $0 as Any } ?? chat, "text": part.body, "parse_mode": "HTML",
-            "link_preview_options": ["is_disabled": true],
-        ]
+        let body = SendMessage(chat_id: Int64(chat).map(ChatID.number) ?? .name(chat), text: part.body)
         return .http(request(
             url: "\(trimmingSlash(api))/bot\(token)/sendMessage", headers: [("Content-Type", "application/json")],
             body: json(body), target: target))
@@ -41,5 +38,28 @@ struct TelegramTarget: TargetDescriptor {
             response, now: now, errorText: { _ in json?["description"] as? String },
             wait: { _ in (parameters?["retry_after"] as? Double) },
             receipt: { _ in ((json?["result"] as? [String: Any])?["message_id"]).map { "\($0)" } })
+    }
+
+    /// The body of `sendMessage`: HTML, no link previews.
+    struct SendMessage: Encodable {
+        struct LinkPreviewOptions: Encodable { var is_disabled = true }
+        var chat_id: ChatID
+        var text: String
+        var parse_mode = "HTML"
+        var link_preview_options = LinkPreviewOptions()
+    }
+
+    /// A chat's numeric id, or a channel's `@name`.
+    enum ChatID: Encodable {
+        case number(Int64)
+        case name(String)
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch self {
+            case .number(let id): try container.encode(id)
+            case .name(let name): try container.encode(name)
+            }
+        }
     }
 }

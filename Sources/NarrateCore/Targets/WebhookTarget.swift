@@ -20,11 +20,10 @@ struct WebhookTarget: TargetDescriptor {
         }
         let iso = ISO8601DateFormatter()
         let report = context.report
-        let payload: [String: Any] = [
-            "type": "narrate.report", "team": report.team, "schedule": report.schedule ?? NSNull(),
-            "period": ["start": iso.string(from: report.periodStart), "end": iso.string(from: report.periodEnd)],
-            "report": report.id, "part": part.part, "parts": part.parts, "markdown": part.body,
-        ]
+        let payload = Payload(
+            team: report.team, schedule: report.schedule,
+            period: ["start": iso.string(from: report.periodStart), "end": iso.string(from: report.periodEnd)],
+            report: report.id, part: part.part, parts: part.parts, markdown: part.body)
         let body = json(payload)
         let id = part.idempotencyKey
         let timestamp = String(Int(context.now.timeIntervalSince1970))
@@ -49,5 +48,29 @@ struct WebhookTarget: TargetDescriptor {
 
     func classify(_ response: HTTPResponse, for part: Delivery, now: Date) -> AttemptOutcome {
         standardOutcome(response, now: now, errorText: { $0.text })
+    }
+
+    /// The documented body (docs/delivery.md): `schedule` is null for a report made by hand.
+    struct Payload: Encodable {
+        var type = "narrate.report"
+        var team: String
+        var schedule: String?
+        var period: [String: String]
+        var report: Int64
+        var part: Int
+        var parts: Int
+        var markdown: String
+        enum CodingKeys: String, CodingKey { case type, team, schedule, period, report, part, parts, markdown }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(type, forKey: .type)
+            try container.encode(team, forKey: .team)
+            try container.encode(schedule, forKey: .schedule)
+            try container.encode(period, forKey: .period)
+            try container.encode(report, forKey: .report)
+            try container.encode(part, forKey: .part)
+            try container.encode(parts, forKey: .parts)
+            try container.encode(markdown, forKey: .markdown)
+        }
     }
 }

@@ -39,7 +39,7 @@ import Testing
         }
         _ = try app.tokens.revoke(of: app.config.person("dana")!)
         // A cycle's archive: the team report and the digest with each person's answers.
-        try app.checkIns.mood(app.config.person("chen")!, mood: 1, load: 5, at: nil)
+        _ = try app.checkIns.mood(app.config.person("chen")!, mood: 1, load: 5, at: nil)
         for formatted in try app.pipeline.run(try app.pipeline.plan(team: "platform")[0]) {
             _ = try app.store.enqueue(formatted.rendered.record, parts: formatted.parts, now: app.clock.now())
         }

@@ -23,7 +23,7 @@ import Testing
     /// Queues one cycle as `now` does: the team report, then the digest (the newest).
     static func archiveCycle(_ app: AppContext) throws -> (report: Int64, digest: Int64) {
         try app.store.record([MetricReading(kpi: "lead-time", value: 30, at: app.clock.now().addingTimeInterval(-3_600))])
-        try app.checkIns.mood(app.config.person("bob")!, mood: 1, load: 5, at: nil)
+        _ = try app.checkIns.mood(app.config.person("bob")!, mood: 1, load: 5, at: nil)
         let formatted = try app.pipeline.run(try app.pipeline.plan(team: "platform")[0])
         #expect(formatted.map(\.rendered.kind) == [.team, .digest])
         let ids = try formatted.map { try app.store.enqueue($0.rendered.record, parts: $0.parts, now: app.clock.now()).0.id }

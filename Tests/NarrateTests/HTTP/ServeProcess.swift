@@ -9,7 +9,7 @@ final class ServeProcess {
 
     init(_ cli: CLI, command: [String] = ["serve"], environment extra: [String: String] = [:]) throws {
         logPath = cli.directory + "/serve-\(UUID().uuidString.prefix(6)).log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: CLI.executable)
         process.arguments = command
         process.environment = cli.environment.merging(extra) { $1 }

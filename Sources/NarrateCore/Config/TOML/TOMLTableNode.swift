@@ -1,3 +1,5 @@
+import OrderedCollections
+
 /// A table while its document is being read: headers and dotted keys add to it later, so it is
 /// shared by reference until the document is done and ``frozen()`` makes it a value.
 final class TableNode {
@@ -30,7 +32,7 @@ final class TableNode {
     let path: String
     var origin: Origin
     let line: Int
-    private(set) var items = KeyedList<Item>()
+    private(set) var items = OrderedDictionary<String, Item>()
 
     init(path: String, origin: Origin, line: Int) {
         self.path = path
@@ -45,15 +47,13 @@ final class TableNode {
     }
 
     func frozen() -> TOMLTable {
-        var list = KeyedList<TOMLValue>()
-        for (key, item) in zip(items.keys, items.values) {
+        TOMLTable(items.mapValues { item in
             switch item {
-            case .value(let value, _): list.appendNew(value, forKey: key)
-            case .table(let node): list.appendNew(.table(node.frozen()), forKey: key)
-            case .tables(let tables): list.appendNew(.array(tables.elements.map { .table($0.frozen()) }), forKey: key)
+            case .value(let value, _): value
+            case .table(let node): .table(node.frozen())
+            case .tables(let tables): .array(tables.elements.map { .table($0.frozen()) })
             }
-        }
-        return TOMLTable(list)
+        })
     }
 }
 

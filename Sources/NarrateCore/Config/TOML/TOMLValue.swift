@@ -1,3 +1,5 @@
+import OrderedCollections
+
 /// A value read from a TOML document (TOML 1.0).
 ///
 /// Dates and times are kept as written: the config has no key that takes one, so they only need
@@ -42,17 +44,17 @@ enum TOMLType: Sendable {
 
 /// A TOML table: keys in the order they were written, each with its value.
 struct TOMLTable: Sendable, Equatable, Sequence {
-    private var list = KeyedList<TOMLValue>()
+    private var list = OrderedDictionary<String, TOMLValue>()
 
     init() {}
 
-    init(_ list: KeyedList<TOMLValue>) { self.list = list }
+    init(_ list: OrderedDictionary<String, TOMLValue>) { self.list = list }
 
     init(_ pairs: [(String, TOMLValue)]) {
         for (key, value) in pairs { self[key] = value }
     }
 
-    var keys: [String] { list.keys }
+    var keys: [String] { list.keys.elements }
 
     subscript(key: String) -> TOMLValue? {
         get { list[key] }
@@ -65,18 +67,7 @@ struct TOMLTable: Sendable, Equatable, Sequence {
         }
     }
 
-    var isEmpty: Bool { list.keys.isEmpty }
+    var isEmpty: Bool { list.isEmpty }
 
-    func makeIterator() -> Iterator { Iterator(list: list) }
-
-    struct Iterator: IteratorProtocol {
-        let list: KeyedList<TOMLValue>
-        var index = 0
-
-        mutating func next() -> (key: String, value: TOMLValue)? {
-            guard index < list.keys.count else { return nil }
-            defer { index += 1 }
-            return (list.keys[index], list.values[index])
-        }
-    }
+    func makeIterator() -> OrderedDictionary<String, TOMLValue>.Iterator { list.makeIterator() }
 }
