@@ -65,6 +65,8 @@ public struct AppContext: Sendable {
     public var notices: Notices { Notices(context: self) }
     public var sourceRuns: SourceRuns { SourceRuns(context: self) }
     public var teamPage: TeamPage { TeamPage(context: self) }
+    public var health: Health { Health(context: self) }
+    public var slots: Slots { Slots(context: self) }
 
     /// The courier over this context's outbox, transport and secrets.
     public var courier: Courier {

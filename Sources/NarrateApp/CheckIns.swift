@@ -43,12 +43,35 @@ public struct CheckIns: Sendable {
         let note = try note.map { try TextRules.validated($0, what: "note") }
         do {
             try notInTheFuture(at, for: nil)
-            return try context.store.close(reference, as: state, note: note, at: at ?? context.clock.now())
+            let entry = try closable(reference, as: state)
+            return try context.store.close(entry.id, as: state, note: note, at: at ?? context.clock.now())
         } catch let closed as EntryClosed {
             // When, in the zone of the person who wrote it.
             let when = closed.entry.closedAt.map { " on \(TimeText.short($0, in: zone(ofAuthor: closed.entry)))" } ?? ""
             throw NarrateError(.conflict, "\(closed)\(when)")
         }
+    }
+
+    /// Which states each kind closes into: a blocker is resolved or dropped, a next action done
+    /// or dropped; the other kinds do not close.
+    static let closingStates: [Entry.State: [Entry.Kind]] = [.resolved: [.blocker], .done: [.next], .dropped: [.blocker, .next]]
+
+    /// The entry `reference` names, when it may take `state`: the reference's kind letter must
+    /// be the entry's, and the kind must close into that state.
+    func closable(_ reference: EntryReference, as state: Entry.State) throws -> Entry {
+        guard let entry = try context.store.entry(reference.number) else { throw NarrateError(.notFound, "no entry \(reference)") }
+        if let kind = reference.kind, kind != entry.kind {
+            throw NarrateError(.notFound, "\(reference) does not exist; entry \(entry.id) is \(entry.displayID), a \(entry.kind.rawValue)")
+        }
+        let fits = Self.closingStates[state, default: []]
+        guard fits.contains(entry.kind) else {
+            let verb = state == .resolved ? "resolve" : state == .done ? "done" : "drop"
+            let kinds = fits.map { $0 == .next ? "next actions" : "blockers" }
+            throw NarrateError(
+                .invalidInput, "\(entry.displayID) is a \(entry.kind.rawValue) entry; narrate \(verb) works on \(kinds.joined(separator: " and "))")
+        }
+        guard entry.state == .open else { throw EntryClosed(entry: entry) }
+        return entry
     }
 
     /// Closes a blocker or next action for a person: only its author, their team's manager or
@@ -62,6 +85,15 @@ public struct CheckIns: Sendable {
             throw NarrateError(.forbidden, "\(entry.displayID) is \(entry.person)'s; only they, their manager or an admin can close it")
         }
         return try close(EntryReference(number: entry.id, kind: entry.kind), as: state, note: note, at: at)
+    }
+
+    /// A person's own entries since `since` (up to now and the allowed skew), and their
+    /// blockers and next actions open now.
+    public func own(_ person: Person, since: Date) throws -> (entries: [Entry], open: [Entry]) {
+        let now = context.clock.now()
+        let entries = try context.store.entries(from: since, to: now.addingTimeInterval(Self.allowedSkew + 1), persons: [person.id])
+        let open = try context.store.followedEntries(openDuring: now, now, persons: [person.id]).filter { $0.state == .open }
+        return (entries, open)
     }
 
     /// Replaces an entry's text: by its author, or by an admin.

@@ -112,54 +112,12 @@ public struct Deliveries: Sendable {
     {
         let deadline = context.clock.now().addingTimeInterval(wait)
         let started = context.clock.now()
-        var reportIDs: [Int64] = []
-        var earlier: [Int64: Int64] = [:]
         var plans: [ReportPlan] = []
         for plan in try context.pipeline.plan(team: team, schedule: schedule) { plans.append(await context.pipeline.withSources(plan)) }
-        // Every team's slot and reports are queued in one transaction; the reports keep the
-        // plans' order.
-        var slots: [(team: String, run: Run, reports: [QueuedReport])] = []
-        enum Queued { case report(Int64, team: String), slot(Int) }
-        var order: [Queued] = []
-        for (plan, reports) in zip(plans, try await context.pipeline.run(plans)) {
-            var fresh: [QueuedReport] = []
-            for formatted in reports {
-                if !force, let existing = try identical(to: formatted) {
-                    context.logger.notice("\(plan.team.id): report \(existing) has the same content; not queued again (--force sends it anyway)")
-                    order.append(.report(existing, team: plan.team.id))
-                    earlier[existing] = existing
-                    continue
-                }
-                fresh.append(QueuedReport(record: formatted.rendered.record, parts: formatted.parts))
-            }
-            guard !fresh.isEmpty else { continue }
-            if let schedule = plan.schedule {
-                let run = Run(
-                    schedule: schedule.id, team: plan.team.id, slot: plan.now, state: .done, at: plan.now, manual: true)
-                slots.append((plan.team.id, run, fresh))
-                order.append(.slot(slots.count - 1))
-            } else {
-                for (stored, deliveries) in try fresh.map({ try context.store.enqueue($0.record, parts: $0.parts, now: context.clock.now()) }) {
-                    context.logger.info("report \(stored.id) for \(plan.team.id): \(deliveries.count) parts queued")
-                    order.append(.report(stored.id, team: plan.team.id))
-                }
-            }
-        }
-        let claimed = slots.isEmpty ? [] : try context.store.claim(slots.map { ($0.run, $0.reports) }, now: context.clock.now())
-        var teams: [Int64: String] = [:]
-        for item in order {
-            switch item {
-            case .report(let id, let team):
-                reportIDs.append(id)
-                teams[id] = team
-            case .slot(let slot):
-                for (stored, deliveries) in claimed[slot] ?? [] {
-                    context.logger.info("report \(stored.id) for \(slots[slot].team): \(deliveries.count) parts queued")
-                    reportIDs.append(stored.id)
-                    teams[stored.id] = slots[slot].team
-                }
-            }
-        }
+        let queued = try await context.slots.runNow(plans, force: force)
+        let reportIDs = queued.map(\.id)
+        let teams = Dictionary(queued.map { ($0.id, $0.team) }, uniquingKeysWith: { first, _ in first })
+        let earlier = Set(queued.filter(\.earlier).map(\.id))
         // Earlier reports' unfinished parts go out too, in order, before time runs out.
         _ = try await context.courier.deliver(reports: nil, until: deadline)
         // Parts another narrate is sending are its to finish: wait for what it makes of them,
@@ -181,24 +139,18 @@ public struct Deliveries: Sendable {
                 results.append(TargetResult(
                     team: teams[id] ?? "", target: target, parts: parts.count, sent: parts.filter { $0.state == .sent }.count,
                     parked: parts.filter { $0.state == .parked }.count, retries: parts.map { max(0, $0.attempts - 1) }.reduce(0, +),
-                    error: firstProblem?.lastError, report: id, earlier: earlier[id] != nil,
+                    error: firstProblem?.lastError, report: id, earlier: earlier.contains(id),
                     sentNow: parts.filter { ($0.sentAt ?? .distantPast) >= started }.count))
             }
         }
         return results
     }
 
-    /// The newest report of the same team with the same Markdown and the same targets.
-    func identical(to formatted: FormattedReport) throws -> Int64? {
-        let targets = Set(formatted.parts.map(\.target))
-        // The team's latest reports: a team report and a digest a cycle, so the last few.
-        for record in try context.store.reports(
-            team: formatted.rendered.plan.team.id, kinds: [ReportRecord.reportKind, ReportRecord.digestKind], limit: 4)
-        where record.markdown == formatted.rendered.markdown {
-            let sentTo = Set(try context.store.deliveries(reports: [record.id]).map(\.target))
-            if sentTo == targets { return record.id }
-        }
-        return nil
+    /// What the outbox holds after a courier's pass: whether a part is being sent (by another
+    /// process, or left by one that died), and when the next pending part is due.
+    public func outstanding() throws -> (sending: Bool, nextDue: Date?) {
+        let unfinished = try context.store.unfinishedDeliveries(reports: nil, target: nil)
+        return (unfinished.contains { $0.state == .sending }, unfinished.filter { $0.state == .pending }.map(\.nextAttemptAt).min())
     }
 
     /// The outbox's parts, optionally only the parked ones.

@@ -80,8 +80,7 @@ public enum DemoWeek {
                 Entry(person: line.person, kind: line.kind, text: line.text, stage: line.stage, kpi: line.kpi,
                       at: time(line.day, line.hour)), now: time(line.day, line.hour))
             if let close = line.close {
-                try store.close(
-                    EntryReference(parsing: entry.displayID), as: close.state, note: close.note, at: time(close.day, 18))
+                try store.close(entry.id, as: close.state, note: close.note, at: time(close.day, 18))
             }
         }
         // Dana is away for the week: not counted as missing.

@@ -32,12 +32,12 @@ final class DeliveryService: Service {
                     self.logger.debug("delivering the outbox")
                     try await context.courier.deliver(reports: nil)
                     failures = 0
-                    let unfinished = try context.store.unfinishedDeliveries(reports: nil, target: nil)
+                    let outstanding = try context.deliveries.outstanding()
                     let now = context.clock.now()
-                    if unfinished.contains(where: { $0.state == .sending }) {
+                    if outstanding.sending {
                         // In flight elsewhere (or left by a process that died): looked at again soon.
                         pause = 2
-                    } else if let due = unfinished.map(\.nextAttemptAt).min() {
+                    } else if let due = outstanding.nextDue {
                         pause = max(0.05, context.clock.realSeconds(due.timeIntervalSince(now)))
                     }
                 } catch is CancellationError {

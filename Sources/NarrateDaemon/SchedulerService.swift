@@ -76,8 +76,8 @@ final class SchedulerService: Service {
             var cursor: Date
             if let known = cursors[schedule.id] {
                 cursor = known
-            } else if let last = try context.store.lastRun(schedule: schedule.id) {
-                cursor = last.slot
+            } else if let last = try context.slots.lastSlot(of: schedule) {
+                cursor = last
             } else {
                 cursor = min(started, now).addingTimeInterval(-TimeInterval(schedule.catchUp))
                 fresh.insert(schedule.id)
@@ -107,43 +107,25 @@ final class SchedulerService: Service {
 
     func recordSkipped(_ slots: [Date], _ schedule: Schedule, _ context: AppContext, now: Date) throws {
         guard !slots.isEmpty else { return }
-        let kept = slots.suffix(100)
-        for slot in kept {
-            _ = try context.store.claim(Run(
-                schedule: schedule.id, team: schedule.team, slot: slot, state: .skipped, at: now,
-                detail: "missed while narrate was not running; older than catch_up \(DurationText.text(schedule.catchUp))"))
-        }
+        let kept = try context.slots.recordSkipped(slots, of: schedule)
         let zone = context.config.zone(of: schedule)
         logger.warning(
             "\(schedule.id): \(slots.count) missed slot(s) recorded as skipped, the latest \(TimeText.iso(kept.last!, in: zone))")
     }
 
-    /// Runs one slot if this process is the first to claim it. The report is rendered first;
-    /// the claim and the queued report are then one transaction, so a process that dies (or a
-    /// store that fails) in between leaves the slot unclaimed, to be tried again on the next
-    /// tick. A report that cannot be rendered is recorded as `failed` with its reason.
+    /// Runs one slot (``Slots/run(_:slot:)``) and tells the courier when it queued something.
     func fire(_ schedule: Schedule, slot: Date, _ context: AppContext, now: Date) async throws {
-        let zone = context.config.zone(of: schedule)
-        let label = "\(schedule.id) \(TimeText.iso(slot, in: zone))"
-        let reports: [QueuedReport]
-        do {
-            // Sources first (within their time budget): what they find is in this report.
-            let plan = await context.pipeline.withSources(try context.pipeline.plan(schedule: schedule, slot: slot))
-            reports = try context.pipeline.run(plan).map { QueuedReport(record: $0.rendered.record, parts: $0.parts) }
-        } catch let error where NarrateError.Category(of: error) != .unavailable {
-            let reason = context.redactor.redact("\(error)")
-            let failed = Run(schedule: schedule.id, team: schedule.team, slot: slot, state: .failed, at: now, detail: reason)
-            if try context.store.claim(failed) { logger.error("\(label) failed: \(reason)") }
-            return
-        }
-        let run = Run(schedule: schedule.id, team: schedule.team, slot: slot, state: .done, at: now)
-        guard let queued = try context.store.claim(run, queueing: reports, now: now) else {
+        let label = "\(schedule.id) \(TimeText.iso(slot, in: context.config.zone(of: schedule)))"
+        switch try await context.slots.run(schedule, slot: slot) {
+        case .failed(let reason):
+            if let reason { logger.error("\(label) failed: \(reason)") }
+        case .alreadyRun:
             logger.info("\(label) was already run by another narrate")
-            return
+        case .queued(let queued):
+            let ids = queued.map { "\($0.0.id)" }.joined(separator: ", ")
+            let parts = queued.reduce(0) { $0 + $1.1.count }
+            logger.notice("\(label): report \(ids) queued, \(parts) part(s)\(now.timeIntervalSince(slot) > 90 ? " (late, caught up)" : "")")
+            deliveries.signal()
         }
-        let ids = queued.map { "\($0.0.id)" }.joined(separator: ", ")
-        let parts = queued.reduce(0) { $0 + $1.1.count }
-        logger.notice("\(label): report \(ids) queued, \(parts) part(s)\(now.timeIntervalSince(slot) > 90 ? " (late, caught up)" : "")")
-        deliveries.signal()
     }
 }

@@ -41,9 +41,7 @@ extension CheckInServer {
                 } else {
                     since = try app.checkIns.summary(of: caller.person).period.start
                 }
-                let entries = try app.store.entries(from: since, to: app.clock.now().addingTimeInterval(CheckIns.allowedSkew + 1), persons: [caller.person.id])
-                let open = try app.store.followedEntries(openDuring: app.clock.now(), app.clock.now(), persons: [caller.person.id])
-                    .filter { $0.state == .open }
+                let (entries, open) = try app.checkIns.own(caller.person, since: since)
                 return JSONResponse.make([
                     "person": caller.person.id, "since": TimeText.iso(since, in: zone),
                     "entries": entries.map { EntryJSON.object($0, app) }, "open": open.map { EntryJSON.object($0, app) },

@@ -15,13 +15,13 @@ extension CheckInServer {
         var healthy = true
         var body: [String: Any] = ["version": NarrateVersion.string]
         do {
-            let backlog = try app.store.outboxBacklog()
+            let state = try app.health.store()
             body["store"] = ["ok": true]
-            var outbox: [String: Any] = ["backlog": backlog.count]
-            outbox["oldest"] = backlog.oldest.map { TimeText.iso($0, in: Config.zone(app.config.timeZone)) } ?? NSNull()
+            var outbox: [String: Any] = ["backlog": state.backlog]
+            outbox["oldest"] = state.oldest.map { TimeText.iso($0, in: Config.zone(app.config.timeZone)) } ?? NSNull()
             body["outbox"] = outbox
             // A failing source degrades reports (a footer line), not the service: shown, not fatal.
-            body["sources"] = try app.store.sourceRuns().map { run -> [String: Any] in
+            body["sources"] = state.sources.map { run -> [String: Any] in
                 ["id": run.source, "at": TimeText.iso(run.at, in: Config.zone(app.config.timeZone)), "ok": run.problems.isEmpty,
                  "problems": run.problems]
             }

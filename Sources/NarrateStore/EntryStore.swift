@@ -6,9 +6,11 @@ public protocol EntryStore: Sendable {
     /// Records an entry and returns it with its id.
     @discardableResult func add(_ entry: Entry, now: Date) throws -> Entry
     func entry(_ id: Int64) throws -> Entry?
-    /// Closes an open blocker or next action. The check that it is open and the update are one
-    /// atomic step: two callers closing the same entry see one success and one `.conflict`.
-    @discardableResult func close(_ reference: EntryReference, as state: Entry.State, note: String?, at: Date) throws -> Entry
+    /// Sets the state of entry `id` if it is still open (storage only: which kinds take which
+    /// state is the use case's rule). The check that it is open and the update are one atomic
+    /// step: two callers closing the same entry see one success and one ``EntryClosed`` holding
+    /// the entry as the first left it. `.notFound` when there is no such entry.
+    @discardableResult func close(_ id: Int64, as state: Entry.State, note: String?, at: Date) throws -> Entry
     /// Entries whose time falls in `[start, end)`, oldest first, optionally for some people only.
     func entries(from start: Date, to end: Date, persons: [String]?) throws -> [Entry]
     /// Blockers and next actions that are open now, or were open at some point of `[start, end)`.
@@ -41,6 +43,7 @@ public struct EntryChange: Sendable, Equatable {
 /// Closing a blocker or next action that is closed already.
 public struct EntryClosed: CategorizedError, Sendable, CustomStringConvertible {
     public var entry: Entry
+    public init(entry: Entry) { self.entry = entry }
     public var category: NarrateError.Category { .conflict }
     public var description: String { "\(entry.displayID) is already \(entry.state?.rawValue ?? "closed")" }
 }

@@ -44,6 +44,23 @@ import Testing
         return context
     }
 
+    /// Each kind that reaches one person knows its addresses; every other kind refuses one.
+    @Test func everyKindJudgesAPersonsAddress() {
+        let examples: [Target.Kind: (good: String, bad: String)] = [
+            .email: ("alice@example.org", "Alice <alice@example.org>"), .telegram: ("-100123", "alice"),
+            .ntfy: ("alice_reminders", "alice/reminders"), .slackBot: ("U0123ABC", "alice"),
+            .matrix: ("@alice:example.org", "alice:example.org"),
+        ]
+        for kind in Target.Kind.allCases {
+            if let (good, bad) = examples[kind] {
+                #expect(Channel.problem(address: good, kind: kind) == nil, "\(kind) \(good)")
+                #expect(Channel.problem(address: bad, kind: kind)?.contains("\"\(bad)\" is not") == true, "\(kind) \(bad)")
+            } else {
+                #expect(Channel.problem(address: "U0123ABC", kind: kind)?.contains("cannot reach one person") == true, "\(kind)")
+            }
+        }
+    }
+
     @Test func configNamesEveryChannelProblemAtItsKey() {
         func errors(_ notify: String, extra: String = "") -> [String] {
             let text = exampleConfig(replacing: "unix_user = \"alice\"", with: "unix_user = \"alice\"\nnotify = \(notify)\n" + extra)

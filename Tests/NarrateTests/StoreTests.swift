@@ -28,27 +28,51 @@ import Testing
         #expect(stored.state == .open)
     }
 
-    @Test func closingFollowsKindAndStateRules() throws {
+    /// The store closes what is open, once: the rules of which kind closes how are the use case's.
+    @Test func closingIsACompareAndSetOnOpen() async throws {
         let store = try SQLiteStore(directory: temporaryDirectory())
         let blocker = try store.add(Entry(person: "a", kind: .blocker, text: "b", at: Date()), now: Date())
+        #expect(throws: NarrateError(.notFound, "no entry 999")) { try store.close(999, as: .resolved, note: nil, at: Date()) }
+        let resolved = try store.close(blocker.id, as: .resolved, note: "fixed", at: Date())
+        #expect(resolved.state == .resolved && resolved.note == "fixed" && resolved.closedAt != nil)
+        #expect(throws: EntryClosed.self) { try store.close(blocker.id, as: .dropped, note: nil, at: Date()) }
+        #expect(try store.entry(blocker.id)?.state == .resolved)
+        // Eight closers at once: one wins, the others see what it left.
         let next = try store.add(Entry(person: "a", kind: .next, text: "n", at: Date()), now: Date())
-        let progress = try store.add(Entry(person: "a", kind: .progress, text: "p", at: Date()), now: Date())
+        let outcomes = await withTaskGroup(of: Bool.self) { group in
+            for index in 0..<8 {
+                group.addTask { (try? store.close(next.id, as: .done, note: "closer \(index)", at: Date())) != nil }
+            }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0 }.count == 1)
+    }
+
+    @Test func closingFollowsKindAndStateRules() throws {
+        let (context, _) = try exampleContext()
+        let dana = context.config.person("dana")!
+        let blocker = try context.checkIns.log(.blocker, text: "b", by: dana, at: nil)
+        let next = try context.checkIns.log(.next, text: "n", by: dana, at: nil)
+        let progress = try context.checkIns.log(.progress, text: "p", by: dana, at: nil)
         let ref = { try EntryReference(parsing: $0) }
+        let checkIns = context.checkIns
 
         #expect(throws: NarrateError(.invalidInput, "\(blocker.displayID) is a blocker entry; narrate done works on next actions")) {
-            try store.close(ref(blocker.displayID), as: .done, at: Date())
+            try checkIns.close(ref(blocker.displayID), as: .done)
         }
         #expect(throws: NarrateError(.notFound, "N-\(blocker.id) does not exist; entry \(blocker.id) is \(blocker.displayID), a blocker")) {
-            try store.close(ref("N-\(blocker.id)"), as: .done, note: nil, at: Date())
+            try checkIns.close(ref("N-\(blocker.id)"), as: .done)
         }
-        #expect(throws: NarrateError.self) { try store.close(ref(progress.displayID), as: .dropped, note: nil, at: Date()) }
-        #expect(throws: NarrateError(.notFound, "no entry 999")) { try store.close(ref("999"), as: .resolved, note: nil, at: Date()) }
+        #expect(throws: NarrateError(.invalidInput, "\(progress.displayID) is a progress entry; narrate drop works on blockers and next actions")) {
+            try checkIns.close(ref(progress.displayID), as: .dropped)
+        }
+        #expect(throws: NarrateError(.notFound, "no entry 999")) { try checkIns.close(ref("999"), as: .resolved) }
 
-        let resolved = try store.close(ref(blocker.displayID), as: .resolved, note: "fixed", at: Date())
+        let resolved = try checkIns.close(ref(blocker.displayID), as: .resolved, note: "fixed")
         #expect(resolved.state == .resolved && resolved.note == "fixed" && resolved.closedAt != nil)
-        #expect(throws: EntryClosed.self) { try store.close(ref(blocker.displayID), as: .resolved, note: nil, at: Date()) }
-        #expect(try store.close(ref("\(next.id)"), as: .dropped, note: nil, at: Date()).state == .dropped)
-        #expect(try store.entry(next.id)?.state == .dropped)
+        #expect(throws: NarrateError.self) { try checkIns.close(ref(blocker.displayID), as: .resolved) }
+        #expect(try checkIns.close(ref("\(next.id)"), as: .dropped).state == .dropped)
+        #expect(try context.store.entry(next.id)?.state == .dropped)
     }
 
     @Test func storeFromANewerVersionIsRefusedAndLeftUnchanged() throws {

@@ -20,25 +20,10 @@ public struct Channel: Sendable, Equatable, Codable, CustomStringConvertible {
 
     public var description: String { "\(target):\(address)" }
 
-    /// Why `address` cannot be used on a target of `kind`, or nil when it can.
+    /// Why `address` cannot be used on a target of `kind`, or nil when it can (the kind's
+    /// descriptor knows its addresses).
     public static func problem(address: String, kind: Target.Kind) -> String? {
-        switch kind {
-        case .email:
-            return MailMessage.isAddress(address) ? nil : "\"\(address)\" is not a plain mail address"
-        case .telegram:
-            let id = address.hasPrefix("-") ? address.dropFirst() : Substring(address)
-            return !id.isEmpty && id.allSatisfy(\.isNumber) || address.hasPrefix("@") ? nil : "\"\(address)\" is not a Telegram chat id"
-        case .ntfy:
-            return address.count <= 64 && address.allSatisfy({ $0.isLetter && $0.isASCII || $0.isNumber || $0 == "-" || $0 == "_" })
-                ? nil : "\"\(address)\" is not an ntfy topic (letters, digits, - and _, at most 64)"
-        case .slackBot:
-            return address.allSatisfy({ $0.isUppercase || $0.isNumber }) && address.count >= 3 ? nil : "\"\(address)\" is not a Slack user id (U0123ABC)"
-        case .matrix:
-            let parts = address.split(separator: ":", maxSplits: 1)
-            return address.hasPrefix("@") && parts.count == 2 && !parts[1].isEmpty ? nil : "\"\(address)\" is not a Matrix user id (@alice:example.org)"
-        default:
-            return "a \(kind.rawValue) target cannot reach one person; use an email, slack-bot, matrix, telegram or ntfy target"
-        }
+        kind.descriptor.personalAddressProblem(address)
     }
 }
 

@@ -5,6 +5,10 @@ import Foundation
 /// multipart/alternative message (``MailMessage``). The "response" is the server's last reply
 /// code: 2xx sent, 4xx tried again, 5xx parked with the server's words.
 struct EmailTarget: TargetDescriptor {
+    func personalAddressProblem(_ address: String) -> String? {
+        MailMessage.isAddress(address) ? nil : "\"\(address)\" is not a plain mail address"
+    }
+
     var kind: Target.Kind { .email }
     var keys: TargetKeys {
         TargetKeys(required: ["url", "from"], optional: ["to", "username", "password", "starttls"], secrets: ["password"], lists: ["to"])

@@ -4,6 +4,11 @@ import Foundation
 /// with an `m.notice` in `org.matrix.custom.html`. The txnId comes from the part's id, so a
 /// resend after a crash is recognised as the same event.
 struct MatrixTarget: TargetDescriptor {
+    func personalAddressProblem(_ address: String) -> String? {
+        let parts = address.split(separator: ":", maxSplits: 1)
+        return address.hasPrefix("@") && parts.count == 2 && !parts[1].isEmpty ? nil : "\"\(address)\" is not a Matrix user id (@alice:example.org)"
+    }
+
     var kind: Target.Kind { .matrix }
     var keys: TargetKeys { TargetKeys(required: ["homeserver", "token"], optional: ["room"], secrets: ["token"]) }
     var dialect: Dialect { .matrix }

@@ -3,6 +3,11 @@ import Foundation
 /// ntfy: the part is the POST body to the topic URL, with `Markdown: yes`. The topic is the
 /// credential (anyone who knows it can read and post).
 struct NtfyTarget: TargetDescriptor {
+    func personalAddressProblem(_ address: String) -> String? {
+        address.count <= 64 && address.allSatisfy({ $0.isLetter && $0.isASCII || $0.isNumber || $0 == "-" || $0 == "_" })
+            ? nil : "\"\(address)\" is not an ntfy topic (letters, digits, - and _, at most 64)"
+    }
+
     var kind: Target.Kind { .ntfy }
     var keys: TargetKeys { TargetKeys(required: ["url"], secrets: ["url"]) }
     var dialect: Dialect { .ntfy }

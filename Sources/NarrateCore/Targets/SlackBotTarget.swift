@@ -5,6 +5,10 @@ import Foundation
 /// Slack turns into the direct message with the bot. Slack answers 200 with `ok: false` and an
 /// `error` code when it refuses; `ratelimited` comes with 429 and `Retry-After`.
 struct SlackBotTarget: TargetDescriptor {
+    func personalAddressProblem(_ address: String) -> String? {
+        address.allSatisfy({ $0.isUppercase || $0.isNumber }) && address.count >= 3 ? nil : "\"\(address)\" is not a Slack user id (U0123ABC)"
+    }
+
     var kind: Target.Kind { .slackBot }
     var keys: TargetKeys { TargetKeys(required: ["token"], optional: ["channel", "api"], secrets: ["token"]) }
     var dialect: Dialect { .slack }

@@ -19,6 +19,9 @@ public protocol TargetDescriptor: Sendable {
     func classify(_ response: HTTPResponse, for part: Delivery, now: Date) -> AttemptOutcome
     /// Values that can never work, as (key, message), for `narrate check`.
     func problems(_ values: TargetValues) -> [(key: String, message: String)]
+    /// Why `address` cannot be a person's address on a target of this kind (a personal
+    /// ``Channel``), or nil when it can. Kinds that post to a room cannot reach one person.
+    func personalAddressProblem(_ address: String) -> String?
 }
 
 /// The keys a kind takes besides ``Target/commonKeys``; secrets also take `_env` and `_file` forms.
@@ -195,6 +198,10 @@ public enum TargetDescriptors {
 
 extension TargetDescriptor {
     public func problems(_ values: TargetValues) -> [(key: String, message: String)] { [] }
+
+    public func personalAddressProblem(_ address: String) -> String? {
+        "a \(kind.rawValue) target cannot reach one person; use an email, slack-bot, matrix, telegram or ntfy target"
+    }
 
     /// A request with the target's timeouts and CA.
     func request(

@@ -4,6 +4,11 @@ import Foundation
 /// `description`, 429 carries `parameters.retry_after`, a group upgraded to a supergroup carries
 /// `parameters.migrate_to_chat_id`.
 struct TelegramTarget: TargetDescriptor {
+    func personalAddressProblem(_ address: String) -> String? {
+        let id = address.hasPrefix("-") ? address.dropFirst() : Substring(address)
+        return !id.isEmpty && id.allSatisfy(\.isNumber) || address.hasPrefix("@") ? nil : "\"\(address)\" is not a Telegram chat id"
+    }
+
     var kind: Target.Kind { .telegram }
     var keys: TargetKeys { TargetKeys(required: ["token", "chat_id"], optional: ["api"], secrets: ["token"]) }
     var dialect: Dialect { .telegram }

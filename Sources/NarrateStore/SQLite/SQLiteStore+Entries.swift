@@ -29,30 +29,14 @@ extension SQLiteStore {
 
     /// Closes an open blocker or next action; the check and the update are one transaction.
     @discardableResult
-    public func close(_ reference: EntryReference, as state: Entry.State, note: String? = nil, at: Date) throws
-        -> Entry
-    {
+    public func close(_ id: Int64, as state: Entry.State, note: String? = nil, at: Date) throws -> Entry {
         try write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.entryColumns) FROM entry WHERE id = ? AND deleted_at IS NULL", arguments: [reference.number])
+            guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.entryColumns) FROM entry WHERE id = ? AND deleted_at IS NULL", arguments: [id])
             else {
-                throw NarrateError(.notFound, "no entry \(reference)")
+                throw NarrateError(.notFound, "no entry \(id)")
             }
             var entry = Self.entry(row)
-            if let kind = reference.kind, kind != entry.kind {
-                throw NarrateError(.notFound, "\(reference) does not exist; entry \(entry.id) is \(entry.displayID), a \(entry.kind.rawValue)")
-            }
-            let allowed: [Entry.State: [Entry.Kind]] = [
-                .resolved: [.blocker], .done: [.next], .dropped: [.blocker, .next],
-            ]
-            guard allowed[state, default: []].contains(entry.kind) else {
-                let verb = state == .resolved ? "resolve" : state == .done ? "done" : "drop"
-                let fits = allowed[state, default: []].map { $0 == .next ? "next actions" : "blockers" }
-                throw NarrateError(.invalidInput,
-                    "\(entry.displayID) is a \(entry.kind.rawValue) entry; narrate \(verb) works on \(fits.joined(separator: " and "))")
-            }
-            guard entry.state == .open else {
-                throw EntryClosed(entry: entry)
-            }
+            guard entry.state == .open else { throw EntryClosed(entry: entry) }
             entry.state = state
             entry.closedAt = at
             entry.note = note

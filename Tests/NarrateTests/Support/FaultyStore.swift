@@ -29,8 +29,8 @@ final class FaultyStore: Storage {
     // EntryStore
     func add(_ entry: Entry, now: Date) throws -> Entry { try check("add"); return try base.add(entry, now: now) }
     func entry(_ id: Int64) throws -> Entry? { try base.entry(id) }
-    func close(_ reference: EntryReference, as state: Entry.State, note: String?, at: Date) throws -> Entry {
-        try base.close(reference, as: state, note: note, at: at)
+    func close(_ id: Int64, as state: Entry.State, note: String?, at: Date) throws -> Entry {
+        try base.close(id, as: state, note: note, at: at)
     }
     func entries(from start: Date, to end: Date, persons: [String]?) throws -> [Entry] {
         try check("entries"); return try base.entries(from: start, to: end, persons: persons)
