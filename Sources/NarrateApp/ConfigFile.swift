@@ -96,20 +96,48 @@ public enum ConfigFile {
         // One query for every KPI: a config of 250 KPIs is checked as fast as one of five.
         guard !judged.isEmpty, let readings = try? store.readings(kpis: judged.map(\.id), from: window.start, to: window.end)
         else { return [] }
+        // Each KPI's readings stay in time order (the query's), so a period's are found by two
+        // binary searches; the periods are worked out once per zone and cadence, not per KPI.
         let byKPI = Dictionary(grouping: readings, by: \.kpi)
+        var periodsOf: [String: [Period]] = [:]
         var ranges: ReadingRanges = [:]
         for kpi in judged {
             guard let own = byKPI[kpi.id], own.count >= 3 else { continue }
             let zone = config.zone(ofTeam: kpi.team)
-            var period = Period.containing(now, kind: kpi.reviewPeriod ?? .week, in: zone).previous
+            let cadence = kpi.reviewPeriod ?? .week
+            let key = "\(zone.identifier) \(cadence.rawValue)"
+            let periods = periodsOf[key] ?? completePeriods(cadence, in: zone, after: window.start, before: now)
+            periodsOf[key] = periods
             var values: [Double] = []
-            while period.start >= window.start {
-                if let value = KPIAnalysis.value(kpi, in: period, own) { values.append(value) }
-                period = period.previous
+            for period in periods {
+                let first = firstIndex(in: own) { $0.at >= period.start }
+                let end = firstIndex(in: own) { $0.at >= period.end }
+                if first < end, let value = KPIAnalysis.value(kpi, in: period, Array(own[first..<end])) { values.append(value) }
             }
             if let low = values.min(), let high = values.max() { ranges[kpi.id] = (low, high, values.count) }
         }
         return checkTargets(config, text: text, ranges: ranges)
+    }
+
+    /// The whole periods of `cadence` before the one holding `now` that start at `start` or later, newest first.
+    static func completePeriods(_ cadence: Period.Kind, in zone: TimeZone, after start: Date, before now: Date) -> [Period] {
+        var periods: [Period] = []
+        var period = Period.containing(now, kind: cadence, in: zone).previous
+        while period.start >= start {
+            periods.append(period)
+            period = period.previous
+        }
+        return periods
+    }
+
+    /// The first position in `readings` (in time order) where `isAtOrAfter` holds; its count when none does.
+    static func firstIndex(in readings: [MetricReading], where isAtOrAfter: (MetricReading) -> Bool) -> Int {
+        var low = 0, high = readings.count
+        while low < high {
+            let middle = (low + high) / 2
+            if isAtOrAfter(readings[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
     }
 
     /// The same, against per-period ranges already computed.
