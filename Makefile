@@ -19,12 +19,11 @@ build: setup
 demo: build
 	.build/debug/narrate demo --config config/narrate.example.toml --state-dir $(DEMO_STATE)
 
-# One test at a time: many tests run real processes and servers with timeouts, and on a
-# two-core machine the parallel run starved Swift's small thread pool for up to 25 s, which
-# made timing-based tests fail at random. Serially the suite takes about 3 minutes.
+# In parallel: tests wait for their child processes without holding a thread of Swift's
+# cooperative pool (Tests/NarrateTests/Support/ChildProcess.swift).
 test: setup
 	swift build --build-tests
-	swift test --skip-build --disable-xctest --no-parallel
+	swift test --skip-build --disable-xctest
 
 clean:
 	rm -rf .build .state

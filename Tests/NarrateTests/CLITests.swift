@@ -7,19 +7,19 @@ import Testing
 
 /// The `narrate` binary end to end, as a subprocess against a temporary state dir.
 @Suite struct CLITests {
-    @Test func initWritesTheExampleAndRefusesToOverwrite() throws {
+    @Test func initWritesTheExampleAndRefusesToOverwrite() async throws {
         let cli = CLI(config: nil)
-        let first = try cli.run("init", "--state-dir", cli.directory + "/state")
+        let first = try await cli.run("init", "--state-dir", cli.directory + "/state")
         #expect(first.status == 0)
         #expect(try String(contentsOfFile: cli.directory + "/narrate.toml", encoding: .utf8) == ExampleConfig.text + "\n")
         #expect(FileManager.default.fileExists(atPath: cli.directory + "/state/narrate.sqlite"))
-        let again = try cli.run("init")
+        let again = try await cli.run("init")
         #expect(again.status == 1)
         #expect(again.stderr.contains("already exists; pass --force"))
     }
 
-    @Test func checkPrintsFileLineAndExitsOneOnErrors() throws {
-        let clean = try CLI().run("check")
+    @Test func checkPrintsFileLineAndExitsOneOnErrors() async throws {
+        let clean = try await CLI().run("check")
         #expect(clean.status == 0 && clean.stdout.isEmpty)
         #expect(clean.stderr.contains("ok (1 team, 5 people, 4 KPIs"))
 
@@ -27,7 +27,7 @@ import Testing
         let cli = CLI(config: text)
         let kindLine = lineNumber(of: "kind = \"mean\"", in: text)!
         #expect(kindLine > 40)
-        let result = try cli.run("check")
+        let result = try await cli.run("check")
         #expect(result.status == 1)
         let lines = result.stdout.split(separator: "\n").map(String.init)
         let path = cli.directory + "/narrate.toml"
@@ -35,34 +35,34 @@ import Testing
         #expect(lines[0].hasPrefix("\(path):\(kindLine): error: kpi[0].kind: \"mean\" is not one of"))
         #expect(lines[1] == "\(path):\(kindLine + 1): error: kpi[0].color: unknown key \"color\"")
 
-        let json = try cli.run("check", "--json")
+        let json = try await cli.run("check", "--json")
         let decoded = try JSONDecoder().decode([Diagnostic].self, from: Data(json.stdout.utf8))
         #expect(decoded.map(\.line) == [kindLine, kindLine + 1] && json.status == 1)
     }
 
-    @Test func warningsAloneExitZero() throws {
+    @Test func warningsAloneExitZero() async throws {
         let cli = CLI(config: exampleConfig(replacing: "horizon = \"leading\"", with: "horizon = \"lagging\""))
-        let result = try cli.run("check")
+        let result = try await cli.run("check")
         #expect(result.status == 0)
         #expect(result.stdout.contains(": warning: team[0]: every core KPI"))
     }
 
-    @Test func missingConfigIsAClearError() throws {
-        let result = try CLI(config: nil).run("check")
+    @Test func missingConfigIsAClearError() async throws {
+        let result = try await CLI(config: nil).run("check")
         #expect(result.status == 1)
         #expect(result.stdout.contains("narrate.toml:1: error: config file does not exist (narrate init writes an example)"))
-        let log = try CLI(config: nil).run("log", "progress", "x", "--as", "alice")
+        let log = try await CLI(config: nil).run("log", "progress", "x", "--as", "alice")
         #expect(log.status == 1 && log.stderr.contains("config file does not exist"))
     }
 
-    @Test func logPrintsIdsAndDefaultsToTheUnixUser() throws {
+    @Test func logPrintsIdsAndDefaultsToTheUnixUser() async throws {
         let cli = CLI()
-        let blocker = try cli.run(["log", "blocker", "Waiting on the security review", "--stage", "middle"], environment: ["USER": "bob"])
+        let blocker = try await cli.run(["log", "blocker", "Waiting on the security review", "--stage", "middle"], environment: ["USER": "bob"])
         #expect(blocker.status == 0)
         #expect(blocker.stdout == "B-1\n")
-        let next = try cli.run("log", "next", "Ask infra for a bigger staging db", "--as", "alice", "--at", "2026-11-20 09:30")
+        let next = try await cli.run("log", "next", "Ask infra for a bigger staging db", "--as", "alice", "--at", "2026-11-20 09:30")
         #expect(next.stdout == "N-2\n")
-        let history = try cli.run("history", "--json")
+        let history = try await cli.run("history", "--json")
         let decoded = try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as! [String: Any]
         let entries = decoded["entries"] as! [[String: Any]]
         #expect(entries.count == 2)
@@ -72,12 +72,12 @@ import Testing
         #expect(entries.first { $0["id"] as? String == "N-2" }?["at"] as? String == "2026-11-20T09:30:00+08:00")
     }
 
-    @Test func unknownOrUnidentifiedPersonsListTheKnownIds() throws {
+    @Test func unknownOrUnidentifiedPersonsListTheKnownIds() async throws {
         let cli = CLI()
-        let unknown = try cli.run("log", "progress", "x", "--as", "alcie")
+        let unknown = try await cli.run("log", "progress", "x", "--as", "alcie")
         #expect(unknown.status == 1)
         #expect(unknown.stderr == "narrate: unknown person \"alcie\". Did you mean \"alice\"? Known: alice, bob, chen, dana, erin\n")
-        let nobody = try cli.run(["log", "progress", "x"], environment: ["USER": "root"])
+        let nobody = try await cli.run(["log", "progress", "x"], environment: ["USER": "root"])
         #expect(nobody.status == 1)
         #expect(nobody.stderr.contains("no person has unix_user = \"root\"; pass --as PERSON (known: alice, bob"))
     }
@@ -88,69 +88,69 @@ import Testing
         ("line one\nline two", "control character U+000A at position 9"),
         ("bell\u{07}", "control character U+0007"),
     ])
-    func badTextIsRejectedAndNothingIsStored(text: String, message: String) throws {
+    func badTextIsRejectedAndNothingIsStored(text: String, message: String) async throws {
         let cli = CLI()
-        let result = try cli.run("log", "progress", text, "--as", "alice")
+        let result = try await cli.run("log", "progress", text, "--as", "alice")
         #expect(result.status == 1)
         #expect(result.stderr.contains(message))
-        #expect(try cli.run("history").stdout == "no entries\n")
+        #expect(try await cli.run("history").stdout == "no entries\n")
     }
 
-    @Test func usageErrorsExitTwo() throws {
+    @Test func usageErrorsExitTwo() async throws {
         let cli = CLI()
-        #expect(try cli.run("log", "progres", "x").status == 2)
-        #expect(try cli.run("log", "blocker", "x", "--as", "alice", "--stage", "sideways").status == 2)
-        #expect(try cli.run("frobnicate").status == 2)
-        let help = try cli.run("--help")
+        #expect(try await cli.run("log", "progres", "x").status == 2)
+        #expect(try await cli.run("log", "blocker", "x", "--as", "alice", "--stage", "sideways").status == 2)
+        #expect(try await cli.run("frobnicate").status == 2)
+        let help = try await cli.run("--help")
         #expect(help.status == 0 && help.stdout.contains("SUBCOMMANDS"))
     }
 
-    @Test func stageIsForBlockersAndKPIsMustExist() throws {
+    @Test func stageIsForBlockersAndKPIsMustExist() async throws {
         let cli = CLI()
-        let staged = try cli.run("log", "progress", "x", "--as", "alice", "--stage", "front")
+        let staged = try await cli.run("log", "progress", "x", "--as", "alice", "--stage", "front")
         #expect(staged.status == 1 && staged.stderr.contains("--stage applies to blockers only"))
-        let kpi = try cli.run("log", "progress", "x", "--as", "alice", "--kpi", "lead-tim")
+        let kpi = try await cli.run("log", "progress", "x", "--as", "alice", "--kpi", "lead-tim")
         #expect(kpi.status == 1 && kpi.stderr.contains("unknown KPI \"lead-tim\". Did you mean \"lead-time\"?"))
-        #expect(try cli.run("log", "progress", "x", "--as", "alice", "--kpi", "lead-time").status == 0)
+        #expect(try await cli.run("log", "progress", "x", "--as", "alice", "--kpi", "lead-time").status == 0)
     }
 
-    @Test func resolveDoneAndDropCloseEntries() throws {
+    @Test func resolveDoneAndDropCloseEntries() async throws {
         let cli = CLI()
-        #expect(try cli.run("log", "blocker", "b", "--as", "alice").stdout == "B-1\n")
-        #expect(try cli.run("log", "next", "n", "--as", "alice").stdout == "N-2\n")
-        #expect(try cli.run("log", "next", "m", "--as", "alice").stdout == "N-3\n")
+        #expect(try await cli.run("log", "blocker", "b", "--as", "alice").stdout == "B-1\n")
+        #expect(try await cli.run("log", "next", "n", "--as", "alice").stdout == "N-2\n")
+        #expect(try await cli.run("log", "next", "m", "--as", "alice").stdout == "N-3\n")
 
-        let resolved = try cli.run("resolve", "B-1", "--note", "security signed off")
+        let resolved = try await cli.run("resolve", "B-1", "--note", "security signed off")
         #expect(resolved.status == 0 && resolved.stdout == "B-1 resolved\n")
-        #expect(try cli.run("done", "n-2").stdout == "N-2 done\n")
-        #expect(try cli.run("drop", "3", "--note", "not needed").stdout == "N-3 dropped\n")
+        #expect(try await cli.run("done", "n-2").stdout == "N-2 done\n")
+        #expect(try await cli.run("drop", "3", "--note", "not needed").stdout == "N-3 dropped\n")
 
-        let twice = try cli.run("resolve", "B-1")
+        let twice = try await cli.run("resolve", "B-1")
         #expect(twice.status == 1 && twice.stderr.contains("B-1 is already resolved"))
-        let wrong = try cli.run("done", "B-1")
+        let wrong = try await cli.run("done", "B-1")
         #expect(wrong.status == 1 && wrong.stderr.contains("narrate done works on next actions"))
-        let garbage = try cli.run("done", "yesterday")
+        let garbage = try await cli.run("done", "yesterday")
         #expect(garbage.status == 1 && garbage.stderr.contains("is not an entry id"))
 
-        let history = try cli.run("history", "--person", "alice").stdout
+        let history = try await cli.run("history", "--person", "alice").stdout
         #expect(history.contains("B-1  alice  blocker (resolved)  b  — security signed off"))
         #expect(history.contains("N-3  alice  next (dropped)  m  — not needed"))
     }
 
-    @Test func awayMoodAndMetricRecord() throws {
+    @Test func awayMoodAndMetricRecord() async throws {
         let cli = CLI()
-        #expect(try cli.run("away", "dana", "--from", "2026-11-23", "--to", "2026-11-27").stdout == "dana away 2026-11-23 to 2026-11-27 (id 1)\n")
-        let backwards = try cli.run("away", "dana", "--from", "2026-11-27", "--to", "2026-11-23")
+        #expect(try await cli.run("away", "dana", "--from", "2026-11-23", "--to", "2026-11-27").stdout == "dana away 2026-11-23 to 2026-11-27 (id 1)\n")
+        let backwards = try await cli.run("away", "dana", "--from", "2026-11-27", "--to", "2026-11-23")
         #expect(backwards.status == 1 && backwards.stderr.contains("is after --to"))
-        let badDate = try cli.run("away", "dana", "--from", "2026-02-30", "--to", "2026-03-02")
+        let badDate = try await cli.run("away", "dana", "--from", "2026-02-30", "--to", "2026-03-02")
         #expect(badDate.status == 1 && badDate.stderr.contains("\"2026-02-30\" is not a date"))
 
-        #expect(try cli.run("mood", "bob", "4", "--load", "3").status == 0)
-        let mood = try cli.run("mood", "bob", "6")
+        #expect(try await cli.run("mood", "bob", "4", "--load", "3").status == 0)
+        let mood = try await cli.run("mood", "bob", "6")
         #expect(mood.status == 1 && mood.stderr.contains("mood must be 1 to 5, got 6"))
 
-        #expect(try cli.run("metric", "record", "lead-time", "26.5", "--at", "2026-11-20").stdout == "recorded lead-time = 26.5\n")
-        let notNumber = try cli.run("metric", "record", "lead-time", "fast")
+        #expect(try await cli.run("metric", "record", "lead-time", "26.5", "--at", "2026-11-20").stdout == "recorded lead-time = 26.5\n")
+        let notNumber = try await cli.run("metric", "record", "lead-time", "fast")
         #expect(notNumber.status == 1 && notNumber.stderr.contains("\"fast\" is not a number"))
         let store = try SQLiteStore(directory: cli.stateDir)
         #expect(try store.metricCount() == 1)
@@ -158,26 +158,26 @@ import Testing
         #expect(try store.moods(from: .distantPast, to: .distantFuture).map(\.load) == [3])
     }
 
-    @Test func metricImportWithABadRowImportsNothing() throws {
+    @Test func metricImportWithABadRowImportsNothing() async throws {
         let cli = CLI()
         write("kpi,value,at\nlead-time,30,2026-11-17\nchange-failure-rate,x,2026-11-17\nlead-time,28,2026-11-18\n", to: cli.directory + "/bad.csv")
-        let bad = try cli.run("metric", "import", "bad.csv")
+        let bad = try await cli.run("metric", "import", "bad.csv")
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("bad.csv:3: \"x\" is not a number"))
         #expect(bad.stderr.contains("nothing was imported from bad.csv"))
         #expect(try SQLiteStore(directory: cli.stateDir).metricCount() == 0)
 
         write("kpi,value,at\nlead-time,30,2026-11-17\nchange-failure-rate,12,2026-11-17\n", to: cli.directory + "/good.csv")
-        let good = try cli.run("metric", "import", "good.csv")
+        let good = try await cli.run("metric", "import", "good.csv")
         #expect(good.status == 0 && good.stdout == "imported 2 readings\n")
         #expect(try SQLiteStore(directory: cli.stateDir).metricCount() == 2)
     }
 
-    @Test func stateDirFollowsFlagThenSystemdThenXDG() throws {
+    @Test func stateDirFollowsFlagThenSystemdThenXDG() async throws {
         let cli = CLI()
-        _ = try cli.run(["log", "win", "w", "--as", "alice"], environment: ["STATE_DIRECTORY": cli.directory + "/systemd"])
-        _ = try cli.run("log", "win", "w", "--as", "alice", "--state-dir", cli.directory + "/flag")
-        _ = try cli.run("log", "win", "w", "--as", "alice")
+        _ = try await cli.run(["log", "win", "w", "--as", "alice"], environment: ["STATE_DIRECTORY": cli.directory + "/systemd"])
+        _ = try await cli.run("log", "win", "w", "--as", "alice", "--state-dir", cli.directory + "/flag")
+        _ = try await cli.run("log", "win", "w", "--as", "alice")
         for directory in ["systemd", "flag", "xdg/narrate"] {
             #expect(try SQLiteStore(directory: cli.directory + "/" + directory).entryCount() == 1, "\(directory)")
         }
@@ -186,56 +186,57 @@ import Testing
     /// A store the config cannot move (systemd's state dir, or a flag) is opened while the config
     /// is read; a broken config still stops the command with its own error, and a state dir
     /// with no store yet is not made for a command that fails.
-    @Test func aStoreKnownBeforeTheConfigIsOpenedAlongsideIt() throws {
+    @Test func aStoreKnownBeforeTheConfigIsOpenedAlongsideIt() async throws {
         let cli = CLI()
         let systemd = ["STATE_DIRECTORY": cli.directory + "/systemd"]
-        #expect(try cli.run(["log", "win", "Shipped the importer", "--as", "alice"], environment: systemd).status == 0)
-        let history = try cli.run(["history"], environment: systemd)
+        #expect(try await cli.run(["log", "win", "Shipped the importer", "--as", "alice"], environment: systemd).status == 0)
+        let history = try await cli.run(["history"], environment: systemd)
         #expect(history.status == 0 && history.stdout.contains("Shipped the importer"), "\(history)")
 
         write(exampleConfig(replacing: "kind = \"average\"", with: "kind = \"mean\""), to: cli.directory + "/narrate.toml")
-        let broken = try cli.run(["history"], environment: systemd)
+        let broken = try await cli.run(["history"], environment: systemd)
         #expect(broken.status == 1 && broken.stderr.contains("kpi[0].kind"), "\(broken)")
         #expect(try SQLiteStore(directory: cli.directory + "/systemd").entryCount() == 1)
-        let fresh = try cli.run("history", "--state-dir", cli.directory + "/fresh")
+        let fresh = try await cli.run("history", "--state-dir", cli.directory + "/fresh")
         #expect(fresh.status == 1 && fresh.stderr.contains("kpi[0].kind"))
         #expect(!FileManager.default.fileExists(atPath: cli.directory + "/fresh"))
     }
 
-    @Test func twoProcessesLoggingAtOnceBothSucceed() throws {
+    @Test func twoProcessesLoggingAtOnceBothSucceed() async throws {
         let cli = CLI()
-        _ = try cli.run("log", "progress", "warm up", "--as", "alice")  // the store exists; both race on writes
-        let results = Mutex<[CLI.Result]>([])
-        DispatchQueue.concurrentPerform(iterations: 8) { index in
-            let result = try! cli.run("log", "progress", "entry \(index)", "--as", index % 2 == 0 ? "alice" : "bob")
-            results.withLock { $0.append(result) }
+        _ = try await cli.run("log", "progress", "warm up", "--as", "alice")  // the store exists; both race on writes
+        let all = try await withThrowingTaskGroup(of: CLI.Result.self) { group in
+            for index in 0..<8 {
+                group.addTask { try await cli.run("log", "progress", "entry \(index)", "--as", index % 2 == 0 ? "alice" : "bob") }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
         }
-        let all = results.withLock { $0 }
         #expect(all.allSatisfy { $0.status == 0 })
         #expect(Set(all.map(\.stdout)).count == 8)
         #expect(try SQLiteStore(directory: cli.stateDir).entryCount() == 9)
     }
 
-    @Test func twoProcessesCreatingTheStoreAtOnceBothSucceed() throws {
+    @Test func twoProcessesCreatingTheStoreAtOnceBothSucceed() async throws {
         let cli = CLI()
-        let results = Mutex<[Int32]>([])
-        DispatchQueue.concurrentPerform(iterations: 4) { index in
-            let result = try! cli.run("log", "progress", "first \(index)", "--as", "chen")
-            results.withLock { $0.append(result.status) }
+        let statuses = try await withThrowingTaskGroup(of: Int32.self) { group in
+            for index in 0..<4 {
+                group.addTask { try await cli.run("log", "progress", "first \(index)", "--as", "chen").status }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
         }
-        #expect(results.withLock { $0 } == [0, 0, 0, 0])
+        #expect(statuses == [0, 0, 0, 0])
         #expect(try SQLiteStore(directory: cli.stateDir).entryCount() == 4)
     }
 
-    @Test func historyFiltersByTeamPersonAndDay() throws {
+    @Test func historyFiltersByTeamPersonAndDay() async throws {
         let cli = CLI()
-        _ = try cli.run("log", "progress", "old", "--as", "alice", "--at", "2026-11-01")
-        _ = try cli.run("log", "progress", "new", "--as", "bob", "--at", "2026-11-20")
-        let since = try cli.run("history", "--since", "2026-11-10").stdout
+        _ = try await cli.run("log", "progress", "old", "--as", "alice", "--at", "2026-11-01")
+        _ = try await cli.run("log", "progress", "new", "--as", "bob", "--at", "2026-11-20")
+        let since = try await cli.run("history", "--since", "2026-11-10").stdout
         #expect(since.contains("new") && !since.contains("old"))
-        #expect(try cli.run("history", "--person", "alice").stdout.contains("old"))
-        #expect(!(try cli.run("history", "--person", "alice").stdout.contains("new")))
-        #expect(try cli.run("history", "--team", "nope").status == 1)
+        #expect(try await cli.run("history", "--person", "alice").stdout.contains("old"))
+        #expect(!(try await cli.run("history", "--person", "alice").stdout.contains("new")))
+        #expect(try await cli.run("history", "--team", "nope").status == 1)
     }
 }
 
@@ -243,9 +244,9 @@ import Synchronization
 
 /// `narrate demo` and `narrate preview` on the example config.
 @Suite struct PreviewCLITests {
-    @Test func demoPrintsAndArchivesTheReportOnce() throws {
+    @Test func demoPrintsAndArchivesTheReportOnce() async throws {
         let cli = CLI()
-        let first = try cli.run("demo")
+        let first = try await cli.run("demo")
         #expect(first.status == 0)
         let document = MarkdownDocument(parsing: first.stdout).root
         let titles = document.descendants.filter { $0.type == "heading" && $0.level == 2 }.map(\.plainText)
@@ -261,46 +262,46 @@ import Synchronization
         #expect(first.stdout.hasPrefix(file))
 
         let entries = try SQLiteStore(directory: cli.stateDir).entryCount()
-        #expect(try cli.run("demo").status == 0)
+        #expect(try await cli.run("demo").status == 0)
         #expect(try SQLiteStore(directory: cli.stateDir).entryCount() == entries, "a second demo reuses the week")
     }
 
-    @Test func previewShowsTheCurrentPeriodAndSendsNothing() throws {
+    @Test func previewShowsTheCurrentPeriodAndSendsNothing() async throws {
         let cli = CLI()
-        #expect(try cli.run("log", "progress", "Shipped the *new* login", "--as", "alice").status == 0)
-        let result = try cli.run("preview", "--team", "platform")
+        #expect(try await cli.run("log", "progress", "Shipped the *new* login", "--as", "alice").status == 0)
+        let result = try await cli.run("preview", "--team", "platform")
         #expect(result.status == 0)
         #expect(result.stdout.contains("Shipped the \\*new\\* login"))
         // Missing once the week's Friday 17:00 slot has passed, "not yet" before it.
         #expect(result.stdout.contains("**No report:** Bob Lin, Chen Wei, Dana Hsu")
             || result.stdout.contains(":** Bob Lin, Chen Wei, Dana Hsu") && result.stdout.contains("**Not yet, due "), "\(result.stdout)")
-        let chinese = try cli.run("preview", "--locale", "zh-Hant", "--period", "month")
+        let chinese = try await cli.run("preview", "--locale", "zh-Hant", "--period", "month")
         #expect(chinese.stdout.hasPrefix("# Platform · 20"))
         #expect(chinese.stdout.contains("## 成員工作敘事"))
-        let json = try cli.run("preview", "--json", "--schedule", "platform-weekly")
+        let json = try await cli.run("preview", "--json", "--schedule", "platform-weekly")
         let decoded = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [[String: Any]]
         #expect(decoded.count == 1 && decoded[0]["team"] as? String == "platform")
         #expect((decoded[0]["markdown"] as? String)?.hasPrefix("# Platform · week of") == true)
-        #expect(try cli.run("history").stdout.contains("runs:") == false, "preview records no run")
-        let slack = try cli.run("preview", "--team", "platform", "--target", "terminal")
+        #expect(try await cli.run("history").stdout.contains("runs:") == false, "preview records no run")
+        let slack = try await cli.run("preview", "--team", "platform", "--target", "terminal")
         #expect(slack.stdout == result.stdout, "a stdout target gets the CommonMark as it is")
-        let unknown = try cli.run("preview", "--target", "pager")
+        let unknown = try await cli.run("preview", "--target", "pager")
         #expect(unknown.status == 1 && unknown.stderr.contains("unknown target \"pager\""))
-        let bad = try cli.run("preview", "--locale", "fr")
+        let bad = try await cli.run("preview", "--locale", "fr")
         #expect(bad.status == 1 && bad.stderr.contains("unknown locale \"fr\""))
     }
 
-    @Test func missingTemplatesDirIsAConfigError() throws {
+    @Test func missingTemplatesDirIsAConfigError() async throws {
         let cli = CLI(config: exampleConfig(replacing: "# templates_dir = \"templates\"", with: "templates_dir = \"nowhere\""))
-        let result = try cli.run("check")
+        let result = try await cli.run("check")
         #expect(result.status == 1)
         #expect(result.stdout.contains("narrate.templates_dir: \(cli.directory)/nowhere is not a directory"))
     }
 
-    @Test func brokenUserTemplateStopsTheReportWithItsPosition() throws {
+    @Test func brokenUserTemplateStopsTheReportWithItsPosition() async throws {
         let cli = CLI(config: exampleConfig(replacing: "# templates_dir = \"templates\"", with: "templates_dir = \"mine\""))
         write("{{% CONTENT_TYPE: TEXT }}\n# {{team}\n", to: cli.directory + "/mine/en/team-report.mustache")
-        let result = try cli.run("preview")
+        let result = try await cli.run("preview")
         #expect(result.status == 1)
         #expect(result.stderr.contains("template en/team-report (\(cli.directory)/mine/en/team-report.mustache):2:"))
         #expect(result.stdout.isEmpty)

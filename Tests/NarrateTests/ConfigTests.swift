@@ -175,6 +175,11 @@ import Foundation
             ("catch_up = 7200", "catch_up = -5", "schedule[0].catch_up", "must not be negative"),
             ("catch_up = 7200", "catch_up = \"soon\"", "schedule[0].catch_up", "\"soon\" is not a duration"),
             ("timeout = \"2m\"", "timeout = \"0s\"", "target[2].timeout", "must be greater than 0"),
+            // Found by the config fuzzer: numbers past what an Int holds crashed the loader.
+            ("catch_up = 7200", "catch_up = 1e300", "schedule[0].catch_up", "must be at most"),
+            ("catch_up = 7200", "catch_up = \"99999999999999999w\"", "schedule[0].catch_up", "is not a duration"),
+            ("timeout = \"2m\"", "timeout = 9.3e18", "target[2].timeout", "must be at most"),
+            ("timeout = \"5s\"", "timeout = 1e300", "source[0].timeout", "must be at most"),
         ] {
             let problems = diagnostics(base.replacingOccurrences(of: old, with: new))
             #expect(problems.contains { $0.keyPath == key && $0.message.contains(message) }, "\(new): \(problems)")

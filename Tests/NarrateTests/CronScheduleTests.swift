@@ -62,29 +62,19 @@ import Testing
     }
 
     /// croniter's answers for every case, in one subprocess.
-    static func croniter() throws -> [[String]] {
+    static func croniter() async throws -> [[String]] {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("cron/croniter_times.py").path
         let input = try JSONSerialization.data(withJSONObject: cases.map {
             ["cron": $0.cron, "tz": $0.tz, "from": $0.from, "count": $0.count] as [String: Any]
         })
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script]
-        let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        try process.run()
-        stdin.fileHandleForWriting.write(input)
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw NarrateError(.internal, "croniter failed; is it installed (scripts/setup.sh)?") }
-        return try JSONDecoder().decode([[String]].self, from: output)
+        let process = try await ChildProcess.run("/usr/bin/env", ["python3", script], stdin: String(decoding: input, as: UTF8.self))
+        guard process.status == 0 else { throw NarrateError(.internal, "croniter failed; is it installed (scripts/setup.sh)? \(process.stderr)") }
+        return try JSONDecoder().decode([[String]].self, from: Data(process.stdout.utf8))
     }
 
-    @Test func agreesWithCroniterExceptWhereTheDSTRulesSayOtherwise() throws {
-        let reference = try Self.croniter()
+    @Test func agreesWithCroniterExceptWhereTheDSTRulesSayOtherwise() async throws {
+        let reference = try await Self.croniter()
         #expect(reference.count == Self.cases.count)
         for (test, theirs) in zip(Self.cases, reference) {
             let ours = try Self.narrate(test)

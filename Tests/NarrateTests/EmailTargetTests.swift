@@ -72,12 +72,12 @@ final class SMTPReceiver {
         return cli
     }
 
-    @Test func aReportArrivesAsAReadableMultipartMessageWithAnEncodedChineseSubject() throws {
+    @Test func aReportArrivesAsAReadableMultipartMessageWithAnEncodedChineseSubject() async throws {
         let smtp = try SMTPReceiver(["--user", "narrate", "--password", "smtp-password-7f3e"])
         let cli = Self.cli(smtp, extra: "starttls = \"off\"\nusername = \"narrate\"\npassword_env = \"SMTP_PASSWORD\"")
-        #expect(try cli.run("check").status == 0)
-        try cli.run("log", "progress", "把部署流程拆成建置與發佈", "--as", "alice")
-        let sent = try cli.now()
+        #expect(try await cli.run("check").status == 0)
+        try await cli.run("log", "progress", "把部署流程拆成建置與發佈", "--as", "alice")
+        let sent = try await cli.now()
         #expect(sent.status == 0, "\(sent.stderr)")
         let messages = try smtp.messages()
         try #require(messages.count == 1)
@@ -87,7 +87,7 @@ final class SMTPReceiver {
         #expect(envelope?["from"] as? String == "narrate@example.org")
         #expect(envelope?["login"] as? String == "narrate")
 
-        let report = try cli.run("reports", "show", "1").stdout
+        let report = try await cli.run("reports", "show", "1").stdout
         let title = MailMessage.subject(of: report)
         #expect(title.contains("Platform"))
         #expect(message["subject"] as? String == title)
@@ -107,25 +107,25 @@ final class SMTPReceiver {
         #expect(!sent.stderr.contains("smtp-password-7f3e") && !sent.stdout.contains("smtp-password-7f3e"))
     }
 
-    @Test func aRejectedRecipientParksThePartWithTheServersWords() throws {
+    @Test func aRejectedRecipientParksThePartWithTheServersWords() async throws {
         let smtp = try SMTPReceiver(["--reject", "gone@example.org"])
         let cli = Self.cli(smtp, extra: "starttls = \"off\"", to: #"["gone@example.org"]"#)
-        try cli.run("log", "progress", "x", "--as", "alice")
-        let sent = try cli.now()
+        try await cli.run("log", "progress", "x", "--as", "alice")
+        let sent = try await cli.now()
         #expect(sent.status == 1)
-        let failed = try cli.run("deliveries", "--failed").stdout
+        let failed = try await cli.run("deliveries", "--failed").stdout
         #expect(failed.contains("SMTP 550"), "\(failed)")
         #expect(failed.contains("Recipient address rejected"), "\(failed)")
         #expect(try smtp.messages().isEmpty)
     }
 
-    @Test func aServerWithoutSTARTTLSIsRefusedWhenTLSIsRequired() throws {
+    @Test func aServerWithoutSTARTTLSIsRefusedWhenTLSIsRequired() async throws {
         let smtp = try SMTPReceiver()
         let cli = Self.cli(smtp)
-        try cli.run("log", "progress", "x", "--as", "alice")
-        let sent = try cli.now()
+        try await cli.run("log", "progress", "x", "--as", "alice")
+        let sent = try await cli.now()
         #expect(sent.status == 1)
-        let failed = try cli.run("deliveries", "--failed").stdout
+        let failed = try await cli.run("deliveries", "--failed").stdout
         #expect(failed.contains("parked"), "\(failed)")
         #expect(try smtp.messages().isEmpty, "nothing goes out in the clear")
     }

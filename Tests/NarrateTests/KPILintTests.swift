@@ -92,27 +92,27 @@ import Testing
 
 /// `narrate check` holds targets against the store's last year of readings, when there is a store.
 @Suite struct TargetHistoryTests {
-    @Test func aTargetFarFromEveryReadingIsAWarningAtItsLine() throws {
+    @Test func aTargetFarFromEveryReadingIsAWarningAtItsLine() async throws {
         let cli = CLI()
-        let fresh = try cli.run("check")
+        let fresh = try await cli.run("check")
         #expect(fresh.status == 0 && !fresh.stdout.contains("far outside"))
         #expect(!FileManager.default.fileExists(atPath: cli.stateDir), "check does not make a store")
         for (value, at) in [("300", "-30d"), ("310", "-20d"), ("320", "-10d")] {
-            #expect(try cli.run("metric", "record", "lead-time", value, "--at=\(at)").status == 0)
+            #expect(try await cli.run("metric", "record", "lead-time", value, "--at=\(at)").status == 0)
         }
-        let checked = try cli.run("check")
+        let checked = try await cli.run("check")
         #expect(checked.status == 0, "a warning, not an error")
         let line = try #require(checked.stdout.split(separator: "\n").first { $0.contains("far outside") })
         let expectedLine = ExampleConfig.text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix("target = 24") }! + 1
         #expect(line.hasPrefix("\(cli.directory)/narrate.toml:\(expectedLine): warning: kpi[0].target: target 24 is far outside its values per week over the last 12 months (300–320)"), "\(line)")
         // The same with the state dir given by flag.
-        let flagged = try cli.run("check", "--state-dir", cli.stateDir)
+        let flagged = try await cli.run("check", "--state-dir", cli.stateDir)
         #expect(flagged.stdout.contains(String(line)), "\(flagged.stdout)")
     }
 
     /// A count adds its readings up per period, as the report does: three deploys a few times a
     /// week is 9 a week, close to a target of 10, not "far outside" readings of 3.
-    @Test func aCountTargetIsHeldAgainstItsSumsPerPeriod() throws {
+    @Test func aCountTargetIsHeldAgainstItsSumsPerPeriod() async throws {
         let cli = CLI()
         let (config, _) = try ConfigFile.load(path: cli.directory + "/narrate.toml")
         let zone = config.zone(ofTeam: "platform")
@@ -121,15 +121,15 @@ import Testing
             week = week.previous
             for hour in [10, 11, 12] {
                 let at = TimeText.iso(week.start.addingTimeInterval(Double(24 + hour) * 3_600), in: zone)
-                #expect(try cli.run("metric", "record", "deploy-frequency", "3", "--at=\(at)").status == 0)
+                #expect(try await cli.run("metric", "record", "deploy-frequency", "3", "--at=\(at)").status == 0)
             }
         }
-        let checked = try cli.run("check")
+        let checked = try await cli.run("check")
         #expect(checked.status == 0 && !checked.stdout.contains("far outside"), "\(checked.stdout)")
         // A target far from the weekly sums still warns, and says what it was held against.
         write(try String(contentsOfFile: cli.directory + "/narrate.toml", encoding: .utf8)
             .replacingOccurrences(of: "target = 10", with: "target = 40"), to: cli.directory + "/narrate.toml")
-        let far = try cli.run("check")
+        let far = try await cli.run("check")
         #expect(far.stdout.contains("target 40 is far outside its values per week over the last 12 months (9–9)"), "\(far.stdout)")
     }
 }

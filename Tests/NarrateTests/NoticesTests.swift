@@ -191,13 +191,13 @@ import Testing
         cli.environment["SLACK_BOT_TOKEN"] = "xoxb-test-token"
         cli.environment["MATRIX_TOKEN"] = "matrix-token"
         // Every command on the example's Friday, 14:00 Taipei: the slot is 17:00 that day.
-        func run(_ arguments: String...) throws -> CLI.Result {
-            try cli.run(arguments, environment: ["NARRATE_TEST_CLOCK_START": "2026-11-27T14:00:00+08:00", "NARRATE_TEST_CLOCK_RATE": "1"],
+        func run(_ arguments: String...) async throws -> CLI.Result {
+            try await cli.run(arguments, environment: ["NARRATE_TEST_CLOCK_START": "2026-11-27T14:00:00+08:00", "NARRATE_TEST_CLOCK_RATE": "1"],
                         executable: CLI.testClockExecutable)
         }
-        #expect(try run("log", "progress", "already wrote", "--as", "dana").status == 0)
+        await #expect(try run("log", "progress", "already wrote", "--as", "dana").status == 0)
 
-        let dry = try run("remind", "--schedule", "platform-weekly", "--dry-run")
+        let dry = try await run("remind", "--schedule", "platform-weekly", "--dry-run")
         #expect(dry.status == 0, "\(dry.stderr)")
         #expect(dry.stdout.contains("=== alice → bot:U0ALICE"))
         #expect(dry.stdout.contains("=== bob → no channel"))
@@ -205,15 +205,15 @@ import Testing
         #expect(dry.stdout.contains("<a new check-in link, made when sent>"))
         #expect(try await receiver.requests("/slack-api").isEmpty, "a dry run sends nothing")
 
-        let sent = try run("remind", "--schedule", "platform-weekly")
+        let sent = try await run("remind", "--schedule", "platform-weekly")
         #expect(sent.status == 0, "\(sent.stderr)")
         #expect(sent.stdout.contains("alice: bot:U0ALICE") && sent.stdout.contains("bob: no channel"))
         #expect(try await receiver.requests("/slack-api").count == 1)
-        let again = try run("remind", "--schedule", "platform-weekly")
+        let again = try await run("remind", "--schedule", "platform-weekly")
         #expect(again.stdout.contains("nobody to remind"), "\(again.stdout)")
         #expect(try await receiver.requests("/slack-api").count == 1)
 
-        let schedule = try run("schedule")
+        let schedule = try await run("schedule")
         let line = try #require(schedule.stdout.split(separator: "\n").first { $0.hasPrefix("platform-weekly") })
         #expect(line.contains("reminders "), "\(line)")
         #expect(line.contains("reminders 2026-11-27T14:00:00+08:00, 2026-11-27T16:00:00+08:00"), "3 h and 1 h before the 17:00 slot: \(line)")

@@ -17,8 +17,8 @@ import Testing
     @Test func nowDeliversToEveryTargetAndSaysSo() async throws {
         let receiver = try Receiver()
         let cli = cli(receiver)
-        #expect(try cli.run("demo").status == 0)
-        let result = try cli.now()
+        #expect(try await cli.run("demo").status == 0)
+        let result = try await cli.now()
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stderr.split(separator: "\n").filter { $0.hasPrefix("platform → ") }
         #expect(lines.count == 12)
@@ -26,7 +26,7 @@ import Testing
         #expect(result.stdout.hasPrefix("# Platform · week of"), "the terminal target prints the report")
         let requests = try await receiver.requests()
         #expect(Set(requests.map { $0.path.split(separator: "/")[0] }).count == 10)
-        let deliveries = try cli.run("deliveries", "--json")
+        let deliveries = try await cli.run("deliveries", "--json")
         let rows = try JSONSerialization.jsonObject(with: Data(deliveries.stdout.utf8)) as! [[String: Any]]
         #expect(rows.count >= 12 && rows.allSatisfy { $0["state"] as? String == "sent" })
     }
@@ -37,15 +37,15 @@ import Testing
     @Test func onlyCommandsThatSendLoadLibcurl() async throws {
         let receiver = try Receiver()
         let cli = cli(receiver, targets: ["slack"])
-        #expect(try cli.run("demo").status == 0)
+        #expect(try await cli.run("demo").status == 0)
         let trace = ["LD_DEBUG": "files"]
         for arguments in [["--version"], ["check"], ["preview"]] {
-            let result = try cli.run(arguments, environment: trace)
+            let result = try await cli.run(arguments, environment: trace)
             #expect(result.status == 0, "\(arguments): \(result.stderr)")
             #expect(result.stderr.contains("file=libsqlite3"), "\(arguments): the loader's log is there")
             #expect(!result.stderr.contains("file=libcurl"), "\(arguments) loaded libcurl")
         }
-        let now = try cli.run(["now"], environment: trace)
+        let now = try await cli.run(["now"], environment: trace)
         #expect(now.status == 0, "\(now.stderr)")
         #expect(now.stderr.contains("file=libcurl.so.4 [0];  dynamically loaded"))
         #expect(try await receiver.requests().count >= 1)
@@ -57,8 +57,8 @@ import Testing
         text = text.replacingOccurrences(of: "manager = \"erin\"\n", with: "manager = \"erin\"\nmanager_targets = [\"mattermost\"]\n")
         var cli = CLI(config: text)
         cli.environment.merge(environment) { $1 }
-        #expect(try cli.run("demo").status == 0)
-        let result = try cli.now()
+        #expect(try await cli.run("demo").status == 0)
+        let result = try await cli.now()
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("platform → mattermost: sent 1 part"))
         let digest = try await receiver.requests("/mattermost/").first?.json["text"] as? String ?? ""
@@ -70,7 +70,7 @@ import Testing
     @Test func dryRunPrintsTheBodiesAndSendsNothing() async throws {
         let receiver = try Receiver()
         let cli = cli(receiver, targets: ["slack", "telegram", "archive"])
-        let result = try cli.run("now", "--dry-run")
+        let result = try await cli.run("now", "--dry-run")
         #expect(result.status == 0)
         // Secrets are redacted by value: the whole Slack URL, and the bot token inside Telegram's URL.
         #expect(result.stdout.contains("=== platform → slack part 1/1: POST [secret]\n"))
@@ -78,54 +78,54 @@ import Testing
         #expect(result.stdout.contains(#""parse_mode":"HTML""#))
         #expect(!result.stdout.contains("secretpath") && !result.stdout.contains("123:secret"))
         #expect(try await receiver.requests().isEmpty)
-        #expect(try cli.run("deliveries").stdout == "the outbox is empty\n")
+        #expect(try await cli.run("deliveries").stdout == "the outbox is empty\n")
     }
 
     @Test func aRejectedTargetIsParkedAndCanBeRetried() async throws {
         let receiver = try Receiver()
         let cli = cli(receiver, targets: ["discord", "slack"])
         try await receiver.plan("/discord/", [["status": 404, "body": ["message": "Unknown Webhook", "code": 10015]]])
-        let result = try cli.now()
+        let result = try await cli.now()
         #expect(result.status == 1)
         #expect(result.stderr.contains("platform → discord: parked: HTTP 404: Unknown Webhook"))
         #expect(result.stderr.contains("platform → slack: sent 1 part"))
-        let failed = try cli.run("deliveries", "--failed")
+        let failed = try await cli.run("deliveries", "--failed")
         #expect(failed.stdout.contains("discord  part 1/1  parked  attempts 1  HTTP 404: Unknown Webhook"))
         #expect(!failed.stdout.contains("slack"))
         let id = failed.stdout.split(separator: " ").first.map(String.init)!
-        #expect(try cli.run("retry", id).stdout == "re-queued 1 part\n")
-        #expect(try cli.run("retry").status == 2)
+        #expect(try await cli.run("retry", id).stdout == "re-queued 1 part\n")
+        #expect(try await cli.run("retry").status == 2)
         // The next run sends the re-queued part; the report is the same, so it is not queued again.
-        let again = try cli.now()
+        let again = try await cli.now()
         #expect(again.status == 0)
         #expect(again.stderr.contains("platform → discord: sent 1 part of report 1, queued earlier with the same content"), "\(again.stderr)")
         #expect(again.stderr.contains("platform → slack: already sent in report 1"))
-        #expect(try cli.run("deliveries", "--failed").stdout == "no parked parts\n")
+        #expect(try await cli.run("deliveries", "--failed").stdout == "no parked parts\n")
         #expect(try await receiver.requests("/discord/").count == 2)
         #expect(try await receiver.requests("/slack/").count == 1)
     }
 
-    @Test func formatConvertsStdinForEachDialect() throws {
+    @Test func formatConvertsStdinForEachDialect() async throws {
         let cli = CLI()
         let markdown = "# Weekly\n\n- **done** the *thing*\n- see [docs](https://example.org)\n"
-        let slack = try cli.run(["format", "--dialect", "slack"], stdin: markdown)
+        let slack = try await cli.run(["format", "--dialect", "slack"], stdin: markdown)
         #expect(slack.stdout == "*Weekly*\n\n• *done* the _thing_\n• see <https://example.org|docs>\n")
-        let json = try cli.run(["format", "--dialect", "discord", "--limit", "30", "--json"], stdin: markdown)
+        let json = try await cli.run(["format", "--dialect", "discord", "--limit", "30", "--json"], stdin: markdown)
         let parts = try JSONDecoder().decode([String].self, from: Data(json.stdout.utf8))
         #expect(parts.count > 1 && parts.allSatisfy { $0.unicodeScalars.count <= 30 })
-        #expect(try cli.run(["format", "--dialect", "irc"], stdin: markdown).status == 2)
-        #expect(try cli.run(["format", "--dialect", "slack", "--limit", "5"], stdin: markdown).status == 2)
+        #expect(try await cli.run(["format", "--dialect", "irc"], stdin: markdown).status == 2)
+        #expect(try await cli.run(["format", "--dialect", "slack", "--limit", "5"], stdin: markdown).status == 2)
     }
 
     @Test func killedMidDeliveryResendsOnlyTheUnfinishedPart() async throws {
         let receiver = try Receiver()
         var (text, environment) = receiver.config(targets: ["small"])
-        text += "\n[[target]]\nid = \"small\"\nkind = \"discord\"\nurl_env = \"DISCORD_URL\"\nlimit = 400\nrate = 50\ntimeout = 3\n"
+        text += "\n[[target]]\nid = \"small\"\nkind = \"discord\"\nurl_env = \"DISCORD_URL\"\nlimit = 400\nrate = 50\ntimeout = 30\n"
         var cli = CLI(config: text)
         cli.environment.merge(environment) { $1 }
-        #expect(try cli.run("demo").status == 0)
+        #expect(try await cli.run("demo").status == 0)
         // Part 2 hangs; the process is killed while it waits.
-        try await receiver.plan("/discord/", [["status": 200, "body": ["id": "1"]], ["hang": 30]])
+        try await receiver.plan("/discord/", [["status": 200, "body": ["id": "1"]], ["hang": 60]])
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLI.executable)
         process.arguments = ["now", "--team", "platform"]
@@ -147,9 +147,12 @@ import Testing
         let states = try store.deliveries().map(\.state)
         #expect(states.first == .sent && states[1] == .sending)
 
-        // After the part's timeout and grace have passed, the next run sends part 2 onwards, once each.
-        try await Task.sleep(nanoseconds: 8_500_000_000)
-        let resumed = try cli.now("--team", "platform")
+        // After the part's timeout and grace (35 s) have passed, the next run sends part 2 onwards,
+        // once each: that run's clock starts 40 s on, instead of the test waiting for it.
+        let later = TimeText.iso(Date().addingTimeInterval(40), in: .gmt)
+        let resumed = try await cli.run(
+            ["now", "--team", "platform"], environment: ["NARRATE_TEST_RETRY_BASE": "0.05", "NARRATE_TEST_CLOCK_START": later],
+            executable: CLI.testClockExecutable)
         #expect(resumed.status == 0, "\(resumed.stderr)")
         let contents = try await receiver.requests("/discord/").map { $0.json["content"] as? String ?? "" }
         let first = try store.deliveries().filter { $0.report == 1 }

@@ -134,36 +134,36 @@ import Testing
         func record(_ result: CLI.Result, _ what: String) {
             outputs.append("$ \(what)\n\(result.stdout)\n\(result.stderr)")
         }
-        func run(_ arguments: String...) throws {
-            record(try cli.run(arguments), arguments.joined(separator: " "))
+        func run(_ arguments: String...) async throws {
+            record(try await cli.run(arguments), arguments.joined(separator: " "))
         }
-        func now(_ arguments: String...) throws {
-            record(try cli.now(arguments), "now " + arguments.joined(separator: " "))
+        func now(_ arguments: String...) async throws {
+            record(try await cli.now(arguments), "now " + arguments.joined(separator: " "))
         }
 
-        try run("check")
-        try run("check", "--json")
-        try run("log", "progress", "Shipped the thing", "--as", "alice")
-        try run("preview")
-        try run("preview", "--json")
-        try run("preview", "--digest")
+        try await run("check")
+        try await run("check", "--json")
+        try await run("log", "progress", "Shipped the thing", "--as", "alice")
+        try await run("preview")
+        try await run("preview", "--json")
+        try await run("preview", "--digest")
         for target in ["slack", "discord", "teams", "gchat", "telegram", "matrix", "zulip", "ntfy", "hook"] {
-            try run("preview", "--target", target, "--json")
+            try await run("preview", "--target", target, "--json")
         }
-        try run("now", "--dry-run")
-        try run("now", "--dry-run", "--json")
+        try await run("now", "--dry-run")
+        try await run("now", "--dry-run", "--json")
         try await Self.planEchoes(receiver)
-        try now("--verbose", "--team", "platform")
-        try run("deliveries")
-        try run("deliveries", "--json")
-        try run("deliveries", "--failed")
-        try run("retry", "--all-parked")
+        try await now("--verbose", "--team", "platform")
+        try await run("deliveries")
+        try await run("deliveries", "--json")
+        try await run("deliveries", "--failed")
+        try await run("retry", "--all-parked")
         try await Self.planEchoes(receiver)
-        try now("--json", "--team", "platform")
-        try run("history")
-        try run("history", "--json")
-        try run("schedule")
-        try run("schedule", "--json")
+        try await now("--json", "--team", "platform")
+        try await run("history")
+        try await run("history", "--json")
+        try await run("schedule")
+        try await run("schedule", "--json")
 
         // The daemon: a slot every 3 seconds of real time, errors echoed again, then SIGTERM.
         try await Self.planEchoes(receiver)
@@ -202,21 +202,21 @@ import Testing
 
 /// Ids stay ids in every output when a target's URL ends in one.
 @Suite struct IdsAreNotSecretsTests {
-    @Test func anNtfyTopicNamedLikeTheScheduleLeavesTheScheduleNamed() throws {
+    @Test func anNtfyTopicNamedLikeTheScheduleLeavesTheScheduleNamed() async throws {
         let text = exampleConfig(replacing: "targets = [\"terminal\", \"archive\"]", with: "targets = [\"terminal\", \"archive\", \"phone\"]")
             + "\n[[target]]\nid = \"phone\"\nkind = \"ntfy\"\nurl_env = \"PHONE_URL\"\n"
         var cli = CLI(config: text)
         cli.environment["PHONE_URL"] = "https://ntfy.example/platform-weekly"
-        let schedule = try cli.run("schedule")
+        let schedule = try await cli.run("schedule")
         #expect(schedule.status == 0 && schedule.stdout.hasPrefix("platform-weekly  platform"), "\(schedule.stdout)\(schedule.stderr)")
-        let dryRun = try cli.run("now", "--dry-run", "--json")
+        let dryRun = try await cli.run("now", "--dry-run", "--json")
         #expect(dryRun.stdout.contains("\"team\" : \"platform\"") && !dryRun.stdout.contains("ntfy.example"), "\(dryRun.stdout)")
     }
 }
 
 /// `check` says what a secret gives away before a delivery finds out.
 @Suite struct SecretStrengthTests {
-    static func check(phone: String, webhookSecret: String) throws -> CLI.Result {
+    static func check(phone: String, webhookSecret: String) async throws -> CLI.Result {
         let text = exampleConfig(replacing: "targets = [\"terminal\", \"archive\"]", with: "targets = [\"terminal\", \"archive\", \"phone\", \"hook\"]")
             + "\n[[target]]\nid = \"phone\"\nkind = \"ntfy\"\nurl_env = \"PHONE_URL\"\n"
             + "\n[[target]]\nid = \"hook\"\nkind = \"webhook\"\nurl_env = \"HOOK_URL\"\nsecret_env = \"HOOK_SECRET\"\n"
@@ -224,16 +224,16 @@ import Testing
         cli.environment["PHONE_URL"] = phone
         cli.environment["HOOK_URL"] = "https://receiver.example/narrate"
         cli.environment["HOOK_SECRET"] = webhookSecret
-        return try cli.run("check")
+        return try await cli.run("check")
     }
 
-    @Test func aGuessableNtfyTopicIsAWarningAndABadWebhookSecretAnError() throws {
-        let weak = try Self.check(phone: "https://ntfy.example/payments", webhookSecret: "not a key!")
+    @Test func aGuessableNtfyTopicIsAWarningAndABadWebhookSecretAnError() async throws {
+        let weak = try await Self.check(phone: "https://ntfy.example/payments", webhookSecret: "not a key!")
         #expect(weak.status == 1, "a secret no request can be signed with is an error")
         #expect(weak.stdout.contains("target[2].url_env: the ntfy topic \"payments\" can be guessed"), "\(weak.stdout)")
         #expect(weak.stdout.contains("error: target[3].secret_env: the secret is not a whsec_ key"), "\(weak.stdout)")
         #expect(!weak.stdout.contains("not a key!"), "the secret itself is not printed")
-        let strong = try Self.check(phone: "https://ntfy.example/k3Jd9x2LqP0vT7wZ4mYb8RcA", webhookSecret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+        let strong = try await Self.check(phone: "https://ntfy.example/k3Jd9x2LqP0vT7wZ4mYb8RcA", webhookSecret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
         #expect(strong.status == 0 && !strong.stdout.contains("ntfy topic") && !strong.stdout.contains("whsec_ key"), "\(strong.stdout)")
     }
 }

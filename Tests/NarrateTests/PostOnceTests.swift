@@ -17,18 +17,18 @@ import Testing
     @Test func nowTwiceInAPeriodPostsOnceUnlessForced() async throws {
         let receiver = try Receiver()
         let cli = cli(receiver)
-        #expect(try cli.run("log", "progress", "Shipped the thing", "--as", "alice").status == 0)
-        #expect(try cli.now().status == 0)
-        let second = try cli.now()
+        #expect(try await cli.run("log", "progress", "Shipped the thing", "--as", "alice").status == 0)
+        #expect(try await cli.now().status == 0)
+        let second = try await cli.now()
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stderr.contains("platform → slack: already sent in report 1 with the same content; not sent again (--force sends it)"), "\(second.stderr)")
         #expect(try await receiver.requests().count == 2, "one post per target")
-        let forced = try cli.now("--force")
+        let forced = try await cli.now("--force")
         #expect(forced.status == 0 && forced.stderr.contains("platform → slack: sent 1 part"))
         #expect(try await receiver.requests().count == 4)
         // New content is a new report.
-        #expect(try cli.run("log", "progress", "Shipped another thing", "--as", "bob").status == 0)
-        #expect(try cli.now().stderr.contains("platform → discord: sent 1 part"))
+        #expect(try await cli.run("log", "progress", "Shipped another thing", "--as", "bob").status == 0)
+        #expect(try await cli.now().stderr.contains("platform → discord: sent 1 part"))
         #expect(try await receiver.requests().count == 6)
     }
 
@@ -36,10 +36,10 @@ import Testing
         let receiver = try Receiver()
         let cli = cli(receiver)
         try await receiver.plan("/slack/", [["status": 400, "body": "invalid_payload", "content_type": "text/plain"]])
-        let first = try cli.now()
+        let first = try await cli.now()
         #expect(first.status == 1 && first.stderr.contains("platform → slack: parked: HTTP 400: invalid_payload"))
-        #expect(try cli.run("retry", "--all-parked").stdout == "re-queued 1 part\n")
-        let second = try cli.now()
+        #expect(try await cli.run("retry", "--all-parked").stdout == "re-queued 1 part\n")
+        let second = try await cli.now()
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stderr.contains("platform → slack: sent 1 part of report 1, queued earlier with the same content"), "\(second.stderr)")
         let slack = try await receiver.requests("/slack/")
@@ -53,10 +53,10 @@ import Testing
         let cli = cli(receiver)
         // Slack is slow, so both processes meet while its part is in flight.
         try await receiver.plan("/slack/", [["status": 200, "delay": 1.5, "body": "ok", "content_type": "text/plain"]])
-        #expect(try cli.run("log", "progress", "Shipped the thing", "--as", "alice").status == 0)
-        async let first = Task.detached { try cli.now() }.value
+        #expect(try await cli.run("log", "progress", "Shipped the thing", "--as", "alice").status == 0)
+        async let first = Task.detached { try await cli.now() }.value
         try await Task.sleep(nanoseconds: 300_000_000)
-        async let second = Task.detached { try cli.now() }.value
+        async let second = Task.detached { try await cli.now() }.value
         let results = try await [first, second]
         for result in results {
             #expect(result.status == 0, "\(result.stderr)")

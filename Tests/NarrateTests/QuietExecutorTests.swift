@@ -32,10 +32,16 @@ import Testing
     }
 
     /// The executor's threads carry their names (seen in `top -H` and a debugger).
-    @Test func itsThreadsAreNamed() throws {
+    /// Each names itself as it starts, so the names are awaited.
+    @Test func itsThreadsAreNamed() async throws {
         _ = QuietExecutor.shared
-        let names = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").compactMap {
-            try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        var names: [String] = []
+        for _ in 0..<100 {
+            names = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").compactMap {
+                try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            if names.contains("narrate-0") && names.contains("narrate-3") { break }
+            try await Task.sleep(nanoseconds: 20_000_000)
         }
         #expect(names.contains("narrate-0") && names.contains("narrate-3"), "\(names)")
     }

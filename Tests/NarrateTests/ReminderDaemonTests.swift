@@ -23,9 +23,9 @@ import Testing
         var cli = CLI(config: text)
         cli.environment.merge(environment) { $1 }
         cli.environment["BOT_TOKEN"] = "xoxb-test-token"
-        #expect(try cli.run("check", "--offline").status == 0)
-        #expect(try cli.run("away", "bob", "--from", "2026-03-29", "--to", "2026-03-29").status == 0)
-        #expect(try cli.run("log", "progress", "done early", "--as", "chen", "--at", "2026-03-28T20:00+01:00").status == 0)
+        #expect(try await cli.run("check", "--offline").status == 0)
+        #expect(try await cli.run("away", "bob", "--from", "2026-03-29", "--to", "2026-03-29").status == 0)
+        #expect(try await cli.run("log", "progress", "done early", "--as", "chen", "--at", "2026-03-28T20:00+01:00").status == 0)
 
         // The slot is 09:00 CEST (07:00 UTC); 7 h before it is 01:00 CET, 8 hours earlier by the
         // wall clock because the clocks go forward at 02:00. 15 simulated minutes in.
@@ -54,7 +54,7 @@ import Testing
             #expect(notice.createdAt >= expected && notice.createdAt.timeIntervalSince(expected) < 30 * 60,
                     "\(notice.key) at \(TimeText.iso(notice.createdAt, in: Config.zone("Europe/Berlin")))")
         }
-        #expect(try cli.run("reports").stdout.split(separator: "\n").count == 1, "one report for the slot")
+        #expect(try await cli.run("reports").stdout.split(separator: "\n").count == 1, "one report for the slot")
     }
 
     func waitFor(seconds: TimeInterval, _ condition: () async throws -> Bool) async throws {

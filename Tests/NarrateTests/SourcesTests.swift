@@ -296,31 +296,31 @@ import Testing
 
 /// `narrate sources check` and `narrate drafts` as a person uses them.
 @Suite struct SourcesCLITests {
-    @Test func sourcesCheckShowsWhatWouldComeInAndDraftsAreConfirmedFromTheShell() throws {
+    @Test func sourcesCheckShowsWhatWouldComeInAndDraftsAreConfirmedFromTheShell() async throws {
         var cli = CLI(config: nil)
         let journal = cli.directory + "/journal"
         let today = LocalDate(Date(), in: Config.zone("Asia/Taipei"))
         write("## Progress\n- Wrote the migration plan\n", to: journal + "/alice/\(today).md")
         write(exampleConfig() + "\n[[source]]\nid = \"notes\"\nkind = \"journal\"\npath = \"journal\"\n", to: cli.directory + "/narrate.toml")
         cli.environment["USER"] = "alice"
-        let check = try cli.run("sources", "check")
+        let check = try await cli.run("sources", "check")
         #expect(check.status == 0, "\(check.stderr)")
         #expect(check.stdout.contains("platform  notes (draft): 1 entry, 0 readings"), "\(check.stdout)")
         #expect(check.stdout.contains("alice  progress  Wrote the migration plan"))
-        #expect(try cli.run("drafts").stdout.contains("no drafts"), "check imports nothing")
+        #expect(try await cli.run("drafts").stdout.contains("no drafts"), "check imports nothing")
 
         // A report run imports it as a draft; alice confirms it in her own words.
-        #expect(try cli.now().status == 0)
-        let drafts = try cli.run("drafts").stdout
+        #expect(try await cli.now().status == 0)
+        let drafts = try await cli.run("drafts").stdout
         let id = try #require(drafts.split(separator: " ").first.map(String.init))
         #expect(id.hasPrefix("S-") && drafts.contains("(notes)"), "\(drafts)")
-        let confirmed = try cli.run("drafts", "confirm", id, "--text", "Wrote the migration plan for billing")
+        let confirmed = try await cli.run("drafts", "confirm", id, "--text", "Wrote the migration plan for billing")
         #expect(confirmed.status == 0 && confirmed.stdout.hasPrefix("P-"), "\(confirmed.stderr)")
-        #expect(try cli.run("history").stdout.contains("Wrote the migration plan for billing"))
-        #expect(try cli.run("drafts", "discard", id).status == 1, "already confirmed")
+        #expect(try await cli.run("history").stdout.contains("Wrote the migration plan for billing"))
+        #expect(try await cli.run("drafts", "discard", id).status == 1, "already confirmed")
 
         write(exampleConfig() + "\n[[source]]\nid = \"tool\"\nkind = \"command\"\ncommand = [\"/bin/false\"]\n", to: cli.directory + "/narrate.toml")
-        let failing = try cli.run("sources", "check")
+        let failing = try await cli.run("sources", "check")
         #expect(failing.status == 1)
         #expect(failing.stderr.contains("problem: tool: /bin/false exited with status 1"))
     }

@@ -6,19 +6,12 @@ import Testing
 /// to someone typing a config: where an error is, and that no input stops the process.
 @Suite struct TOMLParserTests {
     /// tomllib's verdicts on `count` random documents from `seed` (Tests/toml/tomllib_oracle.py).
-    static func oracle(seed: UInt64, count: Int) throws -> [[String: Any]] {
+    static func oracle(seed: UInt64, count: Int) async throws -> [[String: Any]] {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("toml/tomllib_oracle.py").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, String(seed), String(count)]
-        let stdout = Pipe()
-        process.standardOutput = stdout
-        try process.run()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw NarrateError(.internal, "tomllib_oracle.py failed") }
-        return try output.split(separator: UInt8(ascii: "\n")).map {
+        let process = try await ChildProcess.run("/usr/bin/env", ["python3", script, String(seed), String(count)])
+        guard process.status == 0 else { throw NarrateError(.internal, "tomllib_oracle.py failed: \(process.stderr)") }
+        return try Data(process.stdout.utf8).split(separator: UInt8(ascii: "\n")).map {
             try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] ?? [:]
         }
     }
@@ -48,8 +41,8 @@ import Testing
     }
 
     @Test(arguments: [1, 2, UInt64.random(in: 3...UInt64(Int64.max))])
-    func agreesWithTomllib(seed: UInt64) throws {
-        let cases = try Self.oracle(seed: seed, count: 1500)
+    func agreesWithTomllib(seed: UInt64) async throws {
+        let cases = try await Self.oracle(seed: seed, count: 1500)
         #expect(cases.count == 1500)
         var accepted = 0
         for document in cases {

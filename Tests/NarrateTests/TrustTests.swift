@@ -7,13 +7,13 @@ import Testing
 /// Input that `check` and `metric` accept never crashes a report; out-of-range input is refused
 /// with a clear error.
 @Suite struct NumberBoundsTests {
-    @Test func hugeReadingsAreRefusedWithTheRange() throws {
+    @Test func hugeReadingsAreRefusedWithTheRange() async throws {
         let cli = CLI()
-        let record = try cli.run("metric", "record", "lead-time", "1e19")
+        let record = try await cli.run("metric", "record", "lead-time", "1e19")
         #expect(record.status == 1)
         #expect(record.stderr.contains("1e+19 is outside the range narrate keeps (-1e+12 to 1e+12)"), "\(record.stderr)")
         write("kpi,value,at\nlead-time,1e308,2026-11-20\nlead-time,-inf,2026-11-20\nlead-time,3,2026-11-20\n", to: cli.directory + "/m.csv")
-        let imported = try cli.run("metric", "import", "m.csv")
+        let imported = try await cli.run("metric", "import", "m.csv")
         #expect(imported.status == 1)
         #expect(imported.stderr.contains("m.csv:2: 1e+308 is outside the range"), "\(imported.stderr)")
         #expect(imported.stderr.contains("m.csv:3: \"-inf\" is not a number"), "\(imported.stderr)")
@@ -25,7 +25,7 @@ import Testing
         #expect(problems.contains { $0.severity == .error && $0.keyPath == "kpi[0].target" && $0.message.contains("outside the range") })
     }
 
-    @Test func aReadingFromBeforeTheBoundsStillRenders() throws {
+    @Test func aReadingFromBeforeTheBoundsStillRenders() async throws {
         let cli = CLI()
         // A store written before readings were bounded may hold any finite number.
         let store = try SQLiteStore(directory: cli.stateDir)
@@ -33,7 +33,7 @@ import Testing
             MetricReading(kpi: "lead-time", value: 1e19, at: Date()), MetricReading(kpi: "deploy-frequency", value: -1e300, at: Date()),
             MetricReading(kpi: "change-failure-rate", value: 1e300, at: Date()),
         ])
-        let preview = try cli.run("preview")
+        let preview = try await cli.run("preview")
         #expect(preview.status == 0, "\(preview.stderr)")
         #expect(preview.stdout.contains("1e+19"))
     }
@@ -77,16 +77,16 @@ import Testing
         #expect(throws: NarrateError.self) { try parse("mon 25:00") }
     }
 
-    @Test func yearsOutsideTheRangeAreRefused() throws {
+    @Test func yearsOutsideTheRangeAreRefused() async throws {
         #expect(throws: NarrateError(.invalidInput, "\"0001-01-01\" is outside the years narrate works with (1970–2199)")) {
             try parse("0001-01-01")
         }
         #expect(throws: NarrateError.self) { try parse("9999-12-31T10:00:00Z") }
         #expect(throws: NarrateError.self) { try LocalDate(parsing: "1900-01-01") }
         let cli = CLI()
-        let preview = try cli.run("preview", "--at", "0001-01-01")
+        let preview = try await cli.run("preview", "--at", "0001-01-01")
         #expect(preview.status == 1 && preview.stderr.contains("outside the years narrate works with"), "\(preview.stderr)")
-        let away = try cli.run("away", "alice", "--from", "0001-01-01", "--to", "0001-01-02")
+        let away = try await cli.run("away", "alice", "--from", "0001-01-01", "--to", "0001-01-02")
         #expect(away.status == 1 && away.stderr.contains("outside the years"))
     }
 }
@@ -150,15 +150,15 @@ import Testing
 
         """
 
-    @Test func everySecretIsResolvedUnlessOffline() throws {
+    @Test func everySecretIsResolvedUnlessOffline() async throws {
         let cli = CLI(config: exampleConfig(replacing: #"targets = ["terminal", "archive"]"#, with: #"targets = ["terminal", "archive", "chat", "archive-chat"]"#) + Self.chat)
-        let check = try cli.run("check")
+        let check = try await cli.run("check")
         #expect(check.status == 1)
         #expect(check.stdout.contains("error: target[2].url_env: environment variable CHAT_URL is not set"), "\(check.stdout)")
         #expect(check.stdout.contains("error: target[3].url_file: cannot read secret file missing-secret"))
-        #expect(try cli.run("check", "--offline").status == 0, "without the secrets, the rest is fine")
+        #expect(try await cli.run("check", "--offline").status == 0, "without the secrets, the rest is fine")
 
-        let badURL = try cli.run(["check"], environment: ["CHAT_URL": "ftp://hooks.example.org/T1/B2/secretvalue77"])
+        let badURL = try await cli.run(["check"], environment: ["CHAT_URL": "ftp://hooks.example.org/T1/B2/secretvalue77"])
         #expect(badURL.stdout.contains("target[2].url_env: the URL must start with https:// (or http://), not ftp:// (from $CHAT_URL)"))
         #expect(!badURL.stdout.contains("secretvalue77") && !badURL.stderr.contains("secretvalue77"))
     }
@@ -195,20 +195,20 @@ import Testing
         #expect(cron.contains { $0.message.hasSuffix("did you mean FRI?") })
     }
 
-    @Test func theSummaryCountsInWords() throws {
+    @Test func theSummaryCountsInWords() async throws {
         let cli = CLI()
-        let check = try cli.run("check")
+        let check = try await cli.run("check")
         #expect(check.stderr.hasSuffix(": ok (1 team, 5 people, 4 KPIs, 1 schedule, 2 targets); 0 warnings\n"), "\(check.stderr)")
     }
 }
 
 /// The store and the outbox as `deliveries`, `schedule` and reading commands see them.
 @Suite struct StoreEdgeTests {
-    @Test func aZeroLengthStoreIsAnErrorNotANewStore() throws {
+    @Test func aZeroLengthStoreIsAnErrorNotANewStore() async throws {
         let cli = CLI()
         try FileManager.default.createDirectory(atPath: cli.stateDir, withIntermediateDirectories: true)
         _ = FileManager.default.createFile(atPath: cli.stateDir + "/narrate.sqlite", contents: Data())
-        let result = try cli.run("history")
+        let result = try await cli.run("history")
         #expect(result.status == 1)
         #expect(result.stderr.contains("is empty (0 bytes), not a narrate store"), "\(result.stderr)")
         let size = try FileManager.default.attributesOfItem(atPath: cli.stateDir + "/narrate.sqlite")[.size] as? Int
@@ -235,10 +235,10 @@ import Testing
         var cli = CLI(config: text)
         cli.environment.merge(environment) { $1 }
         try await receiver.plan("/slack/", [["status": 500], ["status": 400, "body": "invalid_payload", "content_type": "text/plain"]])
-        #expect(try cli.now().status == 1)
-        #expect(try cli.run("retry", "--all-parked").status == 0)
-        #expect(try cli.now().status == 0)
-        let json = try cli.run("deliveries", "--json").stdout
+        #expect(try await cli.now().status == 1)
+        #expect(try await cli.run("retry", "--all-parked").status == 0)
+        #expect(try await cli.now().status == 0)
+        let json = try await cli.run("deliveries", "--json").stdout
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
         let row = try #require(rows.first)
         #expect(row["state"] as? String == "sent")
@@ -249,19 +249,19 @@ import Testing
         #expect(sentAt.wholeMatch(of: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}/) != nil, "\(sentAt)")
     }
 
-    @Test func scheduleCountIsBoundedAndRareExpressionsAreFound() throws {
+    @Test func scheduleCountIsBoundedAndRareExpressionsAreFound() async throws {
         let cli = CLI()
-        let rare = try cli.run("schedule", "--cron", "0 9 29 2 *", "--tz", "UTC", "--from", "2026-01-01", "--count", "8")
+        let rare = try await cli.run("schedule", "--cron", "0 9 29 2 *", "--tz", "UTC", "--from", "2026-01-01", "--count", "8")
         #expect(rare.status == 0, "\(rare.stderr)")
         #expect(rare.stdout.split(separator: "\n").count == 8)
         #expect(rare.stdout.hasSuffix("2056-02-29T09:00:00+00:00\n"), "\(rare.stdout)")
-        let many = try cli.run("schedule", "--cron", "* * * * *", "--tz", "UTC", "--count", "100000")
+        let many = try await cli.run("schedule", "--cron", "* * * * *", "--tz", "UTC", "--count", "100000")
         #expect(many.status == 1 && many.stderr.contains("--count must be from 1 to 1000"))
     }
 
-    @Test func formatTakesTheCommonOptions() throws {
+    @Test func formatTakesTheCommonOptions() async throws {
         let cli = CLI()
-        let result = try cli.run(["format", "--dialect", "slack", "--config", cli.directory + "/narrate.toml"], stdin: "# Hi\n")
+        let result = try await cli.run(["format", "--dialect", "slack", "--config", cli.directory + "/narrate.toml"], stdin: "# Hi\n")
         #expect(result.status == 0 && result.stdout == "*Hi*\n")
     }
 }
@@ -276,10 +276,10 @@ import Testing
 
 /// What the fuzz tests found, pinned.
 @Suite struct FuzzFindingsTests {
-    @Test func aTableHeaderWithoutANameIsASyntaxErrorNotACrash() throws {
+    @Test func aTableHeaderWithoutANameIsASyntaxErrorNotACrash() async throws {
         for header in ["[", "[[", "[=]", "[.a]", "[#x]", "[漢]"] {
             let cli = CLI(config: ExampleConfig.text + "\n" + header + "\n")
-            let check = try cli.run("check", "--offline")
+            let check = try await cli.run("check", "--offline")
             #expect(check.status == 1, "\(header): \(check.stderr)")
             let opening = header.hasPrefix("[[") ? "[[" : "["
             #expect(check.stdout.contains("error: TOML syntax: a table header needs a name after \"\(opening)\""), "\(header): \(check.stdout)")

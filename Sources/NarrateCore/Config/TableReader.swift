@@ -150,25 +150,35 @@ final class TableReader {
         return Int(seconds.rounded(.up))
     }
 
+    /// Ten years, in seconds.
+    static let longestDuration: Double = 10 * 365 * 86_400
+
     /// A duration in seconds, fractions kept (a target's `timeout = 2.5`).
     func durationSeconds(_ key: String) -> Double? {
         guard let value = value(key, required: false) else { return nil }
+        let seconds: Double
         if let number = value.int.map(Double.init) ?? value.double.flatMap({ $0.isFinite ? $0 : nil }) {
             guard number >= 0 else {
                 error(key, "must not be negative, found \(MetricBounds.text(number))")
                 return nil
             }
-            return number
-        }
-        guard let text = value.string else {
+            seconds = number
+        } else if let text = value.string {
+            guard let parsed = DurationText.seconds(text) else {
+                error(key, "\"\(text)\" is not a duration; write e.g. \"30s\", \"90m\", \"2h\", \"5d\" or \"1w\"")
+                return nil
+            }
+            seconds = Double(parsed)
+        } else {
             wrongType(key, "a number of seconds or a duration such as \"30s\", \"5m\" or \"2h\"", value)
             return nil
         }
-        guard let seconds = DurationText.seconds(text) else {
-            error(key, "\"\(text)\" is not a duration; write e.g. \"30s\", \"90m\", \"2h\", \"5d\" or \"1w\"")
+        // Beyond any duration a schedule or a target can use, and past what an Int holds.
+        guard seconds <= Self.longestDuration else {
+            error(key, "must be at most \(DurationText.text(Int(Self.longestDuration))), found \(MetricBounds.text(seconds)) seconds")
             return nil
         }
-        return Double(seconds)
+        return seconds
     }
 
     func timeZone(_ key: String) -> String? {

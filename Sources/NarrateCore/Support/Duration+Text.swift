@@ -12,7 +12,11 @@ public enum DurationText {
             if character.isASCII, character.isNumber {
                 digits.append(character)
             } else if let unit = units[character], let value = Int(digits) {
-                total += value * unit
+                // An absurd count of weeks is no duration, not a crash.
+                let (product, overflow) = value.multipliedReportingOverflow(by: unit)
+                let (sum, overflowAgain) = total.addingReportingOverflow(product)
+                if overflow || overflowAgain { return nil }
+                total = sum
                 digits = ""
                 sawUnit = true
             } else {

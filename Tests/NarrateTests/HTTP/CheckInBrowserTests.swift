@@ -11,9 +11,9 @@ import Testing
 
     @Test func aCheckInAndAResolvedBlockerThroughThePageReachTheReport() async throws {
         let cli = CLI(config: exampleConfig() + "\n[http]\nlisten = \"127.0.0.1:0\"\n")
-        let old = try cli.run("log", "blocker", "Waiting on legal", "--as", "alice")
+        let old = try await cli.run("log", "blocker", "Waiting on legal", "--as", "alice")
         let blocker = old.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        let created = try cli.run("token", "create", "alice", "--json")
+        let created = try await cli.run("token", "create", "alice", "--json")
         #expect(created.status == 0, "\(created.stderr)")
         let token = try #require((try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])?["link_token"] as? String)
 
@@ -28,20 +28,12 @@ import Testing
         try? FileManager.default.removeItem(atPath: screenshot)
         try? FileManager.default.removeItem(atPath: teamShot)
 
-        let driver = Process()
-        driver.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        driver.arguments = [
+        let driver = try await ChildProcess.run("/usr/bin/env", [
             "python3", Self.root.appendingPathComponent("Tests/browser/checkin_page.py").path,
             "http://127.0.0.1:\(port)/checkin/\(token)", blocker, screenshot, "http://127.0.0.1:\(port)/teams/platform", teamShot,
-        ]
-        let out = Pipe(), err = Pipe()
-        driver.standardOutput = out
-        driver.standardError = err
-        try driver.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        driver.waitUntilExit()
-        try #require(driver.terminationStatus == 0, "the browser driver failed: \(errors)")
+        ])
+        let output = Data(driver.stdout.utf8)
+        try #require(driver.status == 0, "the browser driver failed: \(driver.stderr)")
         let summary = try #require(try JSONSerialization.jsonObject(with: output) as? [String: Any])
 
         #expect(summary["labelled"] as? Bool == true, "every form field has a label")
@@ -59,9 +51,9 @@ import Testing
         #expect((summary["team_heading"] as? String)?.hasPrefix("Platform") == true, "\(summary)")
         #expect(FileManager.default.fileExists(atPath: teamShot))
 
-        let history = try cli.run("history", "--person", "alice")
+        let history = try await cli.run("history", "--person", "alice")
         #expect(history.stdout.contains("Waiting on the vendor contract"), "\(history.stdout)")
-        let preview = try cli.run("preview", "--team", "platform")
+        let preview = try await cli.run("preview", "--team", "platform")
         #expect(preview.status == 0, "\(preview.stderr)")
         #expect(preview.stdout.contains("Waiting on the vendor contract"), "\(preview.stdout)")
         #expect(preview.stdout.contains("Waiting on legal"), "the resolved blocker is reported as resolved: \(preview.stdout)")

@@ -33,29 +33,29 @@ import Testing
         defer { serve.stop() }
         _ = try await serve.waitFor("local check-ins on \(socket)")
 
-        let logged = try cli.run("log", "blocker", "Waiting on legal", "--stage", "middle")
+        let logged = try await cli.run("log", "blocker", "Waiting on legal", "--stage", "middle")
         #expect(logged.status == 0, "\(logged.stderr)")
         let id = logged.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(id.hasPrefix("B-"))
-        #expect(try cli.run("edit", id, "Waiting on legal review").status == 0)
-        #expect(try cli.run("resolve", id, "--note", "signed").stdout.contains("\(id) resolved"))
-        #expect(try cli.run("mood", "4", "--load", "2").status == 0)
-        #expect(try cli.run("metric", "record", "lead-time", "26.5").stdout.contains("recorded lead-time = 26.5"))
-        let next = try cli.run("log", "next", "Book the review").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(try cli.run("delete", next).status == 0)
-        #expect(try cli.run("undo").stdout.contains("\(next) is back"))
+        #expect(try await cli.run("edit", id, "Waiting on legal review").status == 0)
+        #expect(try await cli.run("resolve", id, "--note", "signed").stdout.contains("\(id) resolved"))
+        #expect(try await cli.run("mood", "4", "--load", "2").status == 0)
+        #expect(try await cli.run("metric", "record", "lead-time", "26.5").stdout.contains("recorded lead-time = 26.5"))
+        let next = try await cli.run("log", "next", "Book the review").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try await cli.run("delete", next).status == 0)
+        #expect(try await cli.run("undo").stdout.contains("\(next) is back"))
 
         // Days away too: recorded, listed and cancelled in the daemon's store.
-        let away = try cli.run("away", "--from", "2031-03-02", "--to", "2031-03-06")
+        let away = try await cli.run("away", "--from", "2031-03-02", "--to", "2031-03-06")
         #expect(away.status == 0, "\(away.stderr)")
         #expect(away.stdout.hasPrefix("alice away 2031-03-02 to 2031-03-06 (id "), "\(away.stdout)")
         let awayID = away.stdout.split(separator: " ").last.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ")\n")) } ?? ""
-        #expect(try cli.run("away", "--from", "2031-03-09", "--to", "2031-03-10").status == 0)
-        let listed = try cli.run("away", "list", "--since", "2031-03-01", "--json")
+        #expect(try await cli.run("away", "--from", "2031-03-09", "--to", "2031-03-10").status == 0)
+        let listed = try await cli.run("away", "list", "--since", "2031-03-01", "--json")
         let absences = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]] ?? []
         #expect(absences.map { $0["from"] as? String } == ["2031-03-02", "2031-03-09"], "\(listed.stdout) \(listed.stderr)")
-        #expect(try cli.run("away", "cancel", awayID).stdout == "cancelled: alice away 2031-03-02 to 2031-03-06\n")
-        let backwards = try cli.run("away", "--from", "2031-04-02", "--to", "2031-04-01")
+        #expect(try await cli.run("away", "cancel", awayID).stdout == "cancelled: alice away 2031-03-02 to 2031-03-06\n")
+        let backwards = try await cli.run("away", "--from", "2031-04-02", "--to", "2031-04-01")
         #expect(backwards.status == 1 && backwards.stderr.contains("\"from\" 2031-04-02 is after \"to\" 2031-04-01"), "\(backwards.stderr)")
 
         // The daemon's store has them, as alice; the caller's own state dir was never made.
@@ -68,11 +68,11 @@ import Testing
         #expect(entries.first?.text == "Waiting on legal review")
         #expect(try store.metricCount() == 1)
         #expect(!FileManager.default.fileExists(atPath: cli.stateDir))
-        let history = try cli.run("history", "--state-dir", daemonState)
+        let history = try await cli.run("history", "--state-dir", daemonState)
         #expect(history.stdout.contains("Waiting on legal review"), "\(history.stdout)")
 
         // A refusal comes back with the daemon's words and exit 1; nothing is stored.
-        let refused = try cli.run("log", "progress", "x", "--kpi", "nope")
+        let refused = try await cli.run("log", "progress", "x", "--kpi", "nope")
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("unknown KPI \"nope\""))
         #expect(try store.entryCount() == 2)
@@ -120,25 +120,25 @@ import Testing
         defer { serve.stop() }
         _ = try await serve.waitFor("local check-ins on \(socket)")
 
-        func run(as user: String, _ arguments: String...) throws -> CLI.Result {
-            try cli.run(
+        func run(as user: String, _ arguments: String...) async throws -> CLI.Result {
+            try await cli.run(
                 ["-u", user, "--", bin + "/narrate"] + arguments, environment: ["HOME": "/nonexistent", "USER": "alice"],
                 executable: "/usr/sbin/runuser")
         }
-        let alice = try run(as: users[0], "log", "progress", "alice's own words")
+        let alice = try await run(as: users[0], "log", "progress", "alice's own words")
         #expect(alice.status == 0, "\(alice.stderr)")
-        let bob = try run(as: users[1], "log", "progress", "bob's own words")
+        let bob = try await run(as: users[1], "log", "progress", "bob's own words")
         #expect(bob.status == 0, "\(bob.stderr)")
         // $USER says alice, but the kernel says narrate-tb: --as and $USER do not make bob alice.
-        let forged = try run(as: users[1], "log", "progress", "pretending", "--as", "alice")
+        let forged = try await run(as: users[1], "log", "progress", "pretending", "--as", "alice")
         #expect(forged.status == 1)
         #expect(forged.stderr.contains("needs an admin"), "\(forged.stderr)")
-        let stranger = try run(as: users[2], "log", "progress", "who am I")
+        let stranger = try await run(as: users[2], "log", "progress", "who am I")
         #expect(stranger.status == 1)
         #expect(stranger.stderr.contains("no person has unix_user = \"\(users[2])\""), "\(stranger.stderr)")
         // bob cannot change alice's entry either.
         let aliceID = alice.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        let edit = try run(as: users[1], "edit", aliceID, "bob was here")
+        let edit = try await run(as: users[1], "edit", aliceID, "bob was here")
         #expect(edit.status == 1)
 
         let store = try SQLiteStore(readOnly: daemonState + "/narrate.sqlite")
@@ -178,31 +178,31 @@ import Testing
         defer { serve.stop() }
         _ = try await serve.waitFor("local check-ins on \(socket)")
 
-        func run(as user: String, _ arguments: String...) throws -> CLI.Result {
-            try cli.run(["-u", user, "--", bin + "/narrate"] + arguments, environment: ["HOME": "/nonexistent"], executable: "/usr/sbin/runuser")
+        func run(as user: String, _ arguments: String...) async throws -> CLI.Result {
+            try await cli.run(["-u", user, "--", bin + "/narrate"] + arguments, environment: ["HOME": "/nonexistent"], executable: "/usr/sbin/runuser")
         }
-        #expect(try run(as: users[0], "log", "blocker", "Waiting on legal").status == 0)
-        #expect(try run(as: users[2], "log", "progress", "Answered the refund tickets").status == 0)
+        await #expect(try run(as: users[0], "log", "blocker", "Waiting on legal").status == 0)
+        await #expect(try run(as: users[2], "log", "progress", "Answered the refund tickets").status == 0)
         // The store is the daemon's: the users cannot open it, and need not.
-        #expect(try run(as: users[0], "history", "--state-dir", daemonState).status == 1)
+        await #expect(try run(as: users[0], "history", "--state-dir", daemonState).status == 1)
 
-        let history = try run(as: users[0], "history")
+        let history = try await run(as: users[0], "history")
         #expect(history.status == 0 && history.stdout.contains("Waiting on legal"), "\(history.stderr)")
         #expect(!history.stdout.contains("refund tickets"), "another team's entries")
-        let theirs = try run(as: users[0], "history", "--team", "support")
+        let theirs = try await run(as: users[0], "history", "--team", "support")
         #expect(theirs.status == 1 && theirs.stderr.contains("not yours"), "\(theirs.stderr)")
 
-        let preview = try run(as: users[0], "preview", "--team", "platform")
+        let preview = try await run(as: users[0], "preview", "--team", "platform")
         #expect(preview.status == 0 && preview.stdout.contains("# Platform") && preview.stdout.contains("Waiting on legal"), "\(preview.stderr)")
-        #expect(try run(as: users[0], "preview", "--team", "support").status == 1)
-        let digest = try run(as: users[0], "preview", "--team", "platform", "--digest")
+        await #expect(try run(as: users[0], "preview", "--team", "support").status == 1)
+        let digest = try await run(as: users[0], "preview", "--team", "platform", "--digest")
         #expect(digest.status == 1 && digest.stderr.contains("for its manager and admins only"), "\(digest.stderr)")
-        let own = try run(as: users[2], "preview")
+        let own = try await run(as: users[2], "preview")
         #expect(own.status == 0 && own.stdout.hasPrefix("# Support") && !own.stdout.contains("# Platform"), "a person's own teams only: \(own.stdout)")
 
-        let reports = try run(as: users[0], "reports")
+        let reports = try await run(as: users[0], "reports")
         #expect(reports.status == 0 && reports.stdout.contains("no reports yet"), "\(reports.stderr)")
-        let schedule = try run(as: users[0], "schedule", "--json")
+        let schedule = try await run(as: users[0], "schedule", "--json")
         #expect(schedule.status == 0 && schedule.stdout.contains("\"id\" : \"platform-weekly\""), "\(schedule.stdout) \(schedule.stderr)")
     }
 }
@@ -221,7 +221,7 @@ import Testing
         _ = try await daemon.waitFor("local check-ins on \(runtime)/narrate.sock")
 
         cli.environment["NARRATE_SOCKET"] = runtime + "/narrate.sock"
-        let logged = try cli.run("log", "win", "Checked in while the daemon runs")
+        let logged = try await cli.run("log", "win", "Checked in while the daemon runs")
         #expect(logged.status == 0, "\(logged.stderr)")
 
         let health = try await liveTransport.send(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/healthz"))
@@ -235,7 +235,7 @@ import Testing
         #expect(String(decoding: metrics.body, as: UTF8.self).contains(#"narrate_checkins_total{channel="socket"} 1"#))
 
         #expect(daemon.stop() == 0)
-        let history = try cli.run("history")
+        let history = try await cli.run("history")
         #expect(history.stdout.contains("Checked in while the daemon runs"), "the daemon's store (the CLI's own here): \(history.stdout)")
     }
 }

@@ -19,12 +19,12 @@ import Testing
         cli.environment.removeValue(forKey: "NARRATE_SOCKET")
         cli.environment["SLACK_SIGNING"] = "slack-secret-for-the-test"
         let state = cli.directory + "/daemon-state"
-        func token(_ person: String) throws -> [String: Any] {
-            let created = try cli.run("token", "create", person, "--json", "--state-dir", state)
+        func token(_ person: String) async throws -> [String: Any] {
+            let created = try await cli.run("token", "create", person, "--json", "--state-dir", state)
             return try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])
         }
-        let bob = try token("bob")["api_token"] as? String ?? ""
-        let dana = try token("dana")["link_token"] as? String ?? ""
+        let bob = try await token("bob")["api_token"] as? String ?? ""
+        let dana = try await token("dana")["link_token"] as? String ?? ""
 
         let serve = try ServeProcess(cli, command: ["serve", "--state-dir", state])
         defer { serve.stop() }
@@ -35,7 +35,7 @@ import Testing
             try await liveTransport.send(HTTPRequest(method: "POST", url: base + path, headers: headers, body: Data(body.utf8))).status
         }
         // The server's shell, as oneself.
-        #expect(try cli.run("log", "progress", "From alice's shell").status == 0)
+        #expect(try await cli.run("log", "progress", "From alice's shell").status == 0)
         // A script with bob's API token.
         #expect(try await post("/v1/entries", #"{"kind":"progress","text":"From bob's script"}"#,
                                [("Authorization", "Bearer \(bob)"), ("Content-Type", "application/json")]) == 201)
@@ -60,7 +60,7 @@ import Testing
         #expect(try await post("/checkin/\(dana)", formEncoded([("action", "log"), ("kind", "progress"), ("text", "FORGED page")]),
                                [("Content-Type", "application/x-www-form-urlencoded")]) == 403)
 
-        let preview = try cli.run("preview", "--team", "platform", "--state-dir", state)
+        let preview = try await cli.run("preview", "--team", "platform", "--state-dir", state)
         #expect(preview.status == 0, "\(preview.stderr)")
         let people = preview.stdout.components(separatedBy: "\n### ")
         for (name, line) in [("Alice Chen", "From alice's shell"), ("Bob Lin", "From bob's script"),

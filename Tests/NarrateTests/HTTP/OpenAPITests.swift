@@ -5,7 +5,7 @@ import Testing
 /// 3.1 document whose every operation answers as documented, for good and bad requests.
 @Suite struct OpenAPITests {
     /// `narrate serve` with every check-in route set up, and Alice's tokens.
-    static func served(_ extra: String = "") throws -> (CLI, ServeProcess, tokens: [String: Any]) {
+    static func served(_ extra: String = "") async throws -> (CLI, ServeProcess, tokens: [String: Any]) {
         let http = """
 
             [http]
@@ -18,31 +18,23 @@ import Testing
         var cli = CLI(config: exampleConfig() + http)
         cli.environment["SLACK_SIGNING"] = "slack-signing-secret"
         cli.environment["MATTERMOST_TOKEN"] = "mattermost-token"
-        let created = try cli.run("token", "create", "alice", "--json")
+        let created = try await cli.run("token", "create", "alice", "--json")
         let tokens = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])
         return (cli, try ServeProcess(cli), tokens)
     }
 
     @Test func theDocumentedAPIIsTheOneTheServerSpeaks() async throws {
-        let (_, serve, tokens) = try Self.served()
+        let (_, serve, tokens) = try await Self.served()
         defer { serve.stop() }
         let port = try await serve.port()
 
-        let checker = Process()
-        checker.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        checker.arguments = [
+        let checker = try await ChildProcess.run("/usr/bin/env", [
             "python3", CheckInBrowserTests.root.appendingPathComponent("Tests/api/check_openapi.py").path,
             CheckInBrowserTests.root.appendingPathComponent("docs/openapi.yaml").path, "http://127.0.0.1:\(port)",
             tokens["api_token"] as? String ?? "", tokens["link_token"] as? String ?? "",
-        ]
-        let out = Pipe(), err = Pipe()
-        checker.standardOutput = out
-        checker.standardError = err
-        try checker.run()
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        checker.waitUntilExit()
-        #expect(checker.terminationStatus == 0, "\(output)\n\(errors)")
+        ])
+        let (output, errors) = (checker.stdout, checker.stderr)
+        #expect(checker.status == 0, "\(output)\n\(errors)")
         #expect(output.contains("\"problems\": []"), "\(output)")
         #expect(!serve.log.contains(tokens["api_token"] as? String ?? "-"), "the service log never holds a token")
     }
@@ -52,27 +44,22 @@ import Testing
     /// requests refused, undeclared methods answered 405. A fixed seed and a bounded number of
     /// examples keep it the same run every time.
     @Test func schemathesisFindsNothingOverTheSpec() async throws {
-        let (cli, serve, tokens) = try Self.served("rate = 100000")
+        let (cli, serve, tokens) = try await Self.served("rate = 100000")
         defer { serve.stop() }
         let token = tokens["api_token"] as? String
         let port = try await serve.port()
-        let run = Process()
-        run.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        run.arguments = [
+        let arguments = [
             "python3", "-m", "schemathesis.cli", "run", CheckInBrowserTests.root.appendingPathComponent("docs/openapi.yaml").path,
             "--url", "http://127.0.0.1:\(port)", "-H", "Authorization: Bearer \(token ?? "")", "--max-examples", "25", "--seed", "1",
             "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,"
                 + "response_headers_conformance,unsupported_method,negative_data_rejection",
         ]
-        run.environment = ProcessInfo.processInfo.environment.merging(["NO_COLOR": "1"]) { $1 }
-        run.currentDirectoryURL = URL(fileURLWithPath: cli.directory)
-        let out = Pipe()
-        run.standardOutput = out
-        run.standardError = out
-        try run.run()
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        run.waitUntilExit()
-        #expect(run.terminationStatus == 0, "\(output)")
+        // schemathesis writes its report to stdout and its progress to stderr: both are kept.
+        let run = try await ChildProcess.run(
+            "/usr/bin/env", arguments, environment: ProcessInfo.processInfo.environment.merging(["NO_COLOR": "1"]) { $1 },
+            directory: cli.directory)
+        let output = run.stdout + run.stderr
+        #expect(run.status == 0, "\(output)")
         #expect(output.contains(" passed"), "\(output)")
         #expect(!serve.log.contains(token ?? "-"), "the service log never holds a token")
     }

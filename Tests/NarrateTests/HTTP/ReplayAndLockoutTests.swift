@@ -99,7 +99,7 @@ import Testing
 @Suite struct OversizedBodyTests {
     @Test func aChunkedBodyPastTheLimitIs413AndLogsNoError() async throws {
         let cli = CLI(config: ExampleConfig.text + "\n[http]\nlisten = \"127.0.0.1:0\"\n")
-        let created = try cli.run("token", "create", "alice", "--json")
+        let created = try await cli.run("token", "create", "alice", "--json")
         let token = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])["api_token"] as? String
         let serve = try ServeProcess(cli)
         defer { serve.stop() }
@@ -117,7 +117,7 @@ import Testing
             except (BrokenPipeError, ConnectionResetError):
                 print("reset")
             """
-        let printed = try SlowClientTests.python(script)
+        let printed = try await SlowClientTests.python(script)
         #expect(printed.hasPrefix("413 ") && printed.contains("too-large"), "\(printed)")
         #expect(!serve.log.contains("error"), "\(serve.log)")
     }
@@ -127,16 +127,9 @@ import Testing
 /// a bounded number of connections.
 @Suite struct SlowClientTests {
     /// Runs a Python script against the port; returns what it printed.
-    static func python(_ script: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return printed.trimmingCharacters(in: .whitespacesAndNewlines)
+    static func python(_ script: String) async throws -> String {
+        let process = try await ChildProcess.run("/usr/bin/env", ["python3", "-c", script])
+        return process.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     @Test func aRequestSentAByteAtATimeIsCutOffAtItsDeadline() async throws {
@@ -145,7 +138,7 @@ import Testing
         defer { serve.stop() }
         let port = try await serve.port()
         // Headers a byte every 0.3 s (the idle timeout would restart with each): closed at about 2 s.
-        let closedAfter = try Self.python("""
+        let closedAfter = try await Self.python("""
             import socket, time
             s = socket.create_connection(("127.0.0.1", \(port)))
             start = time.monotonic()
@@ -166,7 +159,7 @@ import Testing
         let seconds = try #require(Double(closedAfter), "\(closedAfter)")
         #expect(seconds >= 1.5 && seconds < 6, "closed after \(seconds) s")
         // A request sent at once is answered as before.
-        let quick = try Self.python("""
+        let quick = try await Self.python("""
             import urllib.request
             print(urllib.request.urlopen("http://127.0.0.1:\(port)/healthz", timeout=10).status)
             """)
@@ -180,7 +173,7 @@ import Testing
         let port = try await serve.port()
         // Six idle connections: the server closes the three past the cap at once; then, with them
         // gone, a request on a new connection is answered.
-        let counts = try Self.python("""
+        let counts = try await Self.python("""
             import socket, time, urllib.request
             held = [socket.create_connection(("127.0.0.1", \(port))) for _ in range(6)]
             time.sleep(0.5)

@@ -138,39 +138,26 @@ struct CLI {
     var stateDir: String { directory + "/xdg/narrate" }
 
     @discardableResult
-    func run(_ arguments: String..., stdin: String? = nil) throws -> Result {
-        try run(arguments, stdin: stdin)
+    func run(_ arguments: String..., stdin: String? = nil) async throws -> Result {
+        try await run(arguments, stdin: stdin)
     }
 
     /// `narrate now` with a 50 ms retry base, through the test-only entry point.
-    func now(_ arguments: String...) throws -> Result { try now(arguments) }
+    func now(_ arguments: String...) async throws -> Result { try await now(arguments) }
 
-    func now(_ arguments: [String]) throws -> Result {
-        try run(
+    func now(_ arguments: [String]) async throws -> Result {
+        try await run(
             ["now"] + arguments, environment: ["NARRATE_TEST_RETRY_BASE": "0.05"], executable: CLI.testClockExecutable)
     }
 
+    /// Runs the command to its end (``ChildProcess``: no pool thread is held meanwhile).
+    @discardableResult
     func run(
         _ arguments: [String], stdin: String? = nil, environment extra: [String: String] = [:], executable: String = CLI.executable
-    ) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment.merging(extra) { $1 }
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+    ) async throws -> Result {
+        let output = try await ChildProcess.run(
+            executable, arguments, environment: environment.merging(extra) { $1 }, directory: directory, stdin: stdin)
+        return Result(status: output.status, stdout: output.stdout, stderr: output.stderr)
     }
 }
 

@@ -1,0 +1,114 @@
+import Foundation
+
+/// A child process for tests that holds no thread of Swift's cooperative pool while it runs.
+///
+/// Why: the test runner's tasks share a pool of one thread a core. A helper that blocked in
+/// `readDataToEndOfFile` and `waitUntilExit` held one of the two for the child's whole life, so
+/// the suite had to run serially; and reading stdout to its end before stderr deadlocked when
+/// a child filled stderr first. Here each pipe is drained by a thread of its own from the start,
+/// and the caller awaits the exit.
+final class ChildProcess: @unchecked Sendable {
+    // @unchecked Sendable: `process` is started in init and afterwards only queried (its own
+    // accessors are thread-safe); the readers guard their buffers with their locks.
+    let process = Process()
+    private let stdout: PipeReader?
+    private let stderr: PipeReader?
+
+    /// The outcome of a child that has exited.
+    struct Output: Sendable {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Starts `executable`. `stdin` is written and closed at once. A nil `capture` for a stream
+    /// sends it to /dev/null.
+    init(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil, directory: String? = nil,
+        stdin: String? = nil, captureStdout: Bool = true, captureStderr: Bool = true
+    ) throws {
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let out = captureStdout ? Pipe() : nil, err = captureStderr ? Pipe() : nil, input = Pipe()
+        process.standardOutput = out ?? FileHandle.nullDevice
+        process.standardError = err ?? FileHandle.nullDevice
+        process.standardInput = input
+        try process.run()
+        stdout = out.map(PipeReader.init)
+        stderr = err.map(PipeReader.init)
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+    }
+
+    /// Runs a child to its end.
+    static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil, directory: String? = nil,
+        stdin: String? = nil
+    ) async throws -> Output {
+        try await ChildProcess(executable, arguments, environment: environment, directory: directory, stdin: stdin).finish()
+    }
+
+    var isRunning: Bool { process.isRunning }
+    var pid: Int32 { process.processIdentifier }
+
+    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    /// What the child wrote to stderr so far.
+    var stderrSoFar: String { stderr?.text ?? "" }
+
+    /// Waits for the exit (polling, without blocking a pool thread), then for both pipes' ends.
+    /// After `seconds`, the child is killed with SIGKILL.
+    func finish(within seconds: TimeInterval = 600) async throws -> Output {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning {
+            if Date() > deadline { signal(SIGKILL) }
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
+        let out = await stdout?.finished() ?? ""
+        let err = await stderr?.finished() ?? ""
+        return Output(status: process.terminationStatus, stdout: out, stderr: err)
+    }
+}
+
+/// Drains one pipe on a thread of its own until its end.
+private final class PipeReader: @unchecked Sendable {
+    // @unchecked Sendable: `data`, `done` and `waiting` are used only with `lock` held.
+    private let lock = NSLock()
+    private var data = Data()
+    private var done = false
+    private var waiting: [CheckedContinuation<String, Never>] = []
+
+    init(_ pipe: Pipe) {
+        let handle = pipe.fileHandleForReading
+        let thread = Thread { [self] in
+            while true {
+                let chunk = handle.availableData
+                if chunk.isEmpty { break }
+                lock.withLock { data.append(chunk) }
+            }
+            let (text, continuations) = lock.withLock { () -> (String, [CheckedContinuation<String, Never>]) in
+                done = true
+                defer { waiting = [] }
+                return (String(decoding: data, as: UTF8.self), waiting)
+            }
+            for continuation in continuations { continuation.resume(returning: text) }
+        }
+        thread.start()
+    }
+
+    var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
+
+    /// Everything read, once the pipe has ended.
+    func finished() async -> String {
+        await withCheckedContinuation { continuation in
+            let ready: String? = lock.withLock {
+                if done { return String(decoding: data, as: UTF8.self) }
+                waiting.append(continuation)
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+}
