@@ -1,11 +1,12 @@
 // swift-tools-version: 6.2
 import PackageDescription
 
-// Modules depend one way, down this list: NarrateCore (pure values and logic) ← NarrateStore
-// (store protocols + SQLite) ← NarrateSources ← NarrateDelivery (courier, libcurl transport) ←
-// NarrateApp (use cases, the report pipeline) ← NarrateHTTP (the check-in service) ←
-// NarrateDaemon (services) ← NarrateCLI (commands, composition root) ← the `narrate` executable.
-// A module imports only those before it.
+// Modules depend one way, down this list: NarrateModel (values) ← NarrateTOML ← NarrateReport
+// (analyze, render, format) ← NarrateTargets (one descriptor a kind) ← NarrateConfig ←
+// NarrateStore (store protocols + SQLite) ← NarrateSources ← NarrateDelivery (courier, libcurl
+// transport) ← NarrateApp (use cases, the report pipeline) ← NarrateHTTP (the check-in service)
+// ← NarrateDaemon (services) ← NarrateCLI (commands, composition root) ← the executables;
+// NarratePlatform (executor, threads, sleeps) beside them. A module imports only those before it.
 /// Linker settings of the two executables (see the `narrate` target).
 let quietExports: [LinkerSetting] = [.unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux]))]
 
@@ -14,7 +15,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "narrate", targets: ["narrate"]),
-        .library(name: "NarrateCore", targets: ["NarrateCore"]),
+        .library(name: "NarrateModel", targets: ["NarrateModel"]),
         .library(name: "NarrateApp", targets: ["NarrateApp"]),
     ],
     dependencies: [
@@ -34,30 +35,41 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
+        // The pipeline, one module a stage (docs/architecture.md): values, the TOML reader, the
+        // config, the report (analyze, render, format), the target kinds.
+        .target(name: "NarrateModel"),
         .target(
-            name: "NarrateCore",
-            dependencies: [
-                .product(name: "Mustache", package: "swift-mustache"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "OrderedCollections", package: "swift-collections"),
-                "CCmarkGFM",
-            ]
+            name: "NarrateTOML",
+            dependencies: ["NarrateModel", .product(name: "OrderedCollections", package: "swift-collections")]
         ),
+        .target(
+            name: "NarrateReport",
+            dependencies: ["NarrateModel", .product(name: "Mustache", package: "swift-mustache"), "CCmarkGFM"]
+        ),
+        .target(
+            name: "NarrateTargets",
+            dependencies: ["NarrateModel", "NarrateReport", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(name: "NarrateConfig", dependencies: ["NarrateModel", "NarrateTOML", "NarrateTargets"]),
+        // Threads, sleeps and the executor: the one place narrate touches how work is scheduled.
+        .target(name: "NarratePlatform"),
         .target(
             name: "NarrateStore",
             dependencies: [
-                "NarrateCore",
+                "NarrateModel",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .target(
             name: "NarrateSources",
-            dependencies: ["NarrateCore", "NarrateStore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "NarrateModel", "NarrateReport", "NarratePlatform", "NarrateStore", .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .target(
             name: "NarrateDelivery",
             dependencies: [
-                "NarrateCore", "NarrateStore", "CCurl",
+                "NarrateModel", "NarrateTargets", "NarratePlatform", "NarrateStore", "CCurl",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -66,7 +78,7 @@ let package = Package(
         .target(
             name: "NarrateApp",
             dependencies: [
-                "NarrateCore", "NarrateStore", "NarrateSources", "NarrateDelivery",
+                "NarrateModel", "NarrateConfig", "NarrateReport", "NarrateTargets", "NarratePlatform", "NarrateStore", "NarrateSources", "NarrateDelivery",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
@@ -75,7 +87,7 @@ let package = Package(
         .target(
             name: "NarrateHTTP",
             dependencies: [
-                "NarrateCore", "NarrateStore", "NarrateApp",
+                "NarrateModel", "NarrateReport", "NarrateApp",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -93,7 +105,7 @@ let package = Package(
         .target(
             name: "NarrateDaemon",
             dependencies: [
-                "NarrateCore", "NarrateStore", "NarrateDelivery", "NarrateApp", "NarrateHTTP",
+                "NarrateModel", "NarrateReport", "NarratePlatform", "NarrateStore", "NarrateApp", "NarrateHTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -102,21 +114,20 @@ let package = Package(
         .target(
             name: "NarrateCLI",
             dependencies: [
-                "NarrateCore", "NarrateStore", "NarrateDelivery", "NarrateApp", "NarrateHTTP", "NarrateDaemon",
+                "NarrateModel", "NarrateConfig", "NarrateReport", "NarrateTargets", "NarrateStore", "NarrateDelivery", "NarrateApp",
+                "NarrateHTTP", "NarrateDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The executable exports no symbols: nothing looks its own symbols up, and with Swift's
         // default `-export-dynamic` every start paid for a 35,000-symbol table (the runtime's
         // `dladdr` at start walks it). docs/benchmarks.md has the figures.
-        .executableTarget(name: "narrate", dependencies: ["NarrateCLI"], linkerSettings: quietExports),
+        .executableTarget(name: "narrate", dependencies: ["NarrateCLI", "NarratePlatform"], linkerSettings: quietExports),
         // Test-only entry point: the same CLI with a scaled clock and a short retry base
         // (docs/architecture.md), so a process test can run a day of cron in seconds.
-        .executableTarget(name: "narrate-test-clock", dependencies: ["NarrateCLI", "NarrateCore"], linkerSettings: quietExports),
+        .executableTarget(name: "narrate-test-clock", dependencies: ["NarrateCLI", "NarrateModel", "NarratePlatform"], linkerSettings: quietExports),
         .systemLibrary(
             name: "CCmarkGFM",
             pkgConfig: "libcmark-gfm",
@@ -128,8 +139,8 @@ let package = Package(
         .testTarget(
             name: "NarrateTests",
             dependencies: [
-                "NarrateCore", "NarrateStore", "NarrateSources", "NarrateDelivery", "NarrateApp", "NarrateHTTP",
-                "NarrateDaemon", "NarrateCLI",
+                "NarrateModel", "NarrateTOML", "NarrateConfig", "NarrateReport", "NarrateTargets", "NarratePlatform", "NarrateStore", "NarrateSources", "NarrateDelivery", "NarrateApp", "NarrateHTTP",
+                "NarrateDaemon",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

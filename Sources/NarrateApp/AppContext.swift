@@ -1,6 +1,9 @@
 import Foundation
 import Logging
-import NarrateCore
+import NarrateModel
+import NarrateConfig
+import NarrateReport
+import NarrateTargets
 import NarrateDelivery
 import NarrateSources
 import NarrateStore

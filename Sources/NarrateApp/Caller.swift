@@ -1,4 +1,7 @@
-import NarrateCore
+import NarrateModel
+import NarrateConfig
+import NarrateReport
+import NarrateTargets
 
 /// Who is asking, as the front end established it (the CLI from `$USER` and `--as`, later a
 /// token or a chat identity): the person acted for, and whether the one asking is an admin.

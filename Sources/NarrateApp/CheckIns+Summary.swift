@@ -1,5 +1,8 @@
 import Foundation
-import NarrateCore
+import NarrateModel
+import NarrateConfig
+import NarrateReport
+import NarrateTargets
 
 extension CheckIns {
     /// What a person sees of their own check-ins: the period the next report covers, what they

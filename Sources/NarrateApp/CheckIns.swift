@@ -1,5 +1,8 @@
 import Foundation
-import NarrateCore
+import NarrateModel
+import NarrateConfig
+import NarrateReport
+import NarrateTargets
 import NarrateStore
 
 /// Check-ins: the narrative's entries, closing blockers and next actions, days away, mood and

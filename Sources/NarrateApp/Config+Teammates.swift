@@ -1,4 +1,7 @@
-import NarrateCore
+import NarrateModel
+import NarrateConfig
+import NarrateReport
+import NarrateTargets
 
 extension Config {
     /// Whom `reader` shares a team with (as a member or its manager), themselves included; nil

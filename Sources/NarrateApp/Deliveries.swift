@@ -1,5 +1,9 @@
 import Foundation
-import NarrateCore
+import NarrateModel
+import NarrateConfig
+import NarrateReport
+import NarrateTargets
+import NarratePlatform
 import NarrateDelivery
 import NarrateStore
 

@@ -1,5 +1,8 @@
 import Foundation
-import NarrateCore
+import NarrateModel
+import NarrateConfig
+import NarrateReport
+import NarrateTargets
 import NarrateStore
 
 /// A realistic week of check-ins for the demo team, so `make demo` shows a full report.

@@ -1,5 +1,8 @@
 import Foundation
-import NarrateCore
+import NarrateModel
+import NarrateConfig
+import NarrateReport
+import NarrateTargets
 import NarrateStore
 
 /// What `/healthz` reports of the store: that it answers, the outbox's backlog, and how each

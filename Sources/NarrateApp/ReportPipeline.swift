@@ -1,6 +1,9 @@
 import Foundation
 import Metrics
-import NarrateCore
+import NarrateModel
+import NarrateConfig
+import NarrateReport
+import NarrateTargets
 import Synchronization
 import NarrateSources
 import NarrateStore

@@ -1,4 +1,7 @@
-import NarrateCore
+import NarrateModel
+import NarrateConfig
+import NarrateReport
+import NarrateTargets
 
 /// Who asks a use case for something that not everyone may have: a person of the config, as a
 /// front end established them (a token, a chat identity, the socket's peer, `$USER`), or a

@@ -1,5 +1,8 @@
 import Foundation
-import NarrateCore
+import NarrateModel
+import NarrateConfig
+import NarrateReport
+import NarrateTargets
 import NarrateStore
 
 /// Running a schedule's slot, for the scheduler and for `narrate now`: the report is made first

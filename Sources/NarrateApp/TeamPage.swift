@@ -1,5 +1,8 @@
 import Foundation
-import NarrateCore
+import NarrateModel
+import NarrateConfig
+import NarrateReport
+import NarrateTargets
 
 /// What the team page shows: the latest report (the archived one, else the current preview)
 /// and each KPI's value over the last twelve periods with its target or limit.

@@ -1,5 +1,8 @@
 import Foundation
-import NarrateCore
+import NarrateModel
+import NarrateConfig
+import NarrateReport
+import NarrateTargets
 import NarrateStore
 
 /// Personal check-in links and API tokens: created by a manager or admin, shown once, kept

@@ -1,6 +1,9 @@
 import ArgumentParser
 import NarrateApp
-import NarrateCore
+import NarrateModel
+import NarrateTargets
+import NarrateConfig
+import NarrateReport
 
 /// `resolve`, `done` and `drop`: close a blocker or next action.
 struct CloseOptions: ParsableArguments {

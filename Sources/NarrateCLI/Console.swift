@@ -1,5 +1,8 @@
 import Foundation
-import NarrateCore
+import NarrateModel
+import NarrateTargets
+import NarrateConfig
+import NarrateReport
 
 /// Everything narrate prints goes through here, and through the redactor on its way out.
 enum Console {

@@ -1,5 +1,8 @@
 import ArgumentParser
-import NarrateCore
+import NarrateModel
+import NarrateTargets
+import NarrateConfig
+import NarrateReport
 
 /// `edit`, `delete` and `undo`: people fix their own entries; an admin may fix anyone's with `--as`.
 struct EditCommand: AsyncParsableCommand {

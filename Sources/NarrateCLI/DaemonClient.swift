@@ -1,6 +1,9 @@
 import Foundation
 import NarrateApp
-import NarrateCore
+import NarrateModel
+import NarrateTargets
+import NarrateConfig
+import NarrateReport
 import NarrateDelivery
 
 /// A check-in sent to the running daemon over its local socket (`/run/narrate/narrate.sock`):

@@ -2,7 +2,10 @@ import ArgumentParser
 import Foundation
 import Logging
 import NarrateApp
-import NarrateCore
+import NarrateModel
+import NarrateTargets
+import NarrateConfig
+import NarrateReport
 import NarrateDelivery
 import NarrateStore
 import Synchronization

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
-import NarrateCore
+import NarrateModel
+import NarrateTargets
+import NarrateConfig
+import NarrateReport
 
 extension Entry.Kind: ExpressibleByArgument {}
 extension Entry.Stage: ExpressibleByArgument {}

@@ -1,5 +1,8 @@
 import ArgumentParser
-import NarrateCore
+import NarrateModel
+import NarrateTargets
+import NarrateConfig
+import NarrateReport
 
 struct MoodCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

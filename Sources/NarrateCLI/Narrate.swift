@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
-import NarrateCore
+import NarrateModel
+import NarrateTargets
+import NarrateConfig
+import NarrateReport
 import NarrateDelivery
 
 struct Narrate: AsyncParsableCommand {

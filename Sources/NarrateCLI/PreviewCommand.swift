@@ -1,6 +1,9 @@
 import ArgumentParser
 import NarrateApp
-import NarrateCore
+import NarrateModel
+import NarrateTargets
+import NarrateConfig
+import NarrateReport
 
 extension Period.Kind: ExpressibleByArgument {}
 

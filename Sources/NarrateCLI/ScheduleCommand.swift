@@ -1,7 +1,10 @@
 import ArgumentParser
 import Foundation
 import NarrateApp
-import NarrateCore
+import NarrateModel
+import NarrateTargets
+import NarrateConfig
+import NarrateReport
 
 struct ScheduleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

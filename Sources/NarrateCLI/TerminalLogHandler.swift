@@ -1,6 +1,9 @@
 import Foundation
 import Logging
-import NarrateCore
+import NarrateModel
+import NarrateTargets
+import NarrateConfig
+import NarrateReport
 
 /// Log lines on stderr as `narrate: warning: message`, or with a syslog priority prefix
 /// (`<4>message`) when stderr is the systemd journal (`JOURNAL_STREAM` is set). Every line

@@ -1,5 +1,8 @@
 import Foundation
-import NarrateCore
+import NarrateModel
+import NarrateTargets
+import NarrateConfig
+import NarrateReport
 
 /// What the composition root takes from the process: its environment, its clock, the redactor
 /// every output passes through, and the delivery retry base. The `narrate` executable uses the

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import NarrateApp
-import NarrateCore
+import NarrateModel
 import NarrateHTTP
 import ServiceLifecycle
 

@@ -1,7 +1,8 @@
 import Foundation
 import Logging
 import NarrateApp
-import NarrateCore
+import NarrateModel
+import NarrateReport
 
 /// The daemon's current context; a SIGHUP swaps the config (and its templates) only when the
 /// new one is valid.

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import NarrateCore
+import NarrateModel
 import ServiceLifecycle
 
 /// Drains the outbox: at start (parts left by an earlier run), whenever the scheduler queues a

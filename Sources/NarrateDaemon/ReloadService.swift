@@ -1,5 +1,6 @@
 import Foundation
-import NarrateCore
+import NarrateModel
+import NarratePlatform
 import Logging
 import ServiceLifecycle
 import UnixSignals

@@ -1,5 +1,5 @@
 import Foundation
-import NarrateCore
+import NarrateModel
 #if canImport(Glibc)
 import Glibc
 #endif

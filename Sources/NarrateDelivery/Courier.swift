@@ -1,6 +1,8 @@
 import Foundation
 import Logging
-import NarrateCore
+import NarrateModel
+import NarrateTargets
+import NarratePlatform
 import NarrateStore
 
 /// Delivers outbox parts: in order per target, each target independently of the others (a

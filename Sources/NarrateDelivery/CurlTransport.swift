@@ -1,6 +1,7 @@
 import CCurl
 import Foundation
-import NarrateCore
+import NarrateModel
+import NarrateTargets
 import ServiceLifecycle
 import Synchronization
 

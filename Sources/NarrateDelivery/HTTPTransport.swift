@@ -1,4 +1,5 @@
-import NarrateCore
+import NarrateModel
+import NarrateTargets
 
 /// Sends one HTTP request and returns the response, whatever its status. The courier talks to
 /// this protocol: libcurl in production (``CurlTransport``), an in-memory transport in tests.

@@ -1,5 +1,7 @@
 import Foundation
-import NarrateCore
+import NarrateModel
+import NarrateTargets
+import NarratePlatform
 
 /// Spaces out messages to one target: at most `rate` a second. The interval counts from the end
 /// of the previous request, so the platform sees the messages arrive at least that far apart

@@ -1,5 +1,6 @@
 import Foundation
-import NarrateCore
+import NarrateModel
+import NarrateTargets
 
 /// Reads secret values from where the config says they are — the config itself, an environment
 /// variable, a file or systemd's `$CREDENTIALS_DIRECTORY` — and registers every value it reads

@@ -1,7 +1,8 @@
 import Foundation
 import Hummingbird
 import NarrateApp
-import NarrateCore
+import NarrateModel
+import NarrateReport
 
 /// Days away over the API: `POST /absences`, `GET /absences`, `DELETE /absences/{id}`. The CLI's
 /// `narrate away` uses them through the daemon's socket, so days away recorded from a shell on

@@ -1,7 +1,8 @@
 import Foundation
 import Hummingbird
 import NIOCore
-import NarrateCore
+import NarrateModel
+import NarrateReport
 
 /// Reads request bodies within the size limit and turns them into fields, naming the field in
 /// every error.

@@ -1,6 +1,7 @@
 import Foundation
 import NarrateApp
-import NarrateCore
+import NarrateModel
+import NarrateReport
 
 /// What a person typed after `/narrate` in Slack, Mattermost or Discord.
 enum ChatCommand: Equatable {

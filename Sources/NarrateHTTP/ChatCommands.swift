@@ -2,7 +2,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NarrateApp
-import NarrateCore
+import NarrateModel
+import NarrateReport
 
 extension CheckInServer {
     /// `POST /slack/commands`, `/mattermost/commands`, `/discord/interactions`. A request that is

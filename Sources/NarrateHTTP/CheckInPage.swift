@@ -3,7 +3,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NarrateApp
-import NarrateCore
+import NarrateModel
+import NarrateReport
 
 extension CheckInServer {
     /// `GET /checkin/{token}`: a person's check-in page; `POST /checkin/{token}`: its forms.

@@ -4,7 +4,8 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import NarrateApp
-import NarrateCore
+import NarrateModel
+import NarrateReport
 import Prometheus
 import ServiceLifecycle
 

@@ -1,7 +1,8 @@
 import Foundation
 import Hummingbird
 import NarrateApp
-import NarrateCore
+import NarrateModel
+import NarrateReport
 
 extension CheckInServer {
     typealias Identify = @Sendable (Request, ServerContext, AppContext) async throws -> Caller

@@ -1,4 +1,5 @@
-import NarrateCore
+import NarrateModel
+import NarrateReport
 
 /// The few HTML helpers the server-rendered pages need: escaping, and one document shell with
 /// a stylesheet readable at 360 px and no script.

@@ -1,7 +1,8 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import NarrateCore
+import NarrateModel
+import NarrateReport
 
 /// An error that knows its response: the status its category calls for, the field it is about,
 /// and whether the caller reads JSON (the API, chat platforms) or HTML (the check-in page).

@@ -1,7 +1,8 @@
 import Foundation
 import Hummingbird
 import NarrateApp
-import NarrateCore
+import NarrateModel
+import NarrateReport
 
 extension CheckInServer {
     /// How long past its planned wake-up the scheduler may be before the service is unhealthy.

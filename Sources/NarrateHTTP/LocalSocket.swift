@@ -3,7 +3,8 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NarrateApp
-import NarrateCore
+import NarrateModel
+import NarrateReport
 import NIOCore
 #if canImport(Glibc)
 import Glibc

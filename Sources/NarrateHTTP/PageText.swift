@@ -1,4 +1,5 @@
-import NarrateCore
+import NarrateModel
+import NarrateReport
 
 /// The check-in page's words, in the team's locale (en, zh-Hant).
 struct PageText {

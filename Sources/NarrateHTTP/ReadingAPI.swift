@@ -1,7 +1,8 @@
 import Foundation
 import Hummingbird
 import NarrateApp
-import NarrateCore
+import NarrateModel
+import NarrateReport
 
 /// What the CLI's reading commands ask the daemon over its local socket, so people on the server
 /// need neither root nor the store file: `GET /v1/history`, `/v1/reports`, `/v1/reports/{id}`,

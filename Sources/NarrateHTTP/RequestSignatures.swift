@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
-import NarrateCore
+import NarrateModel
+import NarrateReport
 
 /// Checks that a chat platform sent a request: Slack's v0 HMAC, Mattermost's command token,
 /// Discord's Ed25519 signature. Every comparison takes the same time whatever matches.

@@ -2,7 +2,8 @@ import Foundation
 import Hummingbird
 import HummingbirdCore
 import Logging
-import NarrateCore
+import NarrateModel
+import NarrateReport
 import NIOCore
 import NIOHTTP1
 import NIOPosix

@@ -2,7 +2,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NarrateApp
-import NarrateCore
+import NarrateModel
+import NarrateReport
 
 extension CheckInServer {
     /// `GET /teams/{team}`: the team's latest report as HTML and one chart per KPI, for people of

@@ -1,5 +1,6 @@
 import Foundation
-import NarrateCore
+import NarrateModel
+import NarrateReport
 
 /// A source outside narrate — journal files, git, GitHub, a command — asked for what its people
 /// did over a period. What it finds is imported into the store (as entries or drafts, each once

@@ -1,5 +1,6 @@
 import Foundation
-import NarrateCore
+import NarrateModel
+import NarrateReport
 
 /// A program the team already has, run with a time limit: each line of its output is a JSON
 /// object, an entry `{"person","kind","text","at","stage","url"}` or a reading

@@ -1,5 +1,6 @@
 import Foundation
-import NarrateCore
+import NarrateModel
+import NarrateReport
 import NarrateStore
 
 /// GitHub (or GitHub Enterprise by `base_url`) over its REST API: pull requests merged in the

@@ -1,5 +1,6 @@
 import Foundation
-import NarrateCore
+import NarrateModel
+import NarrateReport
 
 /// Local git repositories: each commit in the period by one of a person's `git` identities (the
 /// author's email or name) is a progress entry, "subject (abc1234)". Merge commits are left out,

@@ -1,5 +1,6 @@
 import Crypto
-import NarrateCore
+import NarrateModel
+import NarrateReport
 
 /// Short stable digests for source keys.
 enum Hash {

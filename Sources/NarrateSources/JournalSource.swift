@@ -1,5 +1,6 @@
 import Foundation
-import NarrateCore
+import NarrateModel
+import NarrateReport
 
 /// Markdown journals: `PATH/<person id>/<YYYY-MM-DD>.md`, with the narrative's headings in
 /// English or Chinese; each list item under a heading is an entry of that kind, dated on the

@@ -1,5 +1,7 @@
 import Foundation
-import NarrateCore
+import NarrateModel
+import NarratePlatform
+import NarrateReport
 import Synchronization
 
 /// Runs a program with a time limit and collects its output (git, a source's command).

@@ -1,5 +1,6 @@
 import Foundation
-import NarrateCore
+import NarrateModel
+import NarrateReport
 
 /// KPI readings a Prometheus server already computes: each KPI with `prometheus` and `query` is
 /// read by an instant query (`/api/v1/query`) at the period's last moment (or now, for a period

@@ -1,5 +1,6 @@
 import Foundation
-import NarrateCore
+import NarrateModel
+import NarrateReport
 
 /// Where a report's material comes from. The store is the first source; journal files, git,
 /// GitHub and commands are further implementations of the same protocol.

@@ -1,5 +1,6 @@
 import Foundation
-import NarrateCore
+import NarrateModel
+import NarrateReport
 import NarrateStore
 
 /// The store as a source: entries, check-ins and readings people recorded with narrate.

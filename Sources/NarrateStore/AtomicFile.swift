@@ -1,5 +1,5 @@
 import Foundation
-import NarrateCore
+import NarrateModel
 
 /// Writes files so a reader sees the old content or the new, never half of either.
 public enum AtomicFile {

@@ -1,5 +1,5 @@
 import Foundation
-import NarrateCore
+import NarrateModel
 
 /// People's entries and their check-ins (mood, load, days away).
 public protocol EntryStore: Sendable {

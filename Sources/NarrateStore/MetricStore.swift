@@ -1,5 +1,5 @@
 import Foundation
-import NarrateCore
+import NarrateModel
 
 /// KPI and guardrail readings.
 public protocol MetricStore: Sendable {

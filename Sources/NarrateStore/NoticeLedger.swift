@@ -1,5 +1,5 @@
 import Foundation
-import NarrateCore
+import NarrateModel
 
 /// Reminders, blocker follow-ups and escalations: each is recorded once under its key
 /// (`remind:weekly:2026-11-27T09:00:00Z:1:alice`), with its messages queued in the same

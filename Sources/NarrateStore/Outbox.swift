@@ -1,5 +1,5 @@
 import Foundation
-import NarrateCore
+import NarrateModel
 
 /// Rendered reports and their parts, durable before anything is sent.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import NarrateCore
+import NarrateModel
 
 /// Reports as they were rendered and queued: the snapshot the outbox delivers from.
 public protocol ReportArchive: Sendable {

@@ -1,5 +1,5 @@
 import Foundation
-import NarrateCore
+import NarrateModel
 
 /// Which (schedule, slot) ran, was skipped or failed.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import NarrateCore
+import NarrateModel
 
 /// A scheduled slot's claim and its reports, committed together.
 public protocol SlotQueue: Sendable {

@@ -1,5 +1,5 @@
 import Foundation
-import NarrateCore
+import NarrateModel
 
 /// What sources bring in: entries added straight away (`mode = "auto"`) or kept as drafts for
 /// their person to confirm (`mode = "draft"`), each at most once per key.

@@ -1,5 +1,5 @@
 import Foundation
-import NarrateCore
+import NarrateModel
 
 /// Where narrate keeps its store and reports.
 public enum StateDirectory {

@@ -1,5 +1,5 @@
 import Foundation
-import NarrateCore
+import NarrateModel
 
 /// Personal tokens, kept as hashes.
 public protocol TokenStore: Sendable {

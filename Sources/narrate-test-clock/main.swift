@@ -1,6 +1,7 @@
 import Foundation
 import NarrateCLI
-import NarrateCore
+import NarrateModel
+import NarratePlatform
 
 // A test-only entry point, never installed: the narrate command line with a clock that starts
 // at NARRATE_TEST_CLOCK_START (ISO 8601) and runs NARRATE_TEST_CLOCK_RATE times faster, and a

@@ -1,7 +1,12 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import NarrateCore
+@testable import NarrateModel
+@testable import NarrateTOML
+@testable import NarrateConfig
+@testable import NarrateReport
+@testable import NarrateTargets
+@testable import NarratePlatform
 
 @Suite struct ConcurrentParsingTests {
     /// Reports are formatted in parallel; cmark-gfm aborted now and then when two parses ran at once.

@@ -1,7 +1,12 @@
 import Foundation
 import Testing
 @testable import NarrateApp
-@testable import NarrateCore
+@testable import NarrateModel
+@testable import NarrateTOML
+@testable import NarrateConfig
+@testable import NarrateReport
+@testable import NarrateTargets
+@testable import NarratePlatform
 @testable import NarrateDelivery
 @testable import NarrateStore
 

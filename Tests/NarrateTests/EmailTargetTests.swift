@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import NarrateCore
+@testable import NarrateModel
+@testable import NarrateTOML
+@testable import NarrateConfig
+@testable import NarrateReport
+@testable import NarrateTargets
+@testable import NarratePlatform
 
 /// The loopback SMTP server (`Tests/receiver/smtp_receiver.py`, aiosmtpd) in its own process.
 final class SMTPReceiver {

@@ -3,7 +3,12 @@ import PropertyBased
 import Testing
 import Foundation
 @testable import NarrateApp
-@testable import NarrateCore
+@testable import NarrateModel
+@testable import NarrateTOML
+@testable import NarrateConfig
+@testable import NarrateReport
+@testable import NarrateTargets
+@testable import NarratePlatform
 
 /// Random input through the parts that take text from people and files: none of it may crash
 /// narrate. Each property runs a few hundred cases; a failure prints its seed for replaying.

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import NarrateCore
+@testable import NarrateModel
+@testable import NarrateTOML
+@testable import NarrateConfig
+@testable import NarrateReport
+@testable import NarrateTargets
+@testable import NarratePlatform
 
 /// A distinct secret planted in every target kind, in each platform's real URL shape; the
 /// receiver quotes the credentials back in its error bodies; every command runs in every mode

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import NarrateCore
+@testable import NarrateModel
+@testable import NarrateTOML
+@testable import NarrateConfig
+@testable import NarrateReport
+@testable import NarrateTargets
+@testable import NarratePlatform
 
 /// The executor and the sleeps that keep an idle daemon from being woken (the process test
 /// `DaemonTests.anIdleDaemonIsNotWokenAfterASlot` counts the wakeups).

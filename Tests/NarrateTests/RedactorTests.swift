@@ -2,7 +2,12 @@ import Foundation
 import Synchronization
 import Testing
 
-@testable import NarrateCore
+@testable import NarrateModel
+@testable import NarrateTOML
+@testable import NarrateConfig
+@testable import NarrateReport
+@testable import NarrateTargets
+@testable import NarratePlatform
 
 @Suite struct RedactorTests {
     /// Every form of a webhook URL is masked wherever it shows up, including the percent-encoded

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import NarrateCore
+@testable import NarrateModel
+@testable import NarrateTOML
+@testable import NarrateConfig
+@testable import NarrateReport
+@testable import NarrateTargets
+@testable import NarratePlatform
 @testable import NarrateStore
 
 /// Reminders through the daemon with the injected clock (1,200× real time): the right instants

@@ -1,7 +1,12 @@
 import Foundation
 import Testing
 @testable import NarrateApp
-@testable import NarrateCore
+@testable import NarrateModel
+@testable import NarrateTOML
+@testable import NarrateConfig
+@testable import NarrateReport
+@testable import NarrateTargets
+@testable import NarratePlatform
 @testable import NarrateStore
 
 /// What a report says must be true on every path: a guardrail that got worse is a side effect

@@ -4,7 +4,12 @@ import HummingbirdTesting
 import Testing
 @testable import NarrateHTTP
 @testable import NarrateApp
-@testable import NarrateCore
+@testable import NarrateModel
+@testable import NarrateTOML
+@testable import NarrateConfig
+@testable import NarrateReport
+@testable import NarrateTargets
+@testable import NarratePlatform
 @testable import NarrateSources
 @testable import NarrateStore
 
@@ -195,7 +200,7 @@ import Testing
                 ["number": 12, "title": "PR 12", "pull_request": [:], "closed_at": "2026-11-26T03:00:00Z", "user": ["login": "alice-c"]],
             ],
         ]
-        _ = try await liveTransport.send(NarrateCore.HTTPRequest(
+        _ = try await liveTransport.send(NarrateModel.HTTPRequest(
             url: receiver.base + "/_github", headers: [("Content-Type", "application/json")],
             body: try JSONSerialization.data(withJSONObject: listings)))
         let source = "[[source]]\nid = \"gh\"\nkind = \"github\"\nmode = \"auto\"\nbase_url = \"\(receiver.base)/github\"\ntoken_env = \"GITHUB_TOKEN\"\nrepos = [\"acme/app\"]\n"

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import NarrateCore
+@testable import NarrateModel
+@testable import NarrateTOML
+@testable import NarrateConfig
+@testable import NarrateReport
+@testable import NarrateTargets
+@testable import NarratePlatform
 
 /// narrate's TOML parser against Python's tomllib on random documents, and the cases that matter
 /// to someone typing a config: where an error is, and that no input stops the process.

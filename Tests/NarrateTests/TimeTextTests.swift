@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import NarrateCore
+@testable import NarrateModel
+@testable import NarrateTOML
+@testable import NarrateConfig
+@testable import NarrateReport
+@testable import NarrateTargets
+@testable import NarratePlatform
 
 /// The integer fast path for times with their offset reads exactly what Foundation's ISO 8601
 /// formatter reads, and leaves every other text to the general parser.

@@ -1,7 +1,12 @@
 import Foundation
 import Testing
 @testable import NarrateApp
-@testable import NarrateCore
+@testable import NarrateModel
+@testable import NarrateTOML
+@testable import NarrateConfig
+@testable import NarrateReport
+@testable import NarrateTargets
+@testable import NarratePlatform
 @testable import NarrateStore
 
 /// Input that `check` and `metric` accept never crashes a report; out-of-range input is refused

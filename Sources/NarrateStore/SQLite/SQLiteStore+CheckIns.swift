@@ -1,5 +1,5 @@
 import Foundation
-import NarrateCore
+import NarrateModel
 import GRDB
 
 extension SQLiteStore {

@@ -1,4 +1,4 @@
-import NarrateCore
+import NarrateModel
 import GRDB
 
 extension SQLiteStore {

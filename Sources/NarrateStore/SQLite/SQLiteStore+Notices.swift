@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import NarrateCore
+import NarrateModel
 
 extension SQLiteStore {
     public func claim(_ notice: NoticeRecord, queueing messages: [QueuedReport], now: Date) throws -> Bool {

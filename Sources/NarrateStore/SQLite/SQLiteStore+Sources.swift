@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import NarrateCore
+import NarrateModel
 
 extension SQLiteStore {
     public func importEntries(_ items: [SourcedEntry], now: Date) throws -> [Entry] {

@@ -4,7 +4,12 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 @testable import NarrateApp
-@testable import NarrateCore
+@testable import NarrateModel
+@testable import NarrateTOML
+@testable import NarrateConfig
+@testable import NarrateReport
+@testable import NarrateTargets
+@testable import NarratePlatform
 @testable import NarrateHTTP
 
 /// The web check-in page, without a browser: its forms, their protection, its errors.

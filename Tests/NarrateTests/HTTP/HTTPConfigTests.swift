@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import NarrateCore
+@testable import NarrateModel
+@testable import NarrateTOML
+@testable import NarrateConfig
+@testable import NarrateReport
+@testable import NarrateTargets
+@testable import NarratePlatform
 
 /// `[http]` in the config: each mistake is reported at its line and key.
 @Suite struct HTTPConfigTests {

@@ -5,7 +5,12 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 @testable import NarrateApp
-@testable import NarrateCore
+@testable import NarrateModel
+@testable import NarrateTOML
+@testable import NarrateConfig
+@testable import NarrateReport
+@testable import NarrateTargets
+@testable import NarratePlatform
 @testable import NarrateHTTP
 
 /// A signed chat request is acted on once and only while fresh; wrong tokens never lock a

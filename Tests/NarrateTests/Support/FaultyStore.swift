@@ -1,6 +1,11 @@
 import Foundation
 import Synchronization
-@testable import NarrateCore
+@testable import NarrateModel
+@testable import NarrateTOML
+@testable import NarrateConfig
+@testable import NarrateReport
+@testable import NarrateTargets
+@testable import NarratePlatform
 @testable import NarrateStore
 
 /// The SQLite store with faults on demand: the next `n` calls of a named operation throw

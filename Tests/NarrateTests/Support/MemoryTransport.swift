@@ -1,7 +1,12 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import NarrateCore
+@testable import NarrateModel
+@testable import NarrateTOML
+@testable import NarrateConfig
+@testable import NarrateReport
+@testable import NarrateTargets
+@testable import NarratePlatform
 @testable import NarrateDelivery
 
 /// A chat peer the courier reaches without a network: an in-memory ``HTTPTransport`` that

@@ -3,7 +3,12 @@ import Testing
 import Logging
 import Synchronization
 @testable import NarrateApp
-@testable import NarrateCore
+@testable import NarrateModel
+@testable import NarrateTOML
+@testable import NarrateConfig
+@testable import NarrateReport
+@testable import NarrateTargets
+@testable import NarratePlatform
 @testable import NarrateDelivery
 @testable import NarrateStore
 
