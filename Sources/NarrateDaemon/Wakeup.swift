@@ -1,4 +1,5 @@
 import Foundation
+import NarratePlatform
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -58,21 +59,15 @@ final class Wakeup: Sendable {
         let (descriptor, watcher) = (self.descriptor, self.watcher)
         let milliseconds = Int32(clamping: Int64((max(0, seconds) * 1_000).rounded(.up)))
         await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let thread = Thread {
-                    var entries = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)]
-                    if watcher >= 0 { entries.append(pollfd(fd: watcher, events: Int16(POLLIN), revents: 0)) }
-                    while poll(&entries, nfds_t(entries.count), milliseconds) < 0 && errno == EINTR {}
-                    // Consume what woke us: the signal bytes, the file's change events.
-                    var buffer = [UInt8](repeating: 0, count: 4096)
-                    for entry in entries where entry.revents & Int16(POLLIN) != 0 {
-                        while read(entry.fd, &buffer, buffer.count) > 0 {}
-                    }
-                    continuation.resume()
+            await Blocking.run(name: "narrate-sleep", stackSize: 64 * 1024) {
+                var entries = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)]
+                if watcher >= 0 { entries.append(pollfd(fd: watcher, events: Int16(POLLIN), revents: 0)) }
+                while poll(&entries, nfds_t(entries.count), milliseconds) < 0 && errno == EINTR {}
+                // Consume what woke us: the signal bytes, the file's change events.
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                for entry in entries where entry.revents & Int16(POLLIN) != 0 {
+                    while read(entry.fd, &buffer, buffer.count) > 0 {}
                 }
-                thread.name = "narrate-sleep"
-                thread.stackSize = 64 * 1024
-                thread.start()
             }
         } onCancel: {
             signal()

@@ -1,6 +1,7 @@
 import CCurl
 import Foundation
 import NarrateModel
+import NarratePlatform
 import NarrateTargets
 import ServiceLifecycle
 import Synchronization
@@ -39,11 +40,7 @@ public final class CurlTransport: HTTPTransport, Service {
         let worker = self.worker
         await withGracefulShutdownHandler {
             await withTaskCancellationHandler {
-                await withCheckedContinuation { (exit: CheckedContinuation<Void, Never>) in
-                    let thread = Thread { worker.loop(onExit: { exit.resume() }) }
-                    thread.name = "narrate-http"
-                    thread.start()
-                }
+                await Blocking.run(name: "narrate-http") { worker.loop(onExit: {}) }
             } onCancel: {
                 worker.stop()
             }

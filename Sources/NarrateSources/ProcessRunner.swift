@@ -6,10 +6,6 @@ import Synchronization
 
 /// Runs a program with a time limit and collects its output (git, a source's command).
 enum ProcessRunner {
-    /// Time limits fire on a serial queue of narrate's own: a global queue would start
-    /// libdispatch's worker pool, whose monitor then wakes the daemon every second (QuietExecutor).
-    static let timers = DispatchQueue(label: "narrate.process-limits")
-
     struct Result {
         var status: Int32
         var stdout: Data
@@ -58,32 +54,30 @@ enum ProcessRunner {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         let timedOut = Flag()
-        // The end is awaited, not polled, and the time limit is a dispatch timer: neither needs a
-        // thread of the (small, possibly busy) cooperative pool to come round in time. The timer
-        // is cancelled when the program ends, so an idle daemon is not woken at its deadline.
-        let limit = DispatchSource.makeTimerSource(queue: Self.timers)
-        limit.schedule(deadline: .now() + timeout)
-        limit.setEventHandler {
-            guard process.isRunning else { return }
-            timedOut.set()
-            // Foundation starts the program in its own process group: stop the group, so a
-            // child it started (a `sleep` in a script) does not keep the pipes open.
-            let pid = process.processIdentifier
-            kill(-pid, SIGTERM)
-            Self.timers.asyncAfter(deadline: .now() + 0.2) { if process.isRunning { kill(-pid, SIGKILL) } }
-        }
-        // Active before anything can fail: libdispatch stops the process when an inactive source is released.
-        limit.activate()
-        defer { limit.cancel() }
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            process.terminationHandler = { _ in done.resume() }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                timedOut.failure = error
-                done.resume()
+        // The end is awaited, not polled; the time limit is a sleep of narrate's own (``Pause``)
+        // in a child task, cancelled when the program ends, so an idle daemon is not woken at
+        // its deadline and nothing runs on libdispatch's pool.
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                guard (try? await Pause.sleep(seconds: timeout)) != nil, process.isRunning else { return }
+                timedOut.set()
+                // Foundation starts the program in its own process group: stop the group, so a
+                // child it started (a `sleep` in a script) does not keep the pipes open.
+                let pid = process.processIdentifier
+                kill(-pid, SIGTERM)
+                if (try? await Pause.sleep(seconds: 0.2)) != nil, process.isRunning { kill(-pid, SIGKILL) }
             }
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                process.terminationHandler = { _ in done.resume() }
+                do {
+                    try process.run()
+                } catch {
+                    process.terminationHandler = nil
+                    timedOut.failure = error
+                    done.resume()
+                }
+            }
+            group.cancelAll()
         }
         if let failure = timedOut.failure { throw failure }
         // What is still in the pipes arrives within moments; a lingering child's does not count.
