@@ -45,7 +45,8 @@ import Testing
         }
     }
 
-    @Test(arguments: [1, 2, UInt64.random(in: 3...UInt64(Int64.max))])
+    /// Fixed seeds: a run fails or passes the same way every time (the seed names the case).
+    @Test(arguments: [1, 2, 3] as [UInt64])
     func agreesWithTomllib(seed: UInt64) async throws {
         let cases = try await Self.oracle(seed: seed, count: 1500)
         #expect(cases.count == 1500)
@@ -92,7 +93,7 @@ import Testing
     /// that points into the text, never a crash.
     @Test func randomTextNeverCrashesAndErrorsPointIntoIt() {
         let alphabet = Array("[]{}=,.\"'#\\\n\r\t abc_-019+:TZe\u{0}\u{7f}漢")
-        var generator = SystemRandomNumberGenerator()
+        var generator = SeededRandom(seed: 20261207)
         for _ in 0..<3_000 {
             let text = String((0..<Int.random(in: 0...40, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
             let result = TOMLParser.parse(text)
