@@ -165,101 +165,38 @@ extension CheckInServer {
         let t = PageText(locale: summary.locale)
         let note = note ?? flash.flatMap { Self.flash($0, t) }
         let zone = app.config.zone(of: person)
-        let action = HTML.escape(token)
-        let hidden = "<input type=\"hidden\" name=\"csrf\" value=\"\(Self.formKey(token))\">"
-        func e(_ text: String) -> String { HTML.escape(text) }
         func day(_ date: Date) -> String { String(TimeText.short(date, in: zone).prefix(10)) }
         func kindName(_ kind: Entry.Kind) -> String { t(PageText.Key(rawValue: kind.rawValue) ?? .progress) }
-        /// A form's opening tag, its key and its hidden fields.
-        func form(_ fields: [(String, String)], _ attributes: String = "") -> String {
-            "<form method=\"post\" action=\"\(action)\"\(attributes)>\(hidden)"
-                + fields.map { "<input type=\"hidden\" name=\"\($0.0)\" value=\"\(e($0.1))\">" }.joined()
-        }
-        /// A labelled 1–5 picker.
-        func scale(_ name: String, _ label: String, required: Bool) -> String {
-            "<label for=\"\(name)\">\(e(label))</label><select id=\"\(name)\" name=\"\(name)\"\(required ? " required" : "")><option value=\"\">—</option>"
-                + (1...5).map { "<option>\($0)</option>" }.joined() + "</select>"
-        }
-
-        var html = "<main>\n<h1>\(e(t(.title)))</h1>\n"
-        html += "<p>\(e(t.format(.hello, person.name))) · \(e(t.format(.period, day(summary.period.start), day(summary.period.end.addingTimeInterval(-1)))))"
-        for team in app.config.teams(of: person.id) {
-            html += " · <a href=\"../teams/\(e(team.id))\">\(e(t.format(.teamLink, team.name)))</a>"
-        }
-        html += "</p>\n"
-        if let (message, isError) = note {
-            html += "<p class=\"note\(isError ? " error" : "")\" role=\"\(isError ? "alert" : "status")\">\(e(message))</p>\n"
-        }
-        // A new entry.
-        html += form([("action", "log")], " class=\"card\" aria-labelledby=\"new-h\"") + "\n"
-        html += "<h2 id=\"new-h\">\(e(t(.newEntry)))</h2>\n<fieldset><legend>\(e(t(.kind)))</legend><div class=\"row\">"
-        for kind in Entry.Kind.allCases {
-            let checked = kind == .progress ? " checked" : ""
-            html += "<label><input type=\"radio\" name=\"kind\" value=\"\(kind.rawValue)\" id=\"kind-\(kind.rawValue)\"\(checked)> \(e(kindName(kind)))</label>"
-        }
-        html += "</div></fieldset>\n"
-        html += "<label for=\"text\">\(e(t(.text)))</label><textarea id=\"text\" name=\"text\" required maxlength=\"\(TextRules.maximumLength)\"></textarea>\n"
-        html += "<label for=\"stage\">\(e(t(.stage)))</label><select id=\"stage\" name=\"stage\"><option value=\"\">\(e(t(.stageNone)))</option>"
-        for stage in Entry.Stage.allCases {
-            html += "<option value=\"\(stage.rawValue)\">\(e(t(PageText.Key(rawValue: stage.rawValue) ?? .front)))</option>"
-        }
-        html += "</select>\n<button type=\"submit\" id=\"save\">\(e(t(.save)))</button>\n</form>\n"
-
-        // Drafts from the person's tools: confirm (after an edit, if they like) or discard.
-        if !summary.drafts.isEmpty {
-            html += "<section aria-labelledby=\"drafts-h\"><h2 id=\"drafts-h\">\(e(t(.drafts)))</h2><p>\(e(t(.draftsHint)))</p>\n<ul class=\"items\">\n"
-            for draft in summary.drafts {
-                let id = draft.displayID
-                html += "<li id=\"draft-\(id)\"><span class=\"id\">\(id) · \(e(kindName(draft.entry.kind))) · \(e(draft.entry.origin ?? ""))</span>"
-                html += form([("action", "confirm"), ("id", id)])
-                html += "<label for=\"draft-text-\(id)\">\(e(t(.text))) \(id)</label><textarea id=\"draft-text-\(id)\" name=\"text\" required maxlength=\"\(TextRules.maximumLength)\">\(e(draft.entry.text))</textarea>"
-                html += "<button type=\"submit\" aria-label=\"\(e(t(.confirm))) \(id)\">\(e(t(.confirm)))</button></form>"
-                html += form([("action", "discard"), ("id", id)]) + "<button type=\"submit\" class=\"quiet\" aria-label=\"\(e(t(.discard))) \(id)\">\(e(t(.discard)))</button></form></li>\n"
-            }
-            html += "</ul></section>\n"
-        }
-
-        // Open blockers and next actions, each with its closing buttons.
-        html += "<section aria-labelledby=\"open-h\"><h2 id=\"open-h\">\(e(t(.open)))</h2>\n"
-        if summary.open.isEmpty { html += "<p>\(e(t(.noOpen)))</p>\n" }
-        html += "<ul class=\"items\">\n"
-        for entry in summary.open {
-            let close: Entry.State = entry.kind == .blocker ? .resolved : .done
-            html += "<li id=\"open-\(entry.displayID)\"><span class=\"id\">\(entry.displayID)</span> \(e(entry.text))"
-            html += form([("action", "close"), ("id", entry.displayID)], " class=\"row\"")
-            html += "<button type=\"submit\" name=\"state\" value=\"\(close.rawValue)\" aria-label=\"\(e(t(close == .resolved ? .resolve : .done))) \(entry.displayID)\">\(e(t(close == .resolved ? .resolve : .done)))</button> "
-            html += "<button type=\"submit\" class=\"quiet\" name=\"state\" value=\"dropped\" aria-label=\"\(e(t(.drop))) \(entry.displayID)\">\(e(t(.drop)))</button></form></li>\n"
-        }
-        html += "</ul></section>\n"
-
-        // Mood and load.
-        html += form([("action", "mood")], " class=\"card\" aria-labelledby=\"mood-h\"") + "\n"
-        html += "<h2 id=\"mood-h\">\(e(t(.howAreYou)))</h2>" + scale("mood", t(.mood), required: true)
-        html += scale("load", t.format(.loadOptional, t(.load)), required: false)
-        html += "\n<button type=\"submit\">\(e(t(.moodSave)))</button></form>\n"
-
-        // This period's entries, with edit and delete.
-        html += "<section aria-labelledby=\"written-h\"><h2 id=\"written-h\">\(e(t(.written)))</h2>\n"
-        if summary.entries.isEmpty { html += "<p>\(e(t(.nothingYet)))</p>\n" }
-        html += "<ul class=\"items\">\n"
-        for entry in summary.entries.reversed() {
-            let id = entry.displayID
-            let state = switch entry.state {
-            case .resolved: " · ✓ " + t(.resolve)
-            case .done: " · ✓ " + t(.done)
-            case .dropped: " · " + t(.drop)
-            default: ""
-            }
-            html += "<li id=\"entry-\(id)\"><span class=\"id\">\(id) · \(e(kindName(entry.kind))) · \(e(TimeText.short(entry.at, in: zone)))\(e(state))</span><br>\(e(entry.text))\n"
-            html += "<details><summary>\(e(t(.change)))</summary>" + form([("action", "edit"), ("id", id)])
-            html += "<label for=\"edit-\(id)\">\(e(t(.text))) \(id)</label><textarea id=\"edit-\(id)\" name=\"text\" required maxlength=\"\(TextRules.maximumLength)\">\(e(entry.text))</textarea>"
-            html += "<button type=\"submit\">\(e(t(.edit)))</button></form>"
-            html += form([("action", "delete"), ("id", id)])
-            html += "<button type=\"submit\" class=\"quiet\" aria-label=\"\(e(t(.delete))) \(id)\">\(e(t(.delete)))</button></form></details></li>\n"
-        }
-        html += "</ul><p><small>\(e(t(.ownOnly)))</small></p></section>\n</main>"
-
-        let document = HTML.document(title: "narrate · \(t(.title))", lang: summary.locale, body: html)
+        var values: [String: Any] = [
+            "t": t.all, "action": token, "csrf": Self.formKey(token), "maxLength": TextRules.maximumLength,
+            "hello": t.format(.hello, person.name),
+            "period": t.format(.period, day(summary.period.start), day(summary.period.end.addingTimeInterval(-1))),
+            "teams": app.config.teams(of: person.id).map { ["id": $0.id, "link": t.format(.teamLink, $0.name)] },
+            "kinds": Entry.Kind.allCases.map { ["value": $0.rawValue, "name": kindName($0), "checked": $0 == .progress] },
+            "stages": Entry.Stage.allCases.map { ["value": $0.rawValue, "name": t(PageText.Key(rawValue: $0.rawValue) ?? .front)] },
+            "hasDrafts": !summary.drafts.isEmpty,
+            "drafts": summary.drafts.map {
+                ["id": $0.displayID, "kind": kindName($0.entry.kind), "origin": $0.entry.origin ?? "", "text": $0.entry.text]
+            },
+            // Each open item with the button that closes it as its kind closes.
+            "open": summary.open.map { entry -> [String: Any] in
+                let close: Entry.State = entry.kind == .blocker ? .resolved : .done
+                return ["id": entry.displayID, "text": entry.text, "state": close.rawValue, "closeLabel": t(close == .resolved ? .resolve : .done)]
+            },
+            "loadLabel": t.format(.loadOptional, t(.load)),
+            "entries": summary.entries.reversed().map { entry -> [String: Any] in
+                let state = switch entry.state {
+                case .resolved: " · ✓ " + t(.resolve)
+                case .done: " · ✓ " + t(.done)
+                case .dropped: " · " + t(.drop)
+                default: ""
+                }
+                return ["id": entry.displayID, "kind": kindName(entry.kind), "when": TimeText.short(entry.at, in: zone), "state": state, "text": entry.text]
+            },
+        ]
+        if let (message, isError) = note { values["note"] = ["message": message, "isError": isError] }
+        let document = PageRenderer.document(
+            title: "narrate · \(t(.title))", lang: summary.locale, body: PageRenderer.render("checkin", values))
         return Response(status: status, headers: Self.pageHeaders, body: .init(byteBuffer: ByteBuffer(string: document)))
     }
 

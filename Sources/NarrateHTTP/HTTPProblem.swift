@@ -65,10 +65,9 @@ public struct HTTPProblem: HTTPResponseError, CategorizedError, Sendable {
             return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
         case .html:
             for field in CheckInServer.pageHeaders { headers[field.name] = field.value }
-            let fieldText = field.map { " (<code>\(HTML.escape($0))</code>)" } ?? ""
-            let page = HTML.document(
-                title: "narrate: \(status.code)", lang: "en",
-                body: "<main><h1>\(status.code) \(HTML.escape(status.reasonPhrase))</h1><p role=\"alert\">\(HTML.escape(message))\(fieldText)</p></main>")
+            var values: [String: Any] = ["code": Int(status.code), "reason": status.reasonPhrase, "message": message]
+            if let field { values["field"] = field }
+            let page = PageRenderer.document(title: "narrate: \(status.code)", lang: "en", body: PageRenderer.render("problem", values))
             return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page)))
         }
     }

@@ -9,13 +9,15 @@ struct PageText {
         (locale == "zh-Hant" ? Self.zhHant[key] : nil) ?? Self.en[key] ?? key.rawValue
     }
 
-    enum Key: String {
+    enum Key: String, CaseIterable {
         case title, hello, period, newEntry, kind, text, stage, stageNone, save
         case progress, blocker, next, learned, win, helped, ask, decision
         case front, middle, back
         case open, noOpen, resolve, done, drop, written, nothingYet, edit, delete, mood, load, moodSave, optional
         case logged, closed, edited, deleted, moodSaved, ownOnly, howAreYou, change
         case drafts, draftsHint, confirm, discard, confirmed, discarded, teamPage, teamLink, loadOptional
+        // The team page and its charts.
+        case teamIntro, trends, target, ceiling, floor, warning, chartSummary, chartNow, unitCaption
     }
 
     static let en: [Key: String] = [
@@ -32,6 +34,9 @@ struct PageText {
         .drafts: "From your tools", .draftsHint: "Confirm what belongs in your narrative (edit it first if you like); discard the rest.",
         .confirm: "Confirm", .discard: "Discard", .teamPage: "Team report", .confirmed: "Draft confirmed as %@.", .discarded: "Draft discarded.",
         .teamLink: "Team report: %@", .loadOptional: "%@ (optional)",
+        .teamIntro: "The latest report, and each KPI over the last 12 periods.", .trends: "KPI trends",
+        .target: "target", .ceiling: "ceiling", .floor: "floor", .warning: "warning",
+        .chartSummary: "%@: last %@ periods", .chartNow: ", now %@", .unitCaption: "%@ (%@)",
     ]
 
     static let zhHant: [Key: String] = [
@@ -49,7 +54,15 @@ struct PageText {
         .drafts: "來自你的工具", .draftsHint: "確認哪些該放進你的紀錄（可以先修改文字），其餘捨棄。",
         .confirm: "確認", .discard: "捨棄", .teamPage: "團隊報告", .confirmed: "草稿已確認為 %@。", .discarded: "草稿已捨棄。",
         .teamLink: "團隊報告：%@", .loadOptional: "%@（選填）",
+        .teamIntro: "最近一期報告，以及各 KPI 近 12 期的走勢。", .trends: "KPI 走勢",
+        .target: "目標", .ceiling: Glossary.ceiling, .floor: Glossary.floor, .warning: "警戒",
+        .chartSummary: "%@：最近 %@ 期", .chartNow: "，本期 %@", .unitCaption: "%@（%@）",
     ]
+
+    /// Every word by its key's name, for a page template (`{{t.title}}`).
+    var all: [String: String] {
+        Dictionary(uniqueKeysWithValues: Key.allCases.map { ($0.rawValue, self($0)) })
+    }
 
     func format(_ key: Key, _ values: String...) -> String {
         var text = self(key)

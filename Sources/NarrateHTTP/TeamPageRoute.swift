@@ -43,17 +43,16 @@ extension CheckInServer {
     }
 
     func teamPage(_ content: TeamPage.Content) throws -> Response {
-        let chinese = content.locale == "zh-Hant"
-        var html = "<main>\n<p><small>" + HTML.escape(chinese ? "最近一期報告，以及各 KPI 近 12 期的走勢。" : "The latest report, and each KPI over the last 12 periods.")
-            + "</small></p>\n"
-        html += "<section aria-labelledby=\"charts-h\"><h2 id=\"charts-h\">\(HTML.escape(chinese ? "KPI 走勢" : "KPI trends"))</h2>\n"
-        for chart in content.charts { html += KPIChart.svg(chart, chinese: chinese) + "\n" }
-        html += "</section>\n<article class=\"report\">\n" + MarkdownDocument.html(content.markdown) + "</article>\n</main>"
-        let document = HTML.document(title: "narrate · \(content.team.name)", lang: content.locale, body: html)
+        let t = PageText(locale: content.locale)
+        let body = PageRenderer.render("team", [
+            "t": t.all, "charts": content.charts.map { ["svg": KPIChart.svg($0, text: t)] },
+            // cmark-gfm's HTML of the report, whose every typed word was escaped as Markdown.
+            "report": MarkdownDocument.html(content.markdown),
+        ])
+        let document = PageRenderer.document(title: "narrate · \(content.team.name)", lang: content.locale, body: body)
         return Response(status: .ok, headers: Self.pageHeaders, body: .init(byteBuffer: ByteBuffer(string: document)))
     }
 
-    /// A cookie's value from the request's `Cookie` header.
     static func cookie(_ request: Request, _ name: String) -> String? {
         for header in request.headers[values: .cookie] {
             for pair in header.split(separator: ";") {
@@ -87,12 +86,14 @@ enum ViewCookie {
 /// One KPI's last periods as an inline SVG: the values as a line, the target (green, dashed),
 /// a guardrail's limit (red, dashed) and warning tier (orange, dotted); readable without script,
 /// labelled for screen readers.
+/// A KPI's last periods as an SVG line chart (through the `chart` page template): the values,
+/// its target, limit and warning lines, the first and last period's labels.
 enum KPIChart {
-    static func svg(_ chart: TeamPage.Chart, chinese: Bool) -> String {
+    static func svg(_ chart: TeamPage.Chart, text t: PageText) -> String {
         let width = 340.0, height = 150.0, left = 44.0, right = 10.0, top = 12.0, bottom = 28.0
-        let values = chart.values.compactMap { $0 }
+        let measured = chart.values.compactMap { $0 }
         let lines = [chart.target, chart.limit, chart.warnAt].compactMap { $0 }
-        let all = values + lines
+        let all = measured + lines
         var low = all.min() ?? 0, high = all.max() ?? 1
         if high == low { high += 1; low -= 1 }
         let pad = (high - low) * 0.1
@@ -104,32 +105,37 @@ enum KPIChart {
         func label(_ value: Double) -> String { (value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)) }
         let unit = chart.unit.isEmpty ? "" : " " + chart.unit
         let latest = chart.values.last.flatMap { $0 }
-        let summary = (chinese ? "\(chart.name)：最近 \(chart.values.count) 期" : "\(chart.name): last \(chart.values.count) periods")
-            + (latest.map { chinese ? "，本期 \(label($0))\(unit)" : ", now \(label($0))\(unit)" } ?? "")
-        var svg = "<figure class=\"chart\"><svg viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"100%\" role=\"img\" aria-label=\"\(HTML.escape(summary))\" xmlns=\"http://www.w3.org/2000/svg\">"
-        svg += "<title>\(HTML.escape(summary))</title>"
-        svg += "<rect x=\"\(Int(left))\" y=\"\(Int(top))\" width=\"\(Int(width - left - right))\" height=\"\(Int(height - top - bottom))\" fill=\"#fff\" stroke=\"#ddd\"/>"
+        let summary = t.format(.chartSummary, chart.name, String(chart.values.count))
+            + (latest.map { t.format(.chartNow, label($0) + unit) } ?? "")
+        var marks: [[String: Any]] = []
         for (value, color, dash, name) in [
-            (chart.target, "#0a5", "6 4", chinese ? "目標" : "target"), (chart.limit, "#c00", "6 4", chinese ? (chart.limitIsFloor ? Glossary.floor : Glossary.ceiling) : (chart.limitIsFloor ? "floor" : "ceiling")),
-            (chart.warnAt, "#e80", "2 3", chinese ? "警戒" : "warning"),
+            (chart.target, "#0a5", "6 4", t(.target)), (chart.limit, "#c00", "6 4", t(chart.limitIsFloor ? .floor : .ceiling)),
+            (chart.warnAt, "#e80", "2 3", t(.warning)),
         ] {
             guard let value else { continue }
-            svg += "<line x1=\"\(Int(left))\" x2=\"\(Int(width - right))\" y1=\"\(number(y(value)))\" y2=\"\(number(y(value)))\" stroke=\"\(color)\" stroke-dasharray=\"\(dash)\"/>"
-            svg += "<text x=\"\(Int(width - right - 2))\" y=\"\(number(y(value) - 3))\" font-size=\"10\" text-anchor=\"end\" fill=\"\(color)\">\(HTML.escape(name)) \(label(value))</text>"
+            marks.append([
+                "x1": Int(left), "x2": Int(width - right), "y": number(y(value)), "color": color, "dash": dash, "name": name,
+                "value": label(value), "textX": Int(width - right - 2), "textY": number(y(value) - 3),
+            ])
         }
-        let points = chart.values.enumerated().compactMap { index, value in value.map { "\(number(x(index))),\(number(y($0)))" } }
-        if points.count > 1 { svg += "<polyline points=\"\(points.joined(separator: " "))\" fill=\"none\" stroke=\"#1d4ed8\" stroke-width=\"2\"/>" }
-        for (index, value) in chart.values.enumerated() {
-            guard let value else { continue }
-            svg += "<circle cx=\"\(number(x(index)))\" cy=\"\(number(y(value)))\" r=\"3\" fill=\"#1d4ed8\"><title>\(HTML.escape(chart.labels[index])): \(label(value))\(HTML.escape(unit))</title></circle>"
-        }
-        svg += "<text x=\"\(Int(left) - 4)\" y=\"\(number(y(high - pad) + 4))\" font-size=\"10\" text-anchor=\"end\">\(label(high - pad))</text>"
-        svg += "<text x=\"\(Int(left) - 4)\" y=\"\(number(y(low + pad) + 4))\" font-size=\"10\" text-anchor=\"end\">\(label(low + pad))</text>"
+        let points = chart.values.enumerated().compactMap { index, value in value.map { (index, $0) } }
+        var values: [String: Any] = [
+            "width": Int(width), "height": Int(height), "summary": summary,
+            "plot": ["x": Int(left), "y": Int(top), "width": Int(width - left - right), "height": Int(height - top - bottom)],
+            "lines": marks,
+            "points": points.map { index, value in
+                ["x": number(x(index)), "y": number(y(value)), "title": "\(chart.labels[index]): \(label(value))\(unit)"]
+            },
+            "axis": [
+                ["x": Int(left) - 4, "y": number(y(high - pad) + 4), "label": label(high - pad)],
+                ["x": Int(left) - 4, "y": number(y(low + pad) + 4), "label": label(low + pad)],
+            ],
+            "caption": chart.unit.isEmpty ? chart.name : t.format(.unitCaption, chart.name, chart.unit),
+        ]
+        if points.count > 1 { values["polyline"] = points.map { "\(number(x($0.0))),\(number(y($0.1)))" }.joined(separator: " ") }
         if let first = chart.labels.first, let last = chart.labels.last {
-            svg += "<text x=\"\(Int(left))\" y=\"\(Int(height) - 8)\" font-size=\"10\">\(HTML.escape(first))</text>"
-            svg += "<text x=\"\(Int(width - right))\" y=\"\(Int(height) - 8)\" font-size=\"10\" text-anchor=\"end\">\(HTML.escape(last))</text>"
+            values["span"] = ["leftX": Int(left), "rightX": Int(width - right), "y": Int(height) - 8, "first": first, "last": last]
         }
-        svg += "</svg><figcaption>\(HTML.escape(chart.name))\(HTML.escape(unit.isEmpty ? "" : chinese ? "（\(chart.unit)）" : " (\(chart.unit))"))</figcaption></figure>"
-        return svg
+        return PageRenderer.render("chart", values)
     }
 }

@@ -303,6 +303,112 @@ No open blockers.
 {{/sourceNotes}}
 {{/hasSourceNotes}}
 """#,
+        "pages/chart": #"""
+<figure class="chart"><svg viewBox="0 0 {{width}} {{height}}" width="100%" role="img" aria-label="{{summary}}" xmlns="http://www.w3.org/2000/svg"><title>{{summary}}</title><rect x="{{plot.x}}" y="{{plot.y}}" width="{{plot.width}}" height="{{plot.height}}" fill="#fff" stroke="#ddd"/>{{#lines}}<line x1="{{x1}}" x2="{{x2}}" y1="{{y}}" y2="{{y}}" stroke="{{color}}" stroke-dasharray="{{dash}}"/><text x="{{textX}}" y="{{textY}}" font-size="10" text-anchor="end" fill="{{color}}">{{name}} {{value}}</text>{{/lines}}{{#polyline}}<polyline points="{{.}}" fill="none" stroke="#1d4ed8" stroke-width="2"/>{{/polyline}}{{#points}}<circle cx="{{x}}" cy="{{y}}" r="3" fill="#1d4ed8"><title>{{title}}</title></circle>{{/points}}{{#axis}}<text x="{{x}}" y="{{y}}" font-size="10" text-anchor="end">{{label}}</text>{{/axis}}{{#span}}<text x="{{leftX}}" y="{{y}}" font-size="10">{{first}}</text><text x="{{rightX}}" y="{{y}}" font-size="10" text-anchor="end">{{last}}</text>{{/span}}</svg><figcaption>{{caption}}</figcaption></figure>
+"""#,
+        "pages/checkin": #"""
+<main>
+<h1>{{t.title}}</h1>
+<p>{{hello}} · {{period}}{{#teams}} · <a href="../teams/{{id}}">{{link}}</a>{{/teams}}</p>
+{{#note}}
+<p class="note{{#isError}} error{{/isError}}" role="{{#isError}}alert{{/isError}}{{^isError}}status{{/isError}}">{{message}}</p>
+{{/note}}
+<form method="post" action="{{action}}" class="card" aria-labelledby="new-h"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="action" value="log">
+<h2 id="new-h">{{t.newEntry}}</h2>
+<fieldset><legend>{{t.kind}}</legend><div class="row">{{#kinds}}<label><input type="radio" name="kind" value="{{value}}" id="kind-{{value}}"{{#checked}} checked{{/checked}}> {{name}}</label>{{/kinds}}</div></fieldset>
+<label for="text">{{t.text}}</label><textarea id="text" name="text" required maxlength="{{maxLength}}"></textarea>
+<label for="stage">{{t.stage}}</label><select id="stage" name="stage"><option value="">{{t.stageNone}}</option>{{#stages}}<option value="{{value}}">{{name}}</option>{{/stages}}</select>
+<button type="submit" id="save">{{t.save}}</button>
+</form>
+{{#hasDrafts}}
+<section aria-labelledby="drafts-h"><h2 id="drafts-h">{{t.drafts}}</h2><p>{{t.draftsHint}}</p>
+<ul class="items">
+{{#drafts}}
+<li id="draft-{{id}}"><span class="id">{{id}} · {{kind}} · {{origin}}</span><form method="post" action="{{action}}"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="action" value="confirm"><input type="hidden" name="id" value="{{id}}"><label for="draft-text-{{id}}">{{t.text}} {{id}}</label><textarea id="draft-text-{{id}}" name="text" required maxlength="{{maxLength}}">{{text}}</textarea><button type="submit" aria-label="{{t.confirm}} {{id}}">{{t.confirm}}</button></form><form method="post" action="{{action}}"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="action" value="discard"><input type="hidden" name="id" value="{{id}}"><button type="submit" class="quiet" aria-label="{{t.discard}} {{id}}">{{t.discard}}</button></form></li>
+{{/drafts}}
+</ul></section>
+{{/hasDrafts}}
+<section aria-labelledby="open-h"><h2 id="open-h">{{t.open}}</h2>
+{{^open}}
+<p>{{t.noOpen}}</p>
+{{/open}}
+<ul class="items">
+{{#open}}
+<li id="open-{{id}}"><span class="id">{{id}}</span> {{text}}<form method="post" action="{{action}}" class="row"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="action" value="close"><input type="hidden" name="id" value="{{id}}"><button type="submit" name="state" value="{{state}}" aria-label="{{closeLabel}} {{id}}">{{closeLabel}}</button> <button type="submit" class="quiet" name="state" value="dropped" aria-label="{{t.drop}} {{id}}">{{t.drop}}</button></form></li>
+{{/open}}
+</ul></section>
+<form method="post" action="{{action}}" class="card" aria-labelledby="mood-h"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="action" value="mood">
+<h2 id="mood-h">{{t.howAreYou}}</h2><label for="mood">{{t.mood}}</label><select id="mood" name="mood" required><option value="">—</option><option>1</option><option>2</option><option>3</option><option>4</option><option>5</option></select><label for="load">{{loadLabel}}</label><select id="load" name="load"><option value="">—</option><option>1</option><option>2</option><option>3</option><option>4</option><option>5</option></select>
+<button type="submit">{{t.moodSave}}</button></form>
+<section aria-labelledby="written-h"><h2 id="written-h">{{t.written}}</h2>
+{{^entries}}
+<p>{{t.nothingYet}}</p>
+{{/entries}}
+<ul class="items">
+{{#entries}}
+<li id="entry-{{id}}"><span class="id">{{id}} · {{kind}} · {{when}}{{state}}</span><br>{{text}}
+<details><summary>{{t.change}}</summary><form method="post" action="{{action}}"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="action" value="edit"><input type="hidden" name="id" value="{{id}}"><label for="edit-{{id}}">{{t.text}} {{id}}</label><textarea id="edit-{{id}}" name="text" required maxlength="{{maxLength}}">{{text}}</textarea><button type="submit">{{t.edit}}</button></form><form method="post" action="{{action}}"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="action" value="delete"><input type="hidden" name="id" value="{{id}}"><button type="submit" class="quiet" aria-label="{{t.delete}} {{id}}">{{t.delete}}</button></form></details></li>
+{{/entries}}
+</ul><p><small>{{t.ownOnly}}</small></p></section>
+</main>
+"""#,
+        "pages/document": #"""
+<!doctype html>
+<html lang="{{lang}}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>{{title}}</title>
+<style>
+*{box-sizing:border-box}
+body{font:16px/1.45 system-ui,-apple-system,"Segoe UI","Noto Sans TC",sans-serif;margin:0;padding:12px;max-width:40rem;margin-inline:auto;color:#1d1d1f;background:#fafafa}
+h1{font-size:1.3rem;margin:.2rem 0 .6rem}
+h2{font-size:1.05rem;margin:1.2rem 0 .4rem}
+section,form.card{background:#fff;border:1px solid #ddd;border-radius:8px;padding:10px 12px;margin:10px 0}
+label{display:block;font-weight:600;margin:.5rem 0 .2rem}
+textarea,input[type=text],select{width:100%;font:inherit;padding:8px;border:1px solid #bbb;border-radius:6px}
+textarea{min-height:3.2rem}
+fieldset{border:0;padding:0;margin:.4rem 0}
+legend{font-weight:600}
+.row{display:flex;flex-wrap:wrap;gap:6px;align-items:center}
+.row label{display:inline;font-weight:400;margin:0 8px 0 0}
+button{font:inherit;padding:8px 14px;border-radius:6px;border:1px solid #0a5;background:#0a5;color:#fff;margin-top:.5rem}
+button.quiet{background:#fff;color:#333;border-color:#bbb;padding:4px 10px;margin:0}
+ul.items{list-style:none;padding:0;margin:0}
+ul.items li{border-top:1px solid #eee;padding:8px 0}
+.id{font-family:ui-monospace,monospace;color:#555;font-size:.9rem}
+.note{background:#e9f7ef;border:1px solid #0a5;border-radius:6px;padding:8px;margin:8px 0}
+.error{background:#fdecea;border-color:#c00}
+details summary{cursor:pointer;color:#055}
+figure.chart{margin:10px 0;background:#fff;border:1px solid #ddd;border-radius:8px;padding:6px}
+figure.chart figcaption{font-size:.9rem;color:#444}
+article.report{overflow-x:auto}
+article.report table{border-collapse:collapse;font-size:.85rem}
+article.report th,article.report td{border:1px solid #ddd;padding:4px}
+</style>
+</head>
+<body>
+{{{body}}}
+</body>
+</html>
+"""#,
+        "pages/problem": #"""
+<main><h1>{{code}} {{reason}}</h1><p role="alert">{{message}}{{#field}} (<code>{{.}}</code>){{/field}}</p></main>
+"""#,
+        "pages/team": #"""
+<main>
+<p><small>{{t.intro}}</small></p>
+<section aria-labelledby="charts-h"><h2 id="charts-h">{{t.trends}}</h2>
+{{#charts}}
+{{{svg}}}
+{{/charts}}
+</section>
+<article class="report">
+{{{report}}}
+</article>
+</main>
+"""#,
         "zh-Hant/escalation": #"""
 {{% CONTENT_TYPE: TEXT }}
 # 卡關已逾期：{{owner}} 的 {{id}} 已卡關 {{age}}

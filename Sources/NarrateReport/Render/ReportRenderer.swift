@@ -8,7 +8,10 @@ import Synchronization
 public struct ReportRenderer: Sendable {
     public static let templateNames = ["team-report", "person-card", "manager-digest", "reminder", "follow-up", "escalation"]
     /// Every template's name (`en/team-report`), as overrides are looked up.
-    public static var names: [String] { BundledTemplates.all.keys.sorted() }
+    public static var names: [String] { reportTemplates.keys.sorted() }
+
+    /// The report templates (the pages' are ``PageRenderer``'s).
+    static var reportTemplates: [String: String] { BundledTemplates.all.filter { !$0.key.hasPrefix("pages/") } }
 
     /// The compiled templates: all of them when the config overrides any (an override may use
     /// a partial of another locale), else one library per locale, compiled when a report in that
@@ -23,7 +26,7 @@ public struct ReportRenderer: Sendable {
             libraries = Libraries(all: nil)
             return
         }
-        var sources = BundledTemplates.all.mapValues { TemplateSource(text: $0, file: "(bundled)") }
+        var sources = Self.reportTemplates.mapValues { TemplateSource(text: $0, file: "(bundled)") }
         for (name, source) in overrides where sources[name] != nil { sources[name] = source }
         libraries = Libraries(all: try Self.compile(sources))
     }
