@@ -70,6 +70,7 @@ public struct AppContext: Sendable {
     public var teamPage: TeamPage { TeamPage(context: self) }
     public var health: Health { Health(context: self) }
     public var slots: Slots { Slots(context: self) }
+    public var replays: Replays { Replays(context: self) }
 
     /// The courier over this context's outbox, transport and secrets.
     public var courier: Courier {

@@ -17,7 +17,7 @@ extension CheckInServer {
             try RequestSignatures.verifySlack(
                 secret: try app.secrets.reveal(secret), timestamp: request.headers[.slackTimestamp],
                 signature: request.headers[.slackSignature], body: raw, now: self.now())
-            try self.once("slack:" + (request.headers[.slackSignature] ?? ""))
+            try self.once("slack:" + (request.headers[.slackSignature] ?? ""), app)
             let fields = try Self.form(raw)
             let reply = self.chat(app, channel: "slack", user: fields["user_id"], text: fields["text"] ?? "") { $0.slack }
             return JSONResponse.make(["response_type": "ephemeral", "text": reply])
@@ -44,7 +44,7 @@ extension CheckInServer {
                 throw HTTPProblem(.invalidInput, "the interaction is not a JSON object with a type", field: "type")
             }
             // Discord gives every interaction an id; without one, the signature stands for it.
-            try self.once("discord:" + ((interaction["id"] as? String) ?? request.headers[.discordSignature] ?? ""))
+            try self.once("discord:" + ((interaction["id"] as? String) ?? request.headers[.discordSignature] ?? ""), app)
             // 1: Discord checking the endpoint.
             if type == 1 { return JSONResponse.make(["type": 1]) }
             let member = interaction["member"] as? [String: Any]
@@ -57,9 +57,10 @@ extension CheckInServer {
         }
     }
 
-    /// Refuses a signed request already acted on within the timestamp window.
-    func once(_ key: String) throws {
-        guard replays.firstSight(key, now: now()) else {
+    /// Refuses a signed request already acted on within the timestamp window, by this process
+    /// or another on the same store.
+    func once(_ key: String, _ app: AppContext) throws {
+        guard try app.replays.firstSight(key, now: now(), window: RequestSignatures.slackWindow) else {
             throw NarrateError(.unauthenticated, "this request was already received (a replay)")
         }
     }

@@ -28,7 +28,6 @@ public struct CheckInServer: Sendable {
     /// Authenticated requests per token.
     let tokenLimiter: RateLimiter
     /// Signed chat requests already acted on within their timestamp window.
-    let replays = ReplayGuard(window: RequestSignatures.slackWindow)
     /// Every request's time, for the rate limiter and Slack's timestamp window.
     let now: @Sendable () -> Date
 

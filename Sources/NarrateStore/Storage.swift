@@ -3,7 +3,7 @@ import Foundation
 /// Everything narrate keeps: what the use cases and the daemon are written against. The SQLite
 /// store implements it today; a PostgreSQL store can sit beside it as another module.
 public typealias Storage = EntryStore & MetricStore & ReportArchive & Outbox & RunLedger & SlotQueue & TokenStore & NoticeLedger & SourceLedger & ResponseCache & MemoryReleasing
-    & HealthProbe
+    & HealthProbe & ReplayLedger
 
 /// A store that keeps caches it can let go of while the daemon is idle.
 public protocol MemoryReleasing: Sendable {

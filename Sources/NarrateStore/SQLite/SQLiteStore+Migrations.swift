@@ -256,6 +256,11 @@ extension SQLiteStore {
                         OR instr(substr(markdown, 1, instr(markdown || char(10), char(10))), ' · 主管摘要 · ') > 0);
                     """)
         }
+        migrator.registerMigration("v14-replay") { db in
+            // Signed chat requests already acted on, for every process on the store.
+            try db.execute(sql: "CREATE TABLE replay (key TEXT PRIMARY KEY NOT NULL, at REAL NOT NULL) WITHOUT ROWID")
+            try db.execute(sql: "CREATE INDEX replay_at ON replay (at)")
+        }
         return migrator
     }
 }

@@ -12,6 +12,7 @@ import Testing
 @testable import NarrateTargets
 @testable import NarratePlatform
 @testable import NarrateHTTP
+import NarrateStore
 
 /// A signed chat request is acted on once and only while fresh; wrong tokens never lock a
 /// valid one out, and a proxy's `X-Forwarded-For` is believed only from `trusted_proxies`.
@@ -53,6 +54,30 @@ import Testing
             #expect(first.status == .ok)
             let again = try await client.execute(uri: "/slack/commands", method: .post, headers: headers, body: ByteBuffer(string: body))
             #expect(again.status == .unauthorized)
+        }
+        #expect(try fixture.entryCount() == 1)
+    }
+
+    /// Two instances on one store (behind one load balancer): a request one acted on is a
+    /// replay for the other. Each instance kept its own memory before, and both acted on it.
+    @Test func aReplayToAnotherInstanceOnTheSameStoreIsRefused() async throws {
+        let fixture = try ServiceFixture()
+        let app = fixture.app
+        let sqlite = try #require(app.store as? SQLiteStore)
+        let secondApp = AppContext(
+            config: app.config, store: try SQLiteStore(path: sqlite.path), stateDir: app.stateDir, logger: app.logger,
+            clock: app.clock, secrets: app.secrets, transport: app.transport, renderer: app.renderer, output: app.output)
+        let second = Application(
+            router: CheckInServer(current: { secondApp }, rate: 1000).router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        let body = formEncoded([("user_id", "U0ALICE"), ("text", "next Book the review")])
+        let headers = slackHeaders(body)
+        try await fixture.test(.router) { client in
+            let first = try await client.execute(uri: "/slack/commands", method: .post, headers: headers, body: ByteBuffer(string: body))
+            #expect(first.status == .ok)
+        }
+        try await second.test(.router) { client in
+            let again = try await client.execute(uri: "/slack/commands", method: .post, headers: headers, body: ByteBuffer(string: body))
+            #expect(again.status == .unauthorized && again.body.text.contains("already received"), "\(again.body.text)")
         }
         #expect(try fixture.entryCount() == 1)
     }

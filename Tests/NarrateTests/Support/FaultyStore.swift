@@ -118,6 +118,9 @@ final class FaultyStore: Storage {
     func revokeTokens(of person: String, id: Int64?, at: Date) throws -> Int { try base.revokeTokens(of: person, id: id, at: at) }
     func touch(_ id: Int64, at: Date) throws { try base.touch(id, at: at) }
     func outboxBacklog() throws -> (count: Int, oldest: Date?) { try check("outboxBacklog"); return try base.outboxBacklog() }
+    func firstSight(_ key: String, at: Date, forgettingBefore: Date) throws -> Bool {
+        try check("firstSight"); return try base.firstSight(key, at: at, forgettingBefore: forgettingBefore)
+    }
 
     // NoticeLedger
     func claim(_ notice: NoticeRecord, queueing messages: [QueuedReport], now: Date) throws -> Bool {
