@@ -37,7 +37,7 @@ let package = Package(
     targets: [
         // The pipeline, one module a stage (docs/architecture.md): values, the TOML reader, the
         // config, the report (analyze, render, format), the target kinds.
-        .target(name: "NarrateModel"),
+        .target(name: "NarrateModel", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "NarrateTOML",
             dependencies: ["NarrateModel", .product(name: "OrderedCollections", package: "swift-collections")]
