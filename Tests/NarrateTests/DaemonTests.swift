@@ -279,7 +279,7 @@ import Testing
         #expect(history.contains("2026-11-27T17:10:00+08:00  platform-weekly  platform  done"))
     }
 
-    @Test func unitFilePassesSystemdAnalyzeVerify() throws {
+    @Test func unitFilePassesSystemdAnalyzeVerify() async throws {
         let analyze = "/usr/bin/systemd-analyze"
         try #require(FileManager.default.isExecutableFile(atPath: analyze), "systemd-analyze is installed by scripts/setup.sh")
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -292,21 +292,14 @@ import Testing
                        "NoNewPrivileges=yes", "ExecReload=/bin/kill -HUP $MAINPID", "ExecStartPre=\(bindir)/narrate check"] {
             #expect(unit.replacingOccurrences(of: "@BINDIR@", with: bindir).contains(needed), "\(needed)")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: analyze)
-        process.arguments = ["verify", directory + "/narrate.service"]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 0, "\(text)")
+        let verified = try await ChildProcess.run(analyze, ["verify", directory + "/narrate.service"])
+        let text = verified.stderr
+        #expect(verified.status == 0, "\(text)")
         #expect(!text.contains("narrate.service"), "\(text)")
     }
 
     /// The socket for local check-ins must not cost the unit its hardening.
-    @Test func unitKeepsItsExposureScoreWithTheCheckInSocket() throws {
+    @Test func unitKeepsItsExposureScoreWithTheCheckInSocket() async throws {
         let analyze = "/usr/bin/systemd-analyze"
         try #require(FileManager.default.isExecutableFile(atPath: analyze), "systemd-analyze is installed by scripts/setup.sh")
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -315,15 +308,7 @@ import Testing
         let directory = temporaryDirectory("unit")
         write(unit.replacingOccurrences(of: "@BINDIR@", with: "/usr/local/bin").replacingOccurrences(of: "@SYSCONFDIR@", with: "/etc"),
               to: directory + "/narrate.service")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: analyze)
-        process.arguments = ["security", "--offline=true", directory + "/narrate.service"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let text = try await ChildProcess.run(analyze, ["security", "--offline=true", directory + "/narrate.service"]).stdout
         let line = try #require(text.split(separator: "\n").first { $0.contains("Overall exposure level") }, "\(text)")
         let score = try #require(line.split(separator: ":").last?.split(separator: " ").first.flatMap { Double($0) }, "\(line)")
         #expect(score <= 1.4, "\(line)")

@@ -35,25 +35,20 @@ final class SMTPReceiver {
     }
 
     /// The messages received, oldest first, as Python's email package reads them.
-    func messages() throws -> [[String: Any]] {
+    func messages() async throws -> [[String: Any]] {
         let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".eml") }.sorted()
-        return try files.map { name in
-            let parser = Process()
-            parser.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            parser.arguments = [
+        var messages: [[String: Any]] = []
+        for name in files {
+            let parser = try await ChildProcess.run("/usr/bin/env", [
                 "python3", URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                     .appendingPathComponent("receiver/parse_mail.py").path, directory + "/" + name,
-            ]
-            let out = Pipe()
-            parser.standardOutput = out
-            try parser.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            parser.waitUntilExit()
-            var message = (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+            ])
+            var message = (try JSONSerialization.jsonObject(with: Data(parser.stdout.utf8)) as? [String: Any]) ?? [:]
             let envelope = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name.replacingOccurrences(of: ".eml", with: ".json")))
             message["envelope"] = try JSONSerialization.jsonObject(with: envelope)
-            return message
+            messages.append(message)
         }
+        return messages
     }
 }
 
@@ -84,7 +79,7 @@ final class SMTPReceiver {
         try await cli.run("log", "progress", "把部署流程拆成建置與發佈", "--as", "alice")
         let sent = try await cli.now()
         #expect(sent.status == 0, "\(sent.stderr)")
-        let messages = try smtp.messages()
+        let messages = try await smtp.messages()
         try #require(messages.count == 1)
         let message = messages[0]
         let envelope = message["envelope"] as? [String: Any]
@@ -121,7 +116,7 @@ final class SMTPReceiver {
         let failed = try await cli.run("deliveries", "--failed").stdout
         #expect(failed.contains("SMTP 550"), "\(failed)")
         #expect(failed.contains("Recipient address rejected"), "\(failed)")
-        #expect(try smtp.messages().isEmpty)
+        await #expect(try smtp.messages().isEmpty)
     }
 
     @Test func aServerWithoutSTARTTLSIsRefusedWhenTLSIsRequired() async throws {
@@ -132,7 +127,7 @@ final class SMTPReceiver {
         #expect(sent.status == 1)
         let failed = try await cli.run("deliveries", "--failed").stdout
         #expect(failed.contains("parked"), "\(failed)")
-        #expect(try smtp.messages().isEmpty, "nothing goes out in the clear")
+        await #expect(try smtp.messages().isEmpty, "nothing goes out in the clear")
     }
 
     @Test func emailSettingsThatCannotWorkAreConfigErrors() {

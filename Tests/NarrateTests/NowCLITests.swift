@@ -146,7 +146,7 @@ import Testing
         }
         #expect(seen == 2)
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        while process.isRunning { try await Task.sleep(nanoseconds: 20_000_000) }
         #expect(process.terminationReason == .uncaughtSignal)
         let store = try SQLiteStore(directory: cli.stateDir)
         let states = try store.deliveries().map(\.state)

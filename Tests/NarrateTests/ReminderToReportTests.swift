@@ -38,7 +38,7 @@ import Testing
         let planned = try context.notices.reminders(for: context.config.schedules[0], now: context.clock.now())
         try context.notices.send(planned.filter { $0.record.person == "alice" }, now: context.clock.now())
         _ = try await context.courier.deliver()
-        let mail = try #require(try smtp.messages().first)
+        let mail = try await #require(try smtp.messages().first)
         #expect((mail["envelope"] as? [String: Any])?["to"] as? [String] == ["alice@example.org"])
         #expect((mail["subject"] as? String)?.contains("Platform") == true)
         let plain = (mail["parts"] as? [[String: Any]])?.first?["text"] as? String ?? ""

@@ -26,7 +26,9 @@ import Testing
         }
         for target in 0..<5 { #expect(try store.beginSending(parts[2 * target].id, now: Date())) }
 
-        async let first = sent.record(part(0))
+        // The held write blocks its thread, as a slow SQLite commit does: on narrate's executor,
+        // as in the daemon, not on one of the test runner's two pool threads.
+        async let first = withTaskExecutorPreference(QuietExecutor.shared) { try await sent.record(part(0)) }
         // The first write is held open; four more parts arrive meanwhile.
         try await outbox.waitUntilWriting()
         async let others = withThrowingTaskGroup(of: Bool.self) { group in

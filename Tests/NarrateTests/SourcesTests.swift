@@ -100,31 +100,24 @@ import Testing
 
     @Test func gitCommitsOfThePeriodByKnownIdentitiesBecomeProgress() async throws {
         let repo = temporaryDirectory("repo")
-        func git(_ arguments: String..., date: String = "2026-11-24T10:00:00+08:00", author: String = "Alice Chen <alice@example.org>") throws {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-            process.arguments = ["-C", repo] + arguments
+        func git(_ arguments: String..., date: String = "2026-11-24T10:00:00+08:00", author: String = "Alice Chen <alice@example.org>") async throws {
             let parts = author.split(separator: "<")
-            process.environment = [
+            let result = try await ChildProcess.run("/usr/bin/git", ["-C", repo] + arguments, environment: [
                 "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "GIT_AUTHOR_NAME": parts[0].trimmingCharacters(in: .whitespaces),
                 "GIT_AUTHOR_EMAIL": String(parts[1].dropLast()), "GIT_COMMITTER_NAME": "ci", "GIT_COMMITTER_EMAIL": "ci@example.org",
                 "HOME": repo, "PATH": "/usr/bin:/bin",
-            ]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            try #require(process.terminationStatus == 0, "git \(arguments)")
+            ])
+            try #require(result.status == 0, "git \(arguments): \(result.stderr)")
         }
-        try git("init", "-q", "-b", "main")
-        try git("commit", "-q", "--allow-empty", "-m", "Split the deploy pipeline")
-        try git("commit", "-q", "--allow-empty", "-m", "Old work", date: "2026-11-10T10:00:00+08:00")
-        try git("commit", "-q", "--allow-empty", "-m", "Cache the resolve step", date: "2026-11-25T09:00:00+08:00", author: "Bob Lin <bob@home.example>")
-        try git("commit", "-q", "--allow-empty", "-m", "Someone else's", author: "Zed <zed@example.org>")
-        try git("checkout", "-q", "-b", "topic")
-        try git("commit", "-q", "--allow-empty", "-m", "Topic work", date: "2026-11-25T11:00:00+08:00")
-        try git("checkout", "-q", "main")
-        try git("merge", "-q", "--no-ff", "-m", "Merge branch 'topic'", "topic", date: "2026-11-25T12:00:00+08:00")
+        try await git("init", "-q", "-b", "main")
+        try await git("commit", "-q", "--allow-empty", "-m", "Split the deploy pipeline")
+        try await git("commit", "-q", "--allow-empty", "-m", "Old work", date: "2026-11-10T10:00:00+08:00")
+        try await git("commit", "-q", "--allow-empty", "-m", "Cache the resolve step", date: "2026-11-25T09:00:00+08:00", author: "Bob Lin <bob@home.example>")
+        try await git("commit", "-q", "--allow-empty", "-m", "Someone else's", author: "Zed <zed@example.org>")
+        try await git("checkout", "-q", "-b", "topic")
+        try await git("commit", "-q", "--allow-empty", "-m", "Topic work", date: "2026-11-25T11:00:00+08:00")
+        try await git("checkout", "-q", "main")
+        try await git("merge", "-q", "--no-ff", "-m", "Merge branch 'topic'", "topic", date: "2026-11-25T12:00:00+08:00")
         let context = try Self.context("[[source]]\nid = \"git\"\nkind = \"git\"\nrepos = [\"\(repo)\", \"\(repo)-missing*\"]\n")
         let outcomes = await context.sourceRuns.run(team: context.config.teams[0], period: Self.week)
         let found = outcomes.flatMap(\.found).map(\.entry).sorted { $0.at < $1.at }

@@ -57,6 +57,6 @@ import Testing
         #expect(preview.status == 0, "\(preview.stderr)")
         #expect(preview.stdout.contains("Waiting on the vendor contract"), "\(preview.stdout)")
         #expect(preview.stdout.contains("Waiting on legal"), "the resolved blocker is reported as resolved: \(preview.stdout)")
-        #expect(serve.stop() == 0)
+        #expect(try await serve.stopped() == 0)
     }
 }

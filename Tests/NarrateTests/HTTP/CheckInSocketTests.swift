@@ -83,20 +83,16 @@ import Testing
         #expect(try store.entryCount() == 2)
 
         // A daemon that went away: a clear error, and nothing written anywhere else.
-        #expect(serve.stop() == 0)
+        #expect(try await serve.stopped() == 0)
         #expect(!FileManager.default.fileExists(atPath: socket), "the service removes its socket on shutdown, or leaves one nobody answers")
     }
 
     /// Three system users for the socket tests (made once; the tests run as root).
-    static func testUsers() throws -> [String] {
+    static func testUsers() async throws -> [String] {
         let users = ["narrate-ta", "narrate-tb", "narrate-tc"]
         for user in users where getpwnam(user) == nil {
-            let add = Process()
-            add.executableURL = URL(fileURLWithPath: "/usr/sbin/useradd")
-            add.arguments = ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", user]
-            try add.run()
-            add.waitUntilExit()
-            try #require(add.terminationStatus == 0, "useradd \(user)")
+            let add = try await ChildProcess.run("/usr/sbin/useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", user])
+            try #require(add.status == 0, "useradd \(user): \(add.stderr)")
         }
         return users
     }
@@ -116,7 +112,7 @@ import Testing
             print("skipped: creating two test users needs root (this test runs as \(Self.userName()))")
             return
         }
-        let users = try Self.testUsers()
+        let users = try await Self.testUsers()
         let (cli, socket, daemonState) = Self.setup(aliceUser: users[0], bobUser: users[1])
         defer { unlink(socket) }
         let bin = try Self.binaryForTestUsers(cli)
@@ -158,7 +154,7 @@ import Testing
             print("skipped: creating test users needs root (this test runs as \(Self.userName()))")
             return
         }
-        let users = try Self.testUsers()
+        let users = try await Self.testUsers()
         let (cli, socket, daemonState) = Self.setup(aliceUser: users[0], bobUser: users[1])
         defer { unlink(socket) }
         let config = try String(contentsOfFile: cli.directory + "/narrate.toml", encoding: .utf8)
@@ -239,7 +235,7 @@ import Testing
         let metrics = try await liveTransport.send(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/metrics"))
         #expect(String(decoding: metrics.body, as: UTF8.self).contains(#"narrate_checkins_total{channel="socket"} 1"#))
 
-        #expect(daemon.stop() == 0)
+        #expect(try await daemon.stopped() == 0)
         let history = try await cli.run("history")
         #expect(history.stdout.contains("Checked in while the daemon runs"), "the daemon's store (the CLI's own here): \(history.stdout)")
     }

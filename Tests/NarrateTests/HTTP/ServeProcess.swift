@@ -40,11 +40,15 @@ final class ServeProcess {
         return try #require(Int(line.split(separator: ":").last ?? ""))
     }
 
-    /// SIGTERM, then the exit status.
-    @discardableResult
-    func stop() -> Int32 {
+    /// SIGTERM, without waiting (a `defer`): the process ends on its own.
+    func stop() {
         if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+    }
+
+    /// SIGTERM, then the exit status, awaited without holding a thread (see ``ChildProcess``).
+    func stopped() async throws -> Int32 {
+        stop()
+        while process.isRunning { try await Task.sleep(nanoseconds: 20_000_000) }
         return process.terminationStatus
     }
 
