@@ -230,8 +230,11 @@ import Testing
             _ = try await daemon.finish()
             clock = clock.addingTimeInterval(Date().timeIntervalSince(started) * rate)
         }
-        // A last run, stopped when nothing is left to send (or after 30 s).
-        let last = try Daemon(cli, notify: nil, clock: iso(clock), rate: rate)
+        // A last run, stopped when nothing is left to send (or after 30 s); once it is ready, so
+        // that SIGTERM finds its handler.
+        let notify = try NotifySocket()
+        let last = try Daemon(cli, notify: notify, clock: iso(clock), rate: rate)
+        #expect(try await notify.waitFor { $0.hasPrefix("READY=1") })
         let store = try SQLiteStore(directory: cli.stateDir)
         for _ in 0..<300 {
             try await Task.sleep(nanoseconds: 100_000_000)
