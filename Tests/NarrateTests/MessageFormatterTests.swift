@@ -55,6 +55,18 @@ import Testing
 
     /// Scalars counted from UTF-8 lead bytes agree with Swift's own count, for every script and
     /// for scalars of every length (1–4 bytes).
+    /// Found by the formatting fuzzer: a lone `<` before a `<url|text>` link made the hard cut
+    /// keep everything up to the link's `>` as one unit, and a Google Chat part came out at 107
+    /// of 100 characters.
+    @Test func aLoneLessThanBeforeALinkDoesNotGlueTheTextTogether() {
+        let text = "# `<[a](https://x.org)`* * * **👩‍💻__[a](https://x.org)"
+        for dialect in Dialect.allCases {
+            let formatter = MessageFormatter(dialect: dialect, limit: 100)
+            let parts = formatter.parts(text)
+            #expect(parts.allSatisfy { dialect.measure($0) <= 100 }, "\(dialect): \(parts.map { dialect.measure($0) })")
+        }
+    }
+
     @Test func scalarCountAgreesWithSwift() {
         var random = SeededRandom(seed: 41)
         let alphabet = Array("aZ 9\n\té漢字😀🇹🇼\u{0301}\u{200B}ß".unicodeScalars)

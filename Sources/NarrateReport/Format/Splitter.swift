@@ -85,7 +85,10 @@ struct Splitter {
                 end = text.index(after: end)
             } else if character == "&", let semicolon = text[index...].prefix(12).firstIndex(of: ";") {
                 end = text.index(after: semicolon)
-            } else if character == "<", let close = text[index...].firstIndex(of: ">") {
+            } else if character == "<", let close = text[index...].firstIndex(of: ">"),
+                !text[text.index(after: index)..<close].contains("<"), measure(String(text[index...close])) <= limit
+            {
+                // A tag or a `<url|text>` link; a lone `<` before one is a character of its own.
                 end = text.index(after: close)
             }
             units.append(String(text[index..<end]))
