@@ -230,10 +230,13 @@ import Testing
             _ = try await daemon.finish()
             clock = clock.addingTimeInterval(Date().timeIntervalSince(started) * rate)
         }
-        // A last run, stopped when nothing is left to send (or after 30 s); once it is ready, so
-        // that SIGTERM finds its handler.
+        // A last run at real speed, 5 s past the next minute: it catches up that slot and has
+        // the next one a minute away, so no new report races the check below. Stopped when
+        // nothing is left to send (or after 30 s), once it is ready, so that SIGTERM finds its
+        // handler.
+        let minute = (clock.timeIntervalSince1970 / 60).rounded(.up) * 60
         let notify = try NotifySocket()
-        let last = try Daemon(cli, notify: notify, clock: iso(clock), rate: rate)
+        let last = try Daemon(cli, notify: notify, clock: iso(Date(timeIntervalSince1970: minute + 5)), rate: 1)
         #expect(try await notify.waitFor { $0.hasPrefix("READY=1") })
         let store = try SQLiteStore(directory: cli.stateDir)
         for _ in 0..<300 {
