@@ -248,7 +248,7 @@ import Testing
         #expect(try await last.finish().0 == 0)
         let parts = try store.deliveries()
         let unsent = parts.filter { $0.state != .sent }
-        #expect(parts.count >= 5, "seed \(seed): slots were queued across the rounds (\(parts.count) parts)")
+        #expect(parts.count >= 3, "seed \(seed): slots were queued across the rounds (\(parts.count) parts)")
         #expect(unsent.isEmpty, "seed \(seed): \(unsent.count) of \(parts.count) parts not sent: \(unsent.prefix(3).map { "\($0.state) attempts \($0.attempts) due \($0.nextAttemptAt)" })")
         // Each sent part reached the receiver (a part killed in flight may arrive twice).
         let received = Set(try await receiver.requests("/slack/").compactMap { $0.json["text"] as? String })
