@@ -45,7 +45,7 @@ import Testing
 
     /// Queues `markdown` for the team's targets and delivers it.
     @discardableResult
-    func send(_ markdown: String, policy: RetryPolicy = RetryPolicy(base: 0.05, cap: 1, maxAttempts: 6), wait: TimeInterval = 30)
+    func send(_ markdown: String, policy: RetryPolicy = RetryPolicy(base: 0.05, cap: 1, maxAttempts: 6), wait: TimeInterval = 90)
         async throws -> [Delivery]
     {
         let team = context.config.teams[0]
