@@ -146,7 +146,7 @@ import Testing
         }
         #expect(seen == 2)
         kill(process.processIdentifier, SIGKILL)
-        while process.isRunning { try await Task.sleep(nanoseconds: 20_000_000) }
+        try await process.exited()
         #expect(process.terminationReason == .uncaughtSignal)
         let store = try SQLiteStore(directory: cli.stateDir)
         let states = try store.deliveries().map(\.state)

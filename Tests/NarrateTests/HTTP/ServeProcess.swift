@@ -48,7 +48,7 @@ final class ServeProcess {
     /// SIGTERM, then the exit status, awaited without holding a thread (see ``ChildProcess``).
     func stopped() async throws -> Int32 {
         stop()
-        while process.isRunning { try await Task.sleep(nanoseconds: 20_000_000) }
+        try await process.exited()
         return process.terminationStatus
     }
 

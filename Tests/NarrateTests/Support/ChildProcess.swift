@@ -61,14 +61,22 @@ final class ChildProcess: @unchecked Sendable {
     /// Waits for the exit (polling, without blocking a pool thread), then for both pipes' ends.
     /// After `seconds`, the child is killed with SIGKILL.
     func finish(within seconds: TimeInterval = 600) async throws -> Output {
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning {
-            if Date() > deadline { signal(SIGKILL) }
-            try await Task.sleep(nanoseconds: 20_000_000)
-        }
+        try await process.exited(killingAfter: seconds)
         let out = await stdout?.finished() ?? ""
         let err = await stderr?.finished() ?? ""
         return Output(status: process.terminationStatus, stdout: out, stderr: err)
+    }
+}
+
+extension Process {
+    /// Waits for the exit by polling, so no pool thread is held (`waitUntilExit` blocks one);
+    /// after `seconds`, the process is killed with SIGKILL.
+    func exited(killingAfter seconds: TimeInterval = 600) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while isRunning {
+            if Date() > deadline { kill(processIdentifier, SIGKILL) }
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
     }
 }
 
