@@ -33,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", from: "2.1.0"),
     ],
     targets: [
         // The pipeline, one module a stage (docs/architecture.md): values, the TOML reader, the
@@ -83,12 +85,17 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
+        // The API's types, server protocol and client, generated from docs/openapi.yaml by
+        // `scripts/generate-api.sh` and committed (the generator's build would cost CI minutes).
+        .target(name: "NarrateAPI", dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")]),
         // The check-in service: JSON API, web page, slash commands, health and metrics.
         .target(
             name: "NarrateHTTP",
             dependencies: [
-                "NarrateModel", "NarrateReport", "NarrateApp",
+                "NarrateModel", "NarrateReport", "NarrateApp", "NarrateAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -115,7 +122,9 @@ let package = Package(
             name: "NarrateCLI",
             dependencies: [
                 "NarrateModel", "NarrateConfig", "NarrateReport", "NarrateTargets", "NarrateStore", "NarrateDelivery", "NarrateApp",
-                "NarrateHTTP", "NarrateDaemon",
+                "NarrateHTTP", "NarrateDaemon", "NarrateAPI",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -140,7 +149,7 @@ let package = Package(
             name: "NarrateTests",
             dependencies: [
                 "NarrateModel", "NarrateTOML", "NarrateConfig", "NarrateReport", "NarrateTargets", "NarratePlatform", "NarrateStore", "NarrateSources", "NarrateDelivery", "NarrateApp", "NarrateHTTP",
-                "NarrateDaemon",
+                "NarrateDaemon", "NarrateAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NarrateAPI
 import NarrateModel
 import NarrateTargets
 import NarrateConfig
@@ -30,10 +31,10 @@ struct AwayAddCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let daemon = try global.daemon() {
-            let object = try await daemon.call(
-                "POST", "/v1/absences", body: ["from": try LocalDate(parsing: from).description, "to": try LocalDate(parsing: to).description],
-                as: named)
-            return Console.out(Self.line(try Absence(daemonObject: object)))
+            let body = Operations.RecordAbsence.Input.Body.JsonPayload(
+                from: try LocalDate(parsing: from).description, to: try LocalDate(parsing: to).description)
+            let absence = try await daemon.api(as: named) { try await $0.recordAbsence(body: .json(body)).created.body.json }
+            return Console.out(Self.line(try Absence(absence)))
         }
         let context = try global.context()
         let person = try global.caller(context, as: named).person
@@ -69,12 +70,10 @@ struct AwayListCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let daemon = try global.daemon() {
-            var query: [String] = []
-            if let person { query.append("person=\(try daemon.config.requirePerson(person).id)") }
-            if let since { query.append("since=\(try LocalDate(parsing: since).description)") }
-            let object = try await daemon.call("GET", "/v1/absences" + (query.isEmpty ? "" : "?" + query.joined(separator: "&")))
-            let absences = try (object["absences"] as? [[String: Any]] ?? []).map(Absence.init(daemonObject:))
-            return try show(absences, since: try LocalDate(parsing: object["since"] as? String ?? ""))
+            let query = Operations.ListAbsences.Input.Query(
+                since: try since.map { try LocalDate(parsing: $0).description }, person: try person.map { try daemon.config.requirePerson($0).id })
+            let answer = try await daemon.api { try await $0.listAbsences(query: query).ok.body.json }
+            return try show(try answer.absences.map(Absence.init), since: try LocalDate(parsing: answer.since))
         }
         let context = try global.context()
         let person = try person.map(context.config.requirePerson)
@@ -103,7 +102,8 @@ struct AwayCancelCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let daemon = try global.daemon() {
-            return Self.cancelled(try Absence(daemonObject: try await daemon.call("DELETE", "/v1/absences/\(id)", as: person)))
+            let absence = try await daemon.api(as: person) { try await $0.cancelAbsence(path: .init(id: Int(id))).ok.body.json }
+            return Self.cancelled(try Absence(absence))
         }
         let context = try global.context()
         let caller = try global.caller(context, as: person)
@@ -117,9 +117,7 @@ struct AwayCancelCommand: AsyncParsableCommand {
 
 extension Absence {
     /// An absence as the daemon's API answers it (`/v1/absences`).
-    init(daemonObject object: [String: Any]) throws {
-        self.init(
-            id: (object["id"] as? NSNumber)?.int64Value ?? 0, person: object["person"] as? String ?? "",
-            from: try LocalDate(parsing: object["from"] as? String ?? ""), to: try LocalDate(parsing: object["to"] as? String ?? ""))
+    init(_ absence: Components.Schemas.Absence) throws {
+        self.init(id: Int64(absence.id), person: absence.person, from: try LocalDate(parsing: absence.from), to: try LocalDate(parsing: absence.to))
     }
 }

@@ -1,3 +1,4 @@
+import NarrateAPI
 import ArgumentParser
 import NarrateApp
 import NarrateModel
@@ -20,9 +21,8 @@ struct CloseOptions: ParsableArguments {
             if at != nil {
                 throw NarrateError(.invalidInput, "--at is not sent to the daemon; close it now, or with --state-dir on a store of your own")
             }
-            var body: [String: Any] = ["state": state.rawValue]
-            body["note"] = note
-            return try await daemon.call("PATCH", "/v1/entries/\(reference)", body: body)["ref"] as? String ?? "\(reference)"
+            let body = Components.Schemas.EntryChange(state: try .init(state), note: note)
+            return try await daemon.api { try await $0.changeEntry(path: .init(id: "\(reference)"), body: .json(body)).ok.body.json.ref }
         }
         let context = try global.context()
         let zone = global.user(context.config).map(context.config.zone(of:)) ?? Config.zone(context.config.timeZone)

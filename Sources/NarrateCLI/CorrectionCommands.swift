@@ -1,3 +1,4 @@
+import NarrateAPI
 import ArgumentParser
 import NarrateModel
 import NarrateTargets
@@ -22,8 +23,10 @@ struct EditCommand: AsyncParsableCommand {
     func run() async throws {
         if let daemon = try global.daemon() {
             let reference = try EntryReference(parsing: id)
-            let entry = try await daemon.call("PATCH", "/v1/entries/\(reference)", body: ["text": text], as: person)
-            return Console.out("\(entry["ref"] as? String ?? id) edited (narrate undo takes it back)")
+            let entry = try await daemon.api(as: person) {
+                try await $0.changeEntry(path: .init(id: "\(reference)"), body: .json(.init(text: text))).ok.body.json
+            }
+            return Console.out("\(entry.ref) edited (narrate undo takes it back)")
         }
         let context = try global.context()
         let caller = try global.caller(context, as: person)
@@ -45,8 +48,9 @@ struct DeleteCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let daemon = try global.daemon() {
-            let entry = try await daemon.call("DELETE", "/v1/entries/\(try EntryReference(parsing: id))", as: person)
-            return Console.out("\(entry["ref"] as? String ?? id) deleted (narrate undo brings it back)")
+            let reference = try EntryReference(parsing: id)
+            let entry = try await daemon.api(as: person) { try await $0.deleteEntry(path: .init(id: "\(reference)")).ok.body.json.value1 }
+            return Console.out("\(entry.ref) deleted (narrate undo brings it back)")
         }
         let context = try global.context()
         let caller = try global.caller(context, as: person)
@@ -65,9 +69,8 @@ struct UndoCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let daemon = try global.daemon() {
-            let answer = try await daemon.call("POST", "/v1/undo", as: person)
-            let ref = (answer["entry"] as? [String: Any])?["ref"] as? String ?? "the entry"
-            return Console.out("\(ref) \(answer["undone"] as? String == "edit" ? "has its earlier text again" : "is back")")
+            let answer = try await daemon.api(as: person) { try await $0.undo().ok.body.json }
+            return Console.out("\(answer.entry.ref) \(answer.undone == .edit ? "has its earlier text again" : "is back")")
         }
         let context = try global.context()
         let caller = try global.caller(context, as: person)

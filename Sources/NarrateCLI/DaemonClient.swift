@@ -1,23 +1,29 @@
 import Foundation
+import NarrateAPI
 import NarrateApp
-import NarrateModel
-import NarrateTargets
 import NarrateConfig
+import NarrateModel
 import NarrateReport
-import NarrateDelivery
+import OpenAPIRuntime
 
-/// A check-in sent to the running daemon over its local socket (`/run/narrate/narrate.sock`):
-/// the daemon writes it to its own store, recorded as whoever the kernel says connected. Used
-/// by `log`, `resolve`/`done`/`drop`, `edit`, `delete`, `undo`, `mood`, `metric record` and `away`
-/// whenever the socket exists and no `--state-dir` was given.
+/// The running daemon, over its local socket (`/run/narrate/narrate.sock`): the daemon writes to
+/// its own store, recorded as whoever the kernel says connected. `log`, `resolve`/`done`/`drop`,
+/// `edit`, `delete`, `undo`, `mood`, `metric record` and `away` call the API through the client
+/// generated from docs/openapi.yaml; `history`, `preview`, `reports` and `schedule` read the
+/// socket's reading routes, answered with the values those commands print.
 struct DaemonClient {
     let socket: String
     let config: Config
 
-    /// Sends one API call; returns the JSON object answered, or throws the daemon's error with
-    /// its category and the field it names.
-    func call(_ method: String, _ path: String, body: [String: Any]? = nil, as person: String? = nil) async throws -> [String: Any] {
-        (try JSONSerialization.jsonObject(with: try await send(method, path, body: body, as: person))) as? [String: Any] ?? [:]
+    /// Runs `call` on the generated client, acting for `person` when given; the daemon's refusal
+    /// comes out as its own error, not wrapped in the client's.
+    func api<Value>(as person: String? = nil, _ call: (Client) async throws -> Value) async throws -> Value {
+        let client = Client(serverURL: URL(string: "http://localhost")!, transport: SocketTransport(socket: socket, actingAs: person))
+        do {
+            return try await call(client)
+        } catch let error as ClientError {
+            throw error.underlyingError
+        }
     }
 
     /// A reading command's answer (`GET /v1/history`, …) as the value the command prints;
@@ -26,33 +32,10 @@ struct DaemonClient {
         var components = URLComponents()
         components.queryItems = query.compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
         let items = components.percentEncodedQuery.map { $0.isEmpty ? "" : "?" + $0 } ?? ""
-        return try JSONDecoder().decode(Value.self, from: try await send("GET", path + items))
-    }
-
-    /// One request; the body answered, or the daemon's error with its category.
-    func send(_ method: String, _ path: String, body: [String: Any]? = nil, as person: String? = nil) async throws -> Data {
-        var headers: [(String, String)] = [("Accept", "application/json")]
-        if body != nil { headers.append(("Content-Type", "application/json")) }
-        if let person { headers.append(("X-Narrate-As", person)) }
-        let data = try body.map { try JSONSerialization.data(withJSONObject: $0) } ?? Data()
         let request = HTTPRequest(
-            method: method, url: "http://localhost" + path, headers: headers, body: data, timeout: 30, connectTimeout: 5, unixSocket: socket)
-        let response: HTTPResponse
-        do {
-            response = try await CurlTransport.withRunning { try await $0.send(request) }
-        } catch {
-            throw NarrateError(
-                .unavailable,
-                "the narrate daemon does not answer on \(socket) (\(error)); is it running (systemctl status narrate)? Nothing was recorded")
-        }
-        guard (200..<300).contains(response.status) else {
-            let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any] ?? [:]
-            let error = object["error"] as? [String: Any] ?? [:]
-            let category = (error["category"] as? String).flatMap(NarrateError.Category.init(rawValue:)) ?? .internal
-            let message = error["message"] as? String ?? "the daemon answered \(response.status)"
-            throw NarrateError(category, message)
-        }
-        return response.body
+            method: "GET", url: "http://localhost" + path + items, headers: [("Accept", "application/json")], timeout: 30, connectTimeout: 5,
+            unixSocket: socket)
+        return try JSONDecoder().decode(Value.self, from: try await SocketTransport.exchange(request, socket: socket).body)
     }
 
     /// The ISO time of `--at`, read in `zone`.
@@ -80,5 +63,16 @@ extension GlobalOptions {
     func zone(_ config: Config, as id: String?) -> TimeZone {
         let person = id.flatMap(config.person) ?? user(config)
         return person.map(config.zone(of:)) ?? Config.zone(config.timeZone)
+    }
+}
+
+extension RawRepresentable where RawValue == String {
+    /// The spec's value for one of the model's choices (the two are held equal by
+    /// `OpenAPIContractTests`).
+    init<Choice: RawRepresentable>(_ choice: Choice) throws where Choice.RawValue == String {
+        guard let value = Self(rawValue: choice.rawValue) else {
+            throw NarrateError(.internal, "docs/openapi.yaml has no \(choice.rawValue) for \(Self.self)")
+        }
+        self = value
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NarrateAPI
 import NarrateModel
 import NarrateTargets
 import NarrateConfig
@@ -34,12 +35,12 @@ struct LogCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let daemon = try global.daemon() {
-            var body: [String: Any] = ["kind": kind.rawValue, "text": text]
-            body["stage"] = stage?.rawValue
-            body["kpi"] = kpi
-            body["at"] = DaemonClient.iso(try global.time(at, in: global.zone(daemon.config, as: person)), zone: global.zone(daemon.config, as: person))
-            let entry = try await daemon.call("POST", "/v1/entries", body: body, as: person)
-            return Console.out(entry["ref"] as? String ?? "")
+            let zone = global.zone(daemon.config, as: person)
+            let body = Components.Schemas.NewEntry(
+                kind: try .init(kind), text: text, stage: try stage.map(Components.Schemas.Stage.init), kpi: kpi,
+                at: DaemonClient.iso(try global.time(at, in: zone), zone: zone))
+            let entry = try await daemon.api(as: person) { try await $0.createEntry(body: .json(body)).created.body.json }
+            return Console.out(entry.ref)
         }
         let context = try global.context()
         let caller = try global.caller(context, as: person).person

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NarrateAPI
 import NarrateModel
 import NarrateTargets
 import NarrateConfig
@@ -32,10 +33,10 @@ struct MetricRecordCommand: AsyncParsableCommand {
         if let daemon = try global.daemon() {
             let kpi = try daemon.config.requireKPI(self.kpi)
             let zone = daemon.config.zone(ofTeam: kpi.team)
-            var body: [String: Any] = ["kpi": kpi.id, "value": number]
-            body["at"] = DaemonClient.iso(try global.time(at, in: zone), zone: zone)
-            let reading = try await daemon.call("POST", "/v1/metrics", body: body)
-            return Console.out("recorded \(reading["kpi"] as? String ?? kpi.id) = \(reading["value"].map { "\($0)" } ?? value)")
+            let body = Operations.RecordMetric.Input.Body.JsonPayload(
+                kpi: kpi.id, value: number, at: DaemonClient.iso(try global.time(at, in: zone), zone: zone))
+            let reading = try await daemon.api { try await $0.recordMetric(body: .json(body)).created.body.json }
+            return Console.out("recorded \(reading.kpi) = \(reading.value)")
         }
         let context = try global.context()
         let kpi = try context.config.requireKPI(self.kpi)

@@ -1,3 +1,4 @@
+import NarrateAPI
 import ArgumentParser
 import NarrateModel
 import NarrateTargets
@@ -40,10 +41,9 @@ struct MoodCommand: AsyncParsableCommand {
         if let daemon = try global.daemon() {
             let person = named
             let zone = global.zone(daemon.config, as: person)
-            var body: [String: Any] = ["mood": Int(words.last!)!]
-            body["load"] = load
-            body["at"] = DaemonClient.iso(try global.time(at, in: zone), zone: zone)
-            _ = try await daemon.call("POST", "/v1/moods", body: body, as: person)
+            let body = Operations.RecordMood.Input.Body.JsonPayload(
+                mood: Int(words.last!)!, load: load, at: DaemonClient.iso(try global.time(at, in: zone), zone: zone))
+            _ = try await daemon.api(as: person) { try await $0.recordMood(body: .json(body)).created }
             return Console.out("recorded mood for \(person ?? global.user(daemon.config)?.id ?? "you")")
         }
         let context = try global.context()

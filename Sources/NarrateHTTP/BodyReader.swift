@@ -25,20 +25,13 @@ enum BodyReader {
         }
     }
 
-    /// A JSON object.
-    static func json(_ request: Request, limit: Int) async throws -> JSONFields {
-        let type = request.headers[.contentType] ?? ""
-        guard type.lowercased().hasPrefix("application/json") else {
-            throw HTTPProblem(.invalidInput, "send JSON with Content-Type: application/json (got \"\(type)\")", field: "Content-Type")
-        }
+    /// Reads the whole body into `request` (so the handlers after read it from memory) and
+    /// returns it; 413 past `limit`.
+    static func buffer(_ request: inout Request, limit: Int) async throws -> ByteBuffer {
         let bytes = try await Self.bytes(request, limit: limit)
-        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes), options: []) else {
-            throw HTTPProblem(.invalidInput, "the body is not valid JSON", field: "body")
-        }
-        guard let fields = object as? [String: Any] else {
-            throw HTTPProblem(.invalidInput, "the body must be a JSON object", field: "body")
-        }
-        return JSONFields(fields: fields)
+        let buffer = ByteBuffer(bytes: bytes)
+        request.body = .init(buffer: buffer)
+        return buffer
     }
 
     /// An `application/x-www-form-urlencoded` body, as name → value (the last of repeated names).
@@ -91,54 +84,5 @@ enum BodyReader {
         case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
         default: nil
         }
-    }
-}
-
-/// A JSON object's fields, read with their types checked and unknown names refused.
-struct JSONFields {
-    let fields: [String: Any]
-
-    /// Refuses any field not in `known` (a typo would otherwise be silently ignored).
-    func allow(_ known: Set<String>) throws {
-        if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
-            let hint = Suggestion.closest(to: unknown, in: Array(known)).map { "; did you mean \"\($0)\"?" } ?? ""
-            throw HTTPProblem(.invalidInput, "unknown field \"\(unknown)\"\(hint) (known: \(known.sorted().joined(separator: ", ")))", field: unknown)
-        }
-    }
-
-    /// The field's value; nil when it is left out. `null` is refused: no field of the API takes
-    /// it, and reading it as "left out" would accept what docs/openapi.yaml does not.
-    func present(_ key: String, required: Bool) throws -> Any? {
-        guard let value = fields[key] else {
-            if required { throw HTTPProblem(.invalidInput, "\"\(key)\" is required", field: key) }
-            return nil
-        }
-        if value is NSNull { throw HTTPProblem(.invalidInput, "\"\(key)\" is null; leave it out instead", field: key) }
-        return value
-    }
-
-    func string(_ key: String, required: Bool = false) throws -> String? {
-        guard let value = try present(key, required: required) else { return nil }
-        guard let text = value as? String else { throw HTTPProblem(.invalidInput, "\"\(key)\" must be a string", field: key) }
-        return text
-    }
-
-    func number(_ key: String, required: Bool = false) throws -> Double? {
-        guard let value = try present(key, required: required) else { return nil }
-        // JSONSerialization reads true/false as NSNumber too; they are not numbers here.
-        guard let number = value as? NSNumber, String(cString: number.objCType) != "c" else {
-            throw HTTPProblem(.invalidInput, "\"\(key)\" must be a number", field: key)
-        }
-        return number.doubleValue
-    }
-
-    func choice<Choice: RawRepresentable & CaseIterable>(_ key: String, required: Bool = false) throws -> Choice?
-    where Choice.RawValue == String {
-        guard let text = try string(key, required: required) else { return nil }
-        guard let choice = Choice(rawValue: text) else {
-            let allowed = Choice.allCases.map(\.rawValue)
-            throw HTTPProblem(.invalidInput, "\"\(key)\" is \"\(text)\", not one of \(allowed.joined(separator: ", "))", field: key)
-        }
-        return choice
     }
 }

@@ -74,7 +74,7 @@ extension CheckInServer {
             guard let kind = Entry.Kind(rawValue: try required("kind")) else {
                 throw HTTPProblem(.invalidInput, "kind is progress, blocker, next, learned, win, helped, ask or decision", field: "kind")
             }
-            let text = try Self.text(try required("text"), field: "text")
+            let text = try APIHandlers.text(try required("text"), field: "text")
             var stage: Entry.Stage?
             if let value = fields["stage"], !value.isEmpty, kind == .blocker {
                 guard let parsed = Entry.Stage(rawValue: value) else { throw HTTPProblem(.invalidInput, "stage is front, middle or back", field: "stage") }
@@ -89,13 +89,13 @@ extension CheckInServer {
             let entry = try app.checkIns.close(try reference(), as: state, by: caller)
             return ("closed", entry.displayID)
         case "edit":
-            let entry = try app.checkIns.edit(try reference(), text: try Self.text(try required("text"), field: "text"), by: caller)
+            let entry = try app.checkIns.edit(try reference(), text: try APIHandlers.text(try required("text"), field: "text"), by: caller)
             return ("edited", entry.displayID)
         case "delete":
             let entry = try app.checkIns.delete(try reference(), by: caller)
             return ("deleted", entry.displayID)
         case "confirm":
-            let entry = try app.checkIns.confirmDraft(try required("id"), text: try Self.text(try required("text"), field: "text"), by: caller)
+            let entry = try app.checkIns.confirmDraft(try required("id"), text: try APIHandlers.text(try required("text"), field: "text"), by: caller)
             return ("confirmed", entry.displayID)
         case "discard":
             _ = try app.checkIns.discardDraft(try required("id"), by: caller)

@@ -6,6 +6,8 @@ import NIOCore
 import NarrateApp
 import NarrateModel
 import NarrateReport
+import NarrateAPI
+import OpenAPIHummingbird
 import Prometheus
 import ServiceLifecycle
 
@@ -44,31 +46,36 @@ public struct CheckInServer: Sendable {
     }
 
     /// The router of `[http] listen`.
-    public func router() -> Router<ServerContext> {
+    public func router() throws -> Router<ServerContext> {
         let router = Router(context: ServerContext.self)
         router.add(middleware: RequestMetrics())
         router.add(middleware: APIMethods())
-        router.get("healthz") { _, _ in try await self.health() }
         router.get("metrics") { _, _ in self.metrics() }
-        addAPI(to: router.group("v1")) { request, context, app in
-            try self.bearer(request, context, app)
-        }
+        try addAPI(to: router, channel: "api") { request, context, app in try self.bearer(request, context, app) }
         addCheckInPage(to: router)
         addTeamPage(to: router)
         addChatCommands(to: router)
         return router
     }
 
-    /// The router of the local socket: the API, with the caller named by peer credentials.
-    public func localRouter() -> Router<ServerContext> {
+    /// The router of the local socket: the API and the reading commands' routes, with the caller
+    /// named by peer credentials.
+    public func localRouter() throws -> Router<ServerContext> {
         let router = Router(context: ServerContext.self)
         router.add(middleware: RequestMetrics())
         router.add(middleware: APIMethods(local: true))
-        router.get("healthz") { _, _ in try await self.health() }
-        let identify: Identify = { request, context, app in try await PeerCredentials.caller(request, context, app) }
-        addAPI(to: router.group("v1"), channel: "socket", identify: identify)
-        addReadingAPI(to: router.group("v1"), identify: identify)
+        let api = try addAPI(to: router, channel: "socket") { request, context, app in try await PeerCredentials.caller(request, context, app) }
+        addReadingAPI(to: api)
         return router
+    }
+
+    /// The operations of docs/openapi.yaml, through the server generated from it, behind the
+    /// gateway that names the caller and maps every refusal to a problem.
+    @discardableResult
+    func addAPI(to router: Router<ServerContext>, channel: String, identify: @escaping APIGateway.Identify) throws -> RouterGroup<ServerContext> {
+        let group = router.group().add(middleware: APIGateway(server: self, channel: channel, identify: identify))
+        try APIHandlers(server: self).registerHandlers(on: group)
+        return group
     }
 
     /// The servers to run: one on `settings.listen` (when `[http]` is configured), and one on
@@ -93,7 +100,7 @@ public struct CheckInServer: Sendable {
             }
             services.append(
                 RouterService(
-                    router: router(), server: server, address: address,
+                    router: try router(), server: server, address: address,
                     onServerRunning: { channel in
                         if settings.hostAndPort != nil {
                             logger.notice("check-in service listening on \(channel.localAddress.map { "\($0)" } ?? settings.listen)")
@@ -106,7 +113,7 @@ public struct CheckInServer: Sendable {
             let path = try LocalSocket.prepare(socket)
             services.append(
                 RouterService(
-                    router: localRouter(), server: server, address: .unixDomainSocket(path: path),
+                    router: try localRouter(), server: server, address: .unixDomainSocket(path: path),
                     onServerRunning: { _ in LocalSocket.open(path, logger: logger) }, logger: quiet))
         }
         return services

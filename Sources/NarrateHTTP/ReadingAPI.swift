@@ -9,47 +9,44 @@ import NarrateReport
 /// `/v1/preview` and `/v1/schedules`, each answered with what the command prints with `--json`.
 /// The caller sees what their teams may: the use cases decide (`Requester`).
 extension CheckInServer {
-    func addReadingAPI(to group: RouterGroup<ServerContext>, identify: @escaping Identify) {
-        group.get("history") { request, context in
-            try await self.api(request, context, identify) { app, caller in
-                let query = request.uri.queryParameters
-                let since = try query["since"].map { try Self.day(String($0), field: "since") }
-                return try Self.encoded(app.historyQuery.history(
-                    team: query["team"].map(String.init), person: query["person"].map(String.init), since: since,
-                    visibleTo: .person(caller)))
-            }
+    func addReadingAPI(to group: RouterGroup<ServerContext>) {
+        group.get("v1/history") { request, _ in
+            let (app, caller) = try APIScope.required().identified()
+            let query = request.uri.queryParameters
+            let since = try query["since"].map { try APIHandlers.day(String($0), field: "since") }
+            return try Self.encoded(app.historyQuery.history(
+                team: query["team"].map(String.init), person: query["person"].map(String.init), since: since,
+                visibleTo: .person(caller)))
         }
-        group.get("reports") { request, context in
-            try await self.api(request, context, identify) { app, caller in
-                try Self.encoded(app.reports.archived(team: request.uri.queryParameters["team"].map(String.init), by: .person(caller)))
-            }
+        group.get("v1/reports") { request, _ in
+            let (app, caller) = try APIScope.required().identified()
+            return try Self.encoded(app.reports.archived(team: request.uri.queryParameters["team"].map(String.init), by: .person(caller)))
         }
-        group.get("reports/{id}") { request, context in
-            try await self.api(request, context, identify) { app, caller in
-                guard let id = context.parameters.get("id").flatMap(Int64.init) else {
-                    throw HTTPProblem(.invalidInput, "the report id is a number (`narrate reports` lists them)", field: "id")
+        group.get("v1/reports/{id}") { request, context in
+            let (app, caller) = try APIScope.required().identified()
+            guard let id = context.parameters.get("id").flatMap(Int64.init) else {
+                throw HTTPProblem(.invalidInput, "the report id is a number (`narrate reports` lists them)", field: "id")
+            }
+            return try Self.encoded(app.reports.archived(id: id, by: .person(caller)))
+        }
+        group.get("v1/preview") { request, _ in
+            let (app, caller) = try APIScope.required().identified()
+            let query = request.uri.queryParameters
+            let period = try query["period"].map { text -> Period.Kind in
+                guard let kind = Period.Kind(rawValue: String(text)) else {
+                    throw HTTPProblem(.invalidInput, "unknown period \"\(text)\"", field: "period")
                 }
-                return try Self.encoded(app.reports.archived(id: id, by: .person(caller)))
+                return kind
             }
+            let at = try query["at"].map { try TimeText.parse(String($0), zone: app.config.zone(of: caller.person), now: app.clock.now()) }
+            return try Self.encoded(await app.reports.preview(
+                team: query["team"].map(String.init), schedule: query["schedule"].map(String.init), period: period,
+                locale: query["locale"].map(String.init), at: at, digest: query["digest"] == "true",
+                target: query["target"].map(String.init), by: .person(caller)))
         }
-        group.get("preview") { request, context in
-            try await self.api(request, context, identify) { app, caller in
-                let query = request.uri.queryParameters
-                let period = try query["period"].map { text -> Period.Kind in
-                    guard let kind = Period.Kind(rawValue: String(text)) else {
-                        throw HTTPProblem(.invalidInput, "unknown period \"\(text)\"", field: "period")
-                    }
-                    return kind
-                }
-                let at = try query["at"].map { try TimeText.parse(String($0), zone: app.config.zone(of: caller.person), now: app.clock.now()) }
-                return try Self.encoded(await app.reports.preview(
-                    team: query["team"].map(String.init), schedule: query["schedule"].map(String.init), period: period,
-                    locale: query["locale"].map(String.init), at: at, digest: query["digest"] == "true",
-                    target: query["target"].map(String.init), by: .person(caller)))
-            }
-        }
-        group.get("schedules") { request, context in
-            try await self.api(request, context, identify) { app, _ in try Self.encoded(app.schedules.status()) }
+        group.get("v1/schedules") { _, _ in
+            let (app, _) = try APIScope.required().identified()
+            return try Self.encoded(app.schedules.status())
         }
     }
 

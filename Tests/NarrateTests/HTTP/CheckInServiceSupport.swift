@@ -60,7 +60,7 @@ struct ServiceFixture {
     }
 
     var application: some ApplicationProtocol {
-        Application(router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        get throws { Application(router: try server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0))) }
     }
 
     func person(_ id: String) -> Person { app.config.person(id)! }

@@ -68,7 +68,7 @@ import NarrateStore
             config: app.config, store: try SQLiteStore(path: sqlite.path), stateDir: app.stateDir, logger: app.logger,
             clock: app.clock, secrets: app.secrets, transport: app.transport, renderer: app.renderer, output: app.output)
         let second = Application(
-            router: CheckInServer(current: { secondApp }, rate: 1000).router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            router: try CheckInServer(current: { secondApp }, rate: 1000).router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         let body = formEncoded([("user_id", "U0ALICE"), ("text", "next Book the review")])
         let headers = slackHeaders(body)
         try await fixture.test(.router) { client in

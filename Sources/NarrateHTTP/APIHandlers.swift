@@ -1,0 +1,166 @@
+import Foundation
+import NarrateAPI
+import NarrateApp
+import NarrateModel
+import NarrateReport
+
+/// The operations of docs/openapi.yaml, on the types generated from it (Sources/NarrateAPI):
+/// each checks what the spec cannot say (a KPI the config knows, a time not in the future, a
+/// text's rules) and calls one use case. The caller and the context come from `APIGateway`.
+struct APIHandlers: APIProtocol {
+    let server: CheckInServer
+
+    func createEntry(_ input: Operations.CreateEntry.Input) async throws -> Operations.CreateEntry.Output {
+        let scope = try APIScope.required()
+        let (app, caller) = try scope.identified()
+        guard case .json(let body) = input.body else { throw Self.notJSON }
+        let kind = try Self.choice(Entry.Kind.self, body.kind.rawValue, field: "kind")
+        let stage = try body.stage.map { try Self.choice(Entry.Stage.self, $0.rawValue, field: "stage") }
+        if let kpi = body.kpi, app.config.kpi(kpi) == nil {
+            throw HTTPProblem(.invalidInput, "unknown KPI \"\(kpi)\"", field: "kpi")
+        }
+        if stage != nil && kind != .blocker { throw HTTPProblem(.invalidInput, "stage applies to blockers only", field: "stage") }
+        let entry = try app.checkIns.log(
+            kind, text: try Self.text(body.text, field: "text"), by: caller.person, stage: stage, kpi: body.kpi,
+            at: try Self.time(body.at, "at", app, caller.person))
+        ServiceMetrics.checkIn(scope.channel)
+        return .created(.init(body: .json(try .init(entry, app))))
+    }
+
+    func listEntries(_ input: Operations.ListEntries.Input) async throws -> Operations.ListEntries.Output {
+        let (app, caller) = try APIScope.required().identified()
+        let zone = app.config.zone(of: caller.person)
+        let since: Date
+        if let text = input.query.since {
+            do {
+                since = try TimeText.parse(text, zone: zone, now: app.clock.now())
+            } catch {
+                throw HTTPProblem(.invalidInput, "\(error)", field: "since")
+            }
+        } else {
+            since = try app.checkIns.summary(of: caller.person).period.start
+        }
+        let (entries, open) = try app.checkIns.own(caller.person, since: since)
+        return .ok(.init(body: .json(.init(
+            person: caller.person.id, since: TimeText.iso(since, in: zone), entries: try entries.map { try .init($0, app) },
+            open: try open.map { try .init($0, app) }))))
+    }
+
+    func changeEntry(_ input: Operations.ChangeEntry.Input) async throws -> Operations.ChangeEntry.Output {
+        let scope = try APIScope.required()
+        let (app, caller) = try scope.identified()
+        let reference = try Self.reference(input.path.id)
+        guard case .json(let body) = input.body else { throw Self.notJSON }
+        guard (body.text == nil) != (body.state == nil) else {
+            throw HTTPProblem(
+                .invalidInput, "give either \"text\" (an edit) or \"state\" (resolved, done, dropped)", field: body.text == nil ? "text" : "state")
+        }
+        if let state = body.state {
+            let closing = try Self.choice(Entry.State.self, state.rawValue, field: "state")
+            let note = try body.note.map { try Self.text($0, field: "note") }
+            let entry = try app.checkIns.close(reference, as: closing, note: note, by: caller)
+            ServiceMetrics.checkIn(scope.channel)
+            return .ok(.init(body: .json(try .init(entry, app))))
+        }
+        if body.note != nil { throw HTTPProblem(.invalidInput, "\"note\" goes with \"state\"", field: "note") }
+        let entry = try app.checkIns.edit(reference, text: try Self.text(body.text!, field: "text"), by: caller)
+        return .ok(.init(body: .json(try .init(entry, app))))
+    }
+
+    func deleteEntry(_ input: Operations.DeleteEntry.Input) async throws -> Operations.DeleteEntry.Output {
+        let (app, caller) = try APIScope.required().identified()
+        let entry = try app.checkIns.delete(try Self.reference(input.path.id), by: caller)
+        return .ok(.init(body: .json(.init(value1: try .init(entry, app), value2: .init(deleted: true)))))
+    }
+
+    func undo(_ input: Operations.Undo.Input) async throws -> Operations.Undo.Output {
+        let (app, caller) = try APIScope.required().identified()
+        let (entry, change) = try app.checkIns.undo(by: caller)
+        guard let undone = Operations.Undo.Output.Ok.Body.JsonPayload.UndonePayload(rawValue: change.action.rawValue) else {
+            throw HTTPProblem(.internal, "undo answered with \(change.action.rawValue)")
+        }
+        return .ok(.init(body: .json(.init(undone: undone, entry: try .init(entry, app)))))
+    }
+
+    func recordMetric(_ input: Operations.RecordMetric.Input) async throws -> Operations.RecordMetric.Output {
+        let scope = try APIScope.required()
+        let (app, caller) = try scope.identified()
+        guard case .json(let body) = input.body else { throw Self.notJSON }
+        guard app.config.kpi(body.kpi) != nil else { throw HTTPProblem(.invalidInput, "unknown KPI \"\(body.kpi)\"", field: "kpi") }
+        do { try MetricBounds.check(body.value) } catch { throw HTTPProblem(.invalidInput, "\(error)", field: "value") }
+        let reading = try app.metrics.record(
+            body.kpi, value: body.value, at: try Self.time(body.at, "at", app, caller.person), by: .person(caller),
+            origin: scope.channel == "socket" ? .cli : .api)
+        return .created(.init(body: .json(.init(
+            kpi: reading.kpi, value: reading.value, at: TimeText.iso(reading.at, in: app.config.zone(of: caller.person))))))
+    }
+
+    func recordMood(_ input: Operations.RecordMood.Input) async throws -> Operations.RecordMood.Output {
+        let scope = try APIScope.required()
+        let (app, caller) = try scope.identified()
+        guard case .json(let body) = input.body else { throw Self.notJSON }
+        let mood = try Self.scale(body.mood, "mood")
+        let load = try body.load.map { try Self.scale($0, "load") }
+        let checkIn = try app.checkIns.mood(caller.person, mood: mood, load: load, at: try Self.time(body.at, "at", app, caller.person))
+        ServiceMetrics.checkIn(scope.channel)
+        return .created(.init(body: .json(.init(
+            id: Int(checkIn.id), mood: checkIn.mood, load: checkIn.load, at: TimeText.iso(checkIn.at, in: app.config.zone(of: caller.person))))))
+    }
+
+    func health(_ input: Operations.Health.Input) async throws -> Operations.Health.Output {
+        let (healthy, body) = try await server.health()
+        return healthy ? .ok(.init(body: .json(body))) : .serviceUnavailable(.init(body: .json(body)))
+    }
+}
+
+extension APIHandlers {
+    static let notJSON = HTTPProblem(.invalidInput, "send JSON with Content-Type: application/json", field: "Content-Type")
+
+    /// The model's value for a choice the generated type already checked against the spec.
+    static func choice<Choice: RawRepresentable>(_ type: Choice.Type, _ raw: String, field: String) throws -> Choice
+    where Choice.RawValue == String {
+        guard let choice = Choice(rawValue: raw) else { throw HTTPProblem(.invalidInput, "\"\(field)\" is \"\(raw)\"", field: field) }
+        return choice
+    }
+
+    static func reference(_ id: String) throws -> EntryReference {
+        do { return try EntryReference(parsing: id) } catch { throw HTTPProblem(.invalidInput, "\(error)", field: "id") }
+    }
+
+    static func text(_ text: String, field: String) throws -> String {
+        do { return try TextRules.validated(text, what: field) } catch { throw HTTPProblem(.invalidInput, "\(error)", field: field) }
+    }
+
+    static func time(_ text: String?, _ key: String, _ app: AppContext, _ person: Person) throws -> Date? {
+        guard let text else { return nil }
+        do {
+            let date = try TimeText.parse(text, zone: app.config.zone(of: person), now: app.clock.now())
+            try app.checkIns.notInTheFuture(date, for: person)
+            return date
+        } catch {
+            throw HTTPProblem(.invalidInput, "\(error)", field: key)
+        }
+    }
+
+    static func scale(_ value: Int, _ key: String) throws -> Int {
+        guard (1...5).contains(value) else { throw HTTPProblem(.invalidInput, "\"\(key)\" is a whole number from 1 to 5", field: key) }
+        return value
+    }
+}
+
+extension Components.Schemas.Entry {
+    /// An entry as the API shows it; times carry the author's offset.
+    /// The spec's choices are the model's (`OpenAPIContractTests`); one missing is a bug.
+    init(_ entry: Entry, _ app: AppContext) throws {
+        func spec<Choice: RawRepresentable>(_ value: String, _ type: Choice.Type) throws -> Choice where Choice.RawValue == String {
+            guard let choice = Choice(rawValue: value) else { throw HTTPProblem(.internal, "docs/openapi.yaml has no \(value)") }
+            return choice
+        }
+        let zone = app.config.person(entry.person).map(app.config.zone(of:)) ?? Config.zone(app.config.timeZone)
+        self.init(
+            id: Int(entry.id), ref: entry.displayID, person: entry.person, kind: try spec(entry.kind.rawValue, Components.Schemas.Kind.self),
+            text: entry.text, stage: try entry.stage.map { try spec($0.rawValue, Components.Schemas.Stage.self) }, kpi: entry.kpi,
+            at: TimeText.iso(entry.at, in: zone), state: try entry.state.map { try spec($0.rawValue, StatePayload.self) },
+            closedAt: entry.closedAt.map { TimeText.iso($0, in: zone) }, note: entry.note)
+    }
+}
