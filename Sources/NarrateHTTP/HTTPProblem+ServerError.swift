@@ -15,7 +15,7 @@ extension HTTPProblem {
             {
                 return HTTPProblem(.invalidInput, "unknown field \"\(typo)\"; did you mean \"\(key.stringValue)\"?", field: typo)
             }
-            return refused(decoding, parameter: parameter(named: error.causeDescription))
+            return unnamed(decoding, error, body) ?? refused(decoding, parameter: parameter(named: error.causeDescription))
         }
         if error.httpStatus == .unsupportedMediaType {
             let type = error.request.headerFields[.contentType] ?? ""
@@ -77,6 +77,26 @@ extension HTTPProblem {
         case is Bool.Type: "true or false"
         default: "a JSON object"
         }
+    }
+
+    /// The problem of an error that names no field: Foundation's decoder loses the key of a
+    /// number that is no whole number (`"mood": 4.5`, reported as invalid JSON), and a path
+    /// parameter's decoder has no key.
+    static func unnamed(_ error: DecodingError, _ server: ServerError, _ body: [String: Any]?) -> HTTPProblem? {
+        let context: DecodingError.Context
+        switch error {
+        case .typeMismatch(_, let found), .dataCorrupted(let found), .valueNotFound(_, let found): context = found
+        default: return nil
+        }
+        guard context.codingPath.isEmpty else { return nil }
+        if let body {
+            let fractions = body.filter { _, value in (value as? NSNumber).map { $0.doubleValue != $0.doubleValue.rounded() } ?? false }
+            guard fractions.count == 1, let field = fractions.first?.key else { return nil }
+            return HTTPProblem(.invalidInput, "\"\(field)\" must be a whole number", field: field)
+        }
+        let parameters = server.requestMetadata.pathParameters.keys.sorted()
+        guard server.request.method == .get || server.request.method == .delete, parameters.count == 1 else { return nil }
+        return HTTPProblem(.invalidInput, "\"\(parameters[0])\" must be a whole number", field: parameters[0])
     }
 
     /// The parameter a runtime error's description names ("… query parameter named: since").
