@@ -4,7 +4,8 @@ import PackageDescription
 // Modules depend one way, down this list: NarrateModel (values) ← NarrateTOML ← NarrateReport
 // (analyze, render, format) ← NarrateTargets (one descriptor a kind) ← NarrateConfig ←
 // NarrateStore (store protocols + SQLite) ← NarrateSources ← NarrateDelivery (courier, libcurl
-// transport) ← NarrateApp (use cases, the report pipeline) ← NarrateHTTP (the check-in service)
+// transport) ← NarrateApp (use cases, the report pipeline) ← NarrateAPI (generated from
+// docs/openapi.yaml) ← NarrateHTTP (the check-in service)
 // ← NarrateDaemon (services) ← NarrateCLI (commands, composition root) ← the executables;
 // NarratePlatform (executor, threads, sleeps) beside them. A module imports only those before it.
 /// Linker settings of the two executables (see the `narrate` target).

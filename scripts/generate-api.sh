@@ -1,7 +1,7 @@
 #!/bin/sh
-# Regenerates Sources/NarrateAPI from docs/openapi.yaml with swift-openapi-generator (the
-# version Package.swift's comment names), then records the SHA-256 of the spec and the settings in the output so a
-# test notices a spec edited without regenerating (OpenAPIContractTests).
+# Regenerates Sources/NarrateAPI from docs/openapi.yaml with swift-openapi-generator 1.14.3 and
+# records the SHA-256 of the spec and the settings in each file, so a test notices a spec edited
+# without regenerating (OpenAPIContractTests).
 #
 # usage: scripts/generate-api.sh [GENERATOR]   (default: builds it in .build-generator)
 set -eu
