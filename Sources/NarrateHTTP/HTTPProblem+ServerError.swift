@@ -53,7 +53,9 @@ extension HTTPProblem {
                 return HTTPProblem(.invalidInput, "unknown field \"\(field)\"", field: field)
             }
             if let allowed = choices[context.codingPath.last?.stringValue ?? field] {
-                let value = context.debugDescription.components(separatedBy: " value ").last.map { "\"\($0)\", " } ?? ""
+                // Foundation's words: "Cannot initialize Kind from invalid String value rant".
+                let words = context.debugDescription.components(separatedBy: " value ")
+                let value = words.count > 1 ? "\"\(words[words.count - 1])\", " : ""
                 return HTTPProblem(.invalidInput, "\"\(field)\" is \(value)not one of \(allowed.joined(separator: ", "))", field: field)
             }
             return HTTPProblem(.invalidInput, "\"\(field)\" has a value the API does not take", field: field)

@@ -14,8 +14,8 @@ public struct ReportRenderer: Sendable {
     static var reportTemplates: [String: String] { BundledTemplates.all.filter { !$0.key.hasPrefix("pages/") } }
 
     /// The compiled templates: all of them when the config overrides any (an override may use
-    /// a partial of another locale), else one library per locale, compiled when a report in that
-    /// locale is first rendered (a command that renders one report compiled all twelve).
+    /// a partial of another locale), else each bundled one when it is first rendered (a command
+    /// that renders one report compiled all twelve).
     private let libraries: Libraries
 
     /// Compiles the bundled templates, each replaced by the override of the same name
@@ -32,8 +32,8 @@ public struct ReportRenderer: Sendable {
     }
 
     /// The templates of `sources`, in one library.
-    static func compile(_ sources: [String: TemplateSource]) throws -> MustacheLibrary {
-        var library = MustacheLibrary()
+    static func compile(_ sources: [String: TemplateSource], into library: MustacheLibrary = MustacheLibrary()) throws -> MustacheLibrary {
+        var library = library
         for (name, source) in sources.sorted(by: { $0.key < $1.key }) {
             do {
                 let template = try MustacheTemplate(string: source.text)
@@ -47,17 +47,29 @@ public struct ReportRenderer: Sendable {
         return library
     }
 
-    /// The library that has `name` (`en/team-report`).
+    /// The library that has `name` (`en/team-report`) and the partials it uses.
     func library(for name: String) throws -> MustacheLibrary {
         if let all = libraries.all { return all }
-        let locale = name.split(separator: "/").first.map(String.init) ?? ""
-        return try libraries.compiled.withLock { compiled in
-            if let found = compiled[locale] { return found }
-            let sources = BundledTemplates.all.filter { $0.key.hasPrefix(locale + "/") }
-                .mapValues { TemplateSource(text: $0, file: "(bundled)") }
-            let library = try Self.compile(sources)
-            compiled[locale] = library
+        return try libraries.compiled.withLock { library in
+            try Self.add(name, to: &library)
             return library
+        }
+    }
+
+    /// Compiles the bundled template `name` and, in turn, the partials it names, unless the
+    /// library has them. Only what a command renders is parsed: swift-mustache's parser measures
+    /// the rest of the template at every tag, so parsing the six templates of a locale took 12% of
+    /// a one-team preview (docs/benchmarks.md).
+    static func add(_ name: String, to library: inout MustacheLibrary) throws {
+        guard library.getTemplate(named: name) == nil, let text = BundledTemplates.all[name] else { return }
+        library = try compile([name: TemplateSource(text: text, file: "(bundled)")], into: library)
+        for partial in partials(in: text) { try add(partial, to: &library) }
+    }
+
+    /// The names of the partials a template uses (`{{> en/person-card}}`).
+    static func partials(in text: String) -> [String] {
+        text.components(separatedBy: "{{>").dropFirst().compactMap { rest in
+            rest.range(of: "}}").map { rest[..<$0.lowerBound].trimmingCharacters(in: .whitespaces) }
         }
     }
 
@@ -68,7 +80,8 @@ public struct ReportRenderer: Sendable {
 
     final class Libraries: Sendable {
         let all: MustacheLibrary?
-        let compiled = Mutex([String: MustacheLibrary]())
+        /// The bundled templates compiled so far.
+        let compiled = Mutex(MustacheLibrary())
 
         init(all: MustacheLibrary?) { self.all = all }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import NarrateAPI
+@testable import NarrateHTTP
 import NarrateModel
 import Testing
 
@@ -37,5 +38,28 @@ import Testing
         #expect(
             Set(NarrateError.Category.allCases.map(\.rawValue))
                 == Set(Components.Schemas.Problem._ErrorPayload.CategoryPayload.allCases.map(\.rawValue)))
+    }
+
+    /// The generated decoder's refusals, in the API's words: the field, and for a choice the
+    /// value sent and the values the spec takes.
+    @Test(arguments: [
+        (#"{"kind":"rant","text":"x"}"#, "kind", #""kind" is "rant", not one of progress, blocker, next, learned, win, helped, ask, decision"#),
+        (#"{"kind":"progress"}"#, "text", #""text" is required"#),
+        (#"{"kind":"progress","text":5}"#, "text", #""text" must be a string"#),
+        (#"{"kind":"progress","text":"x","colour":"red"}"#, "colour", #"unknown field "colour""#),
+        (#"[1]"#, "body", "the body must be a JSON object"),
+        (#"{"kind":"#, "body", "the body is not valid JSON"),
+    ])
+    func aRefusedBodyIsNamedInTheAPIsWords(_ body: String, _ field: String, _ message: String) {
+        do {
+            _ = try JSONDecoder().decode(Components.Schemas.NewEntry.self, from: Data(body.utf8))
+            Issue.record("\(body) was accepted")
+        } catch let error as DecodingError {
+            let problem = HTTPProblem.refused(error, parameter: nil)
+            #expect(problem.field == field)
+            #expect(problem.message == message)
+        } catch {
+            Issue.record("\(error)")
+        }
     }
 }
