@@ -21,7 +21,7 @@ struct CloseOptions: ParsableArguments {
             if at != nil {
                 throw NarrateError(.invalidInput, "--at is not sent to the daemon; close it now, or with --state-dir on a store of your own")
             }
-            let body = Components.Schemas.EntryChange(state: try .init(state), note: note)
+            let body = Components.Schemas.EntryChange(state: try .init(sameAs: state), note: note)
             return try await daemon.api { try await $0.changeEntry(path: .init(id: "\(reference)"), body: .json(body)).ok.body.json.ref }
         }
         let context = try global.context()

@@ -65,14 +65,3 @@ extension GlobalOptions {
         return person.map(config.zone(of:)) ?? Config.zone(config.timeZone)
     }
 }
-
-extension RawRepresentable where RawValue == String {
-    /// The spec's value for one of the model's choices (the two are held equal by
-    /// `OpenAPIContractTests`).
-    init<Choice: RawRepresentable>(_ choice: Choice) throws where Choice.RawValue == String {
-        guard let value = Self(rawValue: choice.rawValue) else {
-            throw NarrateError(.internal, "docs/openapi.yaml has no \(choice.rawValue) for \(Self.self)")
-        }
-        self = value
-    }
-}

@@ -37,7 +37,7 @@ struct LogCommand: AsyncParsableCommand {
         if let daemon = try global.daemon() {
             let zone = global.zone(daemon.config, as: person)
             let body = Components.Schemas.NewEntry(
-                kind: try .init(kind), text: text, stage: try stage.map(Components.Schemas.Stage.init), kpi: kpi,
+                kind: try .init(sameAs: kind), text: text, stage: try stage.map(Components.Schemas.Stage.init(sameAs:)), kpi: kpi,
                 at: DaemonClient.iso(try global.time(at, in: zone), zone: zone))
             let entry = try await daemon.api(as: person) { try await $0.createEntry(body: .json(body)).created.body.json }
             return Console.out(entry.ref)

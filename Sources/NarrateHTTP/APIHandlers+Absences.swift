@@ -9,7 +9,7 @@ import NarrateModel
 extension APIHandlers {
     func recordAbsence(_ input: Operations.RecordAbsence.Input) async throws -> Operations.RecordAbsence.Output {
         let (app, caller) = try APIScope.required().identified()
-        guard case .json(let body) = input.body else { throw Self.notJSON }
+        let body = switch input.body { case .json(let body): body }
         let first = try Self.day(body.from, field: "from")
         let last = try Self.day(body.to, field: "to")
         guard first <= last else { throw HTTPProblem(.invalidInput, "\"from\" \(first) is after \"to\" \(last)", field: "from") }
