@@ -115,6 +115,7 @@ import Testing
         Refusal(name: "no such entry", status: .notFound, field: nil, method: .delete, path: "/v1/entries/P-999", body: nil),
         Refusal(name: "a malformed id", status: .badRequest, field: "id", method: .delete, path: "/v1/entries/X-1", body: nil),
         Refusal(name: "edit and close at once", status: .badRequest, field: "text", method: .patch, path: "/v1/entries/BOBS", body: #"{}"#),
+        Refusal(name: "a note with an edit", status: .badRequest, field: "note", method: .patch, path: "/v1/entries/BOBS", body: #"{"text":"x","note":"why"}"#),
     ]
 
     @Test(arguments: ServiceFixture.Transport.allCases, refusals)
