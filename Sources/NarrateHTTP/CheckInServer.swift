@@ -74,7 +74,9 @@ public struct CheckInServer: Sendable {
     @discardableResult
     func addAPI(to router: Router<ServerContext>, channel: String, identify: @escaping APIGateway.Identify) throws -> RouterGroup<ServerContext> {
         let group = router.group().add(middleware: APIGateway(server: self, channel: channel, identify: identify))
-        try APIHandlers(server: self).registerHandlers(on: group)
+        // One line of JSON, as every other answer of the service (the runtime pretty-prints by default).
+        try APIHandlers(server: self).registerHandlers(
+            on: group, configuration: .init(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))
         return group
     }
 

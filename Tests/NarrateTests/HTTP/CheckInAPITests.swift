@@ -45,6 +45,8 @@ import Testing
                 uri: "/v1/entries/\(id)", method: .patch, headers: bearer(issued.apiToken), body: jsonBody(["state": "resolved", "note": "signed"]))
             #expect(resolved.status == .ok)
             #expect(resolved.body.json["state"] as? String == "resolved")
+            // One line of JSON with keys in order, as the service's errors and pages' answers are.
+            #expect(!resolved.body.text.contains("\n") && resolved.body.text.hasPrefix(#"{"at":"#), "\(resolved.body.text)")
 
             let again = try await client.execute(
                 uri: "/v1/entries/\(id)", method: .patch, headers: bearer(issued.apiToken), body: jsonBody(["state": "resolved"]))
