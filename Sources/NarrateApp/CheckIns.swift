@@ -64,14 +64,14 @@ public struct CheckIns: Sendable {
     func closable(_ reference: EntryReference, as state: Entry.State) throws -> Entry {
         guard let entry = try context.store.entry(reference.number) else { throw NarrateError(.notFound, "no entry \(reference)") }
         if let kind = reference.kind, kind != entry.kind {
-            throw NarrateError(.notFound, "\(reference) does not exist; entry \(entry.id) is \(entry.displayID), a \(entry.kind.rawValue)")
+            throw NarrateError(.notFound, "\(reference) does not exist; entry \(entry.id) is \(entry.displayID), \(entry.kind.withArticle)")
         }
         let fits = Self.closingStates[state, default: []]
         guard fits.contains(entry.kind) else {
             let verb = state == .resolved ? "resolve" : state == .done ? "done" : "drop"
             let kinds = fits.map { $0 == .next ? "next actions" : "blockers" }
             throw NarrateError(
-                .invalidInput, "\(entry.displayID) is a \(entry.kind.rawValue) entry; narrate \(verb) works on \(kinds.joined(separator: " and "))")
+                .invalidInput, "\(entry.displayID) is \(entry.kind.withArticle) entry; narrate \(verb) works on \(kinds.joined(separator: " and "))")
         }
         guard entry.state == .open else { throw EntryClosed(entry: entry) }
         return entry

@@ -72,6 +72,15 @@ import Testing
             try checkIns.close(ref(progress.displayID), as: .dropped)
         }
         #expect(throws: NarrateError(.notFound, "no entry 999")) { try checkIns.close(ref("999"), as: .resolved) }
+        // "an ask", and every kind's letter in the id error.
+        let ask = try context.checkIns.log(.ask, text: "a", by: dana, at: nil)
+        #expect(throws: NarrateError(.invalidInput, "\(ask.displayID) is an ask entry; narrate resolve works on blockers")) {
+            try checkIns.close(ref(ask.displayID), as: .resolved)
+        }
+        #expect(throws: NarrateError(.notFound, "B-\(ask.id) does not exist; entry \(ask.id) is \(ask.displayID), an ask")) {
+            try checkIns.close(ref("B-\(ask.id)"), as: .resolved)
+        }
+        #expect(throws: NarrateError(.invalidInput, "\"X-1\" is not an entry id; the letter is one of P, B, N, L, W, H, A, D")) { try ref("X-1") }
 
         let resolved = try checkIns.close(ref(blocker.displayID), as: .resolved, note: "fixed")
         #expect(resolved.state == .resolved && resolved.note == "fixed" && resolved.closedAt != nil)

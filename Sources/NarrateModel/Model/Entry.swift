@@ -26,6 +26,9 @@ public struct Entry: Sendable, Equatable, Codable {
             }
         }
 
+        /// The kind with its article, as a sentence names it: "a blocker", "an ask".
+        public var withArticle: String { ("aeiou".contains(rawValue.first!) ? "an " : "a ") + rawValue }
+
         init?(prefix: String) {
             guard let kind = Self.allCases.first(where: { $0.prefix == prefix.uppercased() }) else { return nil }
             self = kind
@@ -108,7 +111,8 @@ public struct EntryReference: Sendable, Equatable, CustomStringConvertible {
         } else if let kind = Entry.Kind(prefix: String(letters)) {
             self.kind = kind
         } else {
-            throw NarrateError(.invalidInput, "\"\(text)\" is not an entry id; the letter is one of P, B, N, L, W")
+            let letters = Entry.Kind.allCases.map(\.prefix).joined(separator: ", ")
+            throw NarrateError(.invalidInput, "\"\(text)\" is not an entry id; the letter is one of \(letters)")
         }
         self.number = number
     }
