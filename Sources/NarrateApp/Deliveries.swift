@@ -163,7 +163,18 @@ public struct Deliveries: Sendable {
     }
 
     /// Re-queues parked parts: by id, or all of them.
+    /// Re-queues the parked parts `ids` (every parked part when nil); an id that names no parked
+    /// part is refused, and then nothing is re-queued.
     public func retry(ids: [Int64]?) throws -> Int {
-        try context.store.retryParked(ids: ids, now: context.clock.now())
+        if let ids {
+            let parked = Set(try context.store.deliveries(reports: nil, states: [.parked]).map(\.id))
+            let others = ids.filter { !parked.contains($0) }
+            if !others.isEmpty {
+                throw NarrateError(
+                    .notFound,
+                    "no parked part \(others.map(String.init).joined(separator: ", ")) (`narrate deliveries --failed` lists them); nothing was re-queued")
+            }
+        }
+        return try context.store.retryParked(ids: ids, now: context.clock.now())
     }
 }

@@ -98,6 +98,10 @@ import Testing
         #expect(failed.stdout.contains("discord  part 1/1  parked  attempts 1  HTTP 404: Unknown Webhook"))
         #expect(!failed.stdout.contains("slack"))
         let id = failed.stdout.split(separator: " ").first.map(String.init)!
+        // An id that names no parked part is refused, and the known one stays parked meanwhile.
+        let unknown = try await cli.run("retry", id, "99999")
+        #expect(unknown.status == 1 && unknown.stderr.contains("no parked part 99999"), "\(unknown.stderr)")
+        #expect(try await cli.run("deliveries", "--failed").stdout.contains("parked"))
         #expect(try await cli.run("retry", id).stdout == "re-queued 1 part\n")
         #expect(try await cli.run("retry").status == 2)
         // The next run sends the re-queued part; the report is the same, so it is not queued again.
