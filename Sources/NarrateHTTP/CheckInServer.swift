@@ -105,7 +105,7 @@ public struct CheckInServer: Sendable {
                     router: try router(), server: server, address: address,
                     onServerRunning: { channel in
                         if settings.hostAndPort != nil {
-                            logger.notice("check-in service listening on \(channel.localAddress.map { "\($0)" } ?? settings.listen)")
+                            logger.notice("check-in service listening on \(channel.localAddress.flatMap(Self.hostAndPort) ?? settings.listen)")
                         } else {
                             LocalSocket.open(settings.listen, logger: logger)
                         }
@@ -158,6 +158,13 @@ extension CheckInServer {
         }
         try admit(token: token, format: .html)
         return person
+    }
+
+    /// An address as people write it: `127.0.0.1:8470`, `[::1]:8470` (NIO's description is
+    /// `[IPv4]127.0.0.1/127.0.0.1:8470`).
+    static func hostAndPort(_ address: SocketAddress) -> String? {
+        guard let ip = address.ipAddress, let port = address.port else { return nil }
+        return ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)"
     }
 
     /// Counts a valid token's request; over the rate, 429.

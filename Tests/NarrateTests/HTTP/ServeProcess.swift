@@ -37,6 +37,8 @@ final class ServeProcess {
     /// The TCP port of "check-in service listening on …:PORT".
     func port() async throws -> Int {
         let line = try await waitFor("check-in service listening on")
+        // As people write an address: `127.0.0.1:PORT`, not NIO's `[IPv4]127.0.0.1/127.0.0.1:PORT`.
+        #expect(line.hasSuffix(" listening on 127.0.0.1:" + (line.split(separator: ":").last ?? "")), "\(line)")
         return try #require(Int(line.split(separator: ":").last ?? ""))
     }
 
