@@ -26,66 +26,62 @@ enum ProcessRunner {
         // Unchecked: every access goes through `lock`.
         private let lock = NSLock()
         private var value = false
-        private var error: (any Error)?
         func set() { lock.withLock { value = true } }
         var isSet: Bool { lock.withLock { value } }
-        var failure: (any Error)? {
-            get { lock.withLock { error } }
-            set { lock.withLock { error = newValue } }
-        }
     }
 
     static func run(_ arguments: [String], timeout: TimeInterval, environment: [String: String]? = nil) async throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: arguments[0].hasPrefix("/") ? arguments[0] : "/usr/bin/env")
-        process.arguments = arguments[0].hasPrefix("/") ? Array(arguments.dropFirst()) : arguments
-        if let environment { process.environment = environment }
-        let out = Pipe(), err = Pipe()
+        let command = arguments[0].hasPrefix("/") ? arguments : ["/usr/bin/env"] + arguments
+        // The program gets the pipes' write ends; the read ends are drained as output comes, on
+        // threads of their own (a FileHandle's readability handler would run on libdispatch's
+        // pool, which then ticks every second).
+        let (outRead, outWrite) = try Self.pipe(), (errRead, errWrite) = try Self.pipe()
+        let pid: pid_t
+        do {
+            defer {
+                close(outWrite)
+                close(errWrite)
+            }
+            pid = try Spawn.start(command, environment: environment, stdout: outWrite, stderr: errWrite)
+        } catch {
+            close(outRead)
+            close(errRead)
+            throw error
+        }
         let stdout = Collector(), stderr = Collector()
-        out.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = handle.availableData
-            if chunk.isEmpty { handle.readabilityHandler = nil } else { stdout.append(chunk) }
-        }
-        err.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = handle.availableData
-            if chunk.isEmpty { handle.readabilityHandler = nil } else { stderr.append(chunk) }
-        }
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        Blocking.drain(outRead, name: "narrate-stdout") { stdout.append(Data($0)) }
+        Blocking.drain(errRead, name: "narrate-stderr") { stderr.append(Data($0)) }
         let timedOut = Flag()
         // The end is awaited, not polled; the time limit is a sleep of narrate's own (``Pause``)
         // in a child task, cancelled when the program ends, so an idle daemon is not woken at
         // its deadline and nothing runs on libdispatch's pool.
-        await withTaskGroup(of: Void.self) { group in
+        let status = await withTaskGroup(of: Int32?.self) { group in
             group.addTask {
-                guard (try? await Pause.sleep(seconds: timeout)) != nil, process.isRunning else { return }
+                guard (try? await Pause.sleep(seconds: timeout)) != nil else { return nil }
                 timedOut.set()
-                // Foundation starts the program in its own process group: stop the group, so a
-                // child it started (a `sleep` in a script) does not keep the pipes open.
-                let pid = process.processIdentifier
+                // The program has a process group of its own: stop the group, so a child it
+                // started (a `sleep` in a script) does not keep the pipes open.
                 kill(-pid, SIGTERM)
-                if (try? await Pause.sleep(seconds: 0.2)) != nil, process.isRunning { kill(-pid, SIGKILL) }
+                if (try? await Pause.sleep(seconds: 0.2)) != nil { kill(-pid, SIGKILL) }
+                return nil
             }
-            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-                process.terminationHandler = { _ in done.resume() }
-                do {
-                    try process.run()
-                } catch {
-                    process.terminationHandler = nil
-                    timedOut.failure = error
-                    done.resume()
-                }
+            group.addTask { await Spawn.exit(of: pid) }
+            defer { group.cancelAll() }
+            while let next = await group.next() {
+                if let next { return next }
             }
-            group.cancelAll()
+            return Int32(-1)
         }
-        if let failure = timedOut.failure { throw failure }
         // What is still in the pipes arrives within moments; a lingering child's does not count.
         try? await Pause.sleep(seconds: 0.05)
-        out.fileHandleForReading.readabilityHandler = nil
-        err.fileHandleForReading.readabilityHandler = nil
         return Result(
-            status: process.terminationStatus, stdout: stdout.value, stderr: String(decoding: stderr.value, as: UTF8.self),
-            timedOut: timedOut.isSet)
+            status: status, stdout: stdout.value, stderr: String(decoding: stderr.value, as: UTF8.self), timedOut: timedOut.isSet)
+    }
+
+    /// A pipe: the read end for this process, the write end for the program.
+    static func pipe() throws -> (Int32, Int32) {
+        var ends: [Int32] = [0, 0]
+        guard Glibc.pipe(&ends) == 0 else { throw NarrateError(.internal, "no pipe for a program's output (errno \(errno))") }
+        return (ends[0], ends[1])
     }
 }
