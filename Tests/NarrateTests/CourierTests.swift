@@ -20,15 +20,15 @@ import Testing
     let printed = Printed()
 
     /// `extra` is more config, given the receiver's base URL.
-    init(_ kind: PeerKind = .live, targets: [String]? = nil, extra: (String) -> String = { _ in "" }) throws {
-        peer = try kind.make()
+    init(_ kind: PeerKind = .live, targets: [String]? = nil, extra: (String) -> String = { _ in "" }) async throws {
+        peer = try await kind.make()
         var (text, environment) = peer.config(targets: targets, extra: extra(peer.base))
         environment["BROKEN_URL"] = "http://exa mple.org/hook"
         (context, log) = try exampleContext(config: text, environment: environment, transport: peer.transport, printed: printed)
         self.environment = environment
     }
 
-    init() throws { try self.init(.live, targets: nil) }
+    init() async throws { try await self.init(.live, targets: nil) }
 
     func courier(_ policy: RetryPolicy = RetryPolicy(base: 0.05, cap: 1, maxAttempts: 6)) -> Courier {
         var courier = context.courier
@@ -116,7 +116,7 @@ import Testing
 
     @Test(arguments: PeerKind.allCases) func longReportsAreSplitWithinLimitsAndSentInOrder(_ kind: PeerKind) async throws {
         let extra = "\n[[target]]\nid = \"small\"\nkind = \"discord\"\nurl_env = \"DISCORD_URL\"\nlimit = 400\nrate = 50\n"
-        let test = try CourierTests(kind, targets: ["small"]) { _ in extra }
+        let test = try await CourierTests(kind, targets: ["small"]) { _ in extra }
         let deliveries = try await test.send(Self.report)
         #expect(deliveries.count > 4 && deliveries.allSatisfy { $0.state == .sent })
         let contents = try await test.peer.requests("/discord/").map { $0.json["content"] as! String }
@@ -133,7 +133,7 @@ import Testing
     }
 
     @Test(arguments: PeerKind.allCases) func serverErrorsAreRetriedUntilTheySucceed(_ kind: PeerKind) async throws {
-        let test = try CourierTests(kind, targets: ["slack"])
+        let test = try await CourierTests(kind, targets: ["slack"])
         try await test.peer.plan("/slack/", [["status": 500, "body": "oops"], ["status": 503]])
         let deliveries = try await test.send("# Hi\n\nshort report\n")
         #expect(deliveries.map(\.state) == [.sent])
@@ -142,7 +142,7 @@ import Testing
     }
 
     @Test(arguments: PeerKind.allCases) func retryAfterHeaderIsHonoured(_ kind: PeerKind) async throws {
-        let test = try CourierTests(kind, targets: ["slack"])
+        let test = try await CourierTests(kind, targets: ["slack"])
         try await test.peer.plan("/slack/", [["status": 429, "retry_after": "1", "body": "rate_limited"]])
         let deliveries = try await test.send("short\n")
         #expect(deliveries.map(\.state) == [.sent])
@@ -152,7 +152,7 @@ import Testing
     }
 
     @Test(arguments: PeerKind.allCases) func platformWaitsInBodiesAreHonoured(_ kind: PeerKind) async throws {
-        let test = try CourierTests(kind, targets: ["discord", "matrix", "telegram"])
+        let test = try await CourierTests(kind, targets: ["discord", "matrix", "telegram"])
         try await test.peer.plan("/discord/", [["status": 429, "body": ["message": "You are being rate limited.", "retry_after": 0.6, "global": false]]])
         try await test.peer.plan("/matrix/", [["status": 429, "body": ["errcode": "M_LIMIT_EXCEEDED", "error": "Too Many Requests", "retry_after_ms": 700]]])
         try await test.peer.plan("/telegram/", [["status": 429, "body": ["ok": false, "error_code": 429, "description": "Too Many Requests: retry after 1", "parameters": ["retry_after": 1]]]])
@@ -168,7 +168,7 @@ import Testing
     }
 
     @Test(arguments: PeerKind.allCases) func droppedConnectionsAndTimeoutsAreRetried(_ kind: PeerKind) async throws {
-        let test = try CourierTests(kind, targets: ["slack"])
+        let test = try await CourierTests(kind, targets: ["slack"])
         try await test.peer.plan("/slack/", [["close": true], ["hang": 4]])
         let deliveries = try await test.send("short\n")
         #expect(deliveries.map(\.state) == [.sent])
@@ -179,7 +179,7 @@ import Testing
     }
 
     @Test(arguments: PeerKind.allCases) func permanentErrorsParkWithThePlatformsOwnText(_ kind: PeerKind) async throws {
-        let test = try CourierTests(kind, targets: ["slack", "discord", "zulip", "gchat"])
+        let test = try await CourierTests(kind, targets: ["slack", "discord", "zulip", "gchat"])
         try await test.peer.plan("/slack/", [["status": 400, "body": "invalid_payload", "content_type": "text/plain"]])
         try await test.peer.plan("/discord/", [["status": 404, "body": ["message": "Unknown Webhook", "code": 10015]]])
         try await test.peer.plan("/google-chat/", [["status": 403, "body": ["error": ["code": 403, "message": "The caller does not have permission", "status": "PERMISSION_DENIED"]]]])
@@ -194,7 +194,7 @@ import Testing
     }
 
     @Test func oversizedContentIsReportedByTheTarget() async throws {
-        let test = try CourierTests(.live, targets: ["nowhere"]) { base in
+        let test = try await CourierTests(.live, targets: ["nowhere"]) { base in
             "\n[[target]]\nid = \"nowhere\"\nkind = \"zulip\"\nsite = \"\(base)/zulip\"\nemail = \"bot@example.org\"\napi_key_env = \"ZULIP_KEY\"\nstream = \"nowhere\"\ntopic = \"t\"\n"
         }
         let deliveries = try await test.send("short\n")
@@ -204,7 +204,7 @@ import Testing
 
     @Test(arguments: PeerKind.allCases) func laterPartsWaitBehindAParkedPartAndRetryResumes(_ kind: PeerKind) async throws {
         let extra = "\n[[target]]\nid = \"small\"\nkind = \"discord\"\nurl_env = \"DISCORD_URL\"\nlimit = 400\nrate = 50\n"
-        let test = try CourierTests(kind, targets: ["small"]) { _ in extra }
+        let test = try await CourierTests(kind, targets: ["small"]) { _ in extra }
         try await test.peer.plan("/discord/", [["status": 204], ["status": 400, "body": ["message": "Invalid Form Body", "code": 50035]]])
         let first = try await test.send(Self.report)
         #expect(first[0].state == .sent && first[1].state == .parked && first[1].lastError == "HTTP 400: Invalid Form Body")
@@ -220,7 +220,7 @@ import Testing
     }
 
     @Test(arguments: PeerKind.allCases) func retriesStopAfterTheLimit(_ kind: PeerKind) async throws {
-        let test = try CourierTests(kind, targets: ["slack"])
+        let test = try await CourierTests(kind, targets: ["slack"])
         try await test.peer.plan("/slack/", Array(repeating: ["status": 502], count: 5))
         let deliveries = try await test.send("short\n", policy: RetryPolicy(base: 0.02, cap: 0.1, maxAttempts: 3))
         #expect(deliveries.map(\.state) == [.parked])
@@ -229,7 +229,7 @@ import Testing
 
     @Test(arguments: PeerKind.allCases) func retryLimitsComeFromTheTargetsConfig(_ kind: PeerKind) async throws {
         let extra = "\n[[target]]\nid = \"patient\"\nkind = \"slack\"\nurl_env = \"SLACK_URL\"\nretries = 2\n"
-        let test = try CourierTests(kind, targets: ["patient"]) { _ in extra }
+        let test = try await CourierTests(kind, targets: ["patient"]) { _ in extra }
         try await test.peer.plan("/slack/", Array(repeating: ["status": 500], count: 4))
         let deliveries = try await test.send("short\n")
         #expect(deliveries.map(\.state) == [.parked])
@@ -238,7 +238,7 @@ import Testing
     }
 
     @Test(arguments: PeerKind.allCases) func telegramChatMigrationIsFollowed(_ kind: PeerKind) async throws {
-        let test = try CourierTests(kind, targets: ["telegram"])
+        let test = try await CourierTests(kind, targets: ["telegram"])
         try await test.peer.plan("/telegram/", [["status": 400, "body": [
             "ok": false, "error_code": 400, "description": "Bad Request: group chat was upgraded to a supergroup chat",
             "parameters": ["migrate_to_chat_id": -100999],
@@ -252,7 +252,7 @@ import Testing
 
     @Test(arguments: PeerKind.allCases) func aPartLeftInFlightByADeadProcessIsSentAgainAlone(_ kind: PeerKind) async throws {
         let extra = "\n[[target]]\nid = \"small\"\nkind = \"discord\"\nurl_env = \"DISCORD_URL\"\nlimit = 400\nrate = 50\ntimeout = 1\n"
-        let test = try CourierTests(kind, targets: ["small"]) { _ in extra }
+        let test = try await CourierTests(kind, targets: ["small"]) { _ in extra }
         let team = test.context.config.teams[0]
         let record = ReportRecord(team: team.id, schedule: nil, periodStart: Date(), periodEnd: Date(), markdown: Self.report, createdAt: Date())
         let (stored, deliveries) = try test.context.store.enqueue(record, parts: try test.parts(Self.report), now: Date())
@@ -266,7 +266,7 @@ import Testing
     }
 
     @Test(arguments: PeerKind.allCases) func aPartInFlightElsewhereIsLeftAlone(_ kind: PeerKind) async throws {
-        let test = try CourierTests(kind, targets: ["slack"])
+        let test = try await CourierTests(kind, targets: ["slack"])
         let team = test.context.config.teams[0]
         let record = ReportRecord(team: team.id, schedule: nil, periodStart: Date(), periodEnd: Date(), markdown: "x\n", createdAt: Date())
         let (stored, deliveries) = try test.context.store.enqueue(record, parts: try test.parts("x\n"), now: Date())
@@ -277,7 +277,7 @@ import Testing
     }
 
     @Test(arguments: PeerKind.allCases) func secretsStayOutOfErrorsLogsAndTheStore(_ kind: PeerKind) async throws {
-        let test = try CourierTests(kind, targets: ["slack", "telegram"])
+        let test = try await CourierTests(kind, targets: ["slack", "telegram"])
         try await test.peer.plan("/slack/", [["status": 400, "body": "no_service"]])
         try await test.peer.plan("/telegram/", [["status": 401, "body": ["ok": false, "error_code": 401, "description": "Unauthorized"]]])
         let deliveries = try await test.send("short\n")
@@ -292,7 +292,7 @@ import Testing
 
     @Test(arguments: PeerKind.allCases) func messagesToOneTargetAreSpacedByItsRate(_ kind: PeerKind) async throws {
         let extra = "\n[[target]]\nid = \"paced\"\nkind = \"slack\"\nurl_env = \"SLACK_URL\"\nlimit = 300\nrate = 2\n"
-        let test = try CourierTests(kind, targets: ["paced"]) { _ in extra }
+        let test = try await CourierTests(kind, targets: ["paced"]) { _ in extra }
         let deliveries = try await test.send(Self.report)
         #expect(deliveries.count >= 3 && deliveries.allSatisfy { $0.state == .sent })
         let times = try await test.peer.requests("/slack/").map(\.time)
@@ -318,7 +318,7 @@ import Testing
             timeout = 20
 
             """
-        let test = try CourierTests(kind, targets: ["slow", "small"]) { _ in extra }
+        let test = try await CourierTests(kind, targets: ["slow", "small"]) { _ in extra }
         // Slack hangs for its whole 20-second timeout, then succeeds on the retry. Long, so that
         // a machine busy with the rest of the suite still sends Discord's parts meanwhile.
         try await test.peer.plan("/slack/", [["hang": 25]])
@@ -333,7 +333,7 @@ import Testing
 
     @Test(arguments: PeerKind.allCases) func aMalformedURLIsParkedNotRetried(_ kind: PeerKind) async throws {
         let extra = "\n[[target]]\nid = \"broken\"\nkind = \"slack\"\nurl_env = \"BROKEN_URL\"\n"
-        let test = try CourierTests(kind, targets: ["broken"]) { _ in extra }
+        let test = try await CourierTests(kind, targets: ["broken"]) { _ in extra }
         let context = test.context
         var courier = test.courier()
         if kind == .memory {

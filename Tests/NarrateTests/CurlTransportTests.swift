@@ -12,7 +12,7 @@ import Testing
 
 @Suite struct CurlTransportTests {
     @Test func statusHeadersAndBodyComeBackAsValues() async throws {
-        let receiver = try Receiver()
+        let receiver = try await Receiver()
         let response = try await liveTransport.send(HTTPRequest(
             url: receiver.base + "/slack/x", headers: [("Content-Type", "application/json"), ("X-Test", "1")],
             body: Data(#"{"text":"hi"}"#.utf8)))
@@ -27,7 +27,7 @@ import Testing
     }
 
     @Test func timeoutsAndRefusedConnectionsAreTransportErrors() async throws {
-        let receiver = try Receiver()
+        let receiver = try await Receiver()
         // The server would answer after 20 s; the 0.5 s timeout ends the request long before (a
         // wide margin: a loaded machine must not fail this).
         try await receiver.plan("/slack/", [["hang": 20]])
@@ -44,7 +44,7 @@ import Testing
     }
 
     @Test func cancellingASendRemovesItsTransferAtOnce() async throws {
-        let receiver = try Receiver()
+        let receiver = try await Receiver()
         // Margins wide enough for a loaded machine: a transfer that ignored the cancel would end
         // at its 60 s timeout or the 60 s hang, far past the 30 s allowed.
         try await receiver.plan("/slack/", [["hang": 60]])
@@ -68,7 +68,7 @@ import Testing
     }
 
     @Test func stoppingTheServiceEndsTransfersInFlightAndRefusesNewOnes() async throws {
-        let receiver = try Receiver()
+        let receiver = try await Receiver()
         try await receiver.plan("/slack/", [["hang": 60]])
         let transport = CurlTransport()
         let started = Date()
@@ -98,7 +98,7 @@ import Testing
     }
 
     @Test func manyRequestsRunConcurrentlyOnOneThread() async throws {
-        let receiver = try Receiver()
+        let receiver = try await Receiver()
         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
             for index in 0..<30 {
                 group.addTask {
@@ -116,7 +116,7 @@ import Testing
     /// A finished transfer's handle is reset and used for the next one: nothing of one request
     /// (headers, time limit, a Unix socket) carries over.
     @Test func aReusedHandleCarriesNothingOver() async throws {
-        let receiver = try Receiver()
+        let receiver = try await Receiver()
         try await CurlTransport.withRunning { transport in
             _ = try await transport.send(HTTPRequest(
                 url: receiver.base + "/hook/first", headers: [("X-First", "1"), ("Content-Type", "application/json")],
@@ -151,7 +151,7 @@ import Testing
 
     @Test func tlsVerificationIsOn() async throws {
         // A plain-HTTP server spoken to over https fails the handshake instead of sending anything.
-        let receiver = try Receiver()
+        let receiver = try await Receiver()
         await #expect(throws: TransportError.self) {
             try await liveTransport.send(HTTPRequest(url: "https://127.0.0.1:\(receiver.port)/slack/x", body: Data("{}".utf8), timeout: 3))
         }

@@ -19,16 +19,16 @@ import Testing
 
     struct Daemon {
         let child: ChildProcess
-        var process: Process { child.process }
+        var process: Spawned { child.process }
 
-        init(_ cli: CLI, notify: NotifySocket?, clock: String = DaemonTests.start, rate: Double = 20) throws {
+        init(_ cli: CLI, notify: NotifySocket?, clock: String = DaemonTests.start, rate: Double = 20) async throws {
             var environment = cli.environment
             environment["NARRATE_TEST_CLOCK_START"] = clock
             environment["NARRATE_TEST_CLOCK_RATE"] = String(rate)
             environment["NARRATE_TEST_RETRY_BASE"] = "0.05"
             if let notify { environment["NOTIFY_SOCKET"] = notify.path }
             // Its log is read as it is written: a daemon that logs much never blocks on a full pipe.
-            child = try ChildProcess(
+            child = try await ChildProcess(
                 CLI.testClockExecutable, ["run"], environment: environment, directory: cli.directory, captureStdout: false)
         }
 
@@ -52,10 +52,10 @@ import Testing
     }
 
     @Test func firesSlotsReloadsSafelyAndStopsOnSIGTERM() async throws {
-        let receiver = try Receiver()
+        let receiver = try await Receiver()
         let cli = Self.config(receiver)
         let notify = try NotifySocket()
-        let daemon = try Daemon(cli, notify: notify)
+        let daemon = try await Daemon(cli, notify: notify)
         #expect(try await notify.waitFor { $0.hasPrefix("READY=1") })
 
         // The 17:00 slot is delivered.
@@ -97,7 +97,7 @@ import Testing
         var switches: [String: Int] = [:]
         for task in tasks {
             guard let status = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/status", encoding: .utf8) else { continue }
-            switches[task] = status.split(separator: "\n").filter { $0.contains("ctxt_switches") }
+            switches[task + ":" + ((try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/comm", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)] = status.split(separator: "\n").filter { $0.contains("ctxt_switches") }
                 .compactMap { $0.split(separator: ":").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } }.reduce(0, +)
         }
         return switches
@@ -118,7 +118,7 @@ import Testing
         withSocket.environment["RUNTIME_DIRECTORY"] = cli.directory + "/run"
         let notify = try NotifySocket()
         // The Friday 17:00 slot comes two seconds after start; its report goes to stdout and a file.
-        let daemon = try Daemon(withSocket, notify: notify, clock: "2026-11-27T16:59:58+08:00", rate: 1)
+        let daemon = try await Daemon(withSocket, notify: notify, clock: "2026-11-27T16:59:58+08:00", rate: 1)
         #expect(try await notify.waitFor { $0.hasPrefix("READY=1") })
         let report = cli.stateDir + "/reports"
         for _ in 0..<200 where ((try? FileManager.default.contentsOfDirectory(atPath: report)) ?? []).isEmpty {
@@ -141,7 +141,7 @@ import Testing
     @Test func invalidConfigNeverReportsReady() async throws {
         let notify = try NotifySocket()
         let cli = CLI(config: exampleConfig(replacing: "0 17 * * FRI", with: "0 17 * * FRY"))
-        let daemon = try Daemon(cli, notify: notify)
+        let daemon = try await Daemon(cli, notify: notify)
         let (status, log) = try await daemon.finish()
         #expect(status == 1)
         #expect(log.contains("day-of-week: \"FRY\""))
@@ -149,10 +149,10 @@ import Testing
     }
 
     @Test func twoDaemonsOnOneStoreRunEachSlotOnce() async throws {
-        let receiver = try Receiver()
+        let receiver = try await Receiver()
         let cli = Self.config(receiver)
-        let first = try Daemon(cli, notify: nil)
-        let second = try Daemon(cli, notify: nil)
+        let first = try await Daemon(cli, notify: nil)
+        let second = try await Daemon(cli, notify: nil)
         try await Task.sleep(nanoseconds: 8_000_000_000)  // 160 s of daemon time: slots 17:00, 17:01, 17:02
         first.signal(SIGTERM)
         second.signal(SIGTERM)
@@ -171,7 +171,7 @@ import Testing
     }
 
     @Test func restartAfterSIGKILLSendsOnlyTheUnfinishedParts() async throws {
-        let receiver = try Receiver()
+        let receiver = try await Receiver()
         // The hung request's timeout outlasts the kill, with room for a loaded machine (at 3 s
         // it once did not); the restart takes the part over once the timeout and its grace
         // (8 + 5 s) have passed on its clock.
@@ -179,7 +179,7 @@ import Testing
         let cli = Self.config(receiver, targets: ["small"], extra: extra)
         #expect(try await cli.run("demo").status == 0)  // a full week makes a report of several parts
         try await receiver.plan("/discord/", [["status": 204], ["hang": 30]])
-        let daemon = try Daemon(cli, notify: nil, clock: "2026-11-27T17:00:01+08:00", rate: 1)
+        let daemon = try await Daemon(cli, notify: nil, clock: "2026-11-27T17:00:01+08:00", rate: 1)
         var seen = 0
         for _ in 0..<200 where seen < 2 {
             try await Task.sleep(nanoseconds: 50_000_000)
@@ -194,7 +194,7 @@ import Testing
 
         // Restarted within the same minute, its clock past the lease: no new slot, the leftover
         // parts go out once, without the test waiting out the lease in real time.
-        let restarted = try Daemon(cli, notify: nil, clock: "2026-11-27T17:00:30+08:00", rate: 1)
+        let restarted = try await Daemon(cli, notify: nil, clock: "2026-11-27T17:00:30+08:00", rate: 1)
         var contents: [String] = []
         for _ in 0..<600 where contents.count < parts.count + 1 {
             try await Task.sleep(nanoseconds: 50_000_000)
@@ -215,7 +215,7 @@ import Testing
     /// courier's now must come from the one clock (they once came from the system's, and parts
     /// queued by the scaled clock were never due).
     @Test func killRoundsUnderAFastClockDeliverEveryQueuedPart() async throws {
-        let receiver = try Receiver()
+        let receiver = try await Receiver()
         let cli = Self.config(receiver)
         let seed: UInt64 = 30
         var random = SeededRandom(seed: seed)
@@ -224,7 +224,7 @@ import Testing
         func iso(_ date: Date) -> String { TimeText.iso(date, in: TimeZone(identifier: "Asia/Taipei")!) }
         for _ in 0..<12 {
             let started = Date()
-            let daemon = try Daemon(cli, notify: nil, clock: iso(clock), rate: rate)
+            let daemon = try await Daemon(cli, notify: nil, clock: iso(clock), rate: rate)
             try await Task.sleep(nanoseconds: UInt64.random(in: 400_000_000...2_000_000_000, using: &random))
             daemon.signal(SIGKILL)
             _ = try await daemon.finish()
@@ -236,7 +236,7 @@ import Testing
         // handler.
         let minute = (clock.timeIntervalSince1970 / 60).rounded(.up) * 60
         let notify = try NotifySocket()
-        let last = try Daemon(cli, notify: notify, clock: iso(Date(timeIntervalSince1970: minute + 5)), rate: 1)
+        let last = try await Daemon(cli, notify: notify, clock: iso(Date(timeIntervalSince1970: minute + 5)), rate: 1)
         #expect(try await notify.waitFor { $0.hasPrefix("READY=1") })
         let store = try SQLiteStore(directory: cli.stateDir)
         for _ in 0..<300 {
@@ -257,9 +257,9 @@ import Testing
     }
 
     @Test func restartAfterDowntimeCatchesUpTheNewestSlotAndRecordsTheRestAsSkipped() async throws {
-        let receiver = try Receiver()
+        let receiver = try await Receiver()
         let cli = Self.config(receiver)
-        let first = try Daemon(cli, notify: nil, clock: "2026-11-27T17:00:01+08:00", rate: 1)
+        let first = try await Daemon(cli, notify: nil, clock: "2026-11-27T17:00:01+08:00", rate: 1)
         var sent = 0
         for _ in 0..<200 where sent < 1 {
             try await Task.sleep(nanoseconds: 50_000_000)
@@ -270,7 +270,7 @@ import Testing
 
         // Down for ten minutes: 17:01 … 17:09 are skipped, 17:10 (younger than catch_up) runs late.
         let notify = try NotifySocket()
-        let second = try Daemon(cli, notify: notify, clock: "2026-11-27T17:10:20+08:00", rate: 1)
+        let second = try await Daemon(cli, notify: notify, clock: "2026-11-27T17:10:20+08:00", rate: 1)
         #expect(try await notify.waitFor { $0.hasPrefix("READY=1") })
         for _ in 0..<200 where sent < 2 {
             try await Task.sleep(nanoseconds: 50_000_000)

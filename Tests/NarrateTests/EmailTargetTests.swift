@@ -9,20 +9,19 @@ import Testing
 
 /// The loopback SMTP server (`Tests/receiver/smtp_receiver.py`, aiosmtpd) in its own process.
 final class SMTPReceiver {
-    let process = Process()
-    let input = Pipe()
+    let process: Spawned
+    /// Its stdin: the receiver ends when this closes (the test's end).
+    let input: FileHandle
     let directory = temporaryDirectory("smtp")
     let port: Int
 
-    init(_ arguments: [String] = []) throws {
+    init(_ arguments: [String] = []) async throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("receiver/smtp_receiver.py").path
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, directory] + arguments
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
+        let (input, childInput) = try childPipe(childReads: true)
+        let (output, childOutput) = try childPipe()
+        self.input = input
+        process = try await Spawned("/usr/bin/env", ["python3", script, directory] + arguments, stdin: childInput, stdout: childOutput)
         guard let port = announcedPort(output) else {
             throw NarrateError(.internal, "the SMTP receiver did not start (is aiosmtpd installed? scripts/setup.sh installs it)")
         }
@@ -30,7 +29,7 @@ final class SMTPReceiver {
     }
 
     deinit {
-        try? input.fileHandleForWriting.close()
+        try? input.close()
         process.terminate()
     }
 
@@ -73,7 +72,7 @@ final class SMTPReceiver {
     }
 
     @Test func aReportArrivesAsAReadableMultipartMessageWithAnEncodedChineseSubject() async throws {
-        let smtp = try SMTPReceiver(["--user", "narrate", "--password", "smtp-password-7f3e"])
+        let smtp = try await SMTPReceiver(["--user", "narrate", "--password", "smtp-password-7f3e"])
         let cli = Self.cli(smtp, extra: "starttls = \"off\"\nusername = \"narrate\"\npassword_env = \"SMTP_PASSWORD\"")
         #expect(try await cli.run("check").status == 0)
         try await cli.run("log", "progress", "把部署流程拆成建置與發佈", "--as", "alice")
@@ -108,7 +107,7 @@ final class SMTPReceiver {
     }
 
     @Test func aRejectedRecipientParksThePartWithTheServersWords() async throws {
-        let smtp = try SMTPReceiver(["--reject", "gone@example.org"])
+        let smtp = try await SMTPReceiver(["--reject", "gone@example.org"])
         let cli = Self.cli(smtp, extra: "starttls = \"off\"", to: #"["gone@example.org"]"#)
         try await cli.run("log", "progress", "x", "--as", "alice")
         let sent = try await cli.now()
@@ -120,7 +119,7 @@ final class SMTPReceiver {
     }
 
     @Test func aServerWithoutSTARTTLSIsRefusedWhenTLSIsRequired() async throws {
-        let smtp = try SMTPReceiver()
+        let smtp = try await SMTPReceiver()
         let cli = Self.cli(smtp)
         try await cli.run("log", "progress", "x", "--as", "alice")
         let sent = try await cli.now()

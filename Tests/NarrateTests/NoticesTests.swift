@@ -81,7 +81,7 @@ import Testing
     }
 
     @Test func remindersGoToWhoHasNotCheckedInAndIsNotAwayAtTheirTimes() async throws {
-        let receiver = try Receiver()
+        let receiver = try await Receiver()
         let text = Self.config(receiver)
         // Friday 2026-11-27, the slot at 17:00 Taipei: reminders at 14:00 and 16:00.
         let early = try Self.context(receiver, text, at: "2026-11-27 13:30")
@@ -114,8 +114,8 @@ import Testing
         #expect(try context.store.reports(team: nil, kinds: [ReportRecord.reportKind, ReportRecord.digestKind], limit: 10).isEmpty, "notices are not reports")
     }
 
-    @Test func quietHoursMoveAReminderButNeverPastTheSlot() throws {
-        let receiver = try Receiver()
+    @Test func quietHoursMoveAReminderButNeverPastTheSlot() async throws {
+        let receiver = try await Receiver()
         let moved = try Self.context(receiver, Self.config(receiver, alice: "quiet_hours = \"13:00-15:30\""), at: "2026-11-27 14:00")
         let planned = try moved.notices.reminders(for: moved.config.schedules[0], now: moved.clock.now()).filter { $0.record.person == "alice" }
         #expect(planned.map { TimeText.iso($0.due, in: Config.zone("Asia/Taipei")) } == ["2026-11-27T15:30:00+08:00", "2026-11-27T16:00:00+08:00"])
@@ -123,8 +123,8 @@ import Testing
         #expect(try late.notices.reminders(for: late.config.schedules[0], now: late.clock.now()).filter { $0.record.person == "alice" }.isEmpty)
     }
 
-    @Test func aRemindBeforeIsAnAbsoluteDurationAcrossADSTChange() throws {
-        let receiver = try Receiver()
+    @Test func aRemindBeforeIsAnAbsoluteDurationAcrossADSTChange() async throws {
+        let receiver = try await Receiver()
         // Berlin springs forward at 02:00 on 2026-03-29: 8 h before 09:00 CEST is 00:00 CET.
         let text = Self.config(receiver).replacingOccurrences(of: "remind_before = \"3h\"\nremind_again = \"1h\"", with: "remind_before = \"8h\"")
             .replacingOccurrences(of: #"cron = "0 17 * * FRI""#, with: #"cron = "0 9 * * *""#)
@@ -137,7 +137,7 @@ import Testing
     }
 
     @Test func aBlockerGetsOneFollowUpAndOneEscalationThroughAMatrixDirectRoom() async throws {
-        let receiver = try Receiver()
+        let receiver = try await Receiver()
         let context = try Self.context(receiver, Self.config(receiver), at: "2026-11-27 14:00")
         let alice = context.config.person("alice")!
         let old = try context.checkIns.log(.blocker, text: "Waiting on legal", by: alice, stage: .middle, at: try time("2026-11-21 10:00", "Asia/Taipei"))
@@ -171,7 +171,7 @@ import Testing
 /// Telegram and ntfy as personal channels: the person's chat id and topic replace the target's.
 @Suite struct PersonalChannelTests {
     @Test func telegramAndNtfyChannelsReachThePersonsOwnChatAndTopic() async throws {
-        let receiver = try Receiver()
+        let receiver = try await Receiver()
         var (text, environment) = receiver.config(targets: ["terminal"])
         text = text.replacingOccurrences(of: "catch_up = \"2h\"", with: "catch_up = \"2h\"\nremind_before = \"3h\"")
             .replacingOccurrences(of: "unix_user = \"alice\"", with: "unix_user = \"alice\"\nnotify = [\"telegram:777001\", \"ntfy:alice-narrate\"]")
@@ -191,7 +191,7 @@ import Testing
 /// `narrate remind` and `narrate schedule` as a lead uses them.
 @Suite struct RemindCommandTests {
     @Test func remindSendsOncePerPersonAndSlotAndScheduleShowsTheReminderTimes() async throws {
-        let receiver = try Receiver()
+        let receiver = try await Receiver()
         var cli = CLI(config: NoticesTests.config(receiver))
         cli.environment["SLACK_BOT_TOKEN"] = "xoxb-test-token"
         cli.environment["MATRIX_TOKEN"] = "matrix-token"

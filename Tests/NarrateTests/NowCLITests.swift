@@ -20,7 +20,7 @@ import Testing
     }
 
     @Test func nowDeliversToEveryTargetAndSaysSo() async throws {
-        let receiver = try Receiver()
+        let receiver = try await Receiver()
         let cli = cli(receiver)
         #expect(try await cli.run("demo").status == 0)
         let result = try await cli.now()
@@ -40,7 +40,7 @@ import Testing
     /// `preview` and `--version` start without them (the dynamic loader's own log says which
     /// files it loads), `now` loads it and delivers.
     @Test func onlyCommandsThatSendLoadLibcurl() async throws {
-        let receiver = try Receiver()
+        let receiver = try await Receiver()
         let cli = cli(receiver, targets: ["slack"])
         #expect(try await cli.run("demo").status == 0)
         let trace = ["LD_DEBUG": "files"]
@@ -57,7 +57,7 @@ import Testing
     }
 
     @Test func theManagerDigestGoesOnlyToManagerTargets() async throws {
-        let receiver = try Receiver()
+        let receiver = try await Receiver()
         var (text, environment) = receiver.config(targets: ["slack"])
         text = text.replacingOccurrences(of: "manager = \"erin\"\n", with: "manager = \"erin\"\nmanager_targets = [\"mattermost\"]\n")
         var cli = CLI(config: text)
@@ -73,7 +73,7 @@ import Testing
     }
 
     @Test func dryRunPrintsTheBodiesAndSendsNothing() async throws {
-        let receiver = try Receiver()
+        let receiver = try await Receiver()
         let cli = cli(receiver, targets: ["slack", "telegram", "archive"])
         let result = try await cli.run("now", "--dry-run")
         #expect(result.status == 0)
@@ -87,7 +87,7 @@ import Testing
     }
 
     @Test func aRejectedTargetIsParkedAndCanBeRetried() async throws {
-        let receiver = try Receiver()
+        let receiver = try await Receiver()
         let cli = cli(receiver, targets: ["discord", "slack"])
         try await receiver.plan("/discord/", [["status": 404, "body": ["message": "Unknown Webhook", "code": 10015]]])
         let result = try await cli.now()
@@ -127,7 +127,7 @@ import Testing
     }
 
     @Test func killedMidDeliveryResendsOnlyTheUnfinishedPart() async throws {
-        let receiver = try Receiver()
+        let receiver = try await Receiver()
         var (text, environment) = receiver.config(targets: ["small"])
         text += "\n[[target]]\nid = \"small\"\nkind = \"discord\"\nurl_env = \"DISCORD_URL\"\nlimit = 400\nrate = 50\ntimeout = 30\n"
         var cli = CLI(config: text)
@@ -135,14 +135,7 @@ import Testing
         #expect(try await cli.run("demo").status == 0)
         // Part 2 hangs; the process is killed while it waits.
         try await receiver.plan("/discord/", [["status": 200, "body": ["id": "1"]], ["hang": 60]])
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLI.executable)
-        process.arguments = ["now", "--team", "platform"]
-        process.environment = cli.environment
-        process.currentDirectoryURL = URL(fileURLWithPath: cli.directory)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try await Spawned(CLI.executable, ["now", "--team", "platform"], environment: cli.environment, directory: cli.directory)
         var seen = 0
         for _ in 0..<100 where seen < 2 {
             try await Task.sleep(nanoseconds: 100_000_000)

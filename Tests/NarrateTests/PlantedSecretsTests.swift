@@ -130,7 +130,7 @@ import Testing
     }
 
     @Test func noSecretInAnyOutputOrInTheStateDir() async throws {
-        let receiver = try Receiver()
+        let receiver = try await Receiver()
         let (text, environment) = Self.config(receiver.base)
         var cli = CLI(config: text)
         cli.environment.merge(environment) { $1 }
@@ -174,7 +174,7 @@ import Testing
         try await Self.planEchoes(receiver)
         let scheduled = text.replacingOccurrences(of: #"cron = "0 17 * * FRI""#, with: #"cron = "* * * * *""#)
         write(scheduled, to: cli.directory + "/narrate.toml")
-        let daemon = try DaemonTests.Daemon(cli, notify: nil)
+        let daemon = try await DaemonTests.Daemon(cli, notify: nil)
         try await Task.sleep(nanoseconds: 6_000_000_000)
         daemon.signal(SIGTERM)
         let (status, log) = try await daemon.finish()

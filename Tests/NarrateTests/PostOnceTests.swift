@@ -20,7 +20,7 @@ import Testing
     }
 
     @Test func nowTwiceInAPeriodPostsOnceUnlessForced() async throws {
-        let receiver = try Receiver()
+        let receiver = try await Receiver()
         let cli = cli(receiver)
         #expect(try await cli.run("log", "progress", "Shipped the thing", "--as", "alice").status == 0)
         #expect(try await cli.now().status == 0)
@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func retryThenNowSendsTheRequeuedPartOnly() async throws {
-        let receiver = try Receiver()
+        let receiver = try await Receiver()
         let cli = cli(receiver)
         try await receiver.plan("/slack/", [["status": 400, "body": "invalid_payload", "content_type": "text/plain"]])
         let first = try await cli.now()
@@ -54,7 +54,7 @@ import Testing
     }
 
     @Test func twoNowsAtOnceEachReportWhatHappened() async throws {
-        let receiver = try Receiver()
+        let receiver = try await Receiver()
         let cli = cli(receiver)
         // Slack is slow, so both processes meet while its part is in flight.
         try await receiver.plan("/slack/", [["status": 200, "delay": 1.5, "body": "ok", "content_type": "text/plain"]])

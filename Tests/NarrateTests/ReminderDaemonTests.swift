@@ -16,7 +16,7 @@ import Testing
     static let rate = 1200.0
 
     @Test func remindersComeOnTimeOnceEachAcrossADSTChangeAndARestart() async throws {
-        let receiver = try Receiver()
+        let receiver = try await Receiver()
         var (text, environment) = receiver.config(targets: ["slack"])
         text = text.replacingOccurrences(of: "cron = \"0 17 * * FRI\"", with: "cron = \"0 9 * * *\"")
             .replacingOccurrences(of: "timezone = \"Asia/Taipei\"\nperiod = \"week\"", with: "timezone = \"Europe/Berlin\"\nperiod = \"week\"")
@@ -35,13 +35,13 @@ import Testing
         // The slot is 09:00 CEST (07:00 UTC); 7 h before it is 01:00 CET, 8 hours earlier by the
         // wall clock because the clocks go forward at 02:00. 15 simulated minutes in.
         let began = Date()
-        var daemon = try DaemonTests.Daemon(cli, notify: nil, clock: Self.start, rate: Self.rate)
+        var daemon = try await DaemonTests.Daemon(cli, notify: nil, clock: Self.start, rate: Self.rate)
         try await waitFor(seconds: 60) { try await receiver.requests("/slack-api").count >= 1 }
         daemon.signal(SIGKILL)
         _ = try await daemon.finish()
         // Start again where the killed one was, by the scaled clock.
         let resumed = try time(Self.start, "UTC").addingTimeInterval(Date().timeIntervalSince(began) * Self.rate)
-        daemon = try DaemonTests.Daemon(cli, notify: nil, clock: TimeText.iso(resumed, in: .gmt), rate: Self.rate)
+        daemon = try await DaemonTests.Daemon(cli, notify: nil, clock: TimeText.iso(resumed, in: .gmt), rate: Self.rate)
         try await waitFor(seconds: 120) { try await receiver.requests("/slack/").count >= 1 }
         daemon.signal(SIGTERM)
         let (status, log) = try await daemon.finish()

@@ -16,7 +16,7 @@ import Testing
 /// in through the link in it, and the report shows them as reported.
 @Suite struct ReminderToReportTests {
     @Test func aRemindedPersonChecksInThroughTheMailedLinkAndIsReported() async throws {
-        let smtp = try SMTPReceiver()
+        let smtp = try await SMTPReceiver()
         var text = exampleConfig(replacing: "catch_up = \"2h\"", with: "catch_up = \"2h\"\nremind_before = \"3h\"")
             .replacingOccurrences(of: "unix_user = \"alice\"", with: "unix_user = \"alice\"\nnotify = [\"mail:alice@example.org\"]")
         text += """

@@ -172,7 +172,7 @@ import Testing
     }
 
     @Test func gitHubMergedPullsReviewsAndClosedIssuesWithPagesETagsAndRateLimits() async throws {
-        let receiver = try Receiver()
+        let receiver = try await Receiver()
         func pull(_ number: Int, _ author: String, merged: String?, updated: String) -> [String: Any] {
             ["number": number, "title": "PR \(number)", "html_url": "https://github.com/acme/app/pull/\(number)", "user": ["login": author],
              "merged_at": merged as Any, "updated_at": updated]
@@ -225,7 +225,7 @@ import Testing
     }
 
     @Test func prometheusQueriesGiveTheReadingsAndErrorsAreNamed() async throws {
-        let receiver = try Receiver()
+        let receiver = try await Receiver()
         var context = try Self.context("", receiver: receiver)
         var config = context.config
         let index = try #require(config.kpis.firstIndex { $0.id == "deploy-frequency" })

@@ -235,7 +235,7 @@ import Testing
     }
 
     @Test func deliveriesJSONHasISOTimesBodiesAndCumulativeAttempts() async throws {
-        let receiver = try Receiver()
+        let receiver = try await Receiver()
         let (text, environment) = receiver.config(targets: ["slack"])
         var cli = CLI(config: text)
         cli.environment.merge(environment) { $1 }

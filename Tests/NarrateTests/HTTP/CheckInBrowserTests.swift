@@ -17,7 +17,7 @@ import Testing
         #expect(created.status == 0, "\(created.stderr)")
         let token = try #require((try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])?["link_token"] as? String)
 
-        let serve = try ServeProcess(cli)
+        let serve = try await ServeProcess(cli)
         defer { serve.stop() }
         let port = try await serve.port()
 

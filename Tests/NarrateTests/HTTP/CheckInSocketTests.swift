@@ -34,7 +34,7 @@ import Testing
     @Test func commandsOnTheServerGoThroughTheSocketIntoTheDaemonsStore() async throws {
         let (cli, socket, daemonState) = Self.setup(aliceUser: Self.userName())
         defer { unlink(socket) }
-        let serve = try ServeProcess(cli, command: ["serve", "--state-dir", daemonState])
+        let serve = try await ServeProcess(cli, command: ["serve", "--state-dir", daemonState])
         defer { serve.stop() }
         _ = try await serve.waitFor("local check-ins on \(socket)")
 
@@ -117,7 +117,7 @@ import Testing
         defer { unlink(socket) }
         let bin = try Self.binaryForTestUsers(cli)
 
-        let serve = try ServeProcess(cli, command: ["serve", "--state-dir", daemonState])
+        let serve = try await ServeProcess(cli, command: ["serve", "--state-dir", daemonState])
         defer { serve.stop() }
         _ = try await serve.waitFor("local check-ins on \(socket)")
 
@@ -175,7 +175,7 @@ import Testing
 
             """), to: cli.directory + "/narrate.toml")
         let bin = try Self.binaryForTestUsers(cli)
-        let serve = try ServeProcess(cli, command: ["serve", "--state-dir", daemonState])
+        let serve = try await ServeProcess(cli, command: ["serve", "--state-dir", daemonState])
         defer { serve.stop() }
         _ = try await serve.waitFor("local check-ins on \(socket)")
 
@@ -216,7 +216,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: runtime) }
         var cli = CLI(config: exampleConfig(replacing: "unix_user = \"alice\"", with: "unix_user = \"\(CheckInSocketTests.userName())\"")
             + "\n[http]\nlisten = \"127.0.0.1:0\"\n")
-        let daemon = try ServeProcess(cli, command: ["run"], environment: ["RUNTIME_DIRECTORY": runtime])
+        let daemon = try await ServeProcess(cli, command: ["run"], environment: ["RUNTIME_DIRECTORY": runtime])
         defer { daemon.stop() }
         let port = try await daemon.port()
         _ = try await daemon.waitFor("local check-ins on \(runtime)/narrate.sock")

@@ -31,7 +31,7 @@ import Testing
         let bob = try await token("bob")["api_token"] as? String ?? ""
         let dana = try await token("dana")["link_token"] as? String ?? ""
 
-        let serve = try ServeProcess(cli, command: ["serve", "--state-dir", state])
+        let serve = try await ServeProcess(cli, command: ["serve", "--state-dir", state])
         defer { serve.stop() }
         let base = "http://127.0.0.1:\(try await serve.port())"
         _ = try await serve.waitFor("local check-ins on")

@@ -20,7 +20,7 @@ import Testing
         cli.environment["MATTERMOST_TOKEN"] = "mattermost-token"
         let created = try await cli.run("token", "create", "alice", "--json")
         let tokens = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])
-        return (cli, try ServeProcess(cli), tokens)
+        return await (cli, try ServeProcess(cli), tokens)
     }
 
     @Test func theDocumentedAPIIsTheOneTheServerSpeaks() async throws {

@@ -131,7 +131,7 @@ import NarrateStore
         let cli = CLI(config: ExampleConfig.text + "\n[http]\nlisten = \"127.0.0.1:0\"\n")
         let created = try await cli.run("token", "create", "alice", "--json")
         let token = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])["api_token"] as? String
-        let serve = try ServeProcess(cli)
+        let serve = try await ServeProcess(cli)
         defer { serve.stop() }
         let port = try await serve.port()
         // Python's http.client sends the megabyte in 64 KiB chunks, with no Content-Length.
@@ -164,7 +164,7 @@ import NarrateStore
 
     @Test func aRequestSentAByteAtATimeIsCutOffAtItsDeadline() async throws {
         let cli = CLI(config: ExampleConfig.text + "\n[http]\nlisten = \"127.0.0.1:0\"\nrequest_timeout = \"2s\"\n")
-        let serve = try ServeProcess(cli)
+        let serve = try await ServeProcess(cli)
         defer { serve.stop() }
         let port = try await serve.port()
         // Headers a byte every 0.3 s (the idle timeout would restart with each): closed at about 2 s.
@@ -198,7 +198,7 @@ import NarrateStore
 
     @Test func oneAddressHoldsABoundedNumberOfConnections() async throws {
         let cli = CLI(config: ExampleConfig.text + "\n[http]\nlisten = \"127.0.0.1:0\"\nmax_connections_per_address = 3\n")
-        let serve = try ServeProcess(cli)
+        let serve = try await ServeProcess(cli)
         defer { serve.stop() }
         let port = try await serve.port()
         // Six idle connections: the server closes the three past the cap at once; then, with them

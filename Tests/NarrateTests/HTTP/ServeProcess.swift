@@ -1,22 +1,19 @@
 import Foundation
+import SystemPackage
 import Testing
 
 /// `narrate serve` or `narrate run` as a real process, its log in a file the test reads to learn
 /// the port it bound.
 final class ServeProcess {
-    let process = Process()
+    let process: Spawned
     let logPath: String
 
-    init(_ cli: CLI, command: [String] = ["serve"], environment extra: [String: String] = [:]) throws {
+    init(_ cli: CLI, command: [String] = ["serve"], environment extra: [String: String] = [:]) async throws {
         logPath = cli.directory + "/serve-\(UUID().uuidString.prefix(6)).log"
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        process.executableURL = URL(fileURLWithPath: CLI.executable)
-        process.arguments = command
-        process.environment = cli.environment.merging(extra) { $1 }
-        process.currentDirectoryURL = URL(fileURLWithPath: cli.directory)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle(forWritingAtPath: logPath)
-        try process.run()
+        process = try await Spawned(
+            CLI.executable, command, environment: cli.environment.merging(extra) { $1 }, directory: cli.directory,
+            stderr: try FileDescriptor.open(logPath, .writeOnly))
     }
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }

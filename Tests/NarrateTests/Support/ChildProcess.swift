@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 
 /// A child process for tests that holds no thread of Swift's cooperative pool while it runs.
 ///
@@ -7,10 +8,8 @@ import Foundation
 /// the suite had to run serially; and reading stdout to its end before stderr deadlocked when
 /// a child filled stderr first. Here each pipe is drained by a thread of its own from the start,
 /// and the caller awaits the exit.
-final class ChildProcess: @unchecked Sendable {
-    // @unchecked Sendable: `process` is started in init and afterwards only queried (its own
-    // accessors are thread-safe); the readers guard their buffers with their locks.
-    let process = Process()
+final class ChildProcess: Sendable {
+    let process: Spawned
     private let stdout: PipeReader?
     private let stderr: PipeReader?
 
@@ -21,25 +20,25 @@ final class ChildProcess: @unchecked Sendable {
         var stderr: String
     }
 
-    /// Starts `executable`. `stdin` is written and closed at once. A nil `capture` for a stream
+    /// Starts `executable`, `stdin` (when given) read from a file, else /dev/null. A nil `capture` for a stream
     /// sends it to /dev/null.
     init(
         _ executable: String, _ arguments: [String], environment: [String: String]? = nil, directory: String? = nil,
         stdin: String? = nil, captureStdout: Bool = true, captureStderr: Bool = true
-    ) throws {
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let out = captureStdout ? Pipe() : nil, err = captureStderr ? Pipe() : nil, input = Pipe()
-        process.standardOutput = out ?? FileHandle.nullDevice
-        process.standardError = err ?? FileHandle.nullDevice
-        process.standardInput = input
-        try process.run()
-        stdout = out.map(PipeReader.init)
-        stderr = err.map(PipeReader.init)
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
+    ) async throws {
+        let out = captureStdout ? try childPipe() : nil, err = captureStderr ? try childPipe() : nil
+        // The input from a file the child reads at its own pace: nothing here can block on it, and
+        // a child that ends without reading it is no error.
+        var input: FileDescriptor?
+        if let stdin {
+            let path = temporaryDirectory("stdin") + "/input"
+            try Data(stdin.utf8).write(to: URL(fileURLWithPath: path))
+            input = try FileDescriptor.open(path, .readOnly)
+        }
+        process = try await Spawned(
+            executable, arguments, environment: environment, directory: directory, stdin: input, stdout: out?.1, stderr: err?.1)
+        stdout = out.map { PipeReader($0.0) }
+        stderr = err.map { PipeReader($0.0) }
     }
 
     /// Runs a child to its end.
@@ -68,18 +67,6 @@ final class ChildProcess: @unchecked Sendable {
     }
 }
 
-extension Process {
-    /// Waits for the exit by polling, so no pool thread is held (`waitUntilExit` blocks one);
-    /// after `seconds`, the process is killed with SIGKILL.
-    func exited(killingAfter seconds: TimeInterval = 600) async throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while isRunning {
-            if Date() > deadline { kill(processIdentifier, SIGKILL) }
-            try await Task.sleep(nanoseconds: 20_000_000)
-        }
-    }
-}
-
 /// Drains one pipe on a thread of its own until its end.
 private final class PipeReader: @unchecked Sendable {
     // @unchecked Sendable: `data`, `done` and `waiting` are used only with `lock` held.
@@ -88,8 +75,7 @@ private final class PipeReader: @unchecked Sendable {
     private var done = false
     private var waiting: [CheckedContinuation<String, Never>] = []
 
-    init(_ pipe: Pipe) {
-        let handle = pipe.fileHandleForReading
+    init(_ handle: FileHandle) {
         let thread = Thread { [self] in
             while true {
                 let chunk = handle.availableData

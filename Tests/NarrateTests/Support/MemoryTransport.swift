@@ -111,10 +111,10 @@ extension ChatPeer {
 enum PeerKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case memory, live
 
-    func make() throws -> any ChatPeer {
+    func make() async throws -> any ChatPeer {
         switch self {
         case .memory: MemoryTransport()
-        case .live: try Receiver()
+        case .live: try await Receiver()
         }
     }
 

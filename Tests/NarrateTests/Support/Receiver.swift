@@ -22,30 +22,27 @@ final class Receiver: ChatPeer {
         var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:] }
     }
 
-    let process: Process
-    let input: Pipe
+    let process: Spawned
+    /// Its stdin: the receiver ends when this closes (the test's end).
+    let input: FileHandle
     let port: Int
 
     var base: String { "http://127.0.0.1:\(port)" }
     var transport: any HTTPTransport { liveTransport }
 
-    init() throws {
+    init() async throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("receiver/receiver.py").path
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script]
-        input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
+        let (input, childInput) = try childPipe(childReads: true)
+        let (output, childOutput) = try childPipe()
+        self.input = input
+        process = try await Spawned("/usr/bin/env", ["python3", script], stdin: childInput, stdout: childOutput)
         guard let port = announcedPort(output) else { throw NarrateError(.internal, "receiver did not start") }
         self.port = port
     }
 
     deinit {
-        try? input.fileHandleForWriting.close()
+        try? input.close()
         process.terminate()
     }
 
@@ -144,10 +141,10 @@ extension ChatPeer {
 }
 
 /// The port a helper process announces on its first line ("PORT 4711", "listening on 4711").
-func announcedPort(_ output: Pipe) -> Int? {
+func announcedPort(_ output: FileHandle) -> Int? {
     var line = Data()
     while !line.contains(UInt8(ascii: "\n")) {
-        let chunk = output.fileHandleForReading.availableData
+        let chunk = output.availableData
         if chunk.isEmpty { break }
         line.append(chunk)
     }
