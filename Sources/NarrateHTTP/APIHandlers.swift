@@ -76,10 +76,7 @@ struct APIHandlers: APIProtocol {
     func undo(_ input: Operations.Undo.Input) async throws -> Operations.Undo.Output {
         let (app, caller) = try APIScope.required().identified()
         let (entry, change) = try app.checkIns.undo(by: caller)
-        guard let undone = Operations.Undo.Output.Ok.Body.JsonPayload.UndonePayload(rawValue: change.action.rawValue) else {
-            throw HTTPProblem(.internal, "undo answered with \(change.action.rawValue)")
-        }
-        return .ok(.init(body: .json(.init(undone: undone, entry: try .init(entry, app)))))
+        return .ok(.init(body: .json(.init(undone: try .init(sameAs: change.action), entry: try .init(entry, app)))))
     }
 
     func recordMetric(_ input: Operations.RecordMetric.Input) async throws -> Operations.RecordMetric.Output {

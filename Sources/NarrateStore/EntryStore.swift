@@ -33,7 +33,7 @@ public protocol EntryStore: Sendable {
 
 /// An edit or delete, as kept for `narrate undo`.
 public struct EntryChange: Sendable, Equatable {
-    public enum Action: String, Sendable { case edit, delete }
+    public enum Action: String, Sendable, CaseIterable { case edit, delete }
     public var entry: Int64
     public var action: Action
     public var oldText: String

@@ -2,6 +2,7 @@ import Foundation
 import NarrateAPI
 @testable import NarrateHTTP
 import NarrateModel
+@testable import NarrateStore
 import Testing
 
 /// The API's Swift types are generated from docs/openapi.yaml (scripts/generate-api.sh) and
@@ -35,6 +36,9 @@ import Testing
         #expect(
             Set(Entry.State.allCases.filter { $0 != .open }.map(\.rawValue))
                 == Set(Components.Schemas.EntryChange.StatePayload.allCases.map(\.rawValue)))
+        #expect(
+            Set(EntryChange.Action.allCases.map(\.rawValue))
+                == Set(Operations.Undo.Output.Ok.Body.JsonPayload.UndonePayload.allCases.map(\.rawValue)))
         #expect(
             Set(NarrateError.Category.allCases.map(\.rawValue))
                 == Set(Components.Schemas.Problem._ErrorPayload.CategoryPayload.allCases.map(\.rawValue)))
