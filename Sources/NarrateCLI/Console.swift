@@ -26,12 +26,18 @@ enum Console {
 
     /// A value as pretty JSON with sorted keys: the one encoder of every `--json` output.
     static func json(_ value: some Encodable) throws {
-        out(String(decoding: try JSONOutput.encoder.encode(value), as: UTF8.self))
+        out(JSONOutput.text(try JSONOutput.encoder.encode(value)))
     }
 }
 
 /// The shape of `--json` output: pretty, sorted keys, unescaped slashes, ISO 8601 dates with offset.
 enum JSONOutput {
+    /// The encoded text, an empty list or object as `[]` / `{}` (Foundation's pretty printer
+    /// writes them over three lines). A string in JSON holds no raw newline, so only these match.
+    static func text(_ data: Data) -> String {
+        String(decoding: data, as: UTF8.self).replacing(/\[\n\n *\]/, with: "[]").replacing(/\{\n\n *\}/, with: "{}")
+    }
+
     static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

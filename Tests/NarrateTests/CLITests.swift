@@ -62,6 +62,9 @@ import Testing
 
     @Test func logPrintsIdsAndDefaultsToTheUnixUser() async throws {
         let cli = CLI()
+        // Nothing yet: empty lists print as [] (Foundation's pretty printer spread them over three lines).
+        #expect(try await cli.run("away", "list", "--json").stdout == "[]\n")
+        #expect(try await cli.run("history", "--json").stdout.contains(#""entries" : [],"#))
         let blocker = try await cli.run(["log", "blocker", "Waiting on the security review", "--stage", "middle"], environment: ["USER": "bob"])
         #expect(blocker.status == 0)
         #expect(blocker.stdout == "B-1\n")
