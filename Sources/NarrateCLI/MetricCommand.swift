@@ -20,8 +20,17 @@ struct MetricRecordCommand: AsyncParsableCommand {
     @Argument(help: "KPI id.")
     var kpi: String
 
-    @Argument(help: "The value, e.g. 26.5.")
-    var value: String
+    /// Taken as it comes, so a negative value (`-5`) is not read as an option.
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The value, e.g. 26.5 or -5.", valueName: "value"))
+    var values: [String] = []
+
+    var value: String { values.first ?? "" }
+
+    func validate() throws {
+        if values.count != 1 {
+            throw ValidationError(values.isEmpty ? "give the value, e.g. 26.5" : "one value, not \(values.joined(separator: " "))")
+        }
+    }
 
     @Option(help: "When it was measured (default now).")
     var at: String?

@@ -27,6 +27,10 @@ public enum NarrateMain {
     /// stderr), 2 a usage error.
     public static func run(wiring: Wiring = Wiring()) async -> Int32 {
         await Wiring.$current.withValue(wiring) {
+            if let problem = Narrate.unknownCommand(in: Array(CommandLine.arguments.dropFirst())) {
+                Console.err(problem)
+                return 2
+            }
             do {
                 var command = try Narrate.parseAsRoot()
                 if var asyncCommand = command as? AsyncParsableCommand {
@@ -50,5 +54,19 @@ public enum NarrateMain {
             }
             return 0
         }
+    }
+}
+
+extension Narrate {
+    /// The problem with a first word that names no command (`narrate lgo …`, `narrate help lgo`),
+    /// with the nearest command; nil when it names one. ArgumentParser would blame the first
+    /// option after it instead (`Unknown option '--config'`), or print the main help with exit 0.
+    static func unknownCommand(in arguments: [String]) -> String? {
+        let names = configuration.subcommands.compactMap { $0.configuration.commandName }
+        var words = arguments[...]
+        if words.first == "help" { words = words.dropFirst() }
+        guard let word = words.first, !word.hasPrefix("-"), !names.contains(word) else { return nil }
+        let hint = Suggestion.closest(to: word, in: names).map { "; did you mean '\($0)'?" } ?? ""
+        return "narrate: unknown command '\(word)'\(hint) (`narrate --help` lists them)"
     }
 }

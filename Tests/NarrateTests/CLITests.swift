@@ -315,3 +315,27 @@ import Synchronization
         #expect(result.stdout.isEmpty)
     }
 }
+
+/// What a new user types in their first minutes (#25).
+@Suite struct FirstMinutesTests {
+    /// A misspelt command is named, with the nearest one, and exits 2; ArgumentParser blamed the
+    /// first option after it (`Unknown option '--config'`), and `help lgo` printed the main help.
+    @Test func aMisspeltCommandIsNamedWithTheNearestOne() async throws {
+        let cli = CLI()
+        let typo = try await cli.run("lgo", "progress", "x", "--config", cli.directory + "/narrate.toml")
+        #expect(typo.status == 2 && typo.stderr.contains("unknown command 'lgo'; did you mean 'log'?"), "\(typo.stderr)")
+        let preview = try await cli.run("preveiw")
+        #expect(preview.status == 2 && preview.stderr.contains("did you mean 'preview'?"))
+        let help = try await cli.run("help", "lgo")
+        #expect(help.status == 2 && help.stderr.contains("unknown command 'lgo'"))
+        #expect(try await cli.run("help", "log").status == 0)
+    }
+
+    /// `-5` is a value, not an option.
+    @Test func aNegativeReadingCanBeRecorded() async throws {
+        let cli = CLI()
+        let recorded = try await cli.run("metric", "record", "lead-time", "-5")
+        #expect(recorded.status == 0 && recorded.stdout == "recorded lead-time = -5.0\n", "\(recorded.stderr)")
+        #expect(try await cli.run("metric", "record", "lead-time").status == 2)
+    }
+}
