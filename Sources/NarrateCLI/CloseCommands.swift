@@ -11,7 +11,7 @@ struct CloseOptions: ParsableArguments {
     @Argument(help: "Entry id, e.g. B-12 or N-7.")
     var id: String
 
-    @Option(help: "When it happened (default now), e.g. yesterday, -2h, \"mon 17:00\", 2026-11-20T09:30+08:00.")
+    @Option(parsing: .unconditional, help: "When it happened (default now), e.g. yesterday, -2h, \"mon 17:00\", 2026-11-20T09:30+08:00.")
     var at: String?
 
     /// The closed entry's id.

@@ -16,15 +16,19 @@ struct HistoryCommand: AsyncParsableCommand {
     @Option(help: "Only this person's entries.")
     var person: String?
 
-    @Option(help: "From this day on, YYYY-MM-DD.")
+    @Option(parsing: .unconditional, help: "From this day on: YYYY-MM-DD, or as --at takes it (yesterday, -2d, mon).")
     var since: String?
 
     @Flag(help: "Print JSON.")
     var json = false
 
     func run() async throws {
-        let first = try since.map(LocalDate.init(parsing:))
         let history: History
+        // The day of a time typed as --at takes it: one grammar for every option.
+        let first = try since.map { text in
+            let zone = Config.zone(try global.loadConfig().config.timeZone)
+            return LocalDate(try TimeText.parse(text, zone: zone, now: global.wiring.clock.now()), in: zone)
+        }
         if let daemon = try global.daemon() {
             history = try await daemon.get(
                 "/v1/history", query: [("team", team), ("person", person), ("since", first?.description)])

@@ -30,7 +30,7 @@ struct LogCommand: AsyncParsableCommand {
     @Option(help: "The KPI this entry moves.")
     var kpi: String?
 
-    @Option(help: "When it happened (default now), e.g. 2026-11-20T09:30+08:00 or \"2026-11-20 09:30\".")
+    @Option(parsing: .unconditional, help: "When it happened (default now), e.g. 2026-11-20T09:30+08:00 or \"2026-11-20 09:30\".")
     var at: String?
 
     func run() async throws {

@@ -32,7 +32,7 @@ struct MetricRecordCommand: AsyncParsableCommand {
         }
     }
 
-    @Option(help: "When it was measured (default now).")
+    @Option(parsing: .unconditional, help: "When it was measured (default now).")
     var at: String?
 
     func run() async throws {

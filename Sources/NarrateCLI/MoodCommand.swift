@@ -19,7 +19,7 @@ struct MoodCommand: AsyncParsableCommand {
     @Option(help: "Load, 1 (idle) to 5 (overloaded).")
     var load: Int?
 
-    @Option(help: "When (default now).")
+    @Option(parsing: .unconditional, help: "When (default now).")
     var at: String?
 
     @Option(name: .customLong("as"), help: "Person id, as the first argument may give it (someone else: admins only).")

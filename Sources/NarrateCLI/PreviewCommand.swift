@@ -25,7 +25,7 @@ struct PreviewCommand: AsyncParsableCommand {
     @Option(help: "en | zh-Hant (default: the team's, else the config's).")
     var locale: String?
 
-    @Option(help: "Any time inside the period to show (default now).")
+    @Option(parsing: .unconditional, help: "Any time inside the period to show (default now).")
     var at: String?
 
     @Option(help: "Show the parts this target would receive, in its dialect.")

@@ -339,3 +339,20 @@ import Synchronization
         #expect(try await cli.run("metric", "record", "lead-time").status == 2)
     }
 }
+
+extension FirstMinutesTests {
+    /// At 09:00, `--at today` is now (it was noon, "in the future"), and `--since` takes the words
+    /// `--at` takes.
+    @Test func todayIsNowAndSinceTakesTheWordsAtTakes() async throws {
+        let cli = CLI()
+        let morning = ["NARRATE_TEST_CLOCK_START": "2026-11-27T09:00:00+08:00"]
+        let logged = try await cli.run(["log", "progress", "Reviewed the spec", "--as", "alice", "--at", "today"], environment: morning, executable: CLI.testClockExecutable)
+        #expect(logged.status == 0 && logged.stdout == "P-1\n", "\(logged.stderr)")
+        let history = try await cli.run(["history", "--since", "yesterday", "--json"], environment: morning, executable: CLI.testClockExecutable)
+        #expect(history.status == 0 && history.stdout.contains("Reviewed the spec"), "\(history.stderr)")
+        #expect(try await cli.run(["history", "--since", "-2d"], environment: morning, executable: CLI.testClockExecutable).status == 0)
+        // A relative time after its option is its value, not another option.
+        let earlier = try await cli.run(["log", "progress", "Paired on the fix", "--as", "alice", "--at", "-2h"], environment: morning, executable: CLI.testClockExecutable)
+        #expect(earlier.status == 0 && earlier.stdout == "P-2\n", "\(earlier.stderr)")
+    }
+}

@@ -4,7 +4,7 @@ import Foundation
 public enum TimeText {
     /// Parses `2026-11-20T09:30:00+08:00`, `2026-11-20T01:30Z`, `2026-11-20 09:30` (in `zone`),
     /// `2026-11-20` (noon in `zone`, so the day is unambiguous), `now`, and relative forms in
-    /// `zone`: `today`, `yesterday` (noon), `-2d`, `-3h`, `-30m`, and a weekday with an optional
+    /// `zone`: `today` (now), `yesterday` (noon), `-2d`, `-3h`, `-30m`, and a weekday with an optional
     /// time, `mon` or `fri 17:00` (the latest such moment that is not after `now`).
     /// `YYYY-MM-DDTHH:MM[:SS](Z|±HH:MM)` (or a space for the `T`), which names its own instant;
     /// nil for any other text (the general parser takes it, with its error messages). A time of
@@ -105,7 +105,8 @@ public enum TimeText {
     static func relative(_ text: String, zone: TimeZone, now: Date) -> Date? {
         let today = LocalDate(now, in: zone)
         switch text {
-        case "today": return local(today, hour: 12, minute: 0, second: 0, zone: zone)
+        // Today is now: an entry logged `--at today` in the morning is not "in the future".
+        case "today": return now
         case "yesterday": return local(today.adding(days: -1), hour: 12, minute: 0, second: 0, zone: zone)
         default: break
         }
