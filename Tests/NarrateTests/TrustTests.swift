@@ -57,6 +57,14 @@ import Testing
         #expect(format.number(26.5) == "26.5" && format.number(-3) == "-3")
         #expect(format.number(.nan) == "—" && format.percent(.infinity) == "—")
     }
+
+    /// A blocker logged a moment ago reads "open less than a minute", not "open 1 hour" (#25).
+    @Test func shortDurationsAreMinutes() {
+        let en = LocaleFormat(locale: "en"), zh = LocaleFormat(locale: "zh-Hant")
+        #expect(en.duration(20) == "less than a minute" && zh.duration(20) == "不到 1 分鐘")
+        #expect(en.duration(60) == "1 minute" && en.duration(600) == "10 minutes" && zh.duration(600) == "10 分鐘")
+        #expect(en.duration(3_600) == "1 hour" && en.duration(5 * 3_600) == "5 hours" && en.duration(2 * 86_400) == "2 days")
+    }
 }
 
 /// Times people type: absolute, relative, and within sane years.

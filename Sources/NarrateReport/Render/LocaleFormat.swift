@@ -70,6 +70,12 @@ public struct LocaleFormat: Sendable {
         guard seconds.isFinite, abs(seconds) < 3e13 else { return "—" }
         let days = Int((seconds / 86_400).rounded(.down))
         if days >= 1 { return isChinese ? "\(days) 天" : "\(days) day\(days == 1 ? "" : "s")" }
+        // A blocker logged a moment ago is not "open 1 hour".
+        if seconds < 60 { return isChinese ? "不到 1 分鐘" : "less than a minute" }
+        if seconds < 3_570 {
+            let minutes = Int((seconds / 60).rounded())
+            return isChinese ? "\(minutes) 分鐘" : "\(minutes) minute\(minutes == 1 ? "" : "s")"
+        }
         let hours = max(1, Int((seconds / 3_600).rounded()))
         return isChinese ? "\(hours) 小時" : "\(hours) hour\(hours == 1 ? "" : "s")"
     }
