@@ -41,7 +41,10 @@ import Testing
         #expect(lines[1] == "\(path):\(kindLine + 1): error: kpi[0].color: unknown key \"color\"")
 
         let json = try await cli.run("check", "--json")
-        let decoded = try JSONDecoder().decode([Diagnostic].self, from: Data(json.stdout.utf8))
+        // The API's key style (`key_path`).
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let decoded = try decoder.decode([Diagnostic].self, from: Data(json.stdout.utf8))
         #expect(decoded.map(\.line) == [kindLine, kindLine + 1] && json.status == 1)
     }
 

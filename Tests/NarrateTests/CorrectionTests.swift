@@ -58,7 +58,7 @@ import Testing
         #expect(done.status == 0, "\(done.stderr)")
         let history = try await cli.run("history", "--json").stdout
         let entry = try #require((try JSONSerialization.jsonObject(with: Data(history.utf8)) as? [String: Any])?["entries"] as? [[String: Any]])
-        #expect((entry.first?["closedAt"] as? String)?.hasSuffix("T12:00:00+08:00") == true, "yesterday noon, in Taipei")
+        #expect((entry.first?["closed_at"] as? String)?.hasSuffix("T12:00:00+08:00") == true, "yesterday noon, in Taipei")
         let again = try await run(cli, as: "alice", "done", "N-1")
         #expect(again.status == 1)
         #expect(again.stderr.wholeMatch(of: /narrate: N-1 is already done on \d{4}-\d{2}-\d{2} 12:00\n/) != nil, "in the author's zone: \(again.stderr)")

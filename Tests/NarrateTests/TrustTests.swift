@@ -256,9 +256,10 @@ import Testing
         let row = try #require(rows.first)
         #expect(row["state"] as? String == "sent")
         #expect(row["attempts"] as? Int == 3, "two before the retry, one after")
-        #expect(row["lastError"] == nil, "cleared once sent")
+        #expect(row["last_error"] == nil, "cleared once sent")
         #expect((row["body"] as? String)?.contains("Platform") == true)
-        let sentAt = try #require(row["sentAt"] as? String)
+        #expect(row["attempts_base"] as? Int == 2, "the API's key style, as the CLI's other --json")
+        let sentAt = try #require(row["sent_at"] as? String)
         #expect(sentAt.wholeMatch(of: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}/) != nil, "\(sentAt)")
     }
 
