@@ -100,6 +100,10 @@ public struct Reports: Sendable {
         public var targets: [String]
         public var parts: Int
         public var sent: Int
+        /// The period's last day (its end is the next day's midnight), as the report names it.
+        public var lastDay: String?
+        /// Each target with a part not sent, and how that part stands: `discord parked`.
+        public var unsent: [String]?
         /// Only for `reports show`.
         public var markdown: String?
     }
@@ -147,6 +151,11 @@ public struct Reports: Sendable {
             id: record.id, kind: record.kind, team: record.team, schedule: record.schedule,
             periodStart: TimeText.iso(record.periodStart, in: zone), periodEnd: TimeText.iso(record.periodEnd, in: zone),
             createdAt: TimeText.iso(record.createdAt, in: zone), targets: targets, parts: parts.count,
-            sent: parts.filter { $0.state == .sent }.count, markdown: markdown ? record.markdown : nil)
+            sent: parts.filter { $0.state == .sent }.count,
+            lastDay: LocalDate(record.periodEnd.addingTimeInterval(-1), in: zone).description,
+            unsent: targets.compactMap { target in
+                parts.first { $0.target == target && $0.state != .sent }.map { "\(target) \($0.state.rawValue)" }
+            },
+            markdown: markdown ? record.markdown : nil)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import NarrateModel
 
 struct DeliveriesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,11 +14,17 @@ struct DeliveriesCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let deliveries = try global.context().deliveries.list(parkedOnly: failed)
+        let context = try global.context()
+        let deliveries = try context.deliveries.list(parkedOnly: failed).sorted { $0.id < $1.id }
         if json { return try Console.json(deliveries) }
         if deliveries.isEmpty { Console.out(failed ? "no parked parts" : "the outbox is empty") }
+        let zone = Config.zone(context.config.timeZone)
         for delivery in deliveries {
-            var line = "\(delivery.id)  report \(delivery.report)  \(delivery.target)  part \(delivery.part)/\(delivery.parts)  \(delivery.state.rawValue)  attempts \(delivery.attempts)"
+            // When it went, when it is due, or (parked) when it was queued.
+            let when = delivery.sentAt.map { "sent \(TimeText.short($0, in: zone))" }
+                ?? (delivery.state == .parked
+                    ? "queued \(TimeText.short(delivery.createdAt, in: zone))" : "due \(TimeText.short(delivery.nextAttemptAt, in: zone))")
+            var line = "\(delivery.id)  report \(delivery.report)  \(delivery.target)  part \(delivery.part)/\(delivery.parts)  \(delivery.state.rawValue)  \(when)  attempts \(delivery.attempts)"
             if let error = delivery.lastError, delivery.state != .sent { line += "  \(error)" }
             Console.out(line)
         }

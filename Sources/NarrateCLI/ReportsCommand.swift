@@ -29,9 +29,11 @@ struct ReportsListCommand: AsyncParsableCommand {
         if json { return try Console.json(reports) }
         if reports.isEmpty { Console.out("no reports yet") }
         for report in reports {
-            let period = "\(report.periodStart.prefix(10)) – \(report.periodEnd.prefix(16).replacingOccurrences(of: "T", with: " "))"
+            // The period as the report names it: its first and last day (the end is exclusive).
+            let period = "\(report.periodStart.prefix(10)) – \(report.lastDay ?? String(report.periodEnd.prefix(10)))"
+            let unsent = (report.unsent ?? []).isEmpty ? "" : " (not sent: \((report.unsent ?? []).joined(separator: ", ")))"
             Console.out(
-                "\(report.id)  \(report.team)\(report.kind == "digest" ? " (manager digest)" : "")  \(report.schedule ?? "narrate now")  \(period)  \(report.sent)/\(report.parts) parts sent to \(report.targets.joined(separator: ", "))")
+                "\(report.id)  \(report.team)\(report.kind == "digest" ? " (manager digest)" : "")  \(report.schedule ?? "narrate now")  \(period)  \(report.sent)/\(report.parts) parts sent to \(report.targets.joined(separator: ", "))\(unsent)")
         }
     }
 }

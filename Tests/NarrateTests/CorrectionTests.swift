@@ -97,6 +97,9 @@ import Testing
         let list = try await cli.run("reports")
         #expect(list.stdout.hasPrefix("1  platform  platform-weekly  "), "\(list.stdout)")
         #expect(list.stdout.contains("2/2 parts sent to archive, terminal"))
+        // The period from its first to its last day, as the report names it (the end was shown as
+        // the next Monday's midnight).
+        #expect(list.stdout.contains(#/  \d{4}-\d{2}-\d{2} – \d{4}-\d{2}-\d{2}  2/2/#) && !list.stdout.contains("00:00"), "\(list.stdout)")
         let show = try await cli.run("reports", "show", "1")
         #expect(show.stdout.hasPrefix("# Platform · week of"))
         let json = try await cli.run("reports", "--json", "--team", "platform")

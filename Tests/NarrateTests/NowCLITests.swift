@@ -95,7 +95,10 @@ import Testing
         #expect(result.stderr.contains("platform → discord: parked: HTTP 404: Unknown Webhook"))
         #expect(result.stderr.contains("platform → slack: sent 1 part"))
         let failed = try await cli.run("deliveries", "--failed")
-        #expect(failed.stdout.contains("discord  part 1/1  parked  attempts 1  HTTP 404: Unknown Webhook"))
+        #expect(failed.stdout.contains(#/discord  part 1/1  parked  queued \d{4}-\d{2}-\d{2} \d{2}:\d{2}  attempts 1  HTTP 404: Unknown Webhook/#), "\(failed.stdout)")
+        // The report names the target it did not reach.
+        let reports = try await cli.run("reports").stdout
+        #expect(reports.contains("(not sent: discord parked)"), "\(reports)")
         #expect(!failed.stdout.contains("slack"))
         let id = failed.stdout.split(separator: " ").first.map(String.init)!
         // An id that names no parked part is refused, and the known one stays parked meanwhile.
