@@ -61,12 +61,33 @@ struct TokenListCommand: ParsableCommand {
     @Argument(help: "Person id (default: everyone).")
     var person: String?
 
+    @Flag(help: "Print JSON (never a token's text or hash).")
+    var json = false
+
+    /// A token as `--json` shows it.
+    struct Listed: Encodable {
+        var id: Int64
+        var person: String
+        var scope: String
+        var createdAt: Date
+        var expiresAt: Date?
+        var revokedAt: Date?
+        var lastUsedAt: Date?
+    }
+
     func run() throws {
         let context = try global.context()
         let person = try self.person.map(context.config.requirePerson)
         let now = context.clock.now()
         let zone = Config.zone(context.config.timeZone)
         let tokens = try context.tokens.list(of: person)
+        if json {
+            return try Console.json(tokens.map {
+                Listed(
+                    id: $0.id, person: $0.person, scope: $0.scope.rawValue, createdAt: $0.createdAt, expiresAt: $0.expiresAt,
+                    revokedAt: $0.revokedAt, lastUsedAt: $0.lastUsedAt)
+            })
+        }
         if tokens.isEmpty { return Console.out("no tokens; `narrate token create PERSON` makes one") }
         for token in tokens {
             let state: String

@@ -359,3 +359,18 @@ extension FirstMinutesTests {
         #expect(earlier.status == 0 && earlier.stdout == "P-2\n", "\(earlier.stderr)")
     }
 }
+
+extension FirstMinutesTests {
+    /// `token list --json` for scripts, in the API's key style, without any token's text or hash.
+    @Test func tokensListAsJSONWithoutTheirSecrets() async throws {
+        let cli = CLI()
+        let created = try await cli.run("token", "create", "alice")
+        #expect(created.status == 0, "\(created.stderr)")
+        let secret = try #require(created.stdout.split(separator: " ").last { $0.hasPrefix("nra_") }).trimmingCharacters(in: .whitespacesAndNewlines)
+        let listed = try await cli.run("token", "list", "--json")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+        #expect(Set(rows.compactMap { $0["scope"] as? String }) == ["link", "api"])
+        #expect(rows.allSatisfy { $0["person"] as? String == "alice" && $0["created_at"] is String && $0["hash"] == nil })
+        #expect(!listed.stdout.contains(secret) && !listed.stdout.contains(AccessToken.hash(of: secret)))
+    }
+}
