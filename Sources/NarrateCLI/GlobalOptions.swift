@@ -53,18 +53,35 @@ struct GlobalOptions: ParsableArguments {
         return loaded
     }
 
+    /// Logs `warnings`, unless the same ones were logged before by a command on the store in
+    /// `stateDir` (a hash of them is kept there): a dozen `log`s in a row repeated them each time.
+    static func log(_ warnings: [Diagnostic], to logger: Logger, unlessShownIn stateDir: String?) {
+        guard !warnings.isEmpty else { return }
+        let text = warnings.map { "\($0)" }.joined(separator: "\n")
+        let mark = stateDir.map { $0 + "/config-warnings" }
+        let seen = AccessToken.hash(of: text)
+        if let mark, (try? String(contentsOfFile: mark, encoding: .utf8)) == seen {
+            logger.debug("the config's \(warnings.count) warning(s) were shown before; `narrate check` shows them")
+            return
+        }
+        for warning in warnings { logger.warning("\(warning)") }
+        if let mark { try? AtomicFile.write(seen, to: mark) }
+    }
+
     private static let loaded = Mutex<[String: (config: Config, warnings: [Diagnostic])]>([:])
 
-    /// Loads the config (warnings go to the log), resolves the state dir, opens the store,
-    /// reads every secret into the redactor and compiles the templates.
-    func context(transport: any HTTPTransport = NoNetwork()) throws -> AppContext {
+    /// Loads the config, resolves the state dir, opens the store, reads every secret into the
+    /// redactor and compiles the templates. The config's warnings go to the log the first time a
+    /// command sees them (and every time with `everyWarning`, as the daemon's start does); `check`
+    /// shows them always.
+    func context(transport: any HTTPTransport = NoNetwork(), everyWarning: Bool = false) throws -> AppContext {
         let logger = self.logger
         let (config, warnings) = try loadConfig()
-        for warning in warnings { logger.warning("\(warning)") }
         let secrets = SecretResolver(environment: wiring.environment, redactor: wiring.redactor)
         secrets.prime(config)
         let stateDir = StateDirectory.resolve(flag: self.stateDir, config: config, environment: wiring.environment)
         let store = try SQLiteStore(directory: stateDir)
+        Self.log(warnings, to: logger, unlessShownIn: everyWarning ? nil : stateDir)
         logger.debug("opened store", metadata: ["path": "\(store.path)"])
         var policy = RetryPolicy()
         if let base = wiring.retryBase { policy.base = base }

@@ -374,3 +374,19 @@ extension FirstMinutesTests {
         #expect(!listed.stdout.contains(secret) && !listed.stdout.contains(AccessToken.hash(of: secret)))
     }
 }
+
+extension FirstMinutesTests {
+    /// The config's warnings come once, not with every `log`; `check` shows them always, and a
+    /// changed warning comes again.
+    @Test func configWarningsComeOnceNotWithEveryCommand() async throws {
+        var cli = CLI(config: exampleConfig(replacing: "horizon = \"leading\"", with: "horizon = \"lagging\""))
+        cli.environment["USER"] = "alice"
+        let first = try await cli.run("log", "progress", "one")
+        #expect(first.status == 0 && first.stderr.contains("every core KPI"), "\(first.stderr)")
+        let second = try await cli.run("log", "progress", "two")
+        #expect(second.status == 0 && !second.stderr.contains("warning"), "\(second.stderr)")
+        #expect(try await cli.run("check").stdout.contains("every core KPI"))
+        write(exampleConfig(replacing: "horizon = \"leading\"", with: "horizon = \"lagging\"") + "\n# edited\n", to: cli.directory + "/narrate.toml")
+        #expect(!(try await cli.run("log", "progress", "three").stderr.contains("warning")), "the same warnings after an edit")
+    }
+}
