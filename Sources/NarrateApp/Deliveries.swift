@@ -25,6 +25,8 @@ public struct Deliveries: Sendable {
         public var earlier: Bool
         /// Parts sent while this command ran (by this narrate or another).
         public var sentNow: Int
+        /// When the next part still queued is tried (in the config's zone), if one is.
+        public var nextTry: String?
 
         public var delivered: Bool { sent == parts }
 
@@ -39,7 +41,8 @@ public struct Deliveries: Sendable {
                 return "\(team) → \(target): sent \(Words.count(parts, "part"))" + (retries > 0 ? " (retried \(Words.count(retries, "time")))" : "")
             }
             if parked > 0 { return "\(team) → \(target): parked: \(error ?? "unknown error")" }
-            return "\(team) → \(target): \(sent) of \(parts) parts sent, the rest still queued" + (error.map { " (last error: \($0))" } ?? "")
+            return "\(team) → \(target): \(sent) of \(parts) parts sent, the rest left to the daemon (or the next narrate now)"
+                + (nextTry.map { ", next try \($0)" } ?? "") + (error.map { " (last error: \($0))" } ?? "")
         }
     }
 
@@ -144,7 +147,9 @@ public struct Deliveries: Sendable {
                     team: teams[id] ?? "", target: target, parts: parts.count, sent: parts.filter { $0.state == .sent }.count,
                     parked: parts.filter { $0.state == .parked }.count, retries: parts.map { max(0, $0.attempts - 1) }.reduce(0, +),
                     error: firstProblem?.lastError, report: id, earlier: earlier.contains(id),
-                    sentNow: parts.filter { ($0.sentAt ?? .distantPast) >= started }.count))
+                    sentNow: parts.filter { ($0.sentAt ?? .distantPast) >= started }.count,
+                    nextTry: parts.filter { $0.state == .pending }.map(\.nextAttemptAt).min()
+                        .map { TimeText.short($0, in: Config.zone(context.config.timeZone)) }))
             }
         }
         return results

@@ -19,8 +19,8 @@ struct NowCommand: AsyncParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Print the exact request bodies; send and record nothing.")
     var dryRun = false
 
-    @Option(help: "Seconds to keep retrying before leaving the rest to the daemon.")
-    var wait: Double = 300
+    @Option(help: "Seconds to keep retrying before leaving the rest to the daemon (or the next `narrate now`).")
+    var wait: Double = 15
 
     @Flag(help: "Send a report even when the same content was already sent for this team and its targets.")
     var force = false

@@ -37,6 +37,18 @@ import Testing
         #expect(try await receiver.requests().count == 6)
     }
 
+    /// `now` waits a bounded time, then says what it left to the daemon and when it is tried
+    /// next (with a webhook down it waited minutes through every retry).
+    @Test func nowLeavesWhatItCannotSendSoonToTheDaemonAndSaysSo() async throws {
+        let receiver = try await Receiver()
+        let cli = cli(receiver)
+        try await receiver.plan("/slack/", [["status": 429, "retry_after": "600", "body": "rate_limited"]])
+        let result = try await cli.now("--wait", "1")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains(#/platform → slack: 0 of 1 parts sent, the rest left to the daemon \(or the next narrate now\), next try \d{4}-\d{2}-\d{2} \d{2}:\d{2}/#), "\(result.stderr)")
+        #expect(result.stderr.contains("platform → discord: sent 1 part"))
+    }
+
     @Test func retryThenNowSendsTheRequeuedPartOnly() async throws {
         let receiver = try await Receiver()
         let cli = cli(receiver)
@@ -65,7 +77,7 @@ import Testing
         let results = try await [first, second]
         for result in results {
             #expect(result.status == 0, "\(result.stderr)")
-            #expect(!result.stderr.contains("still queued"), "\(result.stderr)")
+            #expect(!result.stderr.contains("left to the daemon"), "\(result.stderr)")
         }
         #expect(try await receiver.requests("/slack/").count == 1)
         #expect(try await receiver.requests("/discord/").count == 1)
