@@ -1,6 +1,6 @@
 import Glibc
 
-/// Starts a program with `posix_spawn`, in a process group of its own, with every descriptor of
+/// Starts a program with `posix_spawn`, in a process group of its own, with the descriptors of
 /// this process closed in the child but the three it is given, and awaits its end on a thread of
 /// its own (``Blocking``), so neither the start nor the wait touches libdispatch's pool.
 ///
@@ -26,7 +26,11 @@ public enum Spawn {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, stdout, 1)
         posix_spawn_file_actions_adddup2(&actions, stderr, 2)
-        for descriptor in openDescriptors() where descriptor > 2 { posix_spawn_file_actions_addclose(&actions, descriptor) }
+        // Every descriptor open now, and the numbers just above them: one another thread opens
+        // meanwhile takes the lowest free number, so it is among these too. (Closing a number
+        // that is not open is no error for posix_spawn.)
+        let highest = openDescriptors().max() ?? 2
+        for descriptor in 3..<max(highest + 256, 256) { posix_spawn_file_actions_addclose(&actions, Int32(descriptor)) }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
