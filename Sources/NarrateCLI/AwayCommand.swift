@@ -75,7 +75,7 @@ struct AwayListCommand: AsyncParsableCommand {
             let answer = try await daemon.api { try await $0.listAbsences(query: query).ok.body.json }
             return try show(try answer.absences.map(Absence.init), since: try LocalDate(parsing: answer.since))
         }
-        let context = try global.context()
+        let context = try global.context(reading: true)
         let person = try person.map(context.config.requirePerson)
         let first = try since.map(LocalDate.init(parsing:))
             ?? LocalDate(global.wiring.clock.now(), in: Config.zone(context.config.timeZone))

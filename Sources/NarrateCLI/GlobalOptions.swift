@@ -74,12 +74,21 @@ struct GlobalOptions: ParsableArguments {
     /// redactor and compiles the templates. The config's warnings go to the log the first time a
     /// command sees them (and every time with `everyWarning`, as the daemon's start does); `check`
     /// shows them always.
-    func context(transport: any HTTPTransport = NoNetwork(), everyWarning: Bool = false) throws -> AppContext {
+    ///
+    /// `reading`: the command only reads, so a store that is not there is an error naming where
+    /// it looked, not a new empty one (a mistyped `--state-dir` made one, and `history` said "no
+    /// entries").
+    func context(transport: any HTTPTransport = NoNetwork(), everyWarning: Bool = false, reading: Bool = false) throws -> AppContext {
         let logger = self.logger
         let (config, warnings) = try loadConfig()
         let secrets = SecretResolver(environment: wiring.environment, redactor: wiring.redactor)
         secrets.prime(config)
         let stateDir = StateDirectory.resolve(flag: self.stateDir, config: config, environment: wiring.environment)
+        if reading && !FileManager.default.fileExists(atPath: stateDir + "/" + SQLiteStore.fileName) {
+            throw NarrateError(
+                .notFound,
+                "no store in \(stateDir): `narrate init` makes one there; --state-dir, or state_dir in \(configPath), names another")
+        }
         let store = try SQLiteStore(directory: stateDir)
         Self.log(warnings, to: logger, unlessShownIn: everyWarning ? nil : stateDir)
         logger.debug("opened store", metadata: ["path": "\(store.path)"])

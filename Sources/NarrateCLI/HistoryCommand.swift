@@ -4,6 +4,7 @@ import NarrateModel
 import NarrateTargets
 import NarrateConfig
 import NarrateReport
+import NarrateStore
 
 struct HistoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "history", abstract: "List entries and report runs.")
@@ -24,6 +25,8 @@ struct HistoryCommand: AsyncParsableCommand {
 
     func run() async throws {
         let history: History
+        /// Where an empty history was looked for.
+        let place: String
         // The day of a time typed as --at takes it: one grammar for every option.
         let first = try since.map { text in
             let zone = Config.zone(try global.loadConfig().config.timeZone)
@@ -32,10 +35,14 @@ struct HistoryCommand: AsyncParsableCommand {
         if let daemon = try global.daemon() {
             history = try await daemon.get(
                 "/v1/history", query: [("team", team), ("person", person), ("since", first?.description)])
+            place = "the daemon's store (\(daemon.socket))"
         } else {
-            let context = try global.context()
+            let context = try global.context(reading: true)
             history = try context.historyQuery.history(team: team, person: person, since: first, visibleTo: global.requester(context))
+            place = context.stateDir + "/" + SQLiteStore.fileName
         }
-        if json { try Console.json(history) } else { Console.out(history.text) }
+        if json { return try Console.json(history) }
+        Console.out(history.text)
+        if history.entries.isEmpty { Console.out("(looked in \(place))") }
     }
 }

@@ -13,7 +13,8 @@ struct InitCommand: ParsableCommand {
 
     func run() throws {
         let stateDir = StateDirectory.resolve(flag: global.stateDir, environment: global.wiring.environment)
-        let result = try Setup.initialize(configPath: global.configPath, stateDir: stateDir, overwrite: force)
+        let result = try Setup.initialize(
+            configPath: global.configPath, stateDir: stateDir, overwrite: force, recorded: global.stateDir != nil)
         Console.out("wrote \(result.configPath)")
         Console.out("state directory \(result.stateDir)")
     }

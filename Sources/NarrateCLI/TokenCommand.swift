@@ -76,7 +76,7 @@ struct TokenListCommand: ParsableCommand {
     }
 
     func run() throws {
-        let context = try global.context()
+        let context = try global.context(reading: true)
         let person = try self.person.map(context.config.requirePerson)
         let now = context.clock.now()
         let zone = Config.zone(context.config.timeZone)

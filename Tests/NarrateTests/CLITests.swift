@@ -16,7 +16,9 @@ import Testing
         let cli = CLI(config: nil)
         let first = try await cli.run("init", "--state-dir", cli.directory + "/state")
         #expect(first.status == 0)
-        #expect(try String(contentsOfFile: cli.directory + "/narrate.toml", encoding: .utf8) == ExampleConfig.text + "\n")
+        // The example, with the state dir it was given (theStoreIsWhereInitPutIt).
+        #expect(try String(contentsOfFile: cli.directory + "/narrate.toml", encoding: .utf8) == ExampleConfig.text.replacingOccurrences(
+            of: #"# state_dir = "/var/lib/narrate"  # default:"#, with: "state_dir = \"\(cli.directory)/state\"  # written by narrate init; default:") + "\n")
         #expect(FileManager.default.fileExists(atPath: cli.directory + "/state/narrate.sqlite"))
         let again = try await cli.run("init")
         #expect(again.status == 1)
@@ -65,14 +67,15 @@ import Testing
 
     @Test func logPrintsIdsAndDefaultsToTheUnixUser() async throws {
         let cli = CLI()
-        // Nothing yet: empty lists print as [] (Foundation's pretty printer spread them over three lines).
-        #expect(try await cli.run("away", "list", "--json").stdout == "[]\n")
-        #expect(try await cli.run("history", "--json").stdout.contains(#""entries" : [],"#))
+
         let blocker = try await cli.run(["log", "blocker", "Waiting on the security review", "--stage", "middle"], environment: ["USER": "bob"])
         #expect(blocker.status == 0)
         #expect(blocker.stdout == "B-1\n")
         let next = try await cli.run("log", "next", "Ask infra for a bigger staging db", "--as", "alice", "--at", "2026-11-20 09:30")
         #expect(next.stdout == "N-2\n")
+        // Empty lists print as [] (Foundation's pretty printer spread them over three lines).
+        #expect(try await cli.run("away", "list", "--json").stdout == "[]\n")
+        #expect(try await cli.run("history", "--json", "--person", "dana").stdout.contains(#""entries" : [],"#))
         let history = try await cli.run("history", "--json")
         let decoded = try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as! [String: Any]
         let entries = decoded["entries"] as! [[String: Any]]
@@ -104,7 +107,7 @@ import Testing
         let result = try await cli.run("log", "progress", text, "--as", "alice")
         #expect(result.status == 1)
         #expect(result.stderr.contains(message))
-        #expect(try await cli.run("history").stdout == "no entries\n")
+        #expect(try await cli.run("history").stdout.hasPrefix("no entries\n(looked in "))
     }
 
     @Test func usageErrorsExitTwo() async throws {
@@ -388,5 +391,26 @@ extension FirstMinutesTests {
         #expect(try await cli.run("check").stdout.contains("every core KPI"))
         write(exampleConfig(replacing: "horizon = \"leading\"", with: "horizon = \"lagging\"") + "\n# edited\n", to: cli.directory + "/narrate.toml")
         #expect(!(try await cli.run("log", "progress", "three").stderr.contains("warning")), "the same warnings after an edit")
+    }
+}
+
+extension FirstMinutesTests {
+    /// `init --state-dir X` writes X into the config, so the next command finds that store; a
+    /// command that only reads never makes a store, and says where it looked.
+    @Test func theStoreIsWhereInitPutIt() async throws {
+        let cli = CLI(config: nil)
+        let chosen = cli.directory + "/team-store"
+        #expect(try await cli.run("init", "--state-dir", chosen).status == 0)
+        #expect(try String(contentsOfFile: cli.directory + "/narrate.toml", encoding: .utf8).contains("state_dir = \"\(chosen)\""))
+        #expect(try await cli.run("log", "progress", "First entry", "--as", "alice").stdout == "P-1\n")
+        #expect(try await cli.run("log", "progress", "Second entry", "--as", "alice").stdout == "P-2\n", "the same store, not a new one")
+        #expect(FileManager.default.fileExists(atPath: chosen + "/narrate.sqlite"))
+
+        let typo = try await cli.run("history", "--state-dir", cli.directory + "/team-stroe")
+        #expect(typo.status == 1 && typo.stderr.contains("no store in \(cli.directory)/team-stroe"), "\(typo.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: cli.directory + "/team-stroe"), "a read makes no store")
+
+        let empty = try await cli.run("history", "--person", "bob")
+        #expect(empty.stdout.contains("no entries") && empty.stdout.contains("(looked in \(chosen)/narrate.sqlite)"), "\(empty.stdout)")
     }
 }
