@@ -92,7 +92,10 @@ extension History {
     public var text: String {
         var lines: [String] = []
         for item in entries {
-            var line = "\(item.at.prefix(16).replacingOccurrences(of: "T", with: " "))  \(item.id)  \(item.person)  \(item.kind)"
+            // Each entry in its author's time, with the offset: entries of people in several zones
+            // are in time order, and 12:24 beside 04:24 must say why.
+            let offset = item.at.dropFirst(19)
+            var line = "\(item.at.prefix(16).replacingOccurrences(of: "T", with: " ")) \(offset)  \(item.id)  \(item.person)  \(item.kind)"
             if let stage = item.stage { line += " [\(stage)]" }
             if let state = item.state { line += " (\(state))" }
             line += "  \(item.text)"

@@ -149,6 +149,8 @@ import Testing
         let history = try await cli.run("history", "--person", "alice").stdout
         #expect(history.contains("B-1  alice  blocker (resolved)  b  — security signed off"))
         #expect(history.contains("N-3  alice  next (dropped)  m  — not needed"))
+        // Each time says its offset (Alice is in Asia/Taipei): people in other zones sort among them.
+        #expect(history.contains(#/\d{4}-\d{2}-\d{2} \d{2}:\d{2} \+08:00  B-1  alice/#), "\(history)")
     }
 
     @Test func awayMoodAndMetricRecord() async throws {
