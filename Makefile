@@ -11,9 +11,11 @@ DESTDIR ?=
 .PHONY: setup build demo test clean templates install
 
 setup:
-	@scripts/setup.sh
+	@scripts/setup.sh test
 
-build: setup
+# The demo needs only what the build needs (no Chromium, no Python test tools).
+build:
+	@scripts/setup.sh build
 	swift build
 
 demo: build
@@ -36,7 +38,8 @@ templates:
 
 # Release build, binary, templates, example config and the systemd unit under PREFIX. The Swift
 # runtime and Foundation are linked in: every command starts about 7 ms sooner (docs/benchmarks.md).
-install: setup
+install:
+	@scripts/setup.sh build
 	swift build -c release --static-swift-stdlib --product narrate
 	install -D -m 0755 .build/release/narrate $(DESTDIR)$(BINDIR)/narrate
 	mkdir -p $(DESTDIR)$(PREFIX)/share/narrate

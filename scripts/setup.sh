@@ -1,9 +1,29 @@
 #!/usr/bin/env bash
 # Installs the Debian packages narrate builds and tests against, when they are missing.
+#
+# usage: scripts/setup.sh [build|test] [--list]
+#   build: what `swift build` and `make demo` need; test (the default): what the suite needs too
+#   (Chromium for the browser test, systemd, useradd, Python test tools). --list prints the
+#   packages and installs nothing.
 set -euo pipefail
 
-packages=(pkg-config libcurl4-openssl-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev tzdata python3 python3-pip systemd
-          chromium util-linux passwd)
+what=test
+list=false
+for word in "$@"; do
+    case "$word" in
+        build|test) what=$word ;;
+        --list) list=true ;;
+        *) echo "usage: scripts/setup.sh [build|test] [--list]" >&2; exit 2 ;;
+    esac
+done
+packages=(pkg-config libcurl4-openssl-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev tzdata)
+if [ "$what" = test ]; then
+    packages+=(python3 python3-pip systemd chromium util-linux passwd)
+fi
+if $list; then
+    echo "${packages[*]}"
+    exit 0
+fi
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -14,6 +34,10 @@ if ((${#missing[@]})); then
     echo "installing: ${missing[*]}"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+if [ "$what" = build ]; then
+    command -v swift >/dev/null || { echo "setup: the swift toolchain (6.2 or later) is not on PATH" >&2; exit 1; }
+    exit 0
 fi
 # The cron tests compare narrate with croniter, an independent implementation; the mail tests
 # talk to aiosmtpd; the browser test drives Chromium with websocket-client; the API test checks

@@ -416,3 +416,16 @@ extension FirstMinutesTests {
         #expect(empty.stdout.contains("no entries") && empty.stdout.contains("(looked in \(chosen)/narrate.sqlite)"), "\(empty.stdout)")
     }
 }
+
+extension FirstMinutesTests {
+    /// `make demo` installs what the build needs, not Chromium or the test tools (#25).
+    @Test func theDemoInstallsOnlyWhatTheBuildNeeds() async throws {
+        let script = CheckInBrowserTests.root.appendingPathComponent("scripts/setup.sh").path
+        let build = try await ChildProcess.run("/bin/bash", [script, "build", "--list"]).stdout.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        let test = try await ChildProcess.run("/bin/bash", [script, "test", "--list"]).stdout.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        #expect(build.contains("libcmark-gfm-dev") && !build.contains("chromium") && !build.contains("python3-pip"), "\(build)")
+        #expect(test.contains("chromium") && Set(build).isSubset(of: Set(test)))
+        let makefile = try String(contentsOf: CheckInBrowserTests.root.appendingPathComponent("Makefile"), encoding: .utf8)
+        #expect(makefile.contains("build:\n\t@scripts/setup.sh build\n"), "make demo's build step sets up for the build only")
+    }
+}
