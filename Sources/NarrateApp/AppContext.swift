@@ -78,7 +78,7 @@ public struct AppContext: Sendable {
             outbox: store, config: config, transport: transport, secrets: secrets, stateDir: stateDir, logger: logger,
             policy: policy, clock: clock, output: output)
         let tokens = self.tokens
-        courier.checkInLink = { person, until in try tokens.link(for: person, until: until) }
+        courier.checkInLink = { person, until in try await tokens.link(for: person, until: until) }
         return courier
     }
 }

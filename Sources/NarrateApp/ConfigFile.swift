@@ -93,11 +93,11 @@ public enum ConfigFile {
     /// A value is the KPI's value of a whole period of its review cadence (a week when it has
     /// none), computed as the report computes it: a count's readings add up, so a target of 10
     /// deploys a week is held against weekly sums, not against single readings.
-    public static func checkTargets(_ config: Config, text: String, store: any MetricStore, now: Date) -> [Diagnostic] {
+    public static func checkTargets(_ config: Config, text: String, store: any MetricStore, now: Date) async -> [Diagnostic] {
         let judged = config.kpis.filter { $0.role == .core && $0.target != nil }
         let window = targetWindow(endingAt: now)
         // One query for every KPI: a config of 250 KPIs is checked as fast as one of five.
-        guard !judged.isEmpty, let readings = try? store.readings(kpis: judged.map(\.id), from: window.start, to: window.end)
+        guard !judged.isEmpty, let readings = try? await store.readings(kpis: judged.map(\.id), from: window.start, to: window.end)
         else { return [] }
         // Each KPI's readings stay in time order (the query's), so a period's are found by two
         // binary searches; the periods are worked out once per zone and cadence, not per KPI.

@@ -59,9 +59,9 @@ public struct Deliveries: Sendable {
 
     /// Runs the pipeline for a plan and commits every part to the outbox, report by report.
     @discardableResult
-    public func queue(_ plan: ReportPlan) throws -> [(ReportRecord, [Delivery])] {
-        try context.pipeline.run(plan).map { formatted in
-            try context.store.enqueue(formatted.rendered.record, parts: formatted.parts, now: context.clock.now())
+    public func queue(_ plan: ReportPlan) async throws -> [(ReportRecord, [Delivery])] {
+        try await context.pipeline.run(plan).asyncMap { formatted in
+            try await context.store.enqueue(formatted.rendered.record, parts: formatted.parts, now: context.clock.now())
         }
     }
 
@@ -71,7 +71,7 @@ public struct Deliveries: Sendable {
         let courier = context.courier
         var requests: [DryRunRequest] = []
         var plans: [ReportPlan] = []
-        for plan in try context.pipeline.plan(team: team, schedule: schedule) {
+        for plan in try await context.pipeline.plan(team: team, schedule: schedule) {
             plans.append(await context.pipeline.withSources(plan, importing: false))
         }
         for (plan, reports) in zip(plans, try await context.pipeline.run(plans)) {
@@ -86,7 +86,7 @@ public struct Deliveries: Sendable {
                         var request = DryRunRequest(
                             team: plan.team.id, target: target.id, part: index + 1, parts: group.bodies.count,
                             method: "PRINT", url: target.kind.rawValue, body: body)
-                        switch try courier.action(for: delivery, to: target, report: record) {
+                        switch try await courier.action(for: delivery, to: target, report: record) {
                         case .http(let built):
                             request.method = built.method
                             request.url = built.url
@@ -120,7 +120,7 @@ public struct Deliveries: Sendable {
         let deadline = context.clock.now().addingTimeInterval(wait)
         let started = context.clock.now()
         var plans: [ReportPlan] = []
-        for plan in try context.pipeline.plan(team: team, schedule: schedule) { plans.append(await context.pipeline.withSources(plan)) }
+        for plan in try await context.pipeline.plan(team: team, schedule: schedule) { plans.append(await context.pipeline.withSources(plan)) }
         let queued = try await context.slots.runNow(plans, force: force)
         let reportIDs = queued.map(\.id)
         let teams = Dictionary(queued.map { ($0.id, $0.team) }, uniquingKeysWith: { first, _ in first })
@@ -129,7 +129,7 @@ public struct Deliveries: Sendable {
         _ = try await context.courier.deliver(reports: nil, until: deadline)
         // Parts another narrate is sending are its to finish: wait for what it makes of them,
         // and take over what comes due meanwhile.
-        var deliveries = try context.store.deliveries(reports: reportIDs)
+        var deliveries = try await context.store.deliveries(reports: reportIDs)
         while deliveries.contains(where: { $0.state == .sending || ($0.state == .pending && $0.nextAttemptAt < deadline) }),
             context.clock.now() < deadline
         {
@@ -157,22 +157,22 @@ public struct Deliveries: Sendable {
 
     /// What the outbox holds after a courier's pass: whether a part is being sent (by another
     /// process, or left by one that died), and when the next pending part is due.
-    public func outstanding() throws -> (sending: Bool, nextDue: Date?) {
-        let unfinished = try context.store.unfinishedDeliveries(reports: nil, target: nil)
+    public func outstanding() async throws -> (sending: Bool, nextDue: Date?) {
+        let unfinished = try await context.store.unfinishedDeliveries(reports: nil, target: nil)
         return (unfinished.contains { $0.state == .sending }, unfinished.filter { $0.state == .pending }.map(\.nextAttemptAt).min())
     }
 
     /// The outbox's parts, optionally only the parked ones.
-    public func list(parkedOnly: Bool) throws -> [Delivery] {
-        try context.store.deliveries(reports: nil, states: parkedOnly ? [.parked] : nil)
+    public func list(parkedOnly: Bool) async throws -> [Delivery] {
+        try await context.store.deliveries(reports: nil, states: parkedOnly ? [.parked] : nil)
     }
 
     /// Re-queues parked parts: by id, or all of them.
     /// Re-queues the parked parts `ids` (every parked part when nil); an id that names no parked
     /// part is refused, and then nothing is re-queued.
-    public func retry(ids: [Int64]?) throws -> Int {
+    public func retry(ids: [Int64]?) async throws -> Int {
         if let ids {
-            let parked = Set(try context.store.deliveries(reports: nil, states: [.parked]).map(\.id))
+            let parked = Set(try await context.store.deliveries(reports: nil, states: [.parked]).map(\.id))
             let others = ids.filter { !parked.contains($0) }
             if !others.isEmpty {
                 throw NarrateError(
@@ -180,6 +180,6 @@ public struct Deliveries: Sendable {
                     "no parked part \(others.map(String.init).joined(separator: ", ")) (`narrate deliveries --failed` lists them); nothing was re-queued")
             }
         }
-        return try context.store.retryParked(ids: ids, now: context.clock.now())
+        return try await context.store.retryParked(ids: ids, now: context.clock.now())
     }
 }

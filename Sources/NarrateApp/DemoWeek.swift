@@ -67,7 +67,7 @@ public enum DemoWeek {
 
     /// Writes the demo week into the context's store; returns the week.
     @discardableResult
-    public static func seed(_ context: AppContext, team teamID: String) throws -> Period {
+    public static func seed(_ context: AppContext, team teamID: String) async throws -> Period {
         let config = context.config
         let store = context.store
         let now = context.clock.now()
@@ -79,20 +79,20 @@ public enum DemoWeek {
             TimeText.local(monday.adding(days: day), hour: hour, minute: 7 * (day + 3) % 60, second: 0, zone: zone)
         }
         for line in lines where team.members.contains(line.person) {
-            let entry = try store.add(
+            let entry = try await store.add(
                 Entry(person: line.person, kind: line.kind, text: line.text, stage: line.stage, kpi: line.kpi,
                       at: time(line.day, line.hour)), now: time(line.day, line.hour))
             if let close = line.close {
-                try store.close(entry.id, as: close.state, note: close.note, at: time(close.day, 18))
+                try await store.close(entry.id, as: close.state, note: close.note, at: time(close.day, 18))
             }
         }
         // Dana is away for the week: not counted as missing.
         if team.members.contains("dana") {
-            try store.add(Absence(person: "dana", from: monday, to: monday.adding(days: 4)))
+            try await store.add(Absence(person: "dana", from: monday, to: monday.adding(days: 4)))
         }
         let moods: [(String, Int, Int)] = [("alice", 4, 3), ("bob", 3, 4), ("chen", 4, 4)]
         for (person, mood, load) in moods where team.members.contains(person) {
-            try store.add(MoodCheckIn(person: person, mood: mood, load: load, at: time(4, 17)))
+            try await store.add(MoodCheckIn(person: person, mood: mood, load: load, at: time(4, 17)))
         }
         // Lead time improved, but change failures went past their limit: a side effect, not a win.
         // Counts are recorded as they happen (a week's value is their sum: 7 deploys, then 9);
@@ -121,7 +121,7 @@ public enum DemoWeek {
                 metrics.append(MetricReading(kpi: kpi, value: value, at: time(-7 * (7 - index) + 2, 18), origin: .demo))
             }
         }
-        try store.record(metrics)
+        try await store.record(metrics)
         return week
     }
 }

@@ -18,8 +18,8 @@ public struct Health: Sendable {
     }
 
     /// Throws when the store does not answer.
-    public func store() throws -> StoreState {
-        let backlog = try context.store.outboxBacklog()
-        return StoreState(backlog: backlog.count, oldest: backlog.oldest, sources: try context.store.sourceRuns())
+    public func store() async throws -> StoreState {
+        let backlog = try await context.store.outboxBacklog()
+        return StoreState(backlog: backlog.count, oldest: backlog.oldest, sources: try await context.store.sourceRuns())
     }
 }

@@ -44,7 +44,7 @@ public struct HistoryQuery: Sendable {
     /// shell that owns the store file).
     public func history(
         team: String? = nil, person: String? = nil, since: LocalDate? = nil, visibleTo reader: Requester = .storeOwner(user: "")
-    ) throws -> History {
+    ) async throws -> History {
         let config = context.config
         let store = context.store
         let visible = config.teammates(of: reader)
@@ -67,8 +67,8 @@ public struct HistoryQuery: Sendable {
         }
         let zone = Config.zone(config.timeZone)
         let start = since.map { $0.start(in: zone) } ?? Date(timeIntervalSince1970: 0)
-        let entries = try store.entries(from: start, to: .distantFuture, persons: persons)
-        let runs = person == nil ? try store.runs(since: start, teams: teams) : []
+        let entries = try await store.entries(from: start, to: .distantFuture, persons: persons)
+        let runs = person == nil ? try await store.runs(since: start, teams: teams) : []
         return History(
             entries: entries.map { entry in
                 let zone = config.person(entry.person).map(config.zone(of:)) ?? zone

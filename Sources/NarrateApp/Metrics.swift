@@ -22,7 +22,7 @@ public struct Metrics: Sendable {
     /// Records one reading.
     public func record(
         _ kpiID: String, value: Double, at: Date? = nil, by writer: Requester, origin: MetricReading.Origin
-    ) throws -> MetricReading {
+    ) async throws -> MetricReading {
         let kpi = try context.config.requireKPI(kpiID)
         try MetricBounds.check(value)
         try authorize(writer, kpi)
@@ -30,14 +30,14 @@ public struct Metrics: Sendable {
         let time = at ?? now
         try Self.checkTime(time, now: now)
         let reading = MetricReading(kpi: kpi.id, value: value, at: time, author: writer.name, origin: origin)
-        try write([reading], by: writer)
+        try await write([reading], by: writer)
         return reading
     }
 
     /// Imports a CSV of readings (`kpi,value,at`): all rows or none. `file` names it in messages.
     /// Returns how many rows were imported and how many of them replaced a reading of the same
     /// KPI and time.
-    public func importCSV(_ text: String, file: String, by writer: Requester) throws -> (imported: Int, replaced: Int) {
+    public func importCSV(_ text: String, file: String, by writer: Requester) async throws -> (imported: Int, replaced: Int) {
         let now = context.clock.now()
         var readings = try MetricCSV.parse(text, file: file, config: context.config, now: now)
         for kpi in Set(readings.map(\.kpi)).sorted() { try authorize(writer, try context.config.requireKPI(kpi)) }
@@ -51,7 +51,7 @@ public struct Metrics: Sendable {
             readings[index].author = writer.name
             readings[index].origin = .csv
         }
-        let replaced = try write(readings, by: writer)
+        let replaced = try await write(readings, by: writer)
         context.logger.info("imported \(readings.count) readings from \(file), \(replaced) replaced")
         return (readings.count, replaced)
     }
@@ -87,10 +87,10 @@ public struct Metrics: Sendable {
     /// Writes readings: replacing what is kept when the writer may, else refusing any
     /// different value already kept for the same KPI and time. Returns how many were replaced.
     @discardableResult
-    func write(_ readings: [MetricReading], by writer: Requester) throws -> Int {
-        if writer.isTrusted { return try context.store.record(readings) }
+    func write(_ readings: [MetricReading], by writer: Requester) async throws -> Int {
+        if writer.isTrusted { return try await context.store.record(readings) }
         do {
-            try context.store.recordWithoutReplacing(readings)
+            try await context.store.recordWithoutReplacing(readings)
             return 0
         } catch let conflict as ReadingConflict {
             let first = conflict.kept[0]

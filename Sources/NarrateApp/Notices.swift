@@ -29,7 +29,7 @@ public struct Notices: Sendable {
     /// The reminders of `schedule` for its next slot after `now` (each person's due time moved
     /// out of their quiet hours; those that would land at or after the slot are left out).
     /// With `manual`, one reminder per person due now, for `narrate remind`.
-    public func reminders(for schedule: Schedule, now: Date, manual: Bool = false) throws -> [Planned] {
+    public func reminders(for schedule: Schedule, now: Date, manual: Bool = false) async throws -> [Planned] {
         guard manual || schedule.remindBefore != nil else { return [] }
         let zone = context.config.zone(of: schedule)
         let cron = CronSchedule(cron: schedule.cron, zone: zone)
@@ -43,9 +43,9 @@ public struct Notices: Sendable {
             if let again = schedule.remindAgain { rounds.append(("2", TimeInterval(again))) }
         }
         let team = try context.config.requireTeam(schedule.team)
-        let period = try context.pipeline.plan(schedule: schedule, slot: slot).period
-        let written = Set(try context.store.entries(from: period.start, to: max(now, period.start).addingTimeInterval(1), persons: team.members).map(\.person))
-        let away = try context.store.absences(overlapping: LocalDate(now, in: zone), LocalDate(slot, in: zone))
+        let period = try await context.pipeline.plan(schedule: schedule, slot: slot).period
+        let written = Set(try await context.store.entries(from: period.start, to: max(now, period.start).addingTimeInterval(1), persons: team.members).map(\.person))
+        let away = try await context.store.absences(overlapping: LocalDate(now, in: zone), LocalDate(slot, in: zone))
         var planned: [Planned] = []
         for person in team.members.compactMap(context.config.person) where !written.contains(person.id) {
             let personZone = context.config.zone(of: person)
@@ -63,7 +63,7 @@ public struct Notices: Sendable {
                     "again": round.name == "2", "hasLink": context.config.http?.publicURL != nil, "link": CheckInLink.placeholder,
                 ])
                 let key = "remind:\(schedule.id):\(TimeText.iso(slot, in: .gmt)):\(round.name):\(person.id)"
-                planned.append(try plan(
+                await planned.append(try plan(
                     key: key, kind: .reminder, to: person, team: team, schedule: schedule.id, periodStart: period.start, periodEnd: slot,
                     due: due, markdown: markdown))
             }
@@ -85,15 +85,15 @@ public struct Notices: Sendable {
 
     /// Follow-ups to owners of blockers open `follow_up_after`, and escalations to the team's
     /// manager for those open `escalate_after`, due now or later.
-    public func followUps(now: Date) throws -> [Planned] {
+    public func followUps(now: Date) async throws -> [Planned] {
         var planned: [Planned] = []
         for team in context.config.teams where team.followUpAfter != nil || team.manager != nil {
             let locale = team.locale ?? context.config.locale
             let format = LocaleFormat(locale: locale)
-            let open = try context.store.followedEntries(openDuring: now, now, persons: team.members)
+            let open = try await context.store.followedEntries(openDuring: now, now, persons: team.members)
                 .filter { $0.kind == .blocker && $0.state == .open }
             // A notice recorded once is never sent again: skip rendering it at every tick.
-            let recorded = try context.store.recordedNotices(open.flatMap { ["follow-up:\($0.id)", "escalate:\($0.id)"] })
+            let recorded = try await context.store.recordedNotices(open.flatMap { ["follow-up:\($0.id)", "escalate:\($0.id)"] })
             for blocker in open {
                 guard let owner = context.config.person(blocker.person) else { continue }
                 let stage = blocker.stage.map(format.stage) ?? ""
@@ -104,7 +104,7 @@ public struct Notices: Sendable {
                         "age": format.duration(max(due, now).timeIntervalSince(blocker.at)),
                         "hasLink": context.config.http?.publicURL != nil, "link": CheckInLink.placeholder,
                     ])
-                    planned.append(try plan(
+                    await planned.append(try plan(
                         key: "follow-up:\(blocker.id)", kind: .followUp, to: owner, team: team, schedule: nil, periodStart: blocker.at,
                         periodEnd: due, due: due, markdown: markdown))
                 }
@@ -115,7 +115,7 @@ public struct Notices: Sendable {
                         "stage": stage, "age": format.duration(max(due, now).timeIntervalSince(blocker.at)),
                         "limit": format.duration(TimeInterval(team.escalateAfter)),
                     ])
-                    planned.append(try plan(
+                    await planned.append(try plan(
                         key: "escalate:\(blocker.id)", kind: .escalation, to: manager, team: team, schedule: nil, periodStart: blocker.at,
                         periodEnd: due, due: due, markdown: markdown))
                 }
@@ -129,9 +129,9 @@ public struct Notices: Sendable {
     /// Claims and queues each planned notice; returns those claimed now (not before). A person
     /// without channels is claimed too, so the log says so once, not at every tick.
     @discardableResult
-    public func send(_ planned: [Planned], now: Date) throws -> [Planned] {
+    public func send(_ planned: [Planned], now: Date) async throws -> [Planned] {
         var sent: [Planned] = []
-        for notice in planned where try context.store.claim(notice.record, queueing: notice.messages, now: now) {
+        for notice in planned where try await context.store.claim(notice.record, queueing: notice.messages, now: now) {
             if notice.channels.isEmpty {
                 context.logger.notice("\(notice.record.kind.rawValue) for \(notice.record.person) not sent: they have no channel (notify = [...] in the config)")
             } else {
@@ -144,8 +144,8 @@ public struct Notices: Sendable {
 
     /// Everything planned for the daemon's tick: each schedule's reminders and the blockers'
     /// follow-ups.
-    public func planned(now: Date) throws -> [Planned] {
-        try context.config.schedules.flatMap { try reminders(for: $0, now: now) } + followUps(now: now)
+    public func planned(now: Date) async throws -> [Planned] {
+        try await context.config.schedules.asyncFlatMap { try await reminders(for: $0, now: now) } + followUps(now: now)
     }
 
     // MARK: helpers
@@ -167,14 +167,14 @@ public struct Notices: Sendable {
     func plan(
         key: String, kind: NoticeRecord.Kind, to person: Person, team: Team, schedule: String?, periodStart: Date, periodEnd: Date,
         due: Date, markdown: String
-    ) throws -> Planned {
+    ) async throws -> Planned {
         var parts: [OutboxParts] = []
         for channel in person.notify {
             let target = try context.config.requireTarget(channel.target)
             let formatter = MessageFormatter(dialect: target.descriptor.dialect, limit: target.limit)
             var route = channel.address
             // A Matrix user's direct room, once made, is used again.
-            if target.kind == .matrix, let known = try context.store.lastRoute(target: target.id, startingWith: channel.address + "|") {
+            if target.kind == .matrix, let known = try await context.store.lastRoute(target: target.id, startingWith: channel.address + "|") {
                 route = known
             }
             parts.append(OutboxParts(target: target.id, kind: target.kind, bodies: formatter.parts(markdown), route: route))

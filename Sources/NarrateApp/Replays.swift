@@ -8,7 +8,7 @@ public struct Replays: Sendable {
     let context: AppContext
 
     /// True the first time `key` is seen at `now` within `window` seconds; false for a replay.
-    public func firstSight(_ key: String, now: Date, window: TimeInterval) throws -> Bool {
-        try context.store.firstSight(key, at: now, forgettingBefore: now.addingTimeInterval(-window))
+    public func firstSight(_ key: String, now: Date, window: TimeInterval) async throws -> Bool {
+        try await context.store.firstSight(key, at: now, forgettingBefore: now.addingTimeInterval(-window))
     }
 }

@@ -23,7 +23,7 @@ public struct ReportPipeline: Sendable {
     public func plan(
         team teamID: String? = nil, schedule scheduleID: String? = nil, period kind: Period.Kind? = nil, at: Date? = nil,
         locale: String? = nil
-    ) throws -> [ReportPlan] {
+    ) async throws -> [ReportPlan] {
         let now = context.clock.now()
         let schedule = try scheduleID.map(config.requireSchedule)
         let teams: [Team]
@@ -35,21 +35,21 @@ public struct ReportPipeline: Sendable {
             guard !config.teams.isEmpty else { throw NarrateError(.invalidInput, "the config defines no team") }
             teams = config.teams
         }
-        return try teams.map { team in
+        return try await teams.asyncMap { team in
             let teamSchedule = schedule ?? config.firstSchedule(of: team)
             return ReportPlan(
                 team: team, schedule: teamSchedule,
-                period: try period(for: team, kind: kind, schedule: teamSchedule, at: at ?? now, sinceManualRuns: false),
+                period: try await period(for: team, kind: kind, schedule: teamSchedule, at: at ?? now, sinceManualRuns: false),
                 locale: try self.locale(for: team, locale), now: now)
         }
     }
 
     /// The plan of one scheduled slot: the schedule's team and period, ending at the slot.
-    public func plan(schedule: Schedule, slot: Date) throws -> ReportPlan {
+    public func plan(schedule: Schedule, slot: Date) async throws -> ReportPlan {
         let team = try config.requireTeam(schedule.team)
         return ReportPlan(
             team: team, schedule: schedule,
-            period: try period(for: team, kind: nil, schedule: schedule, at: slot, sinceManualRuns: true),
+            period: try await period(for: team, kind: nil, schedule: schedule, at: slot, sinceManualRuns: true),
             locale: try locale(for: team, nil), now: context.clock.now())
     }
 
@@ -58,12 +58,13 @@ public struct ReportPipeline: Sendable {
     /// `instant`. A scheduled slot counts reports sent by hand (`narrate now`) too, so it never
     /// repeats them; `narrate now` and `preview` count only scheduled ones, so running `now`
     /// twice makes the same report (which `now` then does not post again).
-    func period(for team: Team, kind: Period.Kind?, schedule: Schedule?, at instant: Date, sinceManualRuns: Bool) throws -> Period {
+    func period(for team: Team, kind: Period.Kind?, schedule: Schedule?, at instant: Date, sinceManualRuns: Bool) async throws -> Period {
         let zone = config.zone(of: team)
         let chosen = kind ?? schedule?.period ?? .week
         guard chosen == .sinceLast else { return Period.containing(instant, kind: chosen, in: zone) }
-        let last = try schedule.flatMap {
-            try context.store.lastRun(schedule: $0.id, state: .done, before: instant, manual: sinceManualRuns ? nil : false)?.slot
+        var last: Date?
+        if let schedule {
+            last = try await context.store.lastRun(schedule: schedule.id, state: .done, before: instant, manual: sinceManualRuns ? nil : false)?.slot
         }
         return Period(kind: .sinceLast, start: last ?? instant.addingTimeInterval(-7 * 86_400), end: instant, timeZone: zone)
     }
@@ -80,7 +81,7 @@ public struct ReportPipeline: Sendable {
     // MARK: gather, analyze, render
 
     /// Everything the analysis needs, from every source.
-    public func gather(_ plan: ReportPlan) throws -> ReportInput {
+    public func gather(_ plan: ReportPlan) async throws -> ReportInput {
         let team = plan.team
         let (lookbackStart, _) = ReportInput.lookback(plan.period)
         let kpiIDs = Set(config.kpis.filter { $0.team == team.id }.flatMap { [$0.id] + $0.guardrails })
@@ -91,7 +92,7 @@ public struct ReportPipeline: Sendable {
         var batch = plan.pending
         batch.entries.removeAll { $0.at < lookbackStart }
         for source in context.sources {
-            let more = try source.gather(request)
+            let more = try await source.gather(request)
             batch.entries += more.entries
             batch.absences += more.absences
             batch.moods += more.moods
@@ -135,7 +136,7 @@ public struct ReportPipeline: Sendable {
 
     /// The team report and, when `digest` asks for it, the manager digest, each with the
     /// targets it goes to.
-    public func render(_ report: Report, plan: ReportPlan, messages: Messages = .delivery) throws -> [RenderedReport] {
+    public func render(_ report: Report, plan: ReportPlan, messages: Messages = .delivery) async throws -> [RenderedReport] {
         let renderer = context.renderer
         var rendered: [RenderedReport] = []
         if messages != .digest {
@@ -149,8 +150,8 @@ public struct ReportPipeline: Sendable {
         if messages == .digest || (messages == .delivery && !plan.team.managerTargets.isEmpty && group.first?.id == plan.team.id) {
             var reports = [report]
             for other in group where other.id != plan.team.id {
-                let otherPlan = try self.plan(team: other.id, at: plan.now, locale: plan.locale)[0]
-                reports.append(analyze(try gather(otherPlan)))
+                let otherPlan = try await self.plan(team: other.id, at: plan.now, locale: plan.locale)[0]
+                await reports.append(analyze(try gather(otherPlan)))
             }
             let manager = plan.team.manager.flatMap(config.person)?.name
             rendered.append(RenderedReport(
@@ -193,11 +194,11 @@ public struct ReportPipeline: Sendable {
     // MARK: all steps
 
     /// Plan to formatted parts for one plan.
-    public func run(_ plan: ReportPlan, messages: Messages = .delivery) throws -> [FormattedReport] {
-        var report = analyze(try gather(plan))
+    public func run(_ plan: ReportPlan, messages: Messages = .delivery) async throws -> [FormattedReport] {
+        var report = await analyze(try gather(plan))
         report.sourceNotes = plan.sourceNotes
         report.teamPage = config.http?.publicURL.map { "\($0)/teams/\(plan.team.id)" }
-        return try render(report, plan: plan, messages: messages).map { try format($0) }
+        return try await render(report, plan: plan, messages: messages).map { try format($0) }
     }
 
     /// ``run(_:messages:)`` for many plans at once, one child task each (on narrate's executor,
@@ -206,7 +207,7 @@ public struct ReportPipeline: Sendable {
     /// compiled by a task of their own while the first reports are gathered (a render that comes
     /// first waits for that compilation).
     public func run(_ plans: [ReportPlan], messages: Messages = .delivery) async throws -> [[FormattedReport]] {
-        guard plans.count > 1 else { return try plans.map { try run($0, messages: messages) } }
+        guard plans.count > 1 else { return try await plans.asyncMap { try await run($0, messages: messages) } }
         let renderer = context.renderer
         let locales = Set(plans.map(\.locale))
         return try await withThrowingTaskGroup(of: (Int, [FormattedReport]).self) { group in
@@ -215,7 +216,7 @@ public struct ReportPipeline: Sendable {
                 return (-1, [])
             }
             for (index, plan) in plans.enumerated() {
-                group.addTask { (index, try run(plan, messages: messages)) }
+                group.addTask { (index, try await run(plan, messages: messages)) }
             }
             var results = [[FormattedReport]](repeating: [], count: plans.count)
             for try await (index, reports) in group where index >= 0 { results[index] = reports }

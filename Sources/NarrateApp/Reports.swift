@@ -29,7 +29,7 @@ public struct Reports: Sendable {
         let pipeline = context.pipeline
         if let target { _ = try context.config.requireTarget(target) }
         var plans: [ReportPlan] = []
-        for plan in try pipeline.plan(team: team, schedule: schedule, period: period, at: at, locale: locale) {
+        for plan in try await pipeline.plan(team: team, schedule: schedule, period: period, at: at, locale: locale) {
             // A person previews their own teams' reports, and a digest only as its manager.
             if case .person(let caller) = reader, !caller.isAdmin {
                 let id = caller.person.id
@@ -44,10 +44,10 @@ public struct Reports: Sendable {
             }
             plans.append(await pipeline.withSources(plan, importing: false))
         }
-        return try plans.flatMap { plan in
-            var report = pipeline.analyze(try pipeline.gather(plan))
+        return try await plans.asyncFlatMap { plan in
+            var report = pipeline.analyze(try await pipeline.gather(plan))
             report.sourceNotes = plan.sourceNotes
-            return try pipeline.render(report, plan: plan, messages: digest ? .digest : .team).map { rendered in
+            return try await pipeline.render(report, plan: plan, messages: digest ? .digest : .team).map { rendered in
                 let parts = try target.map { try pipeline.format(rendered, targets: [$0]).parts.first?.bodies ?? [] }
                 return Preview(
                     team: plan.team.id, periodStart: TimeText.iso(plan.period.start, in: plan.period.timeZone),
@@ -58,13 +58,13 @@ public struct Reports: Sendable {
     }
 
     /// Fills the store with the demo week (once), then renders and archives its report.
-    public func demo(team teamID: String) throws -> (report: String, file: String) {
+    public func demo(team teamID: String) async throws -> (report: String, file: String) {
         let config = context.config
         let team = try config.requireTeam(teamID)
         let now = context.clock.now()
         let week: Period
-        if try context.store.entryCount() == 0 {
-            week = try DemoWeek.seed(context, team: team.id)
+        if try await context.store.entryCount() == 0 {
+            week = try await DemoWeek.seed(context, team: team.id)
             context.logger.notice("recorded a demo week for \(team.id) in \(context.stateDir)")
         } else {
             week = DemoWeek.week(before: now, in: config.zone(of: team))
@@ -72,7 +72,7 @@ public struct Reports: Sendable {
         let pipeline = context.pipeline
         let plan = ReportPlan(
             team: team, schedule: nil, period: week, locale: try pipeline.locale(for: team, nil), now: now)
-        let markdown = try pipeline.run(plan, messages: .team)[0].rendered.markdown
+        let markdown = try await pipeline.run(plan, messages: .team)[0].rendered.markdown
         var pattern = "reports/{team}-{date}.md"
         for target in team.targets.compactMap(config.target) {
             if case .file(let path) = target.endpoint {
@@ -110,16 +110,16 @@ public struct Reports: Sendable {
 
     /// `narrate reports`: the latest reports, newest first; manager digests only for those
     /// who may read them.
-    public func archived(team: String? = nil, limit: Int = 50, by reader: Requester) throws -> [Archived] {
+    public func archived(team: String? = nil, limit: Int = 50, by reader: Requester) async throws -> [Archived] {
         if let team { _ = try context.config.requireTeam(team) }
-        return try context.store.reports(team: team, kinds: [ReportRecord.reportKind, ReportRecord.digestKind], limit: limit)
+        return try await context.store.reports(team: team, kinds: [ReportRecord.reportKind, ReportRecord.digestKind], limit: limit)
             .filter { mayRead($0, reader) }
-            .map { try archived($0, markdown: false) }
+            .asyncMap { try await archived($0, markdown: false) }
     }
 
     /// `narrate reports show ID`: one report again, as it was rendered.
-    public func archived(id: Int64, by reader: Requester) throws -> Archived {
-        guard let record = try context.store.report(id), record.kind != "notice" else {
+    public func archived(id: Int64, by reader: Requester) async throws -> Archived {
+        guard let record = try await context.store.report(id), record.kind != "notice" else {
             throw NarrateError(.notFound, "no report \(id); `narrate reports` lists them")
         }
         guard mayRead(record, reader) else {
@@ -129,7 +129,7 @@ public struct Reports: Sendable {
                     ? "report \(id) is a manager digest: only the team's manager and admins may read it"
                     : "report \(id) is team \(record.team)'s: only its people and admins may read it")
         }
-        return try archived(record, markdown: true)
+        return try await archived(record, markdown: true)
     }
 
     /// A team report is for the team's people (its members and manager); a manager digest holds
@@ -142,9 +142,9 @@ public struct Reports: Sendable {
         return record.kind == ReportRecord.digestKind ? team.manager == id : team.members.contains(id) || team.manager == id
     }
 
-    func archived(_ record: ReportRecord, markdown: Bool) throws -> Archived {
+    func archived(_ record: ReportRecord, markdown: Bool) async throws -> Archived {
         let zone = context.config.zone(ofTeam: record.team)
-        let parts = try context.store.deliveries(reports: [record.id])
+        let parts = try await context.store.deliveries(reports: [record.id])
         var targets: [String] = []
         for part in parts where !targets.contains(part.target) { targets.append(part.target) }
         return Archived(

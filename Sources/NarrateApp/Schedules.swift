@@ -22,12 +22,12 @@ public struct ScheduleStatus: Sendable, Codable {
 public struct Schedules: Sendable {
     let context: AppContext
 
-    public func status() throws -> [ScheduleStatus] {
+    public func status() async throws -> [ScheduleStatus] {
         let now = context.clock.now()
-        return try context.config.schedules.map { schedule in
+        return try await context.config.schedules.asyncMap { schedule in
             let zone = context.config.zone(of: schedule)
             let next = CronSchedule(cron: schedule.cron, zone: zone).next(after: now).first
-            let last = try context.store.lastRun(schedule: schedule.id)
+            let last = try await context.store.lastRun(schedule: schedule.id)
             let reminders = next.map { slot in
                 [schedule.remindBefore, schedule.remindAgain].compactMap { $0 }
                     .map { TimeText.iso(slot.addingTimeInterval(-TimeInterval($0)), in: zone) }

@@ -28,16 +28,16 @@ public struct Slots: Sendable {
         let reports: [QueuedReport]
         do {
             let plan = await context.pipeline.withSources(try context.pipeline.plan(schedule: schedule, slot: slot))
-            reports = try context.pipeline.run(plan).map { QueuedReport(record: $0.rendered.record, parts: $0.parts) }
+            reports = try await context.pipeline.run(plan).map { QueuedReport(record: $0.rendered.record, parts: $0.parts) }
         } catch let error where NarrateError.Category(of: error) != .unavailable {
             // A config, template or source problem: recorded, so the slot is not tried forever.
             // The store's failures (unavailable) go to the caller's backoff instead.
             let reason = context.redactor.redact("\(error)")
             let failed = Run(schedule: schedule.id, team: schedule.team, slot: slot, state: .failed, at: context.clock.now(), detail: reason)
-            return .failed(try context.store.claim(failed) ? reason : nil)
+            return await .failed(try context.store.claim(failed) ? reason : nil)
         }
         let run = Run(schedule: schedule.id, team: schedule.team, slot: slot, state: .done, at: context.clock.now())
-        guard let queued = try context.store.claim(run, queueing: reports, now: context.clock.now()) else { return .alreadyRun }
+        guard let queued = try await context.store.claim(run, queueing: reports, now: context.clock.now()) else { return .alreadyRun }
         return .queued(queued)
     }
 
@@ -64,7 +64,7 @@ public struct Slots: Sendable {
         for (plan, reports) in zip(plans, try await context.pipeline.run(plans)) {
             var fresh: [QueuedReport] = []
             for formatted in reports {
-                if !force, let existing = try identical(to: formatted) {
+                if !force, let existing = try await identical(to: formatted) {
                     context.logger.notice("\(plan.team.id): report \(existing) has the same content; not queued again (--force sends it anyway)")
                     order.append(.report(existing, team: plan.team.id))
                     earlier.insert(existing)
@@ -79,13 +79,13 @@ public struct Slots: Sendable {
                 slots.append((plan.team.id, run, fresh))
                 order.append(.slot(slots.count - 1))
             } else {
-                for (stored, deliveries) in try fresh.map({ try context.store.enqueue($0.record, parts: $0.parts, now: context.clock.now()) }) {
+                for (stored, deliveries) in try await fresh.asyncMap({ try await context.store.enqueue($0.record, parts: $0.parts, now: context.clock.now()) }) {
                     context.logger.info("report \(stored.id) for \(plan.team.id): \(deliveries.count) parts queued")
                     order.append(.report(stored.id, team: plan.team.id))
                 }
             }
         }
-        let claimed = slots.isEmpty ? [] : try context.store.claim(slots.map { ($0.run, $0.reports) }, now: context.clock.now())
+        let claimed = await slots.isEmpty ? [] : try context.store.claim(slots.map { ($0.run, $0.reports) }, now: context.clock.now())
         for item in order {
             switch item {
             case .report(let id, let team):
@@ -101,13 +101,13 @@ public struct Slots: Sendable {
     }
 
     /// The newest report of the same team with the same Markdown and the same targets.
-    func identical(to formatted: FormattedReport) throws -> Int64? {
+    func identical(to formatted: FormattedReport) async throws -> Int64? {
         let targets = Set(formatted.parts.map(\.target))
         // The team's latest reports: a team report and a digest a cycle, so the last few.
-        for record in try context.store.reports(
+        for record in try await context.store.reports(
             team: formatted.rendered.plan.team.id, kinds: [ReportRecord.reportKind, ReportRecord.digestKind], limit: 4)
         where record.markdown == formatted.rendered.markdown {
-            let sentTo = Set(try context.store.deliveries(reports: [record.id]).map(\.target))
+            let sentTo = Set(try await context.store.deliveries(reports: [record.id]).map(\.target))
             if sentTo == targets { return record.id }
         }
         return nil
@@ -116,10 +116,10 @@ public struct Slots: Sendable {
     /// Records slots missed while no narrate ran (older than `catch_up`) as skipped, the latest
     /// hundred of them; returns those recorded.
     @discardableResult
-    public func recordSkipped(_ slots: [Date], of schedule: Schedule) throws -> [Date] {
+    public func recordSkipped(_ slots: [Date], of schedule: Schedule) async throws -> [Date] {
         let kept = Array(slots.suffix(100))
         for slot in kept {
-            _ = try context.store.claim(Run(
+            _ = try await context.store.claim(Run(
                 schedule: schedule.id, team: schedule.team, slot: slot, state: .skipped, at: context.clock.now(),
                 detail: "missed while narrate was not running; older than catch_up \(DurationText.text(schedule.catchUp))"))
         }
@@ -127,7 +127,7 @@ public struct Slots: Sendable {
     }
 
     /// The slot this schedule last ran (or recorded), if any.
-    public func lastSlot(of schedule: Schedule) throws -> Date? {
-        try context.store.lastRun(schedule: schedule.id)?.slot
+    public func lastSlot(of schedule: Schedule) async throws -> Date? {
+        try await context.store.lastRun(schedule: schedule.id)?.slot
     }
 }

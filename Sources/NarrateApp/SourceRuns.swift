@@ -67,14 +67,14 @@ public struct SourceRuns: Sendable {
             if !dryRun {
                 do {
                     switch mode {
-                    case .auto: outcome.added = try context.store.importEntries(collected.entries, now: now).count
-                    case .draft: outcome.added = try context.store.addDrafts(collected.entries, now: now)
+                    case .auto: outcome.added = try await context.store.importEntries(collected.entries, now: now).count
+                    case .draft: outcome.added = try await context.store.addDrafts(collected.entries, now: now)
                     }
-                    if !collected.readings.isEmpty { try context.store.record(collected.readings) }
+                    if !collected.readings.isEmpty { try await context.store.record(collected.readings) }
                 } catch {
                     outcome.problems.append("\(source.id): \(context.redactor.redact("\(error)"))")
                 }
-                try? context.store.recordSourceRun(source.id, at: now, problems: outcome.problems)
+                try? await context.store.recordSourceRun(source.id, at: now, problems: outcome.problems)
                 if outcome.added > 0 { context.logger.info("\(source.id): \(outcome.added) new \(mode == .auto ? "entries" : "drafts")") }
                 for problem in outcome.problems { context.logger.warning("source \(problem)") }
             }
@@ -100,7 +100,7 @@ public struct SourceRuns: Sendable {
         guard hasSources else { return (SourceBatch(), []) }
         let outcomes = await run(team: team, period: period, dryRun: true)
         let found = outcomes.filter { $0.mode == .auto }.flatMap(\.found)
-        let known = (try? context.store.knownKeys(found.map(\.key))) ?? Set(found.map(\.key))
+        let known = (try? await context.store.knownKeys(found.map(\.key))) ?? Set(found.map(\.key))
         var seen: Set<String> = []
         var batch = SourceBatch(readings: outcomes.flatMap(\.foundReadings))
         for item in found where !known.contains(item.key) && seen.insert(item.key).inserted {

@@ -33,12 +33,16 @@ public struct TeamPage: Sendable {
 
     public static let periods = 12
 
-    public func content(team id: String) throws -> Content {
+    public func content(team id: String) async throws -> Content {
         let team = try context.config.requireTeam(id)
-        let plan = try context.pipeline.plan(team: team.id)[0]
+        let plan = try await context.pipeline.plan(team: team.id)[0]
         // The team report only: the digest beside it holds each person's mood and load.
-        let markdown = try context.store.reports(team: team.id, kinds: [ReportRecord.reportKind], limit: 1).first?.markdown
-            ?? context.pipeline.run(plan, messages: .team)[0].rendered.markdown
+        let markdown: String
+        if let archived = try await context.store.reports(team: team.id, kinds: [ReportRecord.reportKind], limit: 1).first {
+            markdown = archived.markdown
+        } else {
+            markdown = try await context.pipeline.run(plan, messages: .team)[0].rendered.markdown
+        }
         let core = context.config.kpis.filter { $0.team == team.id && $0.role == .core }
         let guardrails = core.flatMap(\.guardrails).compactMap(context.config.kpi)
         var seen: Set<String> = []
@@ -48,7 +52,7 @@ public struct TeamPage: Sendable {
             var spans = [KPIAnalysis.cadence(of: kpi, in: plan.period, asOf: plan.now)]
             while spans.count < Self.periods { spans.insert(spans[0].previous, at: 0) }
             // As in the report, nothing dated after now counts.
-            let readings = try context.store.readings(kpis: [kpi.id], from: spans[0].start, to: min(spans.last!.end, plan.now))
+            let readings = try await context.store.readings(kpis: [kpi.id], from: spans[0].start, to: min(spans.last!.end, plan.now))
             let zone = context.config.zone(of: team)
             var chart = Chart(
                 name: kpi.name(in: plan.locale), unit: kpi.unit(in: plan.locale) ?? "", values: spans.map { KPIAnalysis.value(kpi, in: $0, readings) },

@@ -38,7 +38,7 @@ struct AwayAddCommand: AsyncParsableCommand {
         }
         let context = try global.context()
         let person = try global.caller(context, as: named).person
-        let absence = try context.checkIns.away(person, from: try LocalDate(parsing: from), to: try LocalDate(parsing: to))
+        let absence = try await context.checkIns.away(person, from: try LocalDate(parsing: from), to: try LocalDate(parsing: to))
         Console.out(Self.line(absence))
     }
 
@@ -79,7 +79,7 @@ struct AwayListCommand: AsyncParsableCommand {
         let person = try person.map(context.config.requirePerson)
         let first = try since.map(LocalDate.init(parsing:))
             ?? LocalDate(global.wiring.clock.now(), in: Config.zone(context.config.timeZone))
-        try show(try context.checkIns.absences(of: person, from: first, visibleTo: global.requester(context)), since: first)
+        try await show(try context.checkIns.absences(of: person, from: first, visibleTo: global.requester(context)), since: first)
     }
 
     func show(_ absences: [Absence], since first: LocalDate) throws {
@@ -107,7 +107,7 @@ struct AwayCancelCommand: AsyncParsableCommand {
         }
         let context = try global.context()
         let caller = try global.caller(context, as: person)
-        Self.cancelled(try context.checkIns.cancelAbsence(id, by: caller))
+        await Self.cancelled(try context.checkIns.cancelAbsence(id, by: caller))
     }
 
     static func cancelled(_ absence: Absence) {

@@ -8,7 +8,7 @@ import NarrateReport
 import NarrateDelivery
 import NarrateStore
 
-struct CheckCommand: ParsableCommand {
+struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check", abstract: "Validate the config and lint its KPIs; exit 1 on any error.")
 
@@ -20,7 +20,7 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Do not read the secrets (environment variables, files): on a machine that does not have them.")
     var offline = false
 
-    func run() throws {
+    func run() async throws {
         let resolver = SecretResolver(environment: global.wiring.environment, redactor: global.wiring.redactor)
         let now = global.wiring.clock.now()
         var (config, diagnostics) = ConfigFile.check(path: global.configPath, secrets: offline ? nil : resolver)
@@ -31,7 +31,7 @@ struct CheckCommand: ParsableCommand {
             // Read-only: check never makes a store.
             let stateDir = StateDirectory.resolve(flag: global.stateDir, config: config, environment: global.wiring.environment)
             if let store = try? SQLiteStore(readOnly: stateDir + "/" + SQLiteStore.fileName) {
-                diagnostics += ConfigFile.checkTargets(config, text: text, store: store, now: now)
+                diagnostics += await ConfigFile.checkTargets(config, text: text, store: store, now: now)
             }
         }
         if json {

@@ -26,7 +26,7 @@ struct CloseOptions: ParsableArguments {
         }
         let context = try global.context()
         let zone = global.user(context.config).map(context.config.zone(of:)) ?? Config.zone(context.config.timeZone)
-        return try context.checkIns.close(
+        return try await context.checkIns.close(
             try EntryReference(parsing: id), as: state, note: note, at: try global.time(at, in: zone), by: global.requester(context)
         ).displayID
     }

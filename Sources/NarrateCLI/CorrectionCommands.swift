@@ -30,7 +30,7 @@ struct EditCommand: AsyncParsableCommand {
         }
         let context = try global.context()
         let caller = try global.caller(context, as: person)
-        let entry = try context.checkIns.edit(try EntryReference(parsing: id), text: text, by: caller)
+        let entry = try await context.checkIns.edit(try EntryReference(parsing: id), text: text, by: caller)
         Console.out("\(entry.displayID) edited (narrate undo takes it back)")
     }
 }
@@ -54,7 +54,7 @@ struct DeleteCommand: AsyncParsableCommand {
         }
         let context = try global.context()
         let caller = try global.caller(context, as: person)
-        let entry = try context.checkIns.delete(try EntryReference(parsing: id), by: caller)
+        let entry = try await context.checkIns.delete(try EntryReference(parsing: id), by: caller)
         Console.out("\(entry.displayID) deleted (narrate undo brings it back)")
     }
 }
@@ -74,7 +74,7 @@ struct UndoCommand: AsyncParsableCommand {
         }
         let context = try global.context()
         let caller = try global.caller(context, as: person)
-        let (entry, change) = try context.checkIns.undo(by: caller)
+        let (entry, change) = try await context.checkIns.undo(by: caller)
         Console.out("\(entry.displayID) \(change.action == .edit ? "has its earlier text again" : "is back")")
     }
 }

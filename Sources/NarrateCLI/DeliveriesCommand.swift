@@ -1,7 +1,7 @@
 import ArgumentParser
 import NarrateModel
 
-struct DeliveriesCommand: ParsableCommand {
+struct DeliveriesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deliveries", abstract: "List outbox parts: report, target, part, state, attempts, last error.")
 
@@ -13,9 +13,9 @@ struct DeliveriesCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    func run() throws {
+    func run() async throws {
         let context = try global.context(reading: true)
-        let deliveries = try context.deliveries.list(parkedOnly: failed).sorted { $0.id < $1.id }
+        let deliveries = try await context.deliveries.list(parkedOnly: failed).sorted { $0.id < $1.id }
         if json { return try Console.json(deliveries) }
         if deliveries.isEmpty { Console.out(failed ? "no parked parts" : "the outbox is empty") }
         let zone = Config.zone(context.config.timeZone)

@@ -1,6 +1,6 @@
 import ArgumentParser
 
-struct DemoCommand: ParsableCommand {
+struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Record a realistic week for the demo team (once) and print and archive its report.")
@@ -10,8 +10,8 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Team to fill with the demo week.")
     var team = "platform"
 
-    func run() throws {
-        let result = try global.context().reports.demo(team: team)
+    func run() async throws {
+        let result = try await global.context().reports.demo(team: team)
         Console.raw(result.report)
         Console.out("report written to \(result.file)")
     }

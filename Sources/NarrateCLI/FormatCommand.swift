@@ -7,7 +7,7 @@ import NarrateReport
 
 extension Dialect: ExpressibleByArgument {}
 
-struct FormatCommand: ParsableCommand {
+struct FormatCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "format", abstract: "Convert CommonMark on stdin to a chat dialect, split to fit its limit.")
 
@@ -27,7 +27,7 @@ struct FormatCommand: ParsableCommand {
         if let limit, limit < 20 { throw ValidationError("--limit must be at least 20") }
     }
 
-    func run() throws {
+    func run() async throws {
         let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
         let parts = MessageFormatter(dialect: dialect, limit: limit).parts(input)
         if json {

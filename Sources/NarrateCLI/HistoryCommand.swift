@@ -38,7 +38,7 @@ struct HistoryCommand: AsyncParsableCommand {
             place = "the daemon's store (\(daemon.socket))"
         } else {
             let context = try global.context(reading: true)
-            history = try context.historyQuery.history(team: team, person: person, since: first, visibleTo: global.requester(context))
+            history = try await context.historyQuery.history(team: team, person: person, since: first, visibleTo: global.requester(context))
             place = context.stateDir + "/" + SQLiteStore.fileName
         }
         if json { return try Console.json(history) }

@@ -2,7 +2,7 @@ import ArgumentParser
 import NarrateApp
 import NarrateStore
 
-struct InitCommand: ParsableCommand {
+struct InitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init", abstract: "Write an example config and create the state directory.")
 
@@ -11,7 +11,7 @@ struct InitCommand: ParsableCommand {
     @Flag(help: "Overwrite an existing config file.")
     var force = false
 
-    func run() throws {
+    func run() async throws {
         let stateDir = StateDirectory.resolve(flag: global.stateDir, environment: global.wiring.environment)
         let result = try Setup.initialize(
             configPath: global.configPath, stateDir: stateDir, overwrite: force, recorded: global.stateDir != nil)

@@ -45,7 +45,7 @@ struct LogCommand: AsyncParsableCommand {
         let context = try global.context()
         let caller = try global.caller(context, as: person).person
         let time = try global.time(at, in: context.config.zone(of: caller))
-        let entry = try context.checkIns.log(kind, text: text, by: caller, stage: stage, kpi: kpi, at: time)
+        let entry = try await context.checkIns.log(kind, text: text, by: caller, stage: stage, kpi: kpi, at: time)
         Console.out(entry.displayID)
     }
 }

@@ -50,12 +50,12 @@ struct MetricRecordCommand: AsyncParsableCommand {
         let context = try global.context()
         let kpi = try context.config.requireKPI(self.kpi)
         let time = try global.time(at, in: context.config.zone(ofTeam: kpi.team))
-        let reading = try context.metrics.record(kpi.id, value: number, at: time, by: global.requester(context), origin: .cli)
+        let reading = try await context.metrics.record(kpi.id, value: number, at: time, by: global.requester(context), origin: .cli)
         Console.out("recorded \(reading.kpi) = \(reading.value)")
     }
 }
 
-struct MetricImportCommand: ParsableCommand {
+struct MetricImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Import readings from a CSV file with the header kpi,value,at; all rows or none.")
 
@@ -64,7 +64,7 @@ struct MetricImportCommand: ParsableCommand {
     @Argument(help: "CSV file.")
     var file: String
 
-    func run() throws {
+    func run() async throws {
         let context = try global.context()
         guard let data = FileManager.default.contents(atPath: file) else {
             throw NarrateError(.unavailable, "cannot read \(file)")
@@ -72,7 +72,7 @@ struct MetricImportCommand: ParsableCommand {
         guard let text = String(data: data, encoding: .utf8) else {
             throw NarrateError(.invalidInput, "\(file) is not UTF-8 text")
         }
-        let (count, replaced) = try context.metrics.importCSV(text, file: file, by: global.requester(context))
+        let (count, replaced) = try await context.metrics.importCSV(text, file: file, by: global.requester(context))
         let note = replaced == 0 ? "" : " (\(Words.count(replaced, "reading")) of the same KPI and time replaced)"
         Console.out("imported \(Words.count(count, "reading"))\(note)")
     }

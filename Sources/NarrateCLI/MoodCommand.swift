@@ -49,7 +49,7 @@ struct MoodCommand: AsyncParsableCommand {
         let context = try global.context()
         let person = try global.caller(context, as: named).person
         let time = try global.time(at, in: context.config.zone(of: person))
-        let checkIn = try context.checkIns.mood(person, mood: Int(words.last!)!, load: load, at: time)
+        let checkIn = try await context.checkIns.mood(person, mood: Int(words.last!)!, load: load, at: time)
         Console.out("recorded mood for \(checkIn.person)")
     }
 }

@@ -27,7 +27,7 @@ struct RemindCommand: AsyncParsableCommand {
         if dryRun {
             let context = try global.context()
             let schedule = try context.config.requireSchedule(self.schedule)
-            let planned = try context.notices.reminders(for: schedule, now: context.clock.now(), manual: true)
+            let planned = try await context.notices.reminders(for: schedule, now: context.clock.now(), manual: true)
             if planned.isEmpty { return Console.out("everyone on \(schedule.team) has checked in (or is away)") }
             for notice in planned {
                 let channels = notice.channels.isEmpty ? "no channel" : notice.channels.map(\.description).joined(separator: ", ")
@@ -40,7 +40,7 @@ struct RemindCommand: AsyncParsableCommand {
             let context = try global.context(transport: transport)
             let schedule = try context.config.requireSchedule(self.schedule)
             let now = context.clock.now()
-            let sent = try context.notices.send(try context.notices.reminders(for: schedule, now: now, manual: true), now: now)
+            let sent = try await context.notices.send(try context.notices.reminders(for: schedule, now: now, manual: true), now: now)
             _ = try await context.courier.deliver(reports: nil, until: now.addingTimeInterval(wait))
             return sent.map { ($0.record.person, $0.channels) }
         }

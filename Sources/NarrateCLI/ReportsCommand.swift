@@ -24,7 +24,7 @@ struct ReportsListCommand: AsyncParsableCommand {
             reports = try await daemon.get("/v1/reports", query: [("team", team)])
         } else {
             let context = try global.context(reading: true)
-            reports = try context.reports.archived(team: team, by: global.requester(context))
+            reports = try await context.reports.archived(team: team, by: global.requester(context))
         }
         if json { return try Console.json(reports) }
         if reports.isEmpty { Console.out("no reports yet") }
@@ -55,7 +55,7 @@ struct ReportsShowCommand: AsyncParsableCommand {
             report = try await daemon.get("/v1/reports/\(id)")
         } else {
             let context = try global.context(reading: true)
-            report = try context.reports.archived(id: id, by: global.requester(context))
+            report = try await context.reports.archived(id: id, by: global.requester(context))
         }
         if json { return try Console.json(report) }
         Console.raw(report.markdown ?? "")

@@ -1,6 +1,6 @@
 import ArgumentParser
 
-struct RetryCommand: ParsableCommand {
+struct RetryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retry", abstract: "Put parked parts back in the queue (the daemon or the next `narrate now` sends them).")
 
@@ -16,8 +16,8 @@ struct RetryCommand: ParsableCommand {
         if ids.isEmpty == !allParked { throw ValidationError("give delivery ids or --all-parked") }
     }
 
-    func run() throws {
-        let count = try global.context().deliveries.retry(ids: allParked ? nil : ids)
+    func run() async throws {
+        let count = try await global.context().deliveries.retry(ids: allParked ? nil : ids)
         Console.out("re-queued \(count) part\(count == 1 ? "" : "s")")
     }
 }

@@ -40,7 +40,7 @@ struct ScheduleCommand: AsyncParsableCommand {
         if let daemon = try global.daemon() {
             statuses = try await daemon.get("/v1/schedules")
         } else {
-            statuses = try global.context().schedules.status()
+            statuses = try await global.context().schedules.status()
         }
         if json { return try Console.json(statuses) }
         for status in statuses {

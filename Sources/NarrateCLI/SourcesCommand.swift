@@ -26,7 +26,7 @@ struct SourcesCheckCommand: AsyncParsableCommand {
         let failed = try await CurlTransport.withRunning { transport -> Bool in
             let context = try global.context(transport: transport)
             var failed = false
-            for plan in try context.pipeline.plan(team: team) {
+            for plan in try await context.pipeline.plan(team: team) {
                 let outcomes = await context.sourceRuns.run(team: plan.team, period: plan.period, dryRun: true)
                 if outcomes.isEmpty { Console.out("\(plan.team.id): no sources") }
                 for outcome in outcomes {
@@ -52,7 +52,7 @@ struct DraftsCommand: ParsableCommand {
         subcommands: [DraftsListCommand.self, DraftsConfirmCommand.self, DraftsDiscardCommand.self], defaultSubcommand: DraftsListCommand.self)
 }
 
-struct DraftsListCommand: ParsableCommand {
+struct DraftsListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "Your pending drafts.")
 
     @OptionGroup var global: GlobalOptions
@@ -60,10 +60,10 @@ struct DraftsListCommand: ParsableCommand {
     @Option(name: .customLong("as"), help: "Person id (default: the person whose unix_user is $USER).")
     var person: String?
 
-    func run() throws {
+    func run() async throws {
         let context = try global.context()
         let caller = try global.caller(context, as: person)
-        let drafts = try context.checkIns.drafts(of: caller.person)
+        let drafts = try await context.checkIns.drafts(of: caller.person)
         if drafts.isEmpty { return Console.out("no drafts for \(caller.person.id)") }
         let zone = context.config.zone(of: caller.person)
         for draft in drafts {
@@ -72,7 +72,7 @@ struct DraftsListCommand: ParsableCommand {
     }
 }
 
-struct DraftsConfirmCommand: ParsableCommand {
+struct DraftsConfirmCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "confirm", abstract: "Make a draft an entry (optionally with your own words).")
 
     @OptionGroup var global: GlobalOptions
@@ -86,14 +86,14 @@ struct DraftsConfirmCommand: ParsableCommand {
     @Option(name: .customLong("as"), help: "Act for this person (admins only).")
     var person: String?
 
-    func run() throws {
+    func run() async throws {
         let context = try global.context()
-        let entry = try context.checkIns.confirmDraft(id, text: text, by: try global.caller(context, as: person))
+        let entry = try await context.checkIns.confirmDraft(id, text: text, by: try global.caller(context, as: person))
         Console.out(entry.displayID)
     }
 }
 
-struct DraftsDiscardCommand: ParsableCommand {
+struct DraftsDiscardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "discard", abstract: "Drop a draft; it does not come back.")
 
     @OptionGroup var global: GlobalOptions
@@ -104,9 +104,9 @@ struct DraftsDiscardCommand: ParsableCommand {
     @Option(name: .customLong("as"), help: "Act for this person (admins only).")
     var person: String?
 
-    func run() throws {
+    func run() async throws {
         let context = try global.context()
-        let draft = try context.checkIns.discardDraft(id, by: try global.caller(context, as: person))
+        let draft = try await context.checkIns.discardDraft(id, by: try global.caller(context, as: person))
         Console.out("\(draft.displayID) discarded")
     }
 }

@@ -12,7 +12,7 @@ struct TokenCommand: ParsableCommand {
         subcommands: [TokenCreateCommand.self, TokenListCommand.self, TokenRevokeCommand.self])
 }
 
-struct TokenCreateCommand: ParsableCommand {
+struct TokenCreateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create", abstract: "Make a check-in link and an API token for a person; they are shown once.")
 
@@ -27,7 +27,7 @@ struct TokenCreateCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    func run() throws {
+    func run() async throws {
         let context = try global.context()
         let person = try context.config.requirePerson(self.person)
         var lifetime: Int?
@@ -37,7 +37,7 @@ struct TokenCreateCommand: ParsableCommand {
             }
             lifetime = seconds
         }
-        let issued = try context.tokens.create(for: person, lifetime: lifetime)
+        let issued = try await context.tokens.create(for: person, lifetime: lifetime)
         let zone = context.config.zone(of: person)
         let expiry = issued.api.expiresAt.map { TimeText.iso($0, in: zone) }
         if json {
@@ -53,7 +53,7 @@ struct TokenCreateCommand: ParsableCommand {
     }
 }
 
-struct TokenListCommand: ParsableCommand {
+struct TokenListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List tokens (never their text).")
 
     @OptionGroup var global: GlobalOptions
@@ -75,12 +75,12 @@ struct TokenListCommand: ParsableCommand {
         var lastUsedAt: Date?
     }
 
-    func run() throws {
+    func run() async throws {
         let context = try global.context(reading: true)
         let person = try self.person.map(context.config.requirePerson)
         let now = context.clock.now()
         let zone = Config.zone(context.config.timeZone)
-        let tokens = try context.tokens.list(of: person)
+        let tokens = try await context.tokens.list(of: person)
         if json {
             return try Console.json(tokens.map {
                 Listed(
@@ -104,7 +104,7 @@ struct TokenListCommand: ParsableCommand {
     }
 }
 
-struct TokenRevokeCommand: ParsableCommand {
+struct TokenRevokeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke a person's tokens (all, or one with --id).")
 
     @OptionGroup var global: GlobalOptions
@@ -115,9 +115,9 @@ struct TokenRevokeCommand: ParsableCommand {
     @Option(help: "Only this token (an id from `narrate token list`).")
     var id: Int64?
 
-    func run() throws {
+    func run() async throws {
         let context = try global.context()
-        let count = try context.tokens.revoke(of: try context.config.requirePerson(person), id: id)
+        let count = try await context.tokens.revoke(of: try context.config.requirePerson(person), id: id)
         Console.out("revoked \(count) token\(count == 1 ? "" : "s") of \(person)")
     }
 }

@@ -32,7 +32,7 @@ final class DeliveryService: Service {
                     self.logger.debug("delivering the outbox")
                     try await context.courier.deliver(reports: nil)
                     failures = 0
-                    let outstanding = try context.deliveries.outstanding()
+                    let outstanding = try await context.deliveries.outstanding()
                     let now = context.clock.now()
                     if outstanding.sending {
                         // In flight elsewhere (or left by a process that died): looked at again soon.

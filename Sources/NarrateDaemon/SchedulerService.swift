@@ -76,7 +76,7 @@ final class SchedulerService: Service {
             var cursor: Date
             if let known = cursors[schedule.id] {
                 cursor = known
-            } else if let last = try context.slots.lastSlot(of: schedule) {
+            } else if let last = try await context.slots.lastSlot(of: schedule) {
                 cursor = last
             } else {
                 cursor = min(started, now).addingTimeInterval(-TimeInterval(schedule.catchUp))
@@ -84,7 +84,7 @@ final class SchedulerService: Service {
             }
             let due = now > cursor ? cron.fires(after: cursor, upTo: now) : []
             let decision = SlotPlanner.decide(due: due, now: now, catchUp: TimeInterval(schedule.catchUp))
-            if !fresh.contains(schedule.id) { try recordSkipped(decision.skipped, schedule, context, now: now) }
+            if !fresh.contains(schedule.id) { try await recordSkipped(decision.skipped, schedule, context, now: now) }
             fresh.remove(schedule.id)
             if let slot = decision.run { try await fire(schedule, slot: slot, context, now: now) }
             cursors[schedule.id] = max(cursor, now)
@@ -93,8 +93,8 @@ final class SchedulerService: Service {
         // Reminders, follow-ups and escalations that came due; the scheduler wakes for the next.
         do {
             let notices = context.notices
-            let planned = try notices.planned(now: now)
-            if !(try notices.send(planned.filter { $0.due <= now }, now: now)).isEmpty { deliveries.signal() }
+            let planned = try await notices.planned(now: now)
+            if await !(try notices.send(planned.filter { $0.due <= now }, now: now)).isEmpty { deliveries.signal() }
             if let next = planned.map(\.due).filter({ $0 > now }).min() { nextWake = min(nextWake, next) }
             if let window = notices.nextReminderWindow(after: now) { nextWake = min(nextWake, window) }
         } catch let error where NarrateError.Category(of: error) != .unavailable {
@@ -105,9 +105,9 @@ final class SchedulerService: Service {
         return nextWake
     }
 
-    func recordSkipped(_ slots: [Date], _ schedule: Schedule, _ context: AppContext, now: Date) throws {
+    func recordSkipped(_ slots: [Date], _ schedule: Schedule, _ context: AppContext, now: Date) async throws {
         guard !slots.isEmpty else { return }
-        let kept = try context.slots.recordSkipped(slots, of: schedule)
+        let kept = try await context.slots.recordSkipped(slots, of: schedule)
         let zone = context.config.zone(of: schedule)
         logger.warning(
             "\(schedule.id): \(slots.count) missed slot(s) recorded as skipped, the latest \(TimeText.iso(kept.last!, in: zone))")

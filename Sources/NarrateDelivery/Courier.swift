@@ -26,7 +26,7 @@ public struct Courier: Sendable {
     public let output: @Sendable (String) -> Void
     /// Makes a person's check-in link, valid until the given time, for a notice being sent (nil
     /// when the service has no `public_url`).
-    public var checkInLink: (@Sendable (_ person: String, _ until: Date) throws -> String?)?
+    public var checkInLink: (@Sendable (_ person: String, _ until: Date) async throws -> String?)?
 
     public init(
         outbox: any Outbox & ReportArchive, config: Config, transport: any HTTPTransport, secrets: SecretResolver,
@@ -52,9 +52,9 @@ public struct Courier: Sendable {
     @discardableResult
     public func deliver(reports: [Int64]? = nil, until deadline: Date = .distantFuture) async throws -> [Delivery] {
         // A lease is the target's timeout and a grace, in real seconds.
-        let revived = try outbox.requeueAbandoned(now: clock.now()) { id in clock.clockSeconds((config.target(id)?.effectiveTimeout ?? 30) + 5) }
+        let revived = try await outbox.requeueAbandoned(now: clock.now()) { id in clock.clockSeconds((config.target(id)?.effectiveTimeout ?? 30) + 5) }
         if revived > 0 { logger.notice("re-queued \(revived) part(s) left in flight by a stopped process") }
-        let targets = try outbox.unfinishedTargets(reports: reports)
+        let targets = try await outbox.unfinishedTargets(reports: reports)
         let gate = RateGate()
         let sent = SentParts(outbox: outbox)
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -65,7 +65,7 @@ public struct Courier: Sendable {
         }
         logger.debug("recorded \(sent.parts.load(ordering: .relaxed)) sent or claimed parts in \(sent.writes.load(ordering: .relaxed)) writes")
         guard let reports else { return [] }
-        return try outbox.deliveries(reports: reports)
+        return try await outbox.deliveries(reports: reports)
     }
 
     /// One target's parts, in order: the first unfinished part of each report goes next, and
@@ -73,7 +73,7 @@ public struct Courier: Sendable {
     func drain(target: String, reports: [Int64]?, until deadline: Date, gate: RateGate, sent: SentParts) async throws {
         var records: [Int64: ReportRecord] = [:]
         while !Task.isCancelled {
-            let unfinished = try outbox.unfinishedDeliveries(reports: reports, target: target)
+            let unfinished = try await outbox.unfinishedDeliveries(reports: reports, target: target)
             if unfinished.isEmpty { return }
             var heads: [Delivery] = []
             var seen: Set<Int64> = []
@@ -121,12 +121,12 @@ public struct Courier: Sendable {
         var delivery = delivery
         delivery.attempts += 1
         guard let target = config.target(delivery.target) else {
-            try park(delivery, "target \(delivery.target) is no longer in the config")
+            try await park(delivery, "target \(delivery.target) is no longer in the config")
             return (false, false)
         }
-        if records[delivery.report] == nil { records[delivery.report] = try outbox.report(delivery.report) }
+        if records[delivery.report] == nil { records[delivery.report] = try await outbox.report(delivery.report) }
         guard let report = records[delivery.report] else {
-            try park(delivery, "report \(delivery.report) is missing")
+            try await park(delivery, "report \(delivery.report) is missing")
             return (false, false)
         }
         await gate.wait(for: target.id, rate: target.effectiveRate)
@@ -139,11 +139,11 @@ public struct Courier: Sendable {
 
     /// What delivering a part means, built by the target kind's descriptor: the courier and
     /// `--dry-run` both call this.
-    public func action(for delivery: Delivery, to target: Target, report: ReportRecord) throws -> DeliveryAction {
+    public func action(for delivery: Delivery, to target: Target, report: ReportRecord) async throws -> DeliveryAction {
         var delivery = delivery
         // A notice carries the person's check-in link: made now, so the store never holds one.
         if report.kind == "notice", let person = report.person, delivery.body.contains(CheckInLink.placeholder) {
-            let link = try checkInLink?(person, max(report.periodEnd, clock.now()).addingTimeInterval(2 * 86_400))
+            let link = try await checkInLink?(person, max(report.periodEnd, clock.now()).addingTimeInterval(2 * 86_400))
             delivery.body = delivery.body.replacingOccurrences(of: CheckInLink.placeholder, with: link ?? "")
         }
         let context = DeliveryContext(
@@ -155,7 +155,7 @@ public struct Courier: Sendable {
     func send(_ delivery: Delivery, to target: Target, report: ReportRecord) async -> AttemptOutcome {
         let action: DeliveryAction
         do {
-            action = try self.action(for: delivery, to: target, report: report)
+            action = try await self.action(for: delivery, to: target, report: report)
         } catch {
             return .park(error: "\(error)")
         }
@@ -202,12 +202,12 @@ public struct Courier: Sendable {
             logger.info("sent \(label)", metadata: ["attempts": "\(delivery.attempts)"])
             return claimed
         case .park(let error):
-            try park(delivery, error)
+            try await park(delivery, error)
         case .reroute(let route, let error):
             let error = redactor.redact(error)
             logger.warning("\(label): \(error)")
-            for other in try outbox.unfinishedDeliveries(reports: [delivery.report], target: delivery.target) {
-                try outbox.finishAttempt(
+            for other in try await outbox.unfinishedDeliveries(reports: [delivery.report], target: delivery.target) {
+                try await outbox.finishAttempt(
                     other.id, state: other.id == delivery.id ? .pending : other.state, error: error, nextAttemptAt: now,
                     route: route, at: now)
             }
@@ -219,11 +219,11 @@ public struct Courier: Sendable {
             // The limit counts from the last `narrate retry`; `attempts` keeps counting across them.
             let tries = delivery.attempts - delivery.attemptsBase
             if tries >= maxAttempts || age >= maxAge {
-                try park(delivery, "\(error) (gave up after \(Words.count(tries, "attempt")))")
+                try await park(delivery, "\(error) (gave up after \(Words.count(tries, "attempt")))")
                 return false
             }
             let delay = policy.delay(afterAttempt: delivery.attempts, retryAfter: after)
-            try outbox.finishAttempt(
+            try await outbox.finishAttempt(
                 delivery.id, state: .pending, error: error, nextAttemptAt: now.addingTimeInterval(clock.clockSeconds(delay)), at: now)
             DeliveryMetrics.part(kind: delivery.kind, .retried)
             logger.notice("\(label) will be retried in \(String(format: "%.1f", delay)) s: \(error)")
@@ -232,15 +232,15 @@ public struct Courier: Sendable {
     }
 
     /// Parks a part and the later parts of the same report for the same target, which must not overtake it.
-    func park(_ delivery: Delivery, _ error: String) throws {
+    func park(_ delivery: Delivery, _ error: String) async throws {
         let error = redactor.redact(error)
         let now = clock.now()
-        try outbox.finishAttempt(delivery.id, state: .parked, error: error, at: now)
+        try await outbox.finishAttempt(delivery.id, state: .parked, error: error, at: now)
         DeliveryMetrics.part(kind: delivery.kind, .parked)
         logger.error("parked \(delivery.target) part \(delivery.part)/\(delivery.parts) of report \(delivery.report): \(error)")
-        for later in try outbox.unfinishedDeliveries(reports: [delivery.report], target: delivery.target)
+        for later in try await outbox.unfinishedDeliveries(reports: [delivery.report], target: delivery.target)
         where later.part > delivery.part {
-            try outbox.finishAttempt(later.id, state: .parked, error: "not sent: part \(delivery.part) was parked", at: now)
+            try await outbox.finishAttempt(later.id, state: .parked, error: "not sent: part \(delivery.part) was parked", at: now)
         }
     }
 }

@@ -15,7 +15,7 @@ import Synchronization
 final class SentParts: Sendable {
     private struct Waiting: Sendable {
         var part: SentPart
-        var continuation: CheckedContinuation<Bool, any Error>
+        var continuation: CheckedContinuation<Bool?, any Error>
     }
 
     private struct State: Sendable {
@@ -35,37 +35,52 @@ final class SentParts: Sendable {
 
     /// Records `part` as sent (unless it is only a claim) and claims its `next`; true when `next` was claimed.
     func record(_ part: SentPart) async throws -> Bool {
-        try await withCheckedThrowingContinuation { continuation in
+        while true {
             let leads = state.withLock { state in
-                state.waiting.append(Waiting(part: part, continuation: continuation))
                 if state.writing { return false }
                 state.writing = true
                 return true
             }
-            if leads { writeAll() }
+            if leads { return try await lead(with: part) }
+            // Nil when the writer finished between the two looks: then this task writes.
+            let claimed: Bool? = try await withCheckedThrowingContinuation { continuation in
+                let queued = state.withLock { state in
+                    guard state.writing else { return false }
+                    state.waiting.append(Waiting(part: part, continuation: continuation))
+                    return true
+                }
+                if !queued { continuation.resume(returning: nil) }
+            }
+            if let claimed { return claimed }
         }
     }
 
     /// Parts waiting now, for tests.
     var waitingCount: Int { state.withLock { $0.waiting.count } }
 
-    private func writeAll() {
+    /// Writes `part` with what is waiting, then what arrived meanwhile, until nothing is.
+    private func lead(with part: SentPart) async throws -> Bool {
+        var own: Result<Bool, any Error>?
         while true {
             let batch = state.withLock { state in
                 let batch = state.waiting
                 state.waiting = []
-                if batch.isEmpty { state.writing = false }
+                if batch.isEmpty && own != nil { state.writing = false }
                 return batch
             }
-            if batch.isEmpty { return }
+            let parts = (own == nil ? [part] : []) + batch.map(\.part)
+            if parts.isEmpty { break }
             writes.add(1, ordering: .relaxed)
-            parts.add(batch.count, ordering: .relaxed)
+            self.parts.add(parts.count, ordering: .relaxed)
             do {
-                let claimed = try outbox.finishSent(batch.map(\.part))
+                var claimed = try await outbox.finishSent(parts)[...]
+                if own == nil { own = .success(claimed.removeFirst()) }
                 for (waiting, claimed) in zip(batch, claimed) { waiting.continuation.resume(returning: claimed) }
             } catch {
+                if own == nil { own = .failure(error) }
                 for waiting in batch { waiting.continuation.resume(throwing: error) }
             }
         }
+        return try own!.get()
     }
 }

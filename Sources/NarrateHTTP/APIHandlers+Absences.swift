@@ -13,7 +13,7 @@ extension APIHandlers {
         let first = try Self.day(body.from, field: "from")
         let last = try Self.day(body.to, field: "to")
         guard first <= last else { throw HTTPProblem(.invalidInput, "\"from\" \(first) is after \"to\" \(last)", field: "from") }
-        return .created(.init(body: .json(.init(try app.checkIns.away(caller.person, from: first, to: last)))))
+        return await .created(.init(body: .json(.init(try app.checkIns.away(caller.person, from: first, to: last)))))
     }
 
     func listAbsences(_ input: Operations.ListAbsences.Input) async throws -> Operations.ListAbsences.Output {
@@ -23,7 +23,7 @@ extension APIHandlers {
             return person
         }
         let first = try input.query.since.map { try Self.day($0, field: "since") } ?? LocalDate(app.clock.now(), in: Config.zone(app.config.timeZone))
-        let absences = try app.checkIns.absences(of: person, from: first, visibleTo: .person(caller))
+        let absences = try await app.checkIns.absences(of: person, from: first, visibleTo: .person(caller))
         return .ok(.init(body: .json(.init(since: first.description, absences: absences.map(Components.Schemas.Absence.init)))))
     }
 
@@ -32,7 +32,7 @@ extension APIHandlers {
         guard input.path.id > 0 else {
             throw HTTPProblem(.invalidInput, "the absence id is a number from 1 (`narrate away list` shows them)", field: "id")
         }
-        return .ok(.init(body: .json(.init(try app.checkIns.cancelAbsence(Int64(input.path.id), by: caller)))))
+        return await .ok(.init(body: .json(.init(try app.checkIns.cancelAbsence(Int64(input.path.id), by: caller)))))
     }
 
     static func day(_ text: String, field: String) throws -> LocalDate {

@@ -20,7 +20,7 @@ struct APIHandlers: APIProtocol {
             throw HTTPProblem(.invalidInput, "unknown KPI \"\(kpi)\"", field: "kpi")
         }
         if stage != nil && kind != .blocker { throw HTTPProblem(.invalidInput, "stage applies to blockers only", field: "stage") }
-        let entry = try app.checkIns.log(
+        let entry = try await app.checkIns.log(
             kind, text: try Self.text(body.text, field: "text"), by: caller.person, stage: stage, kpi: body.kpi,
             at: try Self.time(body.at, "at", app, caller.person))
         ServiceMetrics.checkIn(scope.channel)
@@ -38,9 +38,9 @@ struct APIHandlers: APIProtocol {
                 throw HTTPProblem(.invalidInput, "\(error)", field: "since")
             }
         } else {
-            since = try app.checkIns.summary(of: caller.person).period.start
+            since = try await app.checkIns.summary(of: caller.person).period.start
         }
-        let (entries, open) = try app.checkIns.own(caller.person, since: since)
+        let (entries, open) = try await app.checkIns.own(caller.person, since: since)
         return .ok(.init(body: .json(.init(
             person: caller.person.id, since: TimeText.iso(since, in: zone), entries: try entries.map { try .init($0, app) },
             open: try open.map { try .init($0, app) }))))
@@ -58,24 +58,24 @@ struct APIHandlers: APIProtocol {
         if let state = body.state {
             let closing = try Entry.State(sameAs: state)
             let note = try body.note.map { try Self.text($0, field: "note") }
-            let entry = try app.checkIns.close(reference, as: closing, note: note, by: caller)
+            let entry = try await app.checkIns.close(reference, as: closing, note: note, by: caller)
             ServiceMetrics.checkIn(scope.channel)
             return .ok(.init(body: .json(try .init(entry, app))))
         }
         if body.note != nil { throw HTTPProblem(.invalidInput, "\"note\" goes with \"state\"", field: "note") }
-        let entry = try app.checkIns.edit(reference, text: try Self.text(body.text!, field: "text"), by: caller)
+        let entry = try await app.checkIns.edit(reference, text: try Self.text(body.text!, field: "text"), by: caller)
         return .ok(.init(body: .json(try .init(entry, app))))
     }
 
     func deleteEntry(_ input: Operations.DeleteEntry.Input) async throws -> Operations.DeleteEntry.Output {
         let (app, caller) = try APIScope.required().identified()
-        let entry = try app.checkIns.delete(try Self.reference(input.path.id), by: caller)
+        let entry = try await app.checkIns.delete(try Self.reference(input.path.id), by: caller)
         return .ok(.init(body: .json(.init(value1: try .init(entry, app), value2: .init(deleted: true)))))
     }
 
     func undo(_ input: Operations.Undo.Input) async throws -> Operations.Undo.Output {
         let (app, caller) = try APIScope.required().identified()
-        let (entry, change) = try app.checkIns.undo(by: caller)
+        let (entry, change) = try await app.checkIns.undo(by: caller)
         return .ok(.init(body: .json(.init(undone: try .init(sameAs: change.action), entry: try .init(entry, app)))))
     }
 
@@ -85,7 +85,7 @@ struct APIHandlers: APIProtocol {
         let body = switch input.body { case .json(let body): body }
         guard app.config.kpi(body.kpi) != nil else { throw HTTPProblem(.invalidInput, "unknown KPI \"\(body.kpi)\"", field: "kpi") }
         do { try MetricBounds.check(body.value) } catch { throw HTTPProblem(.invalidInput, "\(error)", field: "value") }
-        let reading = try app.metrics.record(
+        let reading = try await app.metrics.record(
             body.kpi, value: body.value, at: try Self.time(body.at, "at", app, caller.person), by: .person(caller),
             origin: scope.channel == "socket" ? .cli : .api)
         return .created(.init(body: .json(.init(
@@ -98,7 +98,7 @@ struct APIHandlers: APIProtocol {
         let body = switch input.body { case .json(let body): body }
         let mood = try Self.scale(body.mood, "mood")
         let load = try body.load.map { try Self.scale($0, "load") }
-        let checkIn = try app.checkIns.mood(caller.person, mood: mood, load: load, at: try Self.time(body.at, "at", app, caller.person))
+        let checkIn = try await app.checkIns.mood(caller.person, mood: mood, load: load, at: try Self.time(body.at, "at", app, caller.person))
         ServiceMetrics.checkIn(scope.channel)
         return .created(.init(body: .json(.init(
             id: Int(checkIn.id), mood: checkIn.mood, load: checkIn.load, at: TimeText.iso(checkIn.at, in: app.config.zone(of: caller.person))))))

@@ -54,20 +54,20 @@ enum ChatCommand: Equatable {
 struct ChatDesk {
     let context: AppContext
 
-    func run(_ command: ChatCommand, for person: Person) throws -> String {
+    func run(_ command: ChatCommand, for person: Person) async throws -> String {
         let checkIns = context.checkIns
         switch command {
         case .help:
             return "narrate check-ins:\n" + ChatCommand.usage
         case .log(let kind, let text, let stage):
-            let entry = try checkIns.log(kind, text: text, by: person, stage: stage)
+            let entry = try await checkIns.log(kind, text: text, by: person, stage: stage)
             return "Recorded \(entry.displayID) (\(kind.rawValue)) for \(person.name)."
         case .close(let reference, let state, let note):
             let caller = Caller(person: person, isAdmin: context.config.isAdmin(person))
-            let closed = try checkIns.close(reference, as: state, note: note, by: caller)
+            let closed = try await checkIns.close(reference, as: state, note: note, by: caller)
             return "\(closed.displayID) is \(state.rawValue)."
         case .me:
-            let summary = try checkIns.summary(of: person)
+            let summary = try await checkIns.summary(of: person)
             let zone = context.config.zone(of: person)
             var lines = ["Since \(TimeText.short(summary.period.start, in: zone)) you wrote \(summary.entries.count) entr\(summary.entries.count == 1 ? "y" : "ies"):"]
             lines += summary.entries.map { "• \($0.displayID) \($0.kind.rawValue): \($0.text)" }

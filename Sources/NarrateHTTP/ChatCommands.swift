@@ -17,9 +17,9 @@ extension CheckInServer {
             try RequestSignatures.verifySlack(
                 secret: try app.secrets.reveal(secret), timestamp: request.headers[.slackTimestamp],
                 signature: request.headers[.slackSignature], body: raw, now: self.now())
-            try self.once("slack:" + (request.headers[.slackSignature] ?? ""), app)
+            try await self.once("slack:" + (request.headers[.slackSignature] ?? ""), app)
             let fields = try Self.form(raw)
-            let reply = self.chat(app, channel: "slack", user: fields["user_id"], text: fields["text"] ?? "") { $0.slack }
+            let reply = await self.chat(app, channel: "slack", user: fields["user_id"], text: fields["text"] ?? "") { $0.slack }
             return JSONResponse.make(["response_type": "ephemeral", "text": reply])
         }
         chatRoute(router, "mattermost/commands") { request, raw, app in
@@ -30,7 +30,7 @@ extension CheckInServer {
             // Mattermost sends the token in the form, and as `Authorization: Token …`.
             let given = fields["token"] ?? request.headers[.authorization].map { String($0.drop { $0 != " " }.dropFirst()) }
             try RequestSignatures.verifyToken(expected: try app.secrets.reveal(token), given: given)
-            let reply = self.chat(app, channel: "mattermost", user: fields["user_id"], text: fields["text"] ?? "") { $0.mattermost }
+            let reply = await self.chat(app, channel: "mattermost", user: fields["user_id"], text: fields["text"] ?? "") { $0.mattermost }
             return JSONResponse.make(["response_type": "ephemeral", "text": reply])
         }
         chatRoute(router, "discord/interactions") { request, raw, app in
@@ -44,14 +44,14 @@ extension CheckInServer {
                 throw HTTPProblem(.invalidInput, "the interaction is not a JSON object with a type", field: "type")
             }
             // Discord gives every interaction an id; without one, the signature stands for it.
-            try self.once("discord:" + ((interaction["id"] as? String) ?? request.headers[.discordSignature] ?? ""), app)
+            try await self.once("discord:" + ((interaction["id"] as? String) ?? request.headers[.discordSignature] ?? ""), app)
             // 1: Discord checking the endpoint.
             if type == 1 { return JSONResponse.make(["type": 1]) }
             let member = interaction["member"] as? [String: Any]
             let user = (member?["user"] as? [String: Any] ?? interaction["user"] as? [String: Any])?["id"] as? String
             let data = interaction["data"] as? [String: Any] ?? [:]
             let text = Self.discordText(data["options"] as? [[String: Any]] ?? [])
-            let reply = self.chat(app, channel: "discord", user: user, text: text) { $0.discord }
+            let reply = await self.chat(app, channel: "discord", user: user, text: text) { $0.discord }
             // 4: a message in reply; flag 64: only the caller sees it.
             return JSONResponse.make(["type": 4, "data": ["content": reply, "flags": 64]])
         }
@@ -59,8 +59,8 @@ extension CheckInServer {
 
     /// Refuses a signed request already acted on within the timestamp window, by this process
     /// or another on the same store.
-    func once(_ key: String, _ app: AppContext) throws {
-        guard try app.replays.firstSight(key, now: now(), window: RequestSignatures.slackWindow) else {
+    func once(_ key: String, _ app: AppContext) async throws {
+        guard try await app.replays.firstSight(key, now: now(), window: RequestSignatures.slackWindow) else {
             throw NarrateError(.unauthenticated, "this request was already received (a replay)")
         }
     }
@@ -70,14 +70,14 @@ extension CheckInServer {
     /// proof counts against its address (``failed(_:address:format:)``).
     func chatRoute(
         _ router: Router<ServerContext>, _ path: RouterPath,
-        _ handle: @escaping @Sendable (Request, [UInt8], AppContext) throws -> Response
+        _ handle: @escaping @Sendable (Request, [UInt8], AppContext) async throws -> Response
     ) {
         router.post(path) { request, context in
             let app = await self.current()
             do {
                 let address = self.client(request, context, app)
                 do {
-                    return try handle(request, try await BodyReader.bytes(request, limit: app.maxBody), app)
+                    return try await handle(request, try await BodyReader.bytes(request, limit: app.maxBody), app)
                 } catch {
                     throw self.failed(error, address: address)
                 }
@@ -88,14 +88,14 @@ extension CheckInServer {
     }
 
     /// Maps the platform's user to a person and runs the command; every outcome is a reply text.
-    func chat(_ app: AppContext, channel: String, user: String?, text: String, id: (Person) -> String?) -> String {
+    func chat(_ app: AppContext, channel: String, user: String?, text: String, id: (Person) -> String?) async -> String {
         guard let user, !user.isEmpty else { return "narrate: the request named no user." }
         guard let person = app.config.persons.first(where: { id($0) == user }) else {
             return "narrate does not know your \(channel) user \(user); ask an admin to add \(channel) = \"\(user)\" to your [[person]] in the config."
         }
         do {
             let command = try ChatCommand.parse(text)
-            let reply = try ChatDesk(context: app).run(command, for: person)
+            let reply = try await ChatDesk(context: app).run(command, for: person)
             if case .log = command { ServiceMetrics.checkIn(channel) }
             if case .close = command { ServiceMetrics.checkIn(channel) }
             return reply

@@ -15,8 +15,8 @@ extension CheckInServer {
             let app = await self.current()
             let token = context.parameters.get("token") ?? ""
             do {
-                let person = try self.authenticateLink(token, request, context, app)
-                var response = try self.page(app, person: person, token: token, note: nil, flash: request, status: .ok)
+                let person = try await self.authenticateLink(token, request, context, app)
+                var response = try await self.page(app, person: person, token: token, note: nil, flash: request, status: .ok)
                 // Lets the same browser open the team page, from here or from the chat report's link.
                 response.headers[values: .setCookie] = ViewCookie.headers(Tokens.viewKey(forLink: token), publicURL: app.config.http?.publicURL)
                 return response
@@ -29,7 +29,7 @@ extension CheckInServer {
             let token = context.parameters.get("token") ?? ""
             let person: Person
             do {
-                person = try self.authenticateLink(token, request, context, app)
+                person = try await self.authenticateLink(token, request, context, app)
                 try Self.sameSite(request, publicURL: app.config.http?.publicURL)
             } catch {
                 throw self.problem(error, app, format: .html)
@@ -39,7 +39,7 @@ extension CheckInServer {
                 guard let key = fields["csrf"], RequestSignatures.constantTimeEqual(Array(key.utf8), Array(Self.formKey(token).utf8)) else {
                     throw HTTPProblem(.forbidden, "the form key is missing or wrong; reload the page and send the form again", field: "csrf", format: .html)
                 }
-                let (ok, reference) = try self.submit(fields, app: app, person: person)
+                let (ok, reference) = try await self.submit(fields, app: app, person: person)
                 ServiceMetrics.checkIn("web")
                 var location = "\(token)?ok=\(ok)"
                 if let reference { location += "&ref=\(reference)" }
@@ -49,14 +49,14 @@ extension CheckInServer {
                 let problem = self.problem(error, app, format: .html)
                 guard problem.category != .internal, problem.category != .tooLarge, problem.category != .forbidden || problem.field != "csrf" else { throw problem }
                 let field = problem.field.map { " (\($0))" } ?? ""
-                return try self.page(
+                return try await self.page(
                     app, person: person, token: token, note: (problem.message + field, true), status: problem.status)
             }
         }
     }
 
     /// Runs one form: returns the flash key and the entry it was about.
-    func submit(_ fields: [String: String], app: AppContext, person: Person) throws -> (String, String?) {
+    func submit(_ fields: [String: String], app: AppContext, person: Person) async throws -> (String, String?) {
         let caller = Caller(person: person, isAdmin: app.config.isAdmin(person))
         func required(_ name: String) throws -> String {
             guard let value = fields[name], !value.trimmingCharacters(in: .whitespaces).isEmpty else {
@@ -80,25 +80,25 @@ extension CheckInServer {
                 guard let parsed = Entry.Stage(rawValue: value) else { throw HTTPProblem(.invalidInput, "stage is front, middle or back", field: "stage") }
                 stage = parsed
             }
-            let entry = try app.checkIns.log(kind, text: text, by: person, stage: stage)
+            let entry = try await app.checkIns.log(kind, text: text, by: person, stage: stage)
             return ("logged", entry.displayID)
         case "close":
             guard let state = Entry.State(rawValue: try required("state")), state != .open else {
                 throw HTTPProblem(.invalidInput, "state is resolved, done or dropped", field: "state")
             }
-            let entry = try app.checkIns.close(try reference(), as: state, by: caller)
+            let entry = try await app.checkIns.close(try reference(), as: state, by: caller)
             return ("closed", entry.displayID)
         case "edit":
-            let entry = try app.checkIns.edit(try reference(), text: try APIHandlers.text(try required("text"), field: "text"), by: caller)
+            let entry = try await app.checkIns.edit(try reference(), text: try APIHandlers.text(try required("text"), field: "text"), by: caller)
             return ("edited", entry.displayID)
         case "delete":
-            let entry = try app.checkIns.delete(try reference(), by: caller)
+            let entry = try await app.checkIns.delete(try reference(), by: caller)
             return ("deleted", entry.displayID)
         case "confirm":
-            let entry = try app.checkIns.confirmDraft(try required("id"), text: try APIHandlers.text(try required("text"), field: "text"), by: caller)
+            let entry = try await app.checkIns.confirmDraft(try required("id"), text: try APIHandlers.text(try required("text"), field: "text"), by: caller)
             return ("confirmed", entry.displayID)
         case "discard":
-            _ = try app.checkIns.discardDraft(try required("id"), by: caller)
+            _ = try await app.checkIns.discardDraft(try required("id"), by: caller)
             return ("discarded", nil)
         case "mood":
             guard let mood = Int(try required("mood")), (1...5).contains(mood) else {
@@ -109,7 +109,7 @@ extension CheckInServer {
                 guard let parsed = Int(value), (1...5).contains(parsed) else { throw HTTPProblem(.invalidInput, "load is 1 to 5", field: "load") }
                 load = parsed
             }
-            _ = try app.checkIns.mood(person, mood: mood, load: load)
+            _ = try await app.checkIns.mood(person, mood: mood, load: load)
             return ("mood", nil)
         case let other:
             throw HTTPProblem(.invalidInput, "unknown action \"\(other)\"", field: "action")
@@ -160,8 +160,8 @@ extension CheckInServer {
     /// The page; `note` is a problem to show, `flash` the redirect whose `?ok=` says what was saved.
     func page(
         _ app: AppContext, person: Person, token: String, note: (String, Bool)?, flash: Request? = nil, status: HTTPResponse.Status
-    ) throws -> Response {
-        let summary = try app.checkIns.summary(of: person)
+    ) async throws -> Response {
+        let summary = try await app.checkIns.summary(of: person)
         let t = PageText(locale: summary.locale)
         let note = note ?? flash.flatMap { Self.flash($0, t) }
         let zone = app.config.zone(of: person)

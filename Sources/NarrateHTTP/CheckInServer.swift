@@ -51,7 +51,7 @@ public struct CheckInServer: Sendable {
         router.add(middleware: RequestMetrics())
         router.add(middleware: APIMethods())
         router.get("metrics") { _, _ in self.metrics() }
-        try addAPI(to: router, channel: "api") { request, context, app in try self.bearer(request, context, app) }
+        try addAPI(to: router, channel: "api") { request, context, app in try await self.bearer(request, context, app) }
         addCheckInPage(to: router)
         addTeamPage(to: router)
         addChatCommands(to: router)
@@ -125,7 +125,7 @@ public struct CheckInServer: Sendable {
 extension CheckInServer {
     /// `Authorization: Bearer <api token>`: a valid token is limited per token, a missing or
     /// wrong one counts against the client's address.
-    func bearer(_ request: Request, _ context: ServerContext, _ app: AppContext) throws -> Caller {
+    func bearer(_ request: Request, _ context: ServerContext, _ app: AppContext) async throws -> Caller {
         let address = client(request, context, app)
         guard let header = request.headers[.authorization], header.count > 7, header.prefix(7).lowercased() == "bearer " else {
             throw failed(
@@ -137,7 +137,7 @@ extension CheckInServer {
         let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
         let person: Person
         do {
-            person = try app.tokens.authenticate(token, scope: .api)
+            person = try await app.tokens.authenticate(token, scope: .api)
         } catch let error as NarrateError where error.category == .unauthenticated {
             throw failed(
                 HTTPProblem(.unauthenticated, error.message, field: "Authorization", headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""]),
@@ -149,10 +149,10 @@ extension CheckInServer {
 
     /// A person's link (`scope: .link`) for a page: a valid one is limited per link, a wrong one
     /// counts against the client's address.
-    func authenticateLink(_ token: String, _ request: Request, _ context: ServerContext, _ app: AppContext) throws -> Person {
+    func authenticateLink(_ token: String, _ request: Request, _ context: ServerContext, _ app: AppContext) async throws -> Person {
         let person: Person
         do {
-            person = try app.tokens.authenticate(token, scope: .link)
+            person = try await app.tokens.authenticate(token, scope: .link)
         } catch {
             throw failed(error, address: client(request, context, app), format: .html)
         }

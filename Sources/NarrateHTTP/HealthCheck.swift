@@ -16,7 +16,7 @@ extension CheckInServer {
         let zone = Config.zone(app.config.timeZone)
         var body = Components.Schemas.Health(status: .ok, version: NarrateVersion.string, store: .init(ok: true))
         do {
-            let state = try app.health.store()
+            let state = try await app.health.store()
             body.outbox = .init(backlog: state.backlog, oldest: state.oldest.map { TimeText.iso($0, in: zone) })
             // A failing source degrades reports (a footer line), not the service: shown, not fatal.
             body.sources = state.sources.map { run in

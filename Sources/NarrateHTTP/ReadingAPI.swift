@@ -14,20 +14,20 @@ extension CheckInServer {
             let (app, caller) = try APIScope.required().identified()
             let query = request.uri.queryParameters
             let since = try query["since"].map { try APIHandlers.day(String($0), field: "since") }
-            return try Self.encoded(app.historyQuery.history(
+            return try await Self.encoded(app.historyQuery.history(
                 team: query["team"].map(String.init), person: query["person"].map(String.init), since: since,
                 visibleTo: .person(caller)))
         }
         group.get("v1/reports") { request, _ in
             let (app, caller) = try APIScope.required().identified()
-            return try Self.encoded(app.reports.archived(team: request.uri.queryParameters["team"].map(String.init), by: .person(caller)))
+            return try await Self.encoded(app.reports.archived(team: request.uri.queryParameters["team"].map(String.init), by: .person(caller)))
         }
         group.get("v1/reports/{id}") { request, context in
             let (app, caller) = try APIScope.required().identified()
             guard let id = context.parameters.get("id").flatMap(Int64.init) else {
                 throw HTTPProblem(.invalidInput, "the report id is a number (`narrate reports` lists them)", field: "id")
             }
-            return try Self.encoded(app.reports.archived(id: id, by: .person(caller)))
+            return try await Self.encoded(app.reports.archived(id: id, by: .person(caller)))
         }
         group.get("v1/preview") { request, _ in
             let (app, caller) = try APIScope.required().identified()
@@ -46,7 +46,7 @@ extension CheckInServer {
         }
         group.get("v1/schedules") { _, _ in
             let (app, _) = try APIScope.required().identified()
-            return try Self.encoded(app.schedules.status())
+            return try await Self.encoded(app.schedules.status())
         }
     }
 

@@ -15,10 +15,10 @@ extension CheckInServer {
             do {
                 let person: Person
                 if let token = request.uri.queryParameters["token"].map(String.init), !token.isEmpty {
-                    person = try self.authenticateLink(token, request, context, app)
+                    person = try await self.authenticateLink(token, request, context, app)
                 } else if let key = Self.cookie(request, ViewCookie.name), !key.isEmpty {
                     do {
-                        person = try app.tokens.authenticate(viewKey: key)
+                        person = try await app.tokens.authenticate(viewKey: key)
                     } catch {
                         throw self.failed(error, address: self.client(request, context, app), format: .html)
                     }
@@ -35,7 +35,7 @@ extension CheckInServer {
                 else {
                     throw HTTPProblem(.notFound, "no team page of yours here; open your own team's page from your check-in page", format: .html)
                 }
-                return try self.teamPage(app.teamPage.content(team: team.id))
+                return try await self.teamPage(app.teamPage.content(team: team.id))
             } catch {
                 throw self.problem(error, app, format: .html)
             }

@@ -117,13 +117,13 @@ public struct GitHubSource: ActivitySource {
         var headers = [
             ("Accept", "application/vnd.github+json"), ("Authorization", "Bearer \(token)"), ("X-GitHub-Api-Version", "2022-11-28"),
         ]
-        let kept = try cache.cached(url)
+        let kept = try await cache.cached(url)
         if let kept { headers.append(("If-None-Match", kept.etag)) }
         let response = try await fetch(HTTPRequest(
             method: "GET", url: url, headers: headers, timeout: max(1, min(timeout, request.deadline.timeIntervalSinceNow))))
         switch response.status {
         case 200:
-            if let etag = response.header("etag") { try cache.keep(url, etag: etag, body: response.body, now: Date()) }
+            if let etag = response.header("etag") { try await cache.keep(url, etag: etag, body: response.body, now: Date()) }
             return (response.body, response.header("link"))
         case 304 where kept != nil:
             return (kept!.body, response.header("link"))

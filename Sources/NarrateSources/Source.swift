@@ -8,7 +8,7 @@ public protocol Source: Sendable {
     /// A short name for logs and a report's footer.
     var id: String { get }
     /// What this source knows about the request's people and KPIs over its span.
-    func gather(_ request: GatherRequest) throws -> SourceBatch
+    func gather(_ request: GatherRequest) async throws -> SourceBatch
 }
 
 /// What a report asks of every source: one team's people and KPIs over a span of time.

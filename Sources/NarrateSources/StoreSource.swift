@@ -13,23 +13,22 @@ public struct StoreSource: Source {
 
     public var id: String { "store" }
 
-    public func gather(_ request: GatherRequest) throws -> SourceBatch {
+    public func gather(_ request: GatherRequest) async throws -> SourceBatch {
         let period = request.period
         // Everything written in the period; from the four periods before it only the blockers and
         // next actions the signals follow, which the second query brings.
-        var entries = try store.entries(from: period.start, to: period.end, persons: request.persons)
+        var entries = try await store.entries(from: period.start, to: period.end, persons: request.persons)
         let known = Set(entries.map(\.id))
-        entries += try store.followedEntries(openDuring: request.lookbackStart, period.end, persons: request.persons)
+        entries += try await store.followedEntries(openDuring: request.lookbackStart, period.end, persons: request.persons)
             .filter { !known.contains($0.id) }
         let days = period.days
         let members = Set(request.persons)
-        let absences = try days.first.map { first in
-            try store.absences(overlapping: first, days.last ?? first).filter { members.contains($0.person) }
-        } ?? []
-        return SourceBatch(
-            entries: entries, absences: absences,
-            moods: try store.moods(from: request.moodsStart ?? period.start, to: period.end, persons: request.persons),
-            readings: request.kpis.isEmpty
-                ? [] : try store.readings(kpis: request.kpis, from: request.readingsStart, to: period.end))
+        var absences: [Absence] = []
+        if let first = days.first {
+            absences = try await store.absences(overlapping: first, days.last ?? first).filter { members.contains($0.person) }
+        }
+        let moods = try await store.moods(from: request.moodsStart ?? period.start, to: period.end, persons: request.persons)
+        let readings = request.kpis.isEmpty ? [] : try await store.readings(kpis: request.kpis, from: request.readingsStart, to: period.end)
+        return SourceBatch(entries: entries, absences: absences, moods: moods, readings: readings)
     }
 }

@@ -7,14 +7,14 @@ import NarrateModel
 public protocol NoticeLedger: Sendable {
     /// Records `notice` and queues its messages together; false (nothing queued) when its key
     /// was recorded before.
-    func claim(_ notice: NoticeRecord, queueing messages: [QueuedReport], now: Date) throws -> Bool
+    func claim(_ notice: NoticeRecord, queueing messages: [QueuedReport], now: Date) async throws -> Bool
     /// Notices recorded, oldest first, optionally of one kind.
-    func notices(kind: NoticeRecord.Kind?) throws -> [NoticeRecord]
+    func notices(kind: NoticeRecord.Kind?) async throws -> [NoticeRecord]
     /// Which of `keys` are recorded already.
-    func recordedNotices(_ keys: [String]) throws -> Set<String>
+    func recordedNotices(_ keys: [String]) async throws -> Set<String>
     /// The latest route a personal channel's message took on `target` whose route begins with
     /// `prefix` (a Matrix user's direct room, to reuse it).
-    func lastRoute(target: String, startingWith prefix: String) throws -> String?
+    func lastRoute(target: String, startingWith prefix: String) async throws -> String?
 }
 
 public struct NoticeRecord: Sendable, Equatable {

@@ -10,26 +10,26 @@ import NarrateModel
 /// - ``requeueAbandoned(now:grace:)`` returns a `sending` part to `pending` only once its lease
 ///   is older than the target's grace, so a live sender's part is never taken over.
 public protocol Outbox: Sendable {
-    func enqueue(_ report: ReportRecord, parts: [OutboxParts], now: Date) throws -> (ReportRecord, [Delivery])
+    func enqueue(_ report: ReportRecord, parts: [OutboxParts], now: Date) async throws -> (ReportRecord, [Delivery])
     /// Parts not yet sent or parked, in report, target and part order.
-    func unfinishedDeliveries(reports: [Int64]?, target: String?) throws -> [Delivery]
+    func unfinishedDeliveries(reports: [Int64]?, target: String?) async throws -> [Delivery]
     /// The targets with parts not yet sent or parked, in order (without reading the parts).
-    func unfinishedTargets(reports: [Int64]?) throws -> [String]
-    func deliveries(reports: [Int64]?, states: [Delivery.State]?) throws -> [Delivery]
+    func unfinishedTargets(reports: [Int64]?) async throws -> [String]
+    func deliveries(reports: [Int64]?, states: [Delivery.State]?) async throws -> [Delivery]
     /// Marks a part as in flight; false when another worker got there first.
-    func beginSending(_ id: Int64, now: Date) throws -> Bool
+    func beginSending(_ id: Int64, now: Date) async throws -> Bool
     /// Records what became of an attempt.
     func finishAttempt(
         _ id: Int64, state: Delivery.State, error: String?, receipt: String?, nextAttemptAt: Date?, route: String?, at: Date
-    ) throws
+    ) async throws
     /// Records that each part was sent and claims its `next` part as ``beginSending(_:now:)``
     /// would, all in one transaction: parts of many targets sent at once share one write. For
     /// each part, true when its `next` was claimed.
-    func finishSent(_ parts: [SentPart]) throws -> [Bool]
+    func finishSent(_ parts: [SentPart]) async throws -> [Bool]
     /// Parts left `sending` by a process that died go back to the queue; returns how many.
-    @discardableResult func requeueAbandoned(now: Date, grace: (String) -> TimeInterval) throws -> Int
+    @discardableResult func requeueAbandoned(now: Date, grace: (String) -> TimeInterval) async throws -> Int
     /// Puts parked parts back in the queue with a fresh attempt count; returns how many.
-    @discardableResult func retryParked(ids: [Int64]?, now: Date) throws -> Int
+    @discardableResult func retryParked(ids: [Int64]?, now: Date) async throws -> Int
 }
 
 /// A part that was sent, and the part of the same report to claim next; or, with no `id`, only
@@ -70,24 +70,24 @@ public struct OutboxParts: Sendable {
 }
 
 extension Outbox {
-    public func unfinishedTargets(reports: [Int64]?) throws -> [String] {
-        Set(try unfinishedDeliveries(reports: reports, target: nil).map(\.target)).sorted()
+    public func unfinishedTargets(reports: [Int64]?) async throws -> [String] {
+        Set(try await unfinishedDeliveries(reports: reports, target: nil).map(\.target)).sorted()
     }
 
     /// Records that part `id` was sent and, in the same transaction, claims part `next`: one
     /// write for both. True when `next` was claimed.
-    public func finishSent(_ id: Int64, receipt: String?, at: Date, thenBegin next: Int64?) throws -> Bool {
-        try finishSent([SentPart(id: id, receipt: receipt, at: at, next: next)])[0]
+    public func finishSent(_ id: Int64, receipt: String?, at: Date, thenBegin next: Int64?) async throws -> Bool {
+        try await finishSent([SentPart(id: id, receipt: receipt, at: at, next: next)])[0]
     }
 
-    public func deliveries(reports: [Int64]? = nil) throws -> [Delivery] {
-        try deliveries(reports: reports, states: nil)
+    public func deliveries(reports: [Int64]? = nil) async throws -> [Delivery] {
+        try await deliveries(reports: reports, states: nil)
     }
 
     public func finishAttempt(
         _ id: Int64, state: Delivery.State, error: String? = nil, receipt: String? = nil, nextAttemptAt: Date? = nil,
         route: String? = nil, at: Date
-    ) throws {
-        try finishAttempt(id, state: state, error: error, receipt: receipt, nextAttemptAt: nextAttemptAt, route: route, at: at)
+    ) async throws {
+        try await finishAttempt(id, state: state, error: error, receipt: receipt, nextAttemptAt: nextAttemptAt, route: route, at: at)
     }
 }

@@ -10,5 +10,5 @@ public protocol ReplayLedger: Sendable {
     /// True the first time `key` is recorded; false when it is recorded already. Keys recorded
     /// before `forgettingBefore` are dropped first (a request that old is refused by its
     /// timestamp anyway).
-    func firstSight(_ key: String, at: Date, forgettingBefore: Date) throws -> Bool
+    func firstSight(_ key: String, at: Date, forgettingBefore: Date) async throws -> Bool
 }

@@ -7,15 +7,17 @@ public protocol SlotQueue: Sendable {
     /// afterwards either the slot is recorded `done` with its reports queued, or nothing is
     /// recorded and the slot can be tried again. Nil when the slot was already claimed (by
     /// another daemon, or recorded as skipped or failed).
-    func claim(_ run: Run, queueing reports: [QueuedReport], now: Date) throws -> [(ReportRecord, [Delivery])]?
+    func claim(_ run: Run, queueing reports: [QueuedReport], now: Date) async throws -> [(ReportRecord, [Delivery])]?
     /// Several slots' claims, as ``claim(_:queueing:now:)`` each, in one transaction (`narrate now`
     /// queues every team's report at once). For each slot, nil when it was already claimed.
-    func claim(_ slots: [(Run, [QueuedReport])], now: Date) throws -> [[(ReportRecord, [Delivery])]?]
+    func claim(_ slots: [(Run, [QueuedReport])], now: Date) async throws -> [[(ReportRecord, [Delivery])]?]
 }
 
 extension SlotQueue {
-    public func claim(_ slots: [(Run, [QueuedReport])], now: Date) throws -> [[(ReportRecord, [Delivery])]?] {
-        try slots.map { try claim($0.0, queueing: $0.1, now: now) }
+    public func claim(_ slots: [(Run, [QueuedReport])], now: Date) async throws -> [[(ReportRecord, [Delivery])]?] {
+        var claimed: [[(ReportRecord, [Delivery])]?] = []
+        for (run, reports) in slots { claimed.append(try await claim(run, queueing: reports, now: now)) }
+        return claimed
     }
 }
 

@@ -13,5 +13,5 @@ public protocol MemoryReleasing: Sendable {
 /// What `/healthz` asks of the store.
 public protocol HealthProbe: Sendable {
     /// Parts waiting to be sent (pending or being sent), and the oldest one's creation time.
-    func outboxBacklog() throws -> (count: Int, oldest: Date?)
+    func outboxBacklog() async throws -> (count: Int, oldest: Date?)
 }

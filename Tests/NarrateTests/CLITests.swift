@@ -171,7 +171,7 @@ import Testing
         let store = try SQLiteStore(directory: cli.stateDir)
         #expect(try store.metricCount() == 1)
         #expect(try store.absences(overlapping: LocalDate(year: 2026, month: 11, day: 25), LocalDate(year: 2026, month: 11, day: 25)).count == 1)
-        #expect(try store.moods(from: .distantPast, to: .distantFuture).map(\.load) == [3])
+        await #expect(try store.moods(from: .distantPast, to: .distantFuture).map(\.load) == [3])
     }
 
     @Test func metricImportWithABadRowImportsNothing() async throws {

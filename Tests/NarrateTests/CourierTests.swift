@@ -52,7 +52,7 @@ import Testing
         let record = ReportRecord(
             team: team.id, schedule: "platform-weekly", periodStart: ReportFixture.week.start,
             periodEnd: ReportFixture.week.end, markdown: markdown, createdAt: Date())
-        let (stored, _) = try context.store.enqueue(record, parts: try parts(markdown), now: Date())
+        let (stored, _) = try await context.store.enqueue(record, parts: try parts(markdown), now: Date())
         return try await courier(policy).deliver(reports: [stored.id], until: Date().addingTimeInterval(wait))
     }
 
@@ -211,7 +211,7 @@ import Testing
         #expect(first.dropFirst(2).allSatisfy { $0.state == .parked && $0.lastError == "not sent: part 2 was parked" })
         #expect(try await test.peer.requests("/discord/").count == 2)
 
-        #expect(try test.context.deliveries.retry(ids: nil) == first.count - 1)
+        await #expect(try test.context.deliveries.retry(ids: nil) == first.count - 1)
         let second = try await test.courier().deliver(reports: [first[0].report], until: Date().addingTimeInterval(30))
         #expect(second.allSatisfy { $0.state == .sent })
         let contents = try await test.peer.requests("/discord/").map { $0.json["content"] as? String ?? "" }
@@ -255,9 +255,9 @@ import Testing
         let test = try await CourierTests(kind, targets: ["small"]) { _ in extra }
         let team = test.context.config.teams[0]
         let record = ReportRecord(team: team.id, schedule: nil, periodStart: Date(), periodEnd: Date(), markdown: Self.report, createdAt: Date())
-        let (stored, deliveries) = try test.context.store.enqueue(record, parts: try test.parts(Self.report), now: Date())
-        try test.context.store.finishAttempt(deliveries[0].id, state: .sent, at: Date())
-        #expect(try test.context.store.beginSending(deliveries[1].id, now: Date().addingTimeInterval(-60)))
+        let (stored, deliveries) = try await test.context.store.enqueue(record, parts: try test.parts(Self.report), now: Date())
+        try await test.context.store.finishAttempt(deliveries[0].id, state: .sent, at: Date())
+        await #expect(try test.context.store.beginSending(deliveries[1].id, now: Date().addingTimeInterval(-60)))
         let final = try await test.courier().deliver(reports: [stored.id], until: Date().addingTimeInterval(30))
         #expect(final.allSatisfy { $0.state == .sent })
         let contents = try await test.peer.requests("/discord/").map { $0.json["content"] as? String ?? "" }
@@ -269,8 +269,8 @@ import Testing
         let test = try await CourierTests(kind, targets: ["slack"])
         let team = test.context.config.teams[0]
         let record = ReportRecord(team: team.id, schedule: nil, periodStart: Date(), periodEnd: Date(), markdown: "x\n", createdAt: Date())
-        let (stored, deliveries) = try test.context.store.enqueue(record, parts: try test.parts("x\n"), now: Date())
-        #expect(try test.context.store.beginSending(deliveries[0].id, now: Date()))
+        let (stored, deliveries) = try await test.context.store.enqueue(record, parts: try test.parts("x\n"), now: Date())
+        await #expect(try test.context.store.beginSending(deliveries[0].id, now: Date()))
         let final = try await test.courier().deliver(reports: [stored.id], until: Date().addingTimeInterval(2))
         #expect(final.map(\.state) == [.sending])
         #expect(try await test.peer.requests("/slack/").isEmpty)
@@ -344,7 +344,7 @@ import Testing
         }
         let team = context.config.teams[0]
         let record = ReportRecord(team: team.id, schedule: nil, periodStart: Date(), periodEnd: Date(), markdown: "x\n", createdAt: Date())
-        let (stored, _) = try context.store.enqueue(record, parts: try test.parts("x\n"), now: Date())
+        let (stored, _) = try await context.store.enqueue(record, parts: try test.parts("x\n"), now: Date())
         let final = try await courier.deliver(reports: [stored.id], until: Date().addingTimeInterval(10))
         #expect(final.map(\.state) == [.parked])
         #expect(final[0].attempts == 1, "not retried")

@@ -46,7 +46,7 @@ import Testing
         running.cancel()
         _ = try? await running.value
         // The slot whose queueing failed was not recorded as failed (nor left claimed): it ran on a later tick.
-        let runs = try faulty.base.runs()
+        let runs = try await faulty.base.runs()
         #expect(runs.count >= 2 && runs.allSatisfy { $0.state == .done }, "\(runs.map { "\($0.slot) \($0.state)" })")
     }
 }

@@ -86,7 +86,7 @@ import Testing
         #expect(log.contains("reload refused"))
         #expect(log.contains("TOML syntax"))
         #expect(log.contains("stopped"))
-        let runs = try SQLiteStore(directory: cli.stateDir).runs()
+        let runs = try await SQLiteStore(directory: cli.stateDir).runs()
         #expect(runs.count >= 3 && runs.allSatisfy { $0.state == .done })
         #expect(Set(runs.map(\.slot)).count == runs.count)
     }
@@ -160,9 +160,9 @@ import Testing
         let (secondStatus, _) = try await second.finish()
         #expect(firstStatus == 0 && secondStatus == 0)
         let store = try SQLiteStore(directory: cli.stateDir)
-        let runs = try store.runs().filter { $0.state == .done }
+        let runs = try await store.runs().filter { $0.state == .done }
         #expect(runs.count >= 2)
-        let parts = try store.deliveries()
+        let parts = try await store.deliveries()
         #expect(Set(parts.map(\.report)).count == runs.count, "one report per slot")
         // A slot queued just before SIGTERM may still wait in the outbox; none is sent twice.
         let slack = try await receiver.requests("/slack/")
@@ -189,7 +189,7 @@ import Testing
         daemon.signal(SIGKILL)
         _ = try await daemon.finish()
         let store = try SQLiteStore(directory: cli.stateDir)
-        let parts = try store.deliveries()
+        let parts = try await store.deliveries()
         #expect(parts.count > 2 && parts[0].state == .sent && parts[1].state == .sending)
 
         // Restarted within the same minute, its clock past the lease: no new slot, the leftover
@@ -205,8 +205,8 @@ import Testing
         #expect(status == 0)
         #expect(contents.count == parts.count + 1, "part 2 twice (the hung attempt and its resend), every other part once")
         #expect(contents.filter { $0.hasSuffix("(1/\(parts.count))") }.count == 1)
-        #expect(try store.deliveries().allSatisfy { $0.state == .sent })
-        #expect(try store.runs().count == 1)
+        await #expect(try store.deliveries().allSatisfy { $0.state == .sent })
+        await #expect(try store.runs().count == 1)
     }
 
     /// The daemon under a clock 30 times faster, killed with SIGKILL at random moments, each
@@ -241,12 +241,12 @@ import Testing
         let store = try SQLiteStore(directory: cli.stateDir)
         for _ in 0..<300 {
             try await Task.sleep(nanoseconds: 100_000_000)
-            let parts = try store.deliveries()
+            let parts = try await store.deliveries()
             if !parts.isEmpty && parts.allSatisfy({ $0.state == .sent }) { break }
         }
         last.signal(SIGTERM)
         #expect(try await last.finish().0 == 0)
-        let parts = try store.deliveries()
+        let parts = try await store.deliveries()
         let unsent = parts.filter { $0.state != .sent }
         #expect(parts.count >= 3, "seed \(seed): slots were queued across the rounds (\(parts.count) parts)")
         #expect(unsent.isEmpty, "seed \(seed): \(unsent.count) of \(parts.count) parts not sent: \(unsent.prefix(3).map { "\($0.state) attempts \($0.attempts) due \($0.nextAttemptAt)" })")

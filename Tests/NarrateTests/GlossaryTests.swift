@@ -67,9 +67,9 @@ import Testing
         var config = fixture.app.config
         config.locale = "zh-Hant"
         let app = fixture.app.replacing(config: config, renderer: fixture.app.renderer)
-        _ = try app.checkIns.log(.blocker, text: "等待法務審核", by: app.config.person("alice")!, stage: .middle)
-        try app.store.record([MetricReading(kpi: "lead-time", value: 30, at: app.clock.now().addingTimeInterval(-3_600))])
-        let alice = try app.tokens.create(for: app.config.person("alice")!)
+        _ = try await app.checkIns.log(.blocker, text: "等待法務審核", by: app.config.person("alice")!, stage: .middle)
+        try await app.store.record([MetricReading(kpi: "lead-time", value: 30, at: app.clock.now().addingTimeInterval(-3_600))])
+        let alice = try await app.tokens.create(for: app.config.person("alice")!)
         let server = CheckInServer(current: { app }, rate: 100)
         let pages = try await Application(router: server.router()).test(.router) { client in
             let checkIn = try await client.execute(uri: "/checkin/\(alice.link)", method: .get)

@@ -85,11 +85,11 @@ import Testing
         let text = Self.config(receiver)
         // Friday 2026-11-27, the slot at 17:00 Taipei: reminders at 14:00 and 16:00.
         let early = try Self.context(receiver, text, at: "2026-11-27 13:30")
-        #expect(try early.notices.reminders(for: early.config.schedules[0], now: early.clock.now()).isEmpty, "before the window")
+        await #expect(try early.notices.reminders(for: early.config.schedules[0], now: early.clock.now()).isEmpty, "before the window")
         let context = try Self.context(receiver, text, at: "2026-11-27 14:00")
-        _ = try context.checkIns.log(.progress, text: "wrote already", by: context.config.person("dana")!, at: try time("2026-11-26 10:00", "Asia/Taipei"))
-        _ = try context.checkIns.away(context.config.person("chen")!, from: LocalDate(year: 2026, month: 11, day: 27), to: LocalDate(year: 2026, month: 11, day: 27))
-        let planned = try context.notices.reminders(for: context.config.schedules[0], now: context.clock.now())
+        _ = try await context.checkIns.log(.progress, text: "wrote already", by: context.config.person("dana")!, at: try time("2026-11-26 10:00", "Asia/Taipei"))
+        _ = try await context.checkIns.away(context.config.person("chen")!, from: LocalDate(year: 2026, month: 11, day: 27), to: LocalDate(year: 2026, month: 11, day: 27))
+        let planned = try await context.notices.reminders(for: context.config.schedules[0], now: context.clock.now())
         #expect(Set(planned.map(\.record.person)) == ["alice", "bob"], "dana checked in, chen is away")
         let alice = planned.filter { $0.record.person == "alice" }.sorted { $0.due < $1.due }
         #expect(alice.map { TimeText.iso($0.due, in: Config.zone("Asia/Taipei")) } == ["2026-11-27T14:00:00+08:00", "2026-11-27T16:00:00+08:00"])
@@ -97,9 +97,9 @@ import Testing
 
         // Due now: the first round. Claimed once, whatever is asked again.
         let due = planned.filter { $0.due <= context.clock.now() }
-        #expect(try context.notices.send(due, now: context.clock.now()).count == 2)
-        #expect(try context.notices.send(due, now: context.clock.now()).isEmpty)
-        #expect(try context.store.notices(kind: .reminder).map(\.detail).sorted() == ["bot:U0ALICE", "no channel"])
+        await #expect(try context.notices.send(due, now: context.clock.now()).count == 2)
+        await #expect(try context.notices.send(due, now: context.clock.now()).isEmpty)
+        await #expect(try context.store.notices(kind: .reminder).map(\.detail).sorted() == ["bot:U0ALICE", "no channel"])
 
         // The courier sends alice's DM with a fresh link; the outbox keeps only the placeholder.
         _ = try await context.courier.deliver()
@@ -109,18 +109,18 @@ import Testing
         let message = posts.first?.json["text"] as? String ?? ""
         let link = try #require(message.split(separator: " ").first { $0.hasPrefix("https://narrate.example.org/checkin/") }.map(String.init))
         let token = String(link.split(separator: "/").last!).trimmingCharacters(in: .punctuationCharacters.subtracting(CharacterSet(charactersIn: "_-")))
-        #expect(try context.tokens.authenticate(token, scope: .link).id == "alice")
-        #expect(try context.store.deliveries().allSatisfy { $0.body.contains(CheckInLink.placeholder) && !$0.body.contains(token) })
-        #expect(try context.store.reports(team: nil, kinds: [ReportRecord.reportKind, ReportRecord.digestKind], limit: 10).isEmpty, "notices are not reports")
+        await #expect(try context.tokens.authenticate(token, scope: .link).id == "alice")
+        await #expect(try context.store.deliveries().allSatisfy { $0.body.contains(CheckInLink.placeholder) && !$0.body.contains(token) })
+        await #expect(try context.store.reports(team: nil, kinds: [ReportRecord.reportKind, ReportRecord.digestKind], limit: 10).isEmpty, "notices are not reports")
     }
 
     @Test func quietHoursMoveAReminderButNeverPastTheSlot() async throws {
         let receiver = try await Receiver()
         let moved = try Self.context(receiver, Self.config(receiver, alice: "quiet_hours = \"13:00-15:30\""), at: "2026-11-27 14:00")
-        let planned = try moved.notices.reminders(for: moved.config.schedules[0], now: moved.clock.now()).filter { $0.record.person == "alice" }
+        let planned = try await moved.notices.reminders(for: moved.config.schedules[0], now: moved.clock.now()).filter { $0.record.person == "alice" }
         #expect(planned.map { TimeText.iso($0.due, in: Config.zone("Asia/Taipei")) } == ["2026-11-27T15:30:00+08:00", "2026-11-27T16:00:00+08:00"])
         let late = try Self.context(receiver, Self.config(receiver, alice: "quiet_hours = \"12:00-18:00\""), at: "2026-11-27 14:00")
-        #expect(try late.notices.reminders(for: late.config.schedules[0], now: late.clock.now()).filter { $0.record.person == "alice" }.isEmpty)
+        await #expect(try late.notices.reminders(for: late.config.schedules[0], now: late.clock.now()).filter { $0.record.person == "alice" }.isEmpty)
     }
 
     @Test func aRemindBeforeIsAnAbsoluteDurationAcrossADSTChange() async throws {
@@ -130,7 +130,7 @@ import Testing
             .replacingOccurrences(of: #"cron = "0 17 * * FRI""#, with: #"cron = "0 9 * * *""#)
             .replacingOccurrences(of: "cron = \"0 9 * * *\"             # minute hour day-of-month month day-of-week\ntimezone = \"Asia/Taipei\"", with: "cron = \"0 9 * * *\"\ntimezone = \"Europe/Berlin\"")
         let context = try Self.context(receiver, text, at: "2026-03-29 07:30")  // Taipei = 00:30 CET
-        let planned = try context.notices.reminders(for: context.config.schedules[0], now: context.clock.now())
+        let planned = try await context.notices.reminders(for: context.config.schedules[0], now: context.clock.now())
         let alice = try #require(planned.first { $0.record.person == "alice" })
         #expect(TimeText.iso(alice.due, in: Config.zone("Europe/Berlin")) == "2026-03-29T00:00:00+01:00")
         #expect(alice.record.key.hasPrefix("remind:platform-weekly:2026-03-29T07:00:00+00:00:1:alice"))
@@ -140,16 +140,16 @@ import Testing
         let receiver = try await Receiver()
         let context = try Self.context(receiver, Self.config(receiver), at: "2026-11-27 14:00")
         let alice = context.config.person("alice")!
-        let old = try context.checkIns.log(.blocker, text: "Waiting on legal", by: alice, stage: .middle, at: try time("2026-11-21 10:00", "Asia/Taipei"))
-        let fresh = try context.checkIns.log(.blocker, text: "New one", by: alice, at: try time("2026-11-27 09:00", "Asia/Taipei"))
-        let planned = try context.notices.followUps(now: context.clock.now())
+        let old = try await context.checkIns.log(.blocker, text: "Waiting on legal", by: alice, stage: .middle, at: try time("2026-11-21 10:00", "Asia/Taipei"))
+        let fresh = try await context.checkIns.log(.blocker, text: "New one", by: alice, at: try time("2026-11-27 09:00", "Asia/Taipei"))
+        let planned = try await context.notices.followUps(now: context.clock.now())
         let due = planned.filter { $0.due <= context.clock.now() }
         #expect(due.map(\.record.key).sorted() == ["escalate:\(old.id)", "follow-up:\(old.id)"])
         #expect(planned.contains { $0.record.key == "follow-up:\(fresh.id)" && $0.due > context.clock.now() })
-        #expect(try context.notices.send(due, now: context.clock.now()).count == 2)
-        #expect(try context.notices.send(try context.notices.followUps(now: context.clock.now()).filter { $0.due <= context.clock.now() }, now: context.clock.now()).isEmpty)
+        await #expect(try context.notices.send(due, now: context.clock.now()).count == 2)
+        await #expect(try context.notices.send(try context.notices.followUps(now: context.clock.now()).filter { $0.due <= context.clock.now() }, now: context.clock.now()).isEmpty)
         // Recorded notices are not planned (rendered) again at the next tick; the fresh blocker's still is.
-        #expect(try context.notices.followUps(now: context.clock.now()).map(\.record.key) == ["follow-up:\(fresh.id)", "escalate:\(fresh.id)"])
+        await #expect(try context.notices.followUps(now: context.clock.now()).map(\.record.key) == ["follow-up:\(fresh.id)", "escalate:\(fresh.id)"])
         _ = try await context.courier.deliver()
         let followUp = try #require(try await receiver.requests("/slack-api").first?.json["text"] as? String)
         #expect(followUp.contains("B-\(old.id)") && followUp.contains("Waiting on legal"))
@@ -159,8 +159,8 @@ import Testing
         #expect((matrix.last?.json["body"] as? String)?.contains("Alice Chen") == true)
 
         // The next escalation reuses the room.
-        let third = try context.checkIns.log(.blocker, text: "Third", by: alice, at: try time("2026-11-20 10:00", "Asia/Taipei"))
-        _ = try context.notices.send(try context.notices.followUps(now: context.clock.now()).filter { $0.record.key == "escalate:\(third.id)" }, now: context.clock.now())
+        let third = try await context.checkIns.log(.blocker, text: "Third", by: alice, at: try time("2026-11-20 10:00", "Asia/Taipei"))
+        _ = try await context.notices.send(try context.notices.followUps(now: context.clock.now()).filter { $0.record.key == "escalate:\(third.id)" }, now: context.clock.now())
         _ = try await context.courier.deliver()
         let after = try await receiver.requests("/matrix")
         #expect(after.filter { $0.path.hasSuffix("/createRoom") }.count == 1)
@@ -176,8 +176,8 @@ import Testing
         text = text.replacingOccurrences(of: "catch_up = \"2h\"", with: "catch_up = \"2h\"\nremind_before = \"3h\"")
             .replacingOccurrences(of: "unix_user = \"alice\"", with: "unix_user = \"alice\"\nnotify = [\"telegram:777001\", \"ntfy:alice-narrate\"]")
         let (context, _) = try exampleContext(config: text, environment: environment, clock: FixedClock(try time("2026-11-27 14:30", "Asia/Taipei")))
-        let planned = try context.notices.reminders(for: context.config.schedules[0], now: context.clock.now()).filter { $0.record.person == "alice" }
-        #expect(try context.notices.send(planned, now: context.clock.now()).count == 1)
+        let planned = try await context.notices.reminders(for: context.config.schedules[0], now: context.clock.now()).filter { $0.record.person == "alice" }
+        await #expect(try context.notices.send(planned, now: context.clock.now()).count == 1)
         _ = try await context.courier.deliver()
         let telegram = try await receiver.requests("/telegram")
         #expect(telegram.count == 1)

@@ -149,7 +149,7 @@ import Testing
         try await process.exited()
         #expect(process.terminationReason == .uncaughtSignal)
         let store = try SQLiteStore(directory: cli.stateDir)
-        let states = try store.deliveries().map(\.state)
+        let states = try await store.deliveries().map(\.state)
         #expect(states.first == .sent && states[1] == .sending)
 
         // After the part's timeout and grace (35 s) have passed, the next run sends part 2 onwards,
@@ -160,7 +160,7 @@ import Testing
             executable: CLI.testClockExecutable)
         #expect(resumed.status == 0, "\(resumed.stderr)")
         let contents = try await receiver.requests("/discord/").map { $0.json["content"] as? String ?? "" }
-        let first = try store.deliveries().filter { $0.report == 1 }
+        let first = try await store.deliveries().filter { $0.report == 1 }
         #expect(first.allSatisfy { $0.state == .sent })
         let partOne = contents.filter { $0.hasSuffix("(1/\(first.count))") }
         #expect(partOne.count == 1, "part 1 was sent before the kill, and the same report is not queued again")

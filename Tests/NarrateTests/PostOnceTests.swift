@@ -86,16 +86,16 @@ import Testing
     @Test func aScheduledSinceLastReportStartsAfterAManualOne() async throws {
         let config = exampleConfig(replacing: #"period = "week" "#, with: #"period = "since-last" "#)
         let (context, _) = try exampleContext(config: config, transport: MemoryTransport())
-        #expect(try context.checkIns.log(.progress, text: "Before the manual report", by: context.config.persons[0]).id == 1)
+        await #expect(try context.checkIns.log(.progress, text: "Before the manual report", by: context.config.persons[0]).id == 1)
         let results = try await context.deliveries.now()
         #expect(results.allSatisfy { $0.delivered })
-        let manual = try #require(try context.store.lastRun(schedule: "platform-weekly"))
+        let manual = try await #require(try context.store.lastRun(schedule: "platform-weekly"))
         #expect(manual.manual && manual.state == .done)
         let schedule = try #require(context.config.schedule("platform-weekly"))
         let slot = manual.slot.addingTimeInterval(3_600)
-        let plan = try context.pipeline.plan(schedule: schedule, slot: slot)
+        let plan = try await context.pipeline.plan(schedule: schedule, slot: slot)
         #expect(plan.period.start == manual.slot, "the scheduled report covers only what came after")
-        let history = try context.historyQuery.history()
+        let history = try await context.historyQuery.history()
         #expect(history.runs.contains { $0.manual && $0.state == "done" })
     }
 }

@@ -35,8 +35,8 @@ import Testing
         let before = try await context.pipeline.run(try context.pipeline.plan(team: "platform"))[0][0].rendered.markdown
         #expect(before.contains("**Not yet, due Fri 27 Nov 17:00:** Alice Chen"), "the slot is at 17:00: \(before)")
 
-        let planned = try context.notices.reminders(for: context.config.schedules[0], now: context.clock.now())
-        try context.notices.send(planned.filter { $0.record.person == "alice" }, now: context.clock.now())
+        let planned = try await context.notices.reminders(for: context.config.schedules[0], now: context.clock.now())
+        try await context.notices.send(planned.filter { $0.record.person == "alice" }, now: context.clock.now())
         _ = try await context.courier.deliver()
         let mail = try await #require(try smtp.messages().first)
         #expect((mail["envelope"] as? [String: Any])?["to"] as? [String] == ["alice@example.org"])

@@ -97,19 +97,19 @@ import Testing
         #expect(lead.verdict == .sideEffect)
     }
 
-    @Test func aReadingMoreThanADayAheadIsRefusedAndNothingIsKept() throws {
+    @Test func aReadingMoreThanADayAheadIsRefusedAndNothingIsKept() async throws {
         let (context, _) = try exampleContext()
         let admin = Requester.storeOwner(user: "root")
         let now = context.clock.now()
-        #expect(throws: NarrateError.self) {
-            try context.metrics.record("change-failure-rate", value: 1.8, at: now.addingTimeInterval(3 * 86_400), by: admin, origin: .cli)
+        await #expect(throws: NarrateError.self) {
+            try await context.metrics.record("change-failure-rate", value: 1.8, at: now.addingTimeInterval(3 * 86_400), by: admin, origin: .cli)
         }
         let late = "kpi,value,at\nlead-time,20,\(TimeText.iso(now.addingTimeInterval(-86_400), in: .gmt))\nlead-time,21,2099-01-01\n"
-        #expect(throws: NarrateError.self) { try context.metrics.importCSV(late, file: "late.csv", by: admin) }
-        #expect(try context.store.metricCount() == 0)
+        await #expect(throws: NarrateError.self) { try await context.metrics.importCSV(late, file: "late.csv", by: admin) }
+        await #expect(try context.store.metricCount() == 0)
         // An hour ahead (a fast clock) is still accepted.
-        _ = try context.metrics.record("lead-time", value: 20, at: now.addingTimeInterval(3_600), by: admin, origin: .cli)
-        #expect(try context.store.metricCount() == 1)
+        _ = try await context.metrics.record("lead-time", value: 20, at: now.addingTimeInterval(3_600), by: admin, origin: .cli)
+        await #expect(try context.store.metricCount() == 1)
     }
 
     /// "33% completed" with nothing to compare with, or level with last period, is not an improvement.
@@ -159,11 +159,11 @@ import Testing
     }
 
     /// Monday morning nobody is missing: check-ins are due at the schedule's Friday slot.
-    @Test func nobodyIsMissingBeforeTheCheckInDeadline() throws {
+    @Test func nobodyIsMissingBeforeTheCheckInDeadline() async throws {
         let monday = try time("2026-11-23 09:00", "Asia/Taipei")
         let (early, _) = try exampleContext(clock: FixedClock(monday))
-        let plan = try early.pipeline.plan(team: "platform")[0]
-        let report = early.pipeline.analyze(try early.pipeline.gather(plan))
+        let plan = try await early.pipeline.plan(team: "platform")[0]
+        let report = await early.pipeline.analyze(try early.pipeline.gather(plan))
         #expect(report.participation.missing.isEmpty && report.participation.notYet.count == 4)
         #expect(!report.mayNeedHelp.contains { $0.reasons.contains(.missing) })
         let english = try early.renderer.teamReport(report, locale: "en")
@@ -172,7 +172,7 @@ import Testing
         #expect(digest.contains("尚未回報（期限 11月27日（五）17:00）：Alice Chen、Bob Lin、Chen Wei、Dana Hsu"), "\(digest)")
         // After the slot the same people are missing.
         let (late, _) = try exampleContext(clock: FixedClock(try time("2026-11-27 17:30", "Asia/Taipei")))
-        let after = late.pipeline.analyze(try late.pipeline.gather(try late.pipeline.plan(team: "platform")[0]))
+        let after = await late.pipeline.analyze(try late.pipeline.gather(try late.pipeline.plan(team: "platform")[0]))
         #expect(after.participation.missing.count == 4 && after.participation.notYet.isEmpty)
         #expect(try late.renderer.teamReport(after, locale: "en").contains("**No report:** Alice Chen, Bob Lin, Chen Wei, Dana Hsu"))
     }
@@ -242,13 +242,13 @@ import Testing
     @Test func oneDigestAcrossTheTeamsAManagerHas() async throws {
         let (context, _) = try exampleContext(config: Self.config, clock: FixedClock(try time("2026-11-27 18:00", "Asia/Taipei")))
         let day = { (offset: Double) in try! time("2026-11-27 10:00", "Asia/Taipei").addingTimeInterval(offset * 86_400) }
-        try context.store.record([
+        try await context.store.record([
             MetricReading(kpi: "first-response", value: 50, at: day(-7)), MetricReading(kpi: "first-response", value: 35, at: day(0)),
             MetricReading(kpi: "reopened", value: 4, at: day(-7)), MetricReading(kpi: "reopened", value: 9, at: day(0)),
             MetricReading(kpi: "lead-time", value: 26, at: day(-7)), MetricReading(kpi: "lead-time", value: 30, at: day(0)),
             MetricReading(kpi: "change-failure-rate", value: 10, at: day(-7)), MetricReading(kpi: "change-failure-rate", value: 9, at: day(0)),
         ])
-        let plans = try context.pipeline.plan()
+        let plans = try await context.pipeline.plan()
         let rendered = try await context.pipeline.run(plans).map { $0.map(\.rendered) }
         // Platform's cycle carries the one digest; Support's carries none.
         #expect(rendered[0].map(\.kind) == [.team, .digest] && rendered[1].map(\.kind) == [.team])
@@ -260,7 +260,7 @@ import Testing
         #expect(digest.contains("- **First response time** improved at a guardrail's expense: Reopened tickets worsened (4 tickets → 9 tickets)."))
         #expect(digest.contains("- **PR lead time** is getting worse (26 hours → 30 hours). Owner: Alice Chen."), "\(digest)")
         #expect(digest.components(separatedBy: "### Who may need help").count == 3, "once per team")
-        let chinese = try context.pipeline.render(
+        let chinese = try await context.pipeline.render(
             context.pipeline.analyze(try context.pipeline.gather(plans[0])),
             plan: { var plan = plans[0]; plan.locale = "zh-Hant"; return plan }(), messages: .digest)[0].markdown
         #expect(chinese.contains("這份摘要只給Erin Wu。") || chinese.contains("這份摘要只給 Erin Wu。"), "\(chinese)")
@@ -280,7 +280,7 @@ import Testing
 /// Nine weeks of readings for every KPI and guardrail of the example config: each report cadence
 /// shows each one's value, the one before and a trend.
 @Suite struct NineWeeksTests {
-    static func context() throws -> AppContext {
+    static func context() async throws -> AppContext {
         let now = try time("2026-11-27 18:00", "Asia/Taipei")
         let (context, _) = try exampleContext(clock: FixedClock(now))
         var readings: [MetricReading] = []
@@ -293,15 +293,15 @@ import Testing
                 MetricReading(kpi: "incident-minutes", value: 60 - Double(week) * 3, at: at),
             ]
         }
-        try context.store.record(readings)
+        try await context.store.record(readings)
         return context
     }
 
     @Test(arguments: [Period.Kind.week, .month, .quarter])
     func everyKPIAndGuardrailHasATrendAtEveryCadence(kind: Period.Kind) async throws {
-        let context = try Self.context()
-        let plan = try context.pipeline.plan(team: "platform", period: kind)[0]
-        let report = context.pipeline.analyze(try context.pipeline.gather(plan))
+        let context = try await Self.context()
+        let plan = try await context.pipeline.plan(team: "platform", period: kind)[0]
+        let report = await context.pipeline.analyze(try context.pipeline.gather(plan))
         for status in report.kpis {
             #expect(status.current != nil, "\(kind) \(status.kpi.id) this period")
             #expect(status.series.compactMap { $0 }.count >= 3, "\(kind) \(status.kpi.id): \(status.series)")

@@ -42,7 +42,7 @@ import Testing
         #expect(try await others == [true, true, true, true])
         #expect(outbox.batches == [1, 4])
         #expect(sent.writes.load(ordering: .relaxed) == 2)
-        let states = try store.deliveries(reports: nil).map(\.state)
+        let states = try await store.deliveries(reports: nil).map(\.state)
         #expect(states == Array(repeating: [Delivery.State.sent, .sending], count: 5).flatMap { $0 })
 
         // A target's first part is claimed through the same writes: once.
@@ -50,7 +50,7 @@ import Testing
         #expect(try await sent.record(.claim(more[0].id, at: Date())))
         #expect(try await !sent.record(.claim(more[0].id, at: Date())))
         #expect(try await !sent.record(.claim(parts[1].id, at: Date())))
-        #expect(try store.deliveries(reports: nil).last?.state == .sending)
+        await #expect(try store.deliveries(reports: nil).last?.state == .sending)
     }
 }
 

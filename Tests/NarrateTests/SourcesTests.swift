@@ -76,7 +76,7 @@ import Testing
         // Imported once: a second run adds nothing, and the report has them with their origin.
         #expect(outcomes.first?.added == 7)
         #expect(await context.sourceRuns.run(team: context.config.teams[0], period: Self.week).first?.added == 0)
-        let stored = try context.store.entries(from: Self.week.start, to: Self.week.end)
+        let stored = try await context.store.entries(from: Self.week.start, to: Self.week.end)
         #expect(stored.count == 7 && stored.allSatisfy { $0.origin == "journal" })
     }
 
@@ -91,7 +91,7 @@ import Testing
         #expect(preview.contains("- Waiting on legal (B-new, Alice Chen, open"), "not imported yet: no id: \(preview)")
         let dryRun = try await context.deliveries.dryRun(team: "platform")
         #expect(dryRun.contains { $0.body.contains("Split the deploy pipeline") })
-        #expect(try context.store.entryCount() == 0, "a preview imports nothing")
+        await #expect(try context.store.entryCount() == 0, "a preview imports nothing")
         // Once a slot imported it, the preview shows the same entry by its id, and only once.
         _ = await context.sourceRuns.run(team: context.config.teams[0], period: Self.week)
         let after = try #require(try await context.reports.preview(team: "platform").first?.markdown)
@@ -126,8 +126,8 @@ import Testing
         ], "merges folded, other people and other weeks left out")
         #expect(outcomes.flatMap(\.problems).isEmpty, "\(outcomes.flatMap(\.problems))")
         // mode defaults to draft: they wait for their people.
-        #expect(try context.store.drafts(person: "alice", state: .pending).count == 2)
-        #expect(try context.store.entries(from: Self.week.start, to: Self.week.end).isEmpty)
+        await #expect(try context.store.drafts(person: "alice", state: .pending).count == 2)
+        await #expect(try context.store.entries(from: Self.week.start, to: Self.week.end).isEmpty)
     }
 
     /// Whether a process runs (a zombie, dead and not yet reaped, does not).
@@ -168,7 +168,7 @@ import Testing
         #expect(outcome.problems.contains("tool: line 2: not a JSON object"), "\(outcome.problems)")
         #expect(outcome.problems.contains { $0.hasPrefix("tool: line 3: \"kind\" is one of") })
         #expect(outcome.problems.contains { $0.contains("ran longer than 1 s and was stopped") })
-        #expect(try context.store.readings(kpis: ["lead-time"], from: Self.week.start, to: Self.week.end).map(\.value) == [21.5])
+        await #expect(try context.store.readings(kpis: ["lead-time"], from: Self.week.start, to: Self.week.end).map(\.value) == [21.5])
     }
 
     @Test func gitHubMergedPullsReviewsAndClosedIssuesWithPagesETagsAndRateLimits() async throws {
@@ -238,7 +238,7 @@ import Testing
         let outcome = try #require(await context.sourceRuns.run(team: context.config.teams[0], period: Self.week).first)
         #expect(outcome.readings == 2, "this period's end and the previous one's")
         #expect(outcome.problems == ["prometheus: lead-time: the query returns 2 series; aggregate it to one (sum(…), avg(…))"])
-        let readings = try context.store.readings(kpis: ["deploy-frequency"], from: Self.week.previous.start, to: Self.week.end)
+        let readings = try await context.store.readings(kpis: ["deploy-frequency"], from: Self.week.previous.start, to: Self.week.end)
         #expect(readings.map(\.value) == [12, 12])
         config.kpis[lead].query = "rate(x"
         context = context.replacing(config: config, renderer: context.renderer)
@@ -249,14 +249,14 @@ import Testing
     @Test func aFailingSourceIsAFooterLineAndTheReportIsStillMade() async throws {
         let context = try Self.context("[[source]]\nid = \"tool\"\nkind = \"command\"\ncommand = [\"/bin/false\"]\n")
         let plan = await context.pipeline.withSources(try context.pipeline.plan(team: "platform")[0])
-        let markdown = try context.pipeline.run(plan)[0].rendered.markdown
+        let markdown = try await context.pipeline.run(plan)[0].rendered.markdown
         #expect(markdown.contains("**Incomplete:**"))
         #expect(markdown.contains("- tool (command): it failed or ran out of time"), "\(markdown)")
         #expect(!markdown.contains("/bin/false"), "the team's chat gets no server internals")
         var chinese = plan
         chinese.locale = "zh-Hant"
         chinese = await context.pipeline.withSources(chinese)
-        #expect(try context.pipeline.run(chinese)[0].rendered.markdown.contains("- tool（指令）：執行失敗或逾時"))
+        await #expect(try context.pipeline.run(chinese)[0].rendered.markdown.contains("- tool（指令）：執行失敗或逾時"))
         #expect(markdown.hasPrefix("# Platform"))
         // /healthz tells the operator too, without calling the service unhealthy.
         let server = CheckInServer(current: { context }, rate: 100)
@@ -276,18 +276,18 @@ import Testing
         let context = try Self.context("[[source]]\nid = \"journal\"\nkind = \"journal\"\npath = \"\(directory)\"\n")
         _ = await context.sourceRuns.run(team: context.config.teams[0], period: Self.week)
         let alice = Caller(person: context.config.person("alice")!, isAdmin: false)
-        let drafts = try context.checkIns.drafts(of: alice.person)
+        let drafts = try await context.checkIns.drafts(of: alice.person)
         #expect(drafts.map(\.entry.text) == ["Drafted item", "Unwanted item"])
-        let entry = try context.checkIns.confirmDraft(drafts[0].displayID, text: "Drafted item, in my words", by: alice)
+        let entry = try await context.checkIns.confirmDraft(drafts[0].displayID, text: "Drafted item, in my words", by: alice)
         #expect(entry.origin == "journal" && entry.text == "Drafted item, in my words")
-        _ = try context.checkIns.discardDraft(drafts[1].displayID, by: alice)
-        #expect(throws: NarrateError.self) { try context.checkIns.confirmDraft(drafts[1].displayID, by: alice) }
+        _ = try await context.checkIns.discardDraft(drafts[1].displayID, by: alice)
+        await #expect(throws: NarrateError.self) { try await context.checkIns.confirmDraft(drafts[1].displayID, by: alice) }
         let bob = Caller(person: context.config.person("bob")!, isAdmin: false)
-        #expect(throws: NarrateError.self) { try context.checkIns.discardDraft(drafts[0].displayID, by: bob) }
+        await #expect(throws: NarrateError.self) { try await context.checkIns.discardDraft(drafts[0].displayID, by: bob) }
         // Running the source again brings back neither.
         _ = await context.sourceRuns.run(team: context.config.teams[0], period: Self.week)
-        #expect(try context.checkIns.drafts(of: alice.person).isEmpty)
-        let report = try context.pipeline.run(try context.pipeline.plan(team: "platform")[0])[0].rendered.markdown
+        await #expect(try context.checkIns.drafts(of: alice.person).isEmpty)
+        let report = try await context.pipeline.run(try context.pipeline.plan(team: "platform")[0])[0].rendered.markdown
         #expect(report.contains("Drafted item, in my words") && !report.contains("Unwanted item"))
     }
 }

@@ -53,40 +53,40 @@ import Testing
         #expect(outcomes.filter { $0 }.count == 1)
     }
 
-    @Test func closingFollowsKindAndStateRules() throws {
+    @Test func closingFollowsKindAndStateRules() async throws {
         let (context, _) = try exampleContext()
         let dana = context.config.person("dana")!
-        let blocker = try context.checkIns.log(.blocker, text: "b", by: dana, at: nil)
-        let next = try context.checkIns.log(.next, text: "n", by: dana, at: nil)
-        let progress = try context.checkIns.log(.progress, text: "p", by: dana, at: nil)
+        let blocker = try await context.checkIns.log(.blocker, text: "b", by: dana, at: nil)
+        let next = try await context.checkIns.log(.next, text: "n", by: dana, at: nil)
+        let progress = try await context.checkIns.log(.progress, text: "p", by: dana, at: nil)
         let ref = { try EntryReference(parsing: $0) }
         let checkIns = context.checkIns
 
-        #expect(throws: NarrateError(.invalidInput, "\(blocker.displayID) is a blocker entry; narrate done works on next actions")) {
-            try checkIns.close(ref(blocker.displayID), as: .done)
+        await #expect(throws: NarrateError(.invalidInput, "\(blocker.displayID) is a blocker entry; narrate done works on next actions")) {
+            try await checkIns.close(ref(blocker.displayID), as: .done)
         }
-        #expect(throws: NarrateError(.notFound, "N-\(blocker.id) does not exist; entry \(blocker.id) is \(blocker.displayID), a blocker")) {
-            try checkIns.close(ref("N-\(blocker.id)"), as: .done)
+        await #expect(throws: NarrateError(.notFound, "N-\(blocker.id) does not exist; entry \(blocker.id) is \(blocker.displayID), a blocker")) {
+            try await checkIns.close(ref("N-\(blocker.id)"), as: .done)
         }
-        #expect(throws: NarrateError(.invalidInput, "\(progress.displayID) is a progress entry; narrate drop works on blockers and next actions")) {
-            try checkIns.close(ref(progress.displayID), as: .dropped)
+        await #expect(throws: NarrateError(.invalidInput, "\(progress.displayID) is a progress entry; narrate drop works on blockers and next actions")) {
+            try await checkIns.close(ref(progress.displayID), as: .dropped)
         }
-        #expect(throws: NarrateError(.notFound, "no entry 999")) { try checkIns.close(ref("999"), as: .resolved) }
+        await #expect(throws: NarrateError(.notFound, "no entry 999")) { try await checkIns.close(ref("999"), as: .resolved) }
         // "an ask", and every kind's letter in the id error.
-        let ask = try context.checkIns.log(.ask, text: "a", by: dana, at: nil)
-        #expect(throws: NarrateError(.invalidInput, "\(ask.displayID) is an ask entry; narrate resolve works on blockers")) {
-            try checkIns.close(ref(ask.displayID), as: .resolved)
+        let ask = try await context.checkIns.log(.ask, text: "a", by: dana, at: nil)
+        await #expect(throws: NarrateError(.invalidInput, "\(ask.displayID) is an ask entry; narrate resolve works on blockers")) {
+            try await checkIns.close(ref(ask.displayID), as: .resolved)
         }
-        #expect(throws: NarrateError(.notFound, "B-\(ask.id) does not exist; entry \(ask.id) is \(ask.displayID), an ask")) {
-            try checkIns.close(ref("B-\(ask.id)"), as: .resolved)
+        await #expect(throws: NarrateError(.notFound, "B-\(ask.id) does not exist; entry \(ask.id) is \(ask.displayID), an ask")) {
+            try await checkIns.close(ref("B-\(ask.id)"), as: .resolved)
         }
         #expect(throws: NarrateError(.invalidInput, "\"X-1\" is not an entry id; the letter is one of P, B, N, L, W, H, A, D")) { try ref("X-1") }
 
-        let resolved = try checkIns.close(ref(blocker.displayID), as: .resolved, note: "fixed")
+        let resolved = try await checkIns.close(ref(blocker.displayID), as: .resolved, note: "fixed")
         #expect(resolved.state == .resolved && resolved.note == "fixed" && resolved.closedAt != nil)
-        #expect(throws: NarrateError.self) { try checkIns.close(ref(blocker.displayID), as: .resolved) }
-        #expect(try checkIns.close(ref("\(next.id)"), as: .dropped).state == .dropped)
-        #expect(try context.store.entry(next.id)?.state == .dropped)
+        await #expect(throws: NarrateError.self) { try await checkIns.close(ref(blocker.displayID), as: .resolved) }
+        await #expect(try checkIns.close(ref("\(next.id)"), as: .dropped).state == .dropped)
+        await #expect(try context.store.entry(next.id)?.state == .dropped)
     }
 
     @Test func storeFromANewerVersionIsRefusedAndLeftUnchanged() throws {
@@ -154,26 +154,26 @@ import Testing
         #expect(readings.map(\.value) == [1])
     }
 
-    @Test func runLedgerClaimsEachSlotOnce() throws {
+    @Test func runLedgerClaimsEachSlotOnce() async throws {
         let store = try SQLiteStore(directory: temporaryDirectory())
         let slot = Date(timeIntervalSince1970: 1_800_000_000)
         let run = Run(schedule: "weekly", team: "t", slot: slot, state: .started, at: Date())
         #expect(try store.claim(run))
         #expect(try !store.claim(run))
         try store.finish(schedule: "weekly", slot: slot, state: .done, detail: "2 targets", at: Date())
-        #expect(try store.runs().map(\.state) == [.done])
+        await #expect(try store.runs().map(\.state) == [.done])
 
         let later = slot.addingTimeInterval(3_600)
         #expect(try store.claim(Run(schedule: "weekly", team: "t", slot: later, state: .skipped, at: Date())))
-        #expect(try store.lastRun(schedule: "weekly")?.slot == later)
+        await #expect(try store.lastRun(schedule: "weekly")?.slot == later)
         #expect(try store.lastRun(schedule: "weekly", state: .done, before: nil, manual: nil)?.slot == slot)
         #expect(try store.lastRun(schedule: "weekly", state: nil, before: slot, manual: nil) == nil)
-        #expect(try store.lastRun(schedule: "daily") == nil)
+        await #expect(try store.lastRun(schedule: "daily") == nil)
     }
 
     /// `narrate now` claims every team's slot in one transaction: each slot as on its own, an
     /// already claimed one left out, the reports of the others queued in order.
-    @Test func slotsClaimedTogetherAreEachClaimedOnce() throws {
+    @Test func slotsClaimedTogetherAreEachClaimedOnce() async throws {
         let store = try SQLiteStore(directory: temporaryDirectory())
         let slot = Date(timeIntervalSince1970: 1_800_000_000)
         func run(_ schedule: String) -> Run { Run(schedule: schedule, team: "t", slot: slot, state: .done, at: slot) }
@@ -183,11 +183,11 @@ import Testing
                 parts: [OutboxParts(target: "chat", kind: .slack, bodies: [text + "1", text + "2"])])
         }
         #expect(try store.claim(run("b")))
-        let claimed = try store.claim([(run("a"), [report("A")]), (run("b"), [report("B")]), (run("c"), [report("C")])], now: slot)
+        let claimed = try await store.claim([(run("a"), [report("A")]), (run("b"), [report("B")]), (run("c"), [report("C")])], now: slot)
         #expect(claimed.map { $0?.map(\.0.markdown) } == [["A"], nil, ["C"]])
         #expect(claimed.compactMap { $0 }.flatMap { $0.flatMap(\.1) }.map(\.body) == ["A1", "A2", "C1", "C2"])
-        #expect(try store.deliveries(reports: nil).map(\.body) == ["A1", "A2", "C1", "C2"])
-        #expect(try store.runs().map(\.schedule).sorted() == ["a", "b", "c"])
-        #expect(try store.runs().first { $0.schedule == "a" }?.detail == "report 1: 2 parts")
+        await #expect(try store.deliveries(reports: nil).map(\.body) == ["A1", "A2", "C1", "C2"])
+        await #expect(try store.runs().map(\.schedule).sorted() == ["a", "b", "c"])
+        #expect(try await store.runs().first { $0.schedule == "a" }?.detail == "report 1: 2 parts")
     }
 }

@@ -230,7 +230,7 @@ import Testing
 
     @Test func aReadOnlyStoreServesReadingCommands() async throws {
         let (writable, _) = try exampleContext()
-        _ = try writable.checkIns.log(.progress, text: "Written before", by: writable.config.persons[0])
+        _ = try await writable.checkIns.log(.progress, text: "Written before", by: writable.config.persons[0])
         let store = try SQLiteStore(readOnly: writable.stateDir + "/narrate.sqlite")
         #expect(store.isReadOnly)
         #expect(try store.entryCount() == 1)
@@ -238,8 +238,8 @@ import Testing
             config: writable.config, store: store, stateDir: writable.stateDir, logger: writable.logger, clock: SystemClock(),
             secrets: writable.secrets, transport: writable.transport, renderer: writable.renderer, output: { _ in })
         #expect(try await context.reports.preview().first?.markdown.contains("Written before") == true)
-        #expect(try context.historyQuery.history().entries.count == 1)
-        #expect(throws: NarrateError.self) { try context.checkIns.log(.progress, text: "x", by: context.config.persons[0]) }
+        await #expect(try context.historyQuery.history().entries.count == 1)
+        await #expect(throws: NarrateError.self) { try await context.checkIns.log(.progress, text: "x", by: context.config.persons[0]) }
     }
 
     @Test func deliveriesJSONHasISOTimesBodiesAndCumulativeAttempts() async throws {

@@ -28,7 +28,7 @@ import Testing
         let link: [Who: String]
     }
 
-    static func world() throws -> World {
+    static func world() async throws -> World {
         let fixture = try ServiceFixture()
         var config = fixture.app.config
         config.persons += [Person(id: "frank", name: "Frank Ho"), Person(id: "gina", name: "Gina Lai")]
@@ -39,14 +39,14 @@ import Testing
         var link: [Who: String] = [.wrong: "nrl_" + String(repeating: "x", count: 43)]
         for (who, person) in [(Who.member, "alice"), (.teammate, "chen"), (.otherMember, "frank"), (.manager, "erin"),
                               (.otherManager, "gina"), (.admin, "bob"), (.revoked, "dana")] {
-            let issued = try app.tokens.create(for: app.config.person(person)!)
+            let issued = try await app.tokens.create(for: app.config.person(person)!)
             (api[who], link[who]) = (issued.apiToken, issued.link)
         }
-        _ = try app.tokens.revoke(of: app.config.person("dana")!)
+        _ = try await app.tokens.revoke(of: app.config.person("dana")!)
         // A cycle's archive: the team report and the digest with each person's answers.
-        _ = try app.checkIns.mood(app.config.person("chen")!, mood: 1, load: 5, at: nil)
-        for formatted in try app.pipeline.run(try app.pipeline.plan(team: "platform")[0]) {
-            _ = try app.store.enqueue(formatted.rendered.record, parts: formatted.parts, now: app.clock.now())
+        _ = try await app.checkIns.mood(app.config.person("chen")!, mood: 1, load: 5, at: nil)
+        for formatted in try await app.pipeline.run(try app.pipeline.plan(team: "platform")[0]) {
+            _ = try await app.store.enqueue(formatted.rendered.record, parts: formatted.parts, now: app.clock.now())
         }
         return World(app: app, api: api, link: link)
     }
@@ -64,12 +64,12 @@ import Testing
 
     @Test(arguments: Who.allCases)
     func everyRouteAnswersEachCallerAsItShould(_ who: Who) async throws {
-        let world = try Self.world()
+        let world = try await Self.world()
         let app = world.app
         let alice = app.config.person("alice")!
         // Alice's blocker, for the closing row.
-        let blocker = try app.checkIns.log(.blocker, text: "Waiting on the vendor", by: alice)
-        _ = try app.checkIns.away(alice, from: LocalDate(app.clock.now(), in: .gmt), to: LocalDate(app.clock.now(), in: .gmt).adding(days: 2))
+        let blocker = try await app.checkIns.log(.blocker, text: "Waiting on the vendor", by: alice)
+        _ = try await app.checkIns.away(alice, from: LocalDate(app.clock.now(), in: .gmt), to: LocalDate(app.clock.now(), in: .gmt).adding(days: 2))
         let server = CheckInServer(current: { app }, rate: 1_000)
         try await Application(router: server.router()).test(.router) { client in
             func call(_ method: HTTPRequest.Method, _ uri: String, _ body: String? = nil) async throws -> (HTTPResponse.Status, String) {
@@ -113,9 +113,9 @@ import Testing
             }
         }
         // A refused write changed nothing.
-        let closed = try app.store.entry(blocker.id)?.state == .resolved
+        let closed = try await app.store.entry(blocker.id)?.state == .resolved
         #expect(closed == [.member, .manager, .admin].contains(who))
-        let readings = try app.store.readings(kpis: ["lead-time"], from: .distantPast, to: .distantFuture).count
+        let readings = try await app.store.readings(kpis: ["lead-time"], from: .distantPast, to: .distantFuture).count
         #expect(readings == (Self.platform.contains(who) ? 1 : 0))
     }
 }

@@ -52,7 +52,7 @@ import Testing
             let unknown = try await client.execute(uri: "/slack/commands", method: .post, headers: slackHeaders(stranger), body: ByteBuffer(string: stranger))
             #expect((unknown.body.json["text"] as? String)?.contains("does not know your slack user U0NOBODY") == true)
         }
-        let entries = try fixture.app.store.entries(from: Date().addingTimeInterval(-60), to: Date().addingTimeInterval(60))
+        let entries = try await fixture.app.store.entries(from: Date().addingTimeInterval(-60), to: Date().addingTimeInterval(60))
         #expect(entries.map(\.person) == ["alice"])
         #expect(entries.first?.stage == .middle)
     }
@@ -76,7 +76,7 @@ import Testing
                 #expect(!response.body.text.contains(ServiceFixture.slackSecret))
             }
         }
-        #expect(try fixture.entryCount() == 0)
+        await #expect(try fixture.entryCount() == 0)
     }
 
     @Test func mattermostCommandsNeedTheCommandToken() async throws {
@@ -93,7 +93,7 @@ import Testing
             #expect(refused.status == .unauthorized)
             #expect(!refused.body.text.contains(ServiceFixture.mattermostToken))
         }
-        #expect(try fixture.app.store.entries(from: Date().addingTimeInterval(-60), to: Date().addingTimeInterval(60)).map(\.text) == ["Shipped the refund macro"])
+        await #expect(try fixture.app.store.entries(from: Date().addingTimeInterval(-60), to: Date().addingTimeInterval(60)).map(\.text) == ["Shipped the refund macro"])
     }
 
     @Test func discordInteractionsAreCheckedWithEd25519() async throws {
@@ -122,13 +122,13 @@ import Testing
             let replayed = try await client.execute(uri: "/discord/interactions", method: .post, headers: swapped, body: ByteBuffer(string: command))
             #expect(replayed.status == .unauthorized)
         }
-        #expect(try fixture.app.store.entries(from: Date().addingTimeInterval(-60), to: Date().addingTimeInterval(60)).map(\.text) == ["Book the review"])
+        await #expect(try fixture.app.store.entries(from: Date().addingTimeInterval(-60), to: Date().addingTimeInterval(60)).map(\.text) == ["Book the review"])
     }
 
     @Test func aChatUserClosesOnlyTheirOwnOrTheirReportsEntries() async throws {
         let fixture = try ServiceFixture()
-        let carols = try fixture.app.checkIns.log(.next, text: "chen's action", by: fixture.person("chen"))
-        let alices = try fixture.app.checkIns.log(.next, text: "alice's action", by: fixture.person("alice"))
+        let carols = try await fixture.app.checkIns.log(.next, text: "chen's action", by: fixture.person("chen"))
+        let alices = try await fixture.app.checkIns.log(.next, text: "alice's action", by: fixture.person("alice"))
         try await fixture.test(.router) { client in
             for (id, expected) in [(carols.displayID, "only they, their manager or an admin"), (alices.displayID, "is done")] {
                 let body = formEncoded([("user_id", "U0ALICE"), ("text", "done \(id)")])
@@ -136,7 +136,7 @@ import Testing
                 #expect((response.body.json["text"] as? String)?.contains(expected) == true, "\(response.body.text)")
             }
         }
-        #expect(try fixture.app.store.entry(carols.id)?.state == .open)
-        #expect(try fixture.app.store.entry(alices.id)?.state == .done)
+        await #expect(try fixture.app.store.entry(carols.id)?.state == .open)
+        await #expect(try fixture.app.store.entry(alices.id)?.state == .done)
     }
 }

@@ -19,7 +19,7 @@ import Testing
     @Test(arguments: ServiceFixture.Transport.allCases)
     func aCheckInThroughTheAPIIsRecordedAsTheTokensPersonAndCanBeChanged(_ transport: ServiceFixture.Transport) async throws {
         let fixture = try ServiceFixture()
-        let issued = try fixture.app.tokens.create(for: fixture.person("alice"))
+        let issued = try await fixture.app.tokens.create(for: fixture.person("alice"))
         #expect(issued.url == "https://narrate.example.org/checkin/\(issued.link)")
         try await fixture.test(transport) { client in
             let created = try await client.execute(
@@ -65,12 +65,12 @@ import Testing
             #expect(undone.status == .ok)
             #expect(undone.body.json["undone"] as? String == "delete")
         }
-        let stored = try fixture.app.store.entries(from: Date().addingTimeInterval(-60), to: Date().addingTimeInterval(60))
+        let stored = try await fixture.app.store.entries(from: Date().addingTimeInterval(-60), to: Date().addingTimeInterval(60))
         #expect(stored.map(\.person) == ["alice"])
         #expect(stored.first?.state == .resolved)
         #expect(stored.first?.text == "Waiting on legal review")
-        #expect(try fixture.app.store.readings(kpis: ["lead-time"], from: Date().addingTimeInterval(-60), to: Date().addingTimeInterval(60)).map(\.value) == [26.5])
-        #expect(try fixture.app.store.moods(from: Date().addingTimeInterval(-60), to: Date().addingTimeInterval(60)).map(\.mood) == [4])
+        await #expect(try fixture.app.store.readings(kpis: ["lead-time"], from: Date().addingTimeInterval(-60), to: Date().addingTimeInterval(60)).map(\.value) == [26.5])
+        await #expect(try fixture.app.store.moods(from: Date().addingTimeInterval(-60), to: Date().addingTimeInterval(60)).map(\.mood) == [4])
     }
 
     struct Refusal: Sendable, CustomTestStringConvertible {
@@ -123,10 +123,10 @@ import Testing
     @Test(arguments: ServiceFixture.Transport.allCases, refusals)
     func aBadRequestIsRefusedWithItsStatusAndFieldAndNothingIsStored(_ transport: ServiceFixture.Transport, _ refusal: Refusal) async throws {
         let fixture = try ServiceFixture()
-        let issued = try fixture.app.tokens.create(for: fixture.person("alice"))
-        let bobs = try fixture.app.checkIns.log(.progress, text: "bob's own", by: fixture.person("bob"))
-        let before = try fixture.entryCount()
-        let readings = try fixture.app.store.metricCount()
+        let issued = try await fixture.app.tokens.create(for: fixture.person("alice"))
+        let bobs = try await fixture.app.checkIns.log(.progress, text: "bob's own", by: fixture.person("bob"))
+        let before = try await fixture.entryCount()
+        let readings = try await fixture.app.store.metricCount()
         try await fixture.test(transport) { client in
             var headers = refusal.headers(issued.apiToken)
             if headers[.authorization] == "Bearer LINK" { headers[.authorization] = "Bearer \(issued.link)" }
@@ -139,20 +139,20 @@ import Testing
             #expect((problem(response)["message"] as? String)?.isEmpty == false)
             #expect(!response.body.text.contains(issued.apiToken))
         }
-        #expect(try fixture.entryCount() == before)
-        #expect(try fixture.app.store.metricCount() == readings)
-        #expect(try fixture.app.store.entry(bobs.id)?.text == "bob's own")
+        await #expect(try fixture.entryCount() == before)
+        await #expect(try fixture.app.store.metricCount() == readings)
+        await #expect(try fixture.app.store.entry(bobs.id)?.text == "bob's own")
     }
 
     @Test func aRevokedOrExpiredTokenIsRefusedAndTheStoreKeepsOnlyHashes() async throws {
         let fixture = try ServiceFixture()
-        let revoked = try fixture.app.tokens.create(for: fixture.person("alice"))
-        #expect(try fixture.app.tokens.revoke(of: fixture.person("alice")) == 2)
+        let revoked = try await fixture.app.tokens.create(for: fixture.person("alice"))
+        await #expect(try fixture.app.tokens.revoke(of: fixture.person("alice")) == 2)
         let expired = AccessToken.generate(.api)
-        try fixture.app.store.add(AccessToken(
+        try await fixture.app.store.add(AccessToken(
             person: "alice", scope: .api, hash: AccessToken.hash(of: expired), createdAt: Date().addingTimeInterval(-7200),
             expiresAt: Date().addingTimeInterval(-1)))
-        let valid = try fixture.app.tokens.create(for: fixture.person("alice"))
+        let valid = try await fixture.app.tokens.create(for: fixture.person("alice"))
         try await fixture.test(.router) { client in
             for token in [revoked.apiToken, expired] {
                 let response = try await client.execute(uri: "/v1/entries", method: .get, headers: bearer(token, json: false))
@@ -172,7 +172,7 @@ import Testing
 
     @Test func tooManyRequestsAreRefusedWithRetryAfter() async throws {
         let fixture = try ServiceFixture(rate: 3)
-        let issued = try fixture.app.tokens.create(for: fixture.person("alice"))
+        let issued = try await fixture.app.tokens.create(for: fixture.person("alice"))
         try await fixture.test(.live) { client in
             var statuses: [HTTPResponse.Status] = []
             var retryAfter: String?

@@ -20,8 +20,8 @@ import Testing
     @Test(arguments: ServiceFixture.Transport.allCases)
     func thePageShowsTheFormsAndOpenItemsAndItsFormsCheckIn(_ transport: ServiceFixture.Transport) async throws {
         let fixture = try ServiceFixture()
-        let blocker = try fixture.app.checkIns.log(.blocker, text: "Waiting on <legal>", by: fixture.person("alice"))
-        let issued = try fixture.app.tokens.create(for: fixture.person("alice"))
+        let blocker = try await fixture.app.checkIns.log(.blocker, text: "Waiting on <legal>", by: fixture.person("alice"))
+        let issued = try await fixture.app.tokens.create(for: fixture.person("alice"))
         let key = CheckInServer.formKey(issued.link)
         try await fixture.test(transport) { client in
             let page = try await client.execute(uri: "/checkin/\(issued.link)", method: .get)
@@ -47,8 +47,8 @@ import Testing
             #expect(after.body.text.contains("\(blocker.displayID) closed."))
             #expect(after.body.text.contains("Shipped the refund macro"))
         }
-        #expect(try fixture.app.store.entry(blocker.id)?.state == .resolved)
-        #expect(try fixture.entryCount() == 2)
+        await #expect(try fixture.app.store.entry(blocker.id)?.state == .resolved)
+        await #expect(try fixture.entryCount() == 2)
     }
 
     @Test func aTeamInZhHantGetsThePageInZhHant() async throws {
@@ -57,7 +57,7 @@ import Testing
         config.teams[0].locale = "zh-Hant"
         let app = fixture.app.replacing(config: config, renderer: fixture.app.renderer)
         let server = CheckInServer(current: { app }, rate: 100)
-        let issued = try app.tokens.create(for: fixture.person("alice"))
+        let issued = try await app.tokens.create(for: fixture.person("alice"))
         try await Application(router: server.router()).test(.router) { client in
             let page = try await client.execute(uri: "/checkin/\(issued.link)", method: .get)
             #expect(page.body.text.contains("<html lang=\"zh-Hant\">"))
@@ -67,7 +67,7 @@ import Testing
 
     @Test func formsWithoutTheKeyOrFromAnotherSiteOrWithBadFieldsStoreNothing() async throws {
         let fixture = try ServiceFixture()
-        let issued = try fixture.app.tokens.create(for: fixture.person("alice"))
+        let issued = try await fixture.app.tokens.create(for: fixture.person("alice"))
         let key = CheckInServer.formKey(issued.link)
         let good = [("action", "log"), ("kind", "progress"), ("text", "forged")]
         var crossSite = Self.formHeaders
@@ -97,8 +97,8 @@ import Testing
             // An API token does not open the page.
             #expect(try await client.execute(uri: "/checkin/\(issued.apiToken)", method: .get).status == .unauthorized)
         }
-        #expect(try fixture.entryCount() == 0)
-        #expect(try fixture.app.store.moods(from: Date().addingTimeInterval(-60), to: Date().addingTimeInterval(60)).isEmpty)
+        await #expect(try fixture.entryCount() == 0)
+        await #expect(try fixture.app.store.moods(from: Date().addingTimeInterval(-60), to: Date().addingTimeInterval(60)).isEmpty)
     }
 }
 
@@ -135,7 +135,7 @@ import Testing
 
     @Test func metricsCountRequestsByRouteAndCheckInsByChannelWithoutTokens() async throws {
         let fixture = try ServiceFixture()
-        let issued = try fixture.app.tokens.create(for: fixture.person("alice"))
+        let issued = try await fixture.app.tokens.create(for: fixture.person("alice"))
         try await fixture.test(.live) { client in
             _ = try await client.execute(
                 uri: "/v1/entries", method: .post, headers: bearer(issued.apiToken), body: jsonBody(["kind": "win", "text": "metrics"]))
@@ -164,9 +164,9 @@ import Testing
         first.origin = "gh"
         var second = Entry(person: "alice", kind: .progress, text: "Noise", at: at)
         second.origin = "gh"
-        try fixture.app.store.addDrafts([SourcedEntry(entry: first, key: "k1"), SourcedEntry(entry: second, key: "k2")], now: Date())
-        let drafts = try fixture.app.store.drafts(person: "alice", state: .pending)
-        let issued = try fixture.app.tokens.create(for: fixture.person("alice"))
+        try await fixture.app.store.addDrafts([SourcedEntry(entry: first, key: "k1"), SourcedEntry(entry: second, key: "k2")], now: Date())
+        let drafts = try await fixture.app.store.drafts(person: "alice", state: .pending)
+        let issued = try await fixture.app.tokens.create(for: fixture.person("alice"))
         let key = CheckInServer.formKey(issued.link)
         try await fixture.test(.router) { client in
             let page = try await client.execute(uri: "/checkin/\(issued.link)", method: .get)
@@ -186,7 +186,7 @@ import Testing
             let after = try await client.execute(uri: "/checkin/\(issued.link)", method: .get)
             #expect(!after.body.text.contains("From your tools"))
         }
-        let entries = try fixture.app.store.entries(from: at.addingTimeInterval(-1), to: Date().addingTimeInterval(1))
+        let entries = try await fixture.app.store.entries(from: at.addingTimeInterval(-1), to: Date().addingTimeInterval(1))
         #expect(entries.map(\.text) == ["Merged the refund macro (#12)"])
         #expect(entries.first?.origin == "gh")
     }
@@ -202,9 +202,9 @@ import Testing
         let readings = (0..<8).map { week in
             MetricReading(kpi: "lead-time", value: Double(40 - week * 2), at: Date().addingTimeInterval(-Double(7 - week) * 7 * 86_400))
         }
-        try app.store.record(readings)
-        let alice = try app.tokens.create(for: app.config.person("alice")!)
-        let dana = try app.tokens.create(for: app.config.person("dana")!)
+        try await app.store.record(readings)
+        let alice = try await app.tokens.create(for: app.config.person("alice")!)
+        let dana = try await app.tokens.create(for: app.config.person("dana")!)
         let server = CheckInServer(current: { app }, rate: 100)
         try await Application(router: server.router()).test(.router) { client in
             #expect(try await client.execute(uri: "/teams/platform", method: .get).status == .unauthorized)
@@ -230,12 +230,12 @@ import Testing
             #expect(try await client.execute(uri: "/teams/platform?token=\(dana.link)", method: .get).status == .notFound, "not theirs: as if it did not exist")
             #expect(try await client.execute(uri: "/teams/platform?token=\(alice.apiToken)", method: .get).status == .unauthorized)
             // The key ends with the link.
-            _ = try app.tokens.revoke(of: app.config.person("alice")!)
+            _ = try await app.tokens.revoke(of: app.config.person("alice")!)
             let revoked = try await client.execute(
                 uri: "/teams/platform", method: .get, headers: [.cookie: String(cookie.split(separator: ";")[0])])
             #expect(revoked.status == .unauthorized)
         }
-        let markdown = try app.pipeline.run(try app.pipeline.plan(team: "platform")[0])[0].rendered.markdown
+        let markdown = try await app.pipeline.run(try app.pipeline.plan(team: "platform")[0])[0].rendered.markdown
         #expect(markdown.contains("[Team page with KPI charts](https://narrate.example.org/teams/platform)"))
     }
 }

@@ -76,7 +76,7 @@ struct ServiceFixture {
         var testDescription: String { rawValue }
     }
 
-    func entryCount() throws -> Int { try app.store.entryCount() }
+    func entryCount() async throws -> Int { try await app.store.entryCount() }
 }
 
 extension ByteBuffer {

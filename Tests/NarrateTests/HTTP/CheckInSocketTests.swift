@@ -67,7 +67,7 @@ import Testing
         let store = try SQLiteStore(readOnly: daemonState + "/narrate.sqlite")
         let daysAway = try store.absences(overlapping: LocalDate(year: 2031, month: 1, day: 1), LocalDate(year: 2031, month: 12, day: 31))
         #expect(daysAway.map(\.person) == ["alice"] && daysAway.first?.from == LocalDate(year: 2031, month: 3, day: 9))
-        let entries = try store.entries(from: Date().addingTimeInterval(-120), to: Date().addingTimeInterval(120))
+        let entries = try await store.entries(from: Date().addingTimeInterval(-120), to: Date().addingTimeInterval(120))
         #expect(entries.map(\.person) == ["alice", "alice"])
         #expect(entries.first?.state == .resolved)
         #expect(entries.first?.text == "Waiting on legal review")
@@ -143,7 +143,7 @@ import Testing
         #expect(edit.status == 1)
 
         let store = try SQLiteStore(readOnly: daemonState + "/narrate.sqlite")
-        let entries = try store.entries(from: Date().addingTimeInterval(-120), to: Date().addingTimeInterval(120))
+        let entries = try await store.entries(from: Date().addingTimeInterval(-120), to: Date().addingTimeInterval(120))
         #expect(entries.map { "\($0.person): \($0.text)" } == ["alice: alice's own words", "bob: bob's own words"])
     }
 

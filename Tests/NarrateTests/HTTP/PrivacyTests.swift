@@ -26,20 +26,20 @@ import Testing
     }
 
     /// Queues one cycle as `now` does: the team report, then the digest (the newest).
-    static func archiveCycle(_ app: AppContext) throws -> (report: Int64, digest: Int64) {
-        try app.store.record([MetricReading(kpi: "lead-time", value: 30, at: app.clock.now().addingTimeInterval(-3_600))])
-        _ = try app.checkIns.mood(app.config.person("bob")!, mood: 1, load: 5, at: nil)
-        let formatted = try app.pipeline.run(try app.pipeline.plan(team: "platform")[0])
+    static func archiveCycle(_ app: AppContext) async throws -> (report: Int64, digest: Int64) {
+        try await app.store.record([MetricReading(kpi: "lead-time", value: 30, at: app.clock.now().addingTimeInterval(-3_600))])
+        _ = try await app.checkIns.mood(app.config.person("bob")!, mood: 1, load: 5, at: nil)
+        let formatted = try await app.pipeline.run(try app.pipeline.plan(team: "platform")[0])
         #expect(formatted.map(\.rendered.kind) == [.team, .digest])
-        let ids = try formatted.map { try app.store.enqueue($0.rendered.record, parts: $0.parts, now: app.clock.now()).0.id }
+        let ids = try await formatted.asyncMap { try await app.store.enqueue($0.rendered.record, parts: $0.parts, now: app.clock.now()).0.id }
         return (ids[0], ids[1])
     }
 
     @Test func aMemberSeesTheTeamReportOnTheTeamPageNeverTheDigest() async throws {
         let app = try Self.withDigest()
-        _ = try Self.archiveCycle(app)
-        let alice = try app.tokens.create(for: app.config.person("alice")!)
-        let erin = try app.tokens.create(for: app.config.person("erin")!)
+        _ = try await Self.archiveCycle(app)
+        let alice = try await app.tokens.create(for: app.config.person("alice")!)
+        let erin = try await app.tokens.create(for: app.config.person("erin")!)
         let server = CheckInServer(current: { app }, rate: 100)
         try await Application(router: server.router()).test(.router) { client in
             for token in [alice.link, erin.link] {
@@ -51,20 +51,20 @@ import Testing
         }
     }
 
-    @Test func aDigestIsReadByTheTeamsManagerAndAdminsOnly() throws {
+    @Test func aDigestIsReadByTheTeamsManagerAndAdminsOnly() async throws {
         let app = try Self.withDigest()
-        let (report, digest) = try Self.archiveCycle(app)
+        let (report, digest) = try await Self.archiveCycle(app)
         func caller(_ id: String) -> Requester {
             let person = app.config.person(id)!
             return .person(Caller(person: person, isAdmin: app.config.isAdmin(person)))
         }
-        #expect(throws: NarrateError.self) { try app.reports.archived(id: digest, by: caller("alice")) }
-        #expect(try app.reports.archived(id: report, by: caller("alice")).kind == "report")
-        #expect(try app.reports.archived(id: digest, by: caller("erin")).markdown?.contains("manager digest") == true)
-        #expect(try app.reports.archived(id: digest, by: caller("bob")).kind == "digest", "bob is an admin")
-        #expect(try app.reports.archived(id: digest, by: .storeOwner(user: "narrate")).kind == "digest")
-        #expect(try app.reports.archived(by: caller("alice")).map(\.id) == [report])
-        #expect(try app.reports.archived(by: caller("erin")).map(\.id) == [digest, report])
+        await #expect(throws: NarrateError.self) { try await app.reports.archived(id: digest, by: caller("alice")) }
+        await #expect(try app.reports.archived(id: report, by: caller("alice")).kind == "report")
+        await #expect(try app.reports.archived(id: digest, by: caller("erin")).markdown?.contains("manager digest") == true)
+        await #expect(try app.reports.archived(id: digest, by: caller("bob")).kind == "digest", "bob is an admin")
+        await #expect(try app.reports.archived(id: digest, by: .storeOwner(user: "narrate")).kind == "digest")
+        await #expect(try app.reports.archived(by: caller("alice")).map(\.id) == [report])
+        await #expect(try app.reports.archived(by: caller("erin")).map(\.id) == [digest, report])
     }
 
     /// Stores from before digests had a kind of their own: the digests are found by their title.
@@ -91,7 +91,7 @@ import Testing
 
     // MARK: KPI readings
 
-    @Test func onlyTheKPIsTeamItsManagerOwnerOrAnAdminRecordAReading() throws {
+    @Test func onlyTheKPIsTeamItsManagerOwnerOrAnAdminRecordAReading() async throws {
         var (app, _) = try exampleContext(config: exampleConfig(
             replacing: "[narrate]\n", with: "[narrate]\nadmins = [\"bob\"]\n") + """
 
@@ -111,32 +111,32 @@ import Testing
             return .person(Caller(person: person, isAdmin: app.config.isAdmin(person)))
         }
         let at = Date(timeIntervalSince1970: (app.clock.now().timeIntervalSince1970 - 7_200).rounded(.down))
-        _ = try app.metrics.record("change-failure-rate", value: 18, at: at, by: caller("alice"), origin: .api)
-        #expect {
-            try app.metrics.record("change-failure-rate", value: 3, at: at.addingTimeInterval(60), by: caller("frank"), origin: .api)
+        _ = try await app.metrics.record("change-failure-rate", value: 18, at: at, by: caller("alice"), origin: .api)
+        await #expect {
+            try await app.metrics.record("change-failure-rate", value: 3, at: at.addingTimeInterval(60), by: caller("frank"), origin: .api)
         } throws: { ($0 as? NarrateError)?.category == .forbidden && "\($0)".contains("only Platform's members, its manager, the KPI's owner or an admin") }
         // The manager (not a member) may; another member may not replace Alice's breach.
-        _ = try app.metrics.record("lead-time", value: 30, at: at, by: caller("erin"), origin: .api)
-        #expect {
-            try app.metrics.record("change-failure-rate", value: 3, at: at, by: caller("chen"), origin: .api)
+        _ = try await app.metrics.record("lead-time", value: 30, at: at, by: caller("erin"), origin: .api)
+        await #expect {
+            try await app.metrics.record("change-failure-rate", value: 3, at: at, by: caller("chen"), origin: .api)
         } throws: { ($0 as? NarrateError)?.category == .conflict && "\($0)".contains("already has 18") && "\($0)".contains("recorded by alice") }
         // The same value again is no change; an admin may replace it, and is recorded as its author.
-        _ = try app.metrics.record("change-failure-rate", value: 18, at: at, by: caller("chen"), origin: .api)
-        #expect(try app.store.reading(kpi: "change-failure-rate", at: at)?.author == "alice")
-        _ = try app.metrics.record("change-failure-rate", value: 12, at: at, by: caller("bob"), origin: .cli)
-        let kept = try #require(try app.store.reading(kpi: "change-failure-rate", at: at))
+        _ = try await app.metrics.record("change-failure-rate", value: 18, at: at, by: caller("chen"), origin: .api)
+        await #expect(try app.store.reading(kpi: "change-failure-rate", at: at)?.author == "alice")
+        _ = try await app.metrics.record("change-failure-rate", value: 12, at: at, by: caller("bob"), origin: .cli)
+        let kept = try await #require(try app.store.reading(kpi: "change-failure-rate", at: at))
         #expect(kept.value == 12 && kept.author == "bob" && kept.origin == .cli)
         // An import by a member that would replace a reading imports nothing.
         let csv = "kpi,value,at\nlead-time,31,\(TimeText.iso(at.addingTimeInterval(60), in: .gmt))\nchange-failure-rate,5,\(TimeText.iso(at, in: .gmt))\n"
-        #expect(throws: NarrateError.self) { try app.metrics.importCSV(csv, file: "r.csv", by: caller("alice")) }
-        #expect(try app.store.metricCount() == 2)
-        #expect(throws: NarrateError.self) { try app.metrics.importCSV(csv, file: "r.csv", by: caller("frank")) }
+        await #expect(throws: NarrateError.self) { try await app.metrics.importCSV(csv, file: "r.csv", by: caller("alice")) }
+        await #expect(try app.store.metricCount() == 2)
+        await #expect(throws: NarrateError.self) { try await app.metrics.importCSV(csv, file: "r.csv", by: caller("frank")) }
     }
 
     @Test(arguments: ServiceFixture.Transport.allCases)
     func theAPIRefusesAnotherTeamsKPI(_ transport: ServiceFixture.Transport) async throws {
         let fixture = try ServiceFixture()
-        let frank = try fixture.app.tokens.create(for: fixture.person("dana"))
+        let frank = try await fixture.app.tokens.create(for: fixture.person("dana"))
         var config = fixture.app.config
         config.teams[0].members.removeAll { $0 == "dana" }
         let app = fixture.app.replacing(config: config, renderer: fixture.app.renderer)
@@ -148,7 +148,7 @@ import Testing
                 headers: [.authorization: "Bearer \(frank.apiToken)", .contentType: "application/json"], body: ByteBuffer(string: body))
             #expect(response.status == .forbidden, "\(response.body.text)")
         }
-        #expect(try app.store.metricCount() == 0)
+        await #expect(try app.store.metricCount() == 0)
     }
 }
 
@@ -166,11 +166,11 @@ import Testing
     @Test func daysAwayAreSeenWithinOnesOwnTeams() async throws {
         let app = try Self.twoTeams()
         let today = LocalDate(app.clock.now(), in: .gmt)
-        _ = try app.checkIns.away(app.config.person("alice")!, from: today, to: today.adding(days: 2))
-        _ = try app.checkIns.away(app.config.person("frank")!, from: today, to: today.adding(days: 1))
-        let frank = try app.tokens.create(for: app.config.person("frank")!)
-        let chen = try app.tokens.create(for: app.config.person("chen")!)
-        let bob = try app.tokens.create(for: app.config.person("bob")!)
+        _ = try await app.checkIns.away(app.config.person("alice")!, from: today, to: today.adding(days: 2))
+        _ = try await app.checkIns.away(app.config.person("frank")!, from: today, to: today.adding(days: 1))
+        let frank = try await app.tokens.create(for: app.config.person("frank")!)
+        let chen = try await app.tokens.create(for: app.config.person("chen")!)
+        let bob = try await app.tokens.create(for: app.config.person("bob")!)
         let server = CheckInServer(current: { app }, rate: 100)
         try await Application(router: server.router()).test(.router) { client in
             func people(_ token: String, _ query: String = "") async throws -> (HTTPResponse.Status, [String]) {
@@ -191,7 +191,7 @@ import Testing
 
     @Test func aTeamPageNamesNoOtherTeamAndErrorPagesKeepThePagesHeaders() async throws {
         let app = try Self.twoTeams()
-        let frank = try app.tokens.create(for: app.config.person("frank")!)
+        let frank = try await app.tokens.create(for: app.config.person("frank")!)
         let server = CheckInServer(current: { app }, rate: 100)
         try await Application(router: server.router()).test(.router) { client in
             let other = try await client.execute(uri: "/teams/platform?token=\(frank.link)", method: .get)

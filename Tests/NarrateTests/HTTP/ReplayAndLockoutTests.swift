@@ -42,7 +42,7 @@ import NarrateStore
             let again = try await client.execute(uri: "/discord/interactions", method: .post, headers: headers, body: ByteBuffer(string: Self.command))
             #expect(again.status == .unauthorized && again.body.text.contains("already received"), "\(again.body.text)")
         }
-        #expect(try fixture.entryCount() == 1)
+        await #expect(try fixture.entryCount() == 1)
     }
 
     @Test func aSlackCommandIsActedOnOnce() async throws {
@@ -55,7 +55,7 @@ import NarrateStore
             let again = try await client.execute(uri: "/slack/commands", method: .post, headers: headers, body: ByteBuffer(string: body))
             #expect(again.status == .unauthorized)
         }
-        #expect(try fixture.entryCount() == 1)
+        await #expect(try fixture.entryCount() == 1)
     }
 
     /// Two instances on one store (behind one load balancer): a request one acted on is a
@@ -79,12 +79,12 @@ import NarrateStore
             let again = try await client.execute(uri: "/slack/commands", method: .post, headers: headers, body: ByteBuffer(string: body))
             #expect(again.status == .unauthorized && again.body.text.contains("already received"), "\(again.body.text)")
         }
-        #expect(try fixture.entryCount() == 1)
+        await #expect(try fixture.entryCount() == 1)
     }
 
     @Test func wrongTokensDoNotLockOutAValidOneFromTheSameAddress() async throws {
         let fixture = try ServiceFixture(rate: 3)
-        let alice = try fixture.app.tokens.create(for: fixture.person("alice"))
+        let alice = try await fixture.app.tokens.create(for: fixture.person("alice"))
         try await fixture.test(.live) { client in
             var statuses: [HTTPResponse.Status] = []
             for index in 0..<5 {
