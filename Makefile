@@ -24,10 +24,11 @@ demo: build
 # In parallel: tests wait for their child processes without holding a thread of Swift's
 # cooperative pool (Tests/NarrateTests/Support/ChildProcess.swift); a test that blocks one of
 # its two threads can starve Foundation's own process handling. The suite takes under a
-# minute; a run past 15 minutes is stopped as a hang.
+# minute; a run past 15 minutes is stopped as a hang. scripts/postgres.sh runs it beside a
+# throwaway PostgreSQL cluster, so the store contract suite runs against both stores.
 test: setup
 	swift build --build-tests
-	timeout 900 swift test --skip-build --disable-xctest
+	scripts/postgres.sh timeout 900 swift test --skip-build --disable-xctest
 
 clean:
 	rm -rf .build .state

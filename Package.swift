@@ -38,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", from: "2.1.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // The pipeline, one module a stage (docs/architecture.md): values, the TOML reader, the
@@ -63,6 +64,15 @@ let package = Package(
             dependencies: [
                 "NarrateModel",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // The same store protocols on PostgreSQL, for several instances on one database (docs/store.md).
+        .target(
+            name: "NarratePostgres",
+            dependencies: [
+                "NarrateModel", "NarrateStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
@@ -124,7 +134,7 @@ let package = Package(
         .target(
             name: "NarrateCLI",
             dependencies: [
-                "NarrateModel", "NarrateConfig", "NarrateReport", "NarrateTargets", "NarrateStore", "NarrateDelivery", "NarrateApp",
+                "NarrateModel", "NarrateConfig", "NarrateReport", "NarrateTargets", "NarrateStore", "NarratePostgres", "NarrateDelivery", "NarrateApp",
                 "NarrateHTTP", "NarrateDaemon", "NarrateAPI",
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -151,7 +161,7 @@ let package = Package(
         .testTarget(
             name: "NarrateTests",
             dependencies: [
-                "NarrateModel", "NarrateTOML", "NarrateConfig", "NarrateReport", "NarrateTargets", "NarratePlatform", "NarrateStore", "NarrateSources", "NarrateDelivery", "NarrateApp", "NarrateHTTP",
+                "NarrateModel", "NarrateTOML", "NarrateConfig", "NarrateReport", "NarrateTargets", "NarratePlatform", "NarrateStore", "NarratePostgres", "NarrateSources", "NarrateDelivery", "NarrateApp", "NarrateHTTP",
                 "NarrateDaemon", "NarrateAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -160,6 +170,7 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             exclude: ["Golden"]
         ),

@@ -3,7 +3,8 @@
 #
 # usage: scripts/setup.sh [build|test] [--list]
 #   build: what `swift build` and `make demo` need; test (the default): what the suite needs too
-#   (Chromium for the browser test, systemd, useradd, Python test tools). --list prints the
+#   (Chromium for the browser test, systemd, useradd, PostgreSQL for the store suite, Python
+#   test tools). --list prints the
 #   packages and installs nothing.
 set -euo pipefail
 
@@ -18,7 +19,7 @@ for word in "$@"; do
 done
 packages=(pkg-config libcurl4-openssl-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev tzdata)
 if [ "$what" = test ]; then
-    packages+=(python3 python3-pip systemd chromium util-linux passwd)
+    packages+=(python3 python3-pip systemd chromium util-linux passwd postgresql)
 fi
 if $list; then
     echo "${packages[*]}"

@@ -36,7 +36,7 @@ struct AwayAddCommand: AsyncParsableCommand {
             let absence = try await daemon.api(as: named) { try await $0.recordAbsence(body: .json(body)).created.body.json }
             return Console.out(Self.line(try Absence(absence)))
         }
-        let context = try global.context()
+        let context = try await global.context()
         let person = try global.caller(context, as: named).person
         let absence = try await context.checkIns.away(person, from: try LocalDate(parsing: from), to: try LocalDate(parsing: to))
         Console.out(Self.line(absence))
@@ -75,7 +75,7 @@ struct AwayListCommand: AsyncParsableCommand {
             let answer = try await daemon.api { try await $0.listAbsences(query: query).ok.body.json }
             return try show(try answer.absences.map(Absence.init), since: try LocalDate(parsing: answer.since))
         }
-        let context = try global.context(reading: true)
+        let context = try await global.context(reading: true)
         let person = try person.map(context.config.requirePerson)
         let first = try since.map(LocalDate.init(parsing:))
             ?? LocalDate(global.wiring.clock.now(), in: Config.zone(context.config.timeZone))
@@ -105,7 +105,7 @@ struct AwayCancelCommand: AsyncParsableCommand {
             let absence = try await daemon.api(as: person) { try await $0.cancelAbsence(path: .init(id: Int(id))).ok.body.json }
             return Self.cancelled(try Absence(absence))
         }
-        let context = try global.context()
+        let context = try await global.context()
         let caller = try global.caller(context, as: person)
         await Self.cancelled(try context.checkIns.cancelAbsence(id, by: caller))
     }

@@ -24,7 +24,7 @@ struct CloseOptions: ParsableArguments {
             let body = Components.Schemas.EntryChange(state: try .init(sameAs: state), note: note)
             return try await daemon.api { try await $0.changeEntry(path: .init(id: "\(reference)"), body: .json(body)).ok.body.json.ref }
         }
-        let context = try global.context()
+        let context = try await global.context()
         let zone = global.user(context.config).map(context.config.zone(of:)) ?? Config.zone(context.config.timeZone)
         return try await context.checkIns.close(
             try EntryReference(parsing: id), as: state, note: note, at: try global.time(at, in: zone), by: global.requester(context)

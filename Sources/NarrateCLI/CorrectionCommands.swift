@@ -28,7 +28,7 @@ struct EditCommand: AsyncParsableCommand {
             }
             return Console.out("\(entry.ref) edited (narrate undo takes it back)")
         }
-        let context = try global.context()
+        let context = try await global.context()
         let caller = try global.caller(context, as: person)
         let entry = try await context.checkIns.edit(try EntryReference(parsing: id), text: text, by: caller)
         Console.out("\(entry.displayID) edited (narrate undo takes it back)")
@@ -52,7 +52,7 @@ struct DeleteCommand: AsyncParsableCommand {
             let entry = try await daemon.api(as: person) { try await $0.deleteEntry(path: .init(id: "\(reference)")).ok.body.json.value1 }
             return Console.out("\(entry.ref) deleted (narrate undo brings it back)")
         }
-        let context = try global.context()
+        let context = try await global.context()
         let caller = try global.caller(context, as: person)
         let entry = try await context.checkIns.delete(try EntryReference(parsing: id), by: caller)
         Console.out("\(entry.displayID) deleted (narrate undo brings it back)")
@@ -72,7 +72,7 @@ struct UndoCommand: AsyncParsableCommand {
             let answer = try await daemon.api(as: person) { try await $0.undo().ok.body.json }
             return Console.out("\(answer.entry.ref) \(answer.undone == .edit ? "has its earlier text again" : "is back")")
         }
-        let context = try global.context()
+        let context = try await global.context()
         let caller = try global.caller(context, as: person)
         let (entry, change) = try await context.checkIns.undo(by: caller)
         Console.out("\(entry.displayID) \(change.action == .edit ? "has its earlier text again" : "is back")")

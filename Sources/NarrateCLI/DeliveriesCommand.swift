@@ -14,7 +14,7 @@ struct DeliveriesCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let context = try global.context(reading: true)
+        let context = try await global.context(reading: true)
         let deliveries = try await context.deliveries.list(parkedOnly: failed).sorted { $0.id < $1.id }
         if json { return try Console.json(deliveries) }
         if deliveries.isEmpty { Console.out(failed ? "no parked parts" : "the outbox is empty") }

@@ -8,6 +8,7 @@ import NarrateConfig
 import NarrateReport
 import NarrateDelivery
 import NarrateStore
+import NarratePostgres
 import Synchronization
 
 
@@ -68,6 +69,8 @@ struct GlobalOptions: ParsableArguments {
         if let mark { try? AtomicFile.write(seen, to: mark) }
     }
 
+    private static let opened = Mutex<[(settings: StoreSettings, password: String?, store: PostgresStore)]>([])
+
     private static let loaded = Mutex<[String: (config: Config, warnings: [Diagnostic])]>([:])
 
     /// Loads the config, resolves the state dir, opens the store, reads every secret into the
@@ -78,26 +81,55 @@ struct GlobalOptions: ParsableArguments {
     /// `reading`: the command only reads, so a store that is not there is an error naming where
     /// it looked, not a new empty one (a mistyped `--state-dir` made one, and `history` said "no
     /// entries").
-    func context(transport: any HTTPTransport = NoNetwork(), everyWarning: Bool = false, reading: Bool = false) throws -> AppContext {
+    func context(transport: any HTTPTransport = NoNetwork(), everyWarning: Bool = false, reading: Bool = false) async throws -> AppContext {
         let logger = self.logger
         let (config, warnings) = try loadConfig()
         let secrets = SecretResolver(environment: wiring.environment, redactor: wiring.redactor)
         secrets.prime(config)
         let stateDir = StateDirectory.resolve(flag: self.stateDir, config: config, environment: wiring.environment)
-        if reading && !FileManager.default.fileExists(atPath: stateDir + "/" + SQLiteStore.fileName) {
-            throw NarrateError(
-                .notFound,
-                "no store in \(stateDir): `narrate init` makes one there; --state-dir, or state_dir in \(configPath), names another")
-        }
-        let store = try SQLiteStore(directory: stateDir)
+        let store = try await Self.openStore(config, stateDir: stateDir, secrets: secrets, reading: reading, logger: logger, configPath: configPath)
         Self.log(warnings, to: logger, unlessShownIn: everyWarning ? nil : stateDir)
-        logger.debug("opened store", metadata: ["path": "\(store.path)"])
         var policy = RetryPolicy()
         if let base = wiring.retryBase { policy.base = base }
         return AppContext(
             config: config, store: store, stateDir: stateDir, logger: logger, clock: wiring.clock, secrets: secrets,
             transport: transport, renderer: try ConfigFile.renderer(for: config), policy: policy,
             output: { Console.raw($0.hasSuffix("\n") ? $0 : $0 + "\n") })
+    }
+
+    /// The config's store: the PostgreSQL database of `[store]`, running in `StoreRunner` and
+    /// checked to be reachable with the schema this build knows; else the SQLite file in the
+    /// state directory.
+    static func openStore(
+        _ config: Config, stateDir: String, secrets: SecretResolver, reading: Bool, logger: Logger, configPath: String
+    ) async throws -> any Storage {
+        if let settings = config.store {
+            let store = try postgres(settings, secrets: secrets, logger: logger)
+            try await store.requireCurrentSchema()
+            logger.debug("opened store", metadata: ["url": "\(settings.displayURL)"])
+            return store
+        }
+        if reading && !FileManager.default.fileExists(atPath: stateDir + "/" + SQLiteStore.fileName) {
+            throw NarrateError(
+                .notFound,
+                "no store in \(stateDir): `narrate init` makes one there; --state-dir, or state_dir in \(configPath), names another")
+        }
+        let store = try SQLiteStore(directory: stateDir)
+        logger.debug("opened store", metadata: ["path": "\(store.path)"])
+        return store
+    }
+
+    /// The running store of `[store]`: one pool a database for the process, so a reload of an
+    /// unchanged `[store]` keeps it.
+    static func postgres(_ settings: StoreSettings, secrets: SecretResolver, logger: Logger) throws -> PostgresStore {
+        let password = try settings.password.map { try secrets.reveal($0) }
+        return try opened.withLock { opened in
+            if let kept = opened.first(where: { $0.settings == settings && $0.password == password }) { return kept.store }
+            let store = try PostgresStore(settings: settings, password: password, logger: logger)
+            StoreRunner.shared.start(store)
+            opened.append((settings, password, store))
+            return store
+        }
     }
 
     /// The person whose `unix_user` is `$USER`, if any.

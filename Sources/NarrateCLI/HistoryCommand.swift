@@ -37,7 +37,7 @@ struct HistoryCommand: AsyncParsableCommand {
                 "/v1/history", query: [("team", team), ("person", person), ("since", first?.description)])
             place = "the daemon's store (\(daemon.socket))"
         } else {
-            let context = try global.context(reading: true)
+            let context = try await global.context(reading: true)
             history = try await context.historyQuery.history(team: team, person: person, since: first, visibleTo: global.requester(context))
             place = context.stateDir + "/" + SQLiteStore.fileName
         }

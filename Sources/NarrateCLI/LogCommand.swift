@@ -42,7 +42,7 @@ struct LogCommand: AsyncParsableCommand {
             let entry = try await daemon.api(as: person) { try await $0.createEntry(body: .json(body)).created.body.json }
             return Console.out(entry.ref)
         }
-        let context = try global.context()
+        let context = try await global.context()
         let caller = try global.caller(context, as: person).person
         let time = try global.time(at, in: context.config.zone(of: caller))
         let entry = try await context.checkIns.log(kind, text: text, by: caller, stage: stage, kpi: kpi, at: time)

@@ -47,7 +47,7 @@ struct MetricRecordCommand: AsyncParsableCommand {
             let reading = try await daemon.api { try await $0.recordMetric(body: .json(body)).created.body.json }
             return Console.out("recorded \(reading.kpi) = \(reading.value)")
         }
-        let context = try global.context()
+        let context = try await global.context()
         let kpi = try context.config.requireKPI(self.kpi)
         let time = try global.time(at, in: context.config.zone(ofTeam: kpi.team))
         let reading = try await context.metrics.record(kpi.id, value: number, at: time, by: global.requester(context), origin: .cli)
@@ -65,7 +65,7 @@ struct MetricImportCommand: AsyncParsableCommand {
     var file: String
 
     func run() async throws {
-        let context = try global.context()
+        let context = try await global.context()
         guard let data = FileManager.default.contents(atPath: file) else {
             throw NarrateError(.unavailable, "cannot read \(file)")
         }

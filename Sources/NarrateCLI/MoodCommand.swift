@@ -46,7 +46,7 @@ struct MoodCommand: AsyncParsableCommand {
             _ = try await daemon.api(as: person) { try await $0.recordMood(body: .json(body)).created }
             return Console.out("recorded mood for \(person ?? global.user(daemon.config)?.id ?? "you")")
         }
-        let context = try global.context()
+        let context = try await global.context()
         let person = try global.caller(context, as: named).person
         let time = try global.time(at, in: context.config.zone(of: person))
         let checkIn = try await context.checkIns.mood(person, mood: Int(words.last!)!, load: load, at: time)

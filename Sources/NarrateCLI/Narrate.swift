@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NarrateStore
 import NarrateModel
 import NarrateTargets
 import NarrateConfig
@@ -17,6 +18,7 @@ struct Narrate: AsyncParsableCommand {
             HistoryCommand.self, NowCommand.self, DeliveriesCommand.self, RetryCommand.self, FormatCommand.self,
             ScheduleCommand.self, RunCommand.self, DemoCommand.self, ReportsCommand.self, EditCommand.self,
             DeleteCommand.self, UndoCommand.self, TokenCommand.self, ServeCommand.self, RemindCommand.self, SourcesCommand.self, DraftsCommand.self,
+            MigrateCommand.self,
         ])
 }
 
@@ -26,6 +28,11 @@ public enum NarrateMain {
     /// success, 1 a problem the user must fix (a narrate error of any category, message on
     /// stderr), 2 a usage error.
     public static func run(wiring: Wiring = Wiring()) async -> Int32 {
+        // A store with a connection pool (PostgreSQL) runs beside the command and ends with it.
+        await StoreRunner.shared.running { await command(wiring: wiring) }
+    }
+
+    static func command(wiring: Wiring) async -> Int32 {
         await Wiring.$current.withValue(wiring) {
             if let problem = Narrate.unknownCommand(in: Array(CommandLine.arguments.dropFirst())) {
                 Console.err(problem)

@@ -46,7 +46,7 @@ struct PreviewCommand: AsyncParsableCommand {
                 ("at", DaemonClient.iso(try global.time(at, in: zone), zone: zone)), ("digest", digest ? "true" : nil), ("target", target),
             ])
         } else {
-            let context = try global.context()
+            let context = try await global.context()
             let time = try global.time(at, in: context.config.zone(forTeam: team, schedule: schedule))
             previews = try await context.reports.preview(
                 team: team, schedule: schedule, period: period, locale: locale, at: time, digest: digest, target: target,

@@ -25,7 +25,7 @@ struct RemindCommand: AsyncParsableCommand {
 
     func run() async throws {
         if dryRun {
-            let context = try global.context()
+            let context = try await global.context()
             let schedule = try context.config.requireSchedule(self.schedule)
             let planned = try await context.notices.reminders(for: schedule, now: context.clock.now(), manual: true)
             if planned.isEmpty { return Console.out("everyone on \(schedule.team) has checked in (or is away)") }
@@ -37,7 +37,7 @@ struct RemindCommand: AsyncParsableCommand {
             return
         }
         let sent = try await CurlTransport.withRunning { transport in
-            let context = try global.context(transport: transport)
+            let context = try await global.context(transport: transport)
             let schedule = try context.config.requireSchedule(self.schedule)
             let now = context.clock.now()
             let sent = try await context.notices.send(try context.notices.reminders(for: schedule, now: now, manual: true), now: now)

@@ -23,7 +23,7 @@ struct ReportsListCommand: AsyncParsableCommand {
         if let daemon = try global.daemon() {
             reports = try await daemon.get("/v1/reports", query: [("team", team)])
         } else {
-            let context = try global.context(reading: true)
+            let context = try await global.context(reading: true)
             reports = try await context.reports.archived(team: team, by: global.requester(context))
         }
         if json { return try Console.json(reports) }
@@ -54,7 +54,7 @@ struct ReportsShowCommand: AsyncParsableCommand {
         if let daemon = try global.daemon() {
             report = try await daemon.get("/v1/reports/\(id)")
         } else {
-            let context = try global.context(reading: true)
+            let context = try await global.context(reading: true)
             report = try await context.reports.archived(id: id, by: global.requester(context))
         }
         if json { return try Console.json(report) }

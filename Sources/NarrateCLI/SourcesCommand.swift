@@ -24,7 +24,7 @@ struct SourcesCheckCommand: AsyncParsableCommand {
 
     func run() async throws {
         let failed = try await CurlTransport.withRunning { transport -> Bool in
-            let context = try global.context(transport: transport)
+            let context = try await global.context(transport: transport)
             var failed = false
             for plan in try await context.pipeline.plan(team: team) {
                 let outcomes = await context.sourceRuns.run(team: plan.team, period: plan.period, dryRun: true)
@@ -61,7 +61,7 @@ struct DraftsListCommand: AsyncParsableCommand {
     var person: String?
 
     func run() async throws {
-        let context = try global.context()
+        let context = try await global.context()
         let caller = try global.caller(context, as: person)
         let drafts = try await context.checkIns.drafts(of: caller.person)
         if drafts.isEmpty { return Console.out("no drafts for \(caller.person.id)") }
@@ -87,7 +87,7 @@ struct DraftsConfirmCommand: AsyncParsableCommand {
     var person: String?
 
     func run() async throws {
-        let context = try global.context()
+        let context = try await global.context()
         let entry = try await context.checkIns.confirmDraft(id, text: text, by: try global.caller(context, as: person))
         Console.out(entry.displayID)
     }
@@ -105,7 +105,7 @@ struct DraftsDiscardCommand: AsyncParsableCommand {
     var person: String?
 
     func run() async throws {
-        let context = try global.context()
+        let context = try await global.context()
         let draft = try await context.checkIns.discardDraft(id, by: try global.caller(context, as: person))
         Console.out("\(draft.displayID) discarded")
     }

@@ -28,7 +28,7 @@ struct TokenCreateCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let context = try global.context()
+        let context = try await global.context()
         let person = try context.config.requirePerson(self.person)
         var lifetime: Int?
         if let expires {
@@ -76,7 +76,7 @@ struct TokenListCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let context = try global.context(reading: true)
+        let context = try await global.context(reading: true)
         let person = try self.person.map(context.config.requirePerson)
         let now = context.clock.now()
         let zone = Config.zone(context.config.timeZone)
@@ -116,7 +116,7 @@ struct TokenRevokeCommand: AsyncParsableCommand {
     var id: Int64?
 
     func run() async throws {
-        let context = try global.context()
+        let context = try await global.context()
         let count = try await context.tokens.revoke(of: try context.config.requirePerson(person), id: id)
         Console.out("revoked \(count) token\(count == 1 ? "" : "s") of \(person)")
     }

@@ -44,6 +44,7 @@ final class ConfigLoader {
         config.schedules = items(top, "schedule", paths: &schedulePaths).compactMap(readSchedule)
         config.targets = items(top, "target", paths: &targetPaths).compactMap(readTarget)
         if let table = subtable(top, "http") { config.http = readHTTP(table) }
+        if let table = subtable(top, "store") { config.store = readStore(table) }
         config.sources = items(top, "source", paths: &sourcePaths).compactMap(readSource)
         top.finish()
         config.secretSources = sink.secrets

@@ -35,7 +35,7 @@ public struct SecretResolver: Sendable {
                 }
             }
         }
-        for secret in [config.http?.slackSigningSecret, config.http?.mattermostToken].compactMap({ $0 }) + config.sources.compactMap(\.token) {
+        for secret in [config.http?.slackSigningSecret, config.http?.mattermostToken, config.store?.password].compactMap({ $0 }) + config.sources.compactMap(\.token) {
             _ = try? reveal(secret)
         }
         return problems

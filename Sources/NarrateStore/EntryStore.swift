@@ -38,6 +38,13 @@ public struct EntryChange: Sendable, Equatable {
     public var action: Action
     public var oldText: String
     public var at: Date
+
+    public init(entry: Int64, action: Action, oldText: String, at: Date) {
+        self.entry = entry
+        self.action = action
+        self.oldText = oldText
+        self.at = at
+    }
 }
 
 /// Closing a blocker or next action that is closed already.

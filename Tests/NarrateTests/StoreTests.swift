@@ -33,26 +33,6 @@ import Testing
         #expect(stored.state == .open)
     }
 
-    /// The store closes what is open, once: the rules of which kind closes how are the use case's.
-    @Test func closingIsACompareAndSetOnOpen() async throws {
-        let store = try SQLiteStore(directory: temporaryDirectory())
-        let blocker = try store.add(Entry(person: "a", kind: .blocker, text: "b", at: Date()), now: Date())
-        #expect(throws: NarrateError(.notFound, "no entry 999")) { try store.close(999, as: .resolved, note: nil, at: Date()) }
-        let resolved = try store.close(blocker.id, as: .resolved, note: "fixed", at: Date())
-        #expect(resolved.state == .resolved && resolved.note == "fixed" && resolved.closedAt != nil)
-        #expect(throws: EntryClosed.self) { try store.close(blocker.id, as: .dropped, note: nil, at: Date()) }
-        #expect(try store.entry(blocker.id)?.state == .resolved)
-        // Eight closers at once: one wins, the others see what it left.
-        let next = try store.add(Entry(person: "a", kind: .next, text: "n", at: Date()), now: Date())
-        let outcomes = await withTaskGroup(of: Bool.self) { group in
-            for index in 0..<8 {
-                group.addTask { (try? store.close(next.id, as: .done, note: "closer \(index)", at: Date())) != nil }
-            }
-            return await group.reduce(into: [Bool]()) { $0.append($1) }
-        }
-        #expect(outcomes.filter { $0 }.count == 1)
-    }
-
     @Test func closingFollowsKindAndStateRules() async throws {
         let (context, _) = try exampleContext()
         let dana = context.config.person("dana")!
@@ -144,50 +124,5 @@ import Testing
         #expect(plan.contains { $0.contains("USING COVERING INDEX metric_kpi_at_value") }, "\(plan)")
         let readings = try store.readings(kpis: ["k1", "k2"], from: .distantPast, to: .distantFuture)
         #expect(readings.count == 20 && readings.map(\.at) == readings.map(\.at).sorted())
-    }
-
-    @Test func metricsAreRecordedAllOrNothing() throws {
-        let store = try SQLiteStore(directory: temporaryDirectory())
-        try store.record([MetricReading(kpi: "a", value: 1, at: Date()), MetricReading(kpi: "b", value: 2, at: Date())])
-        #expect(try store.metricCount() == 2)
-        let readings = try store.readings(kpis: ["a"], from: .distantPast, to: .distantFuture)
-        #expect(readings.map(\.value) == [1])
-    }
-
-    @Test func runLedgerClaimsEachSlotOnce() async throws {
-        let store = try SQLiteStore(directory: temporaryDirectory())
-        let slot = Date(timeIntervalSince1970: 1_800_000_000)
-        let run = Run(schedule: "weekly", team: "t", slot: slot, state: .started, at: Date())
-        #expect(try store.claim(run))
-        #expect(try !store.claim(run))
-        try store.finish(schedule: "weekly", slot: slot, state: .done, detail: "2 targets", at: Date())
-        await #expect(try store.runs().map(\.state) == [.done])
-
-        let later = slot.addingTimeInterval(3_600)
-        #expect(try store.claim(Run(schedule: "weekly", team: "t", slot: later, state: .skipped, at: Date())))
-        await #expect(try store.lastRun(schedule: "weekly")?.slot == later)
-        #expect(try store.lastRun(schedule: "weekly", state: .done, before: nil, manual: nil)?.slot == slot)
-        #expect(try store.lastRun(schedule: "weekly", state: nil, before: slot, manual: nil) == nil)
-        await #expect(try store.lastRun(schedule: "daily") == nil)
-    }
-
-    /// `narrate now` claims every team's slot in one transaction: each slot as on its own, an
-    /// already claimed one left out, the reports of the others queued in order.
-    @Test func slotsClaimedTogetherAreEachClaimedOnce() async throws {
-        let store = try SQLiteStore(directory: temporaryDirectory())
-        let slot = Date(timeIntervalSince1970: 1_800_000_000)
-        func run(_ schedule: String) -> Run { Run(schedule: schedule, team: "t", slot: slot, state: .done, at: slot) }
-        func report(_ text: String) -> QueuedReport {
-            QueuedReport(
-                record: ReportRecord(team: "t", schedule: nil, periodStart: slot, periodEnd: slot, markdown: text, createdAt: slot),
-                parts: [OutboxParts(target: "chat", kind: .slack, bodies: [text + "1", text + "2"])])
-        }
-        #expect(try store.claim(run("b")))
-        let claimed = try await store.claim([(run("a"), [report("A")]), (run("b"), [report("B")]), (run("c"), [report("C")])], now: slot)
-        #expect(claimed.map { $0?.map(\.0.markdown) } == [["A"], nil, ["C"]])
-        #expect(claimed.compactMap { $0 }.flatMap { $0.flatMap(\.1) }.map(\.body) == ["A1", "A2", "C1", "C2"])
-        await #expect(try store.deliveries(reports: nil).map(\.body) == ["A1", "A2", "C1", "C2"])
-        await #expect(try store.runs().map(\.schedule).sorted() == ["a", "b", "c"])
-        #expect(try await store.runs().first { $0.schedule == "a" }?.detail == "report 1: 2 parts")
     }
 }

@@ -34,6 +34,9 @@ public struct Config: Sendable {
     private var kpiIndex: [String: Int] = [:]
     private var targetIndex: [String: Int] = [:]
     public var http: HTTPSettings?
+    /// `[store]`: a PostgreSQL database shared by several instances; nil for the SQLite file in
+    /// the state directory.
+    public var store: StoreSettings?
     /// Where work that already left a trace comes from (`[[source]]`).
     public var sources: [SourceConfig] = []
     /// Every secret the config names, with its key path and line, for `narrate check` to resolve.

@@ -1,0 +1,122 @@
+import Foundation
+import Logging
+import NarrateModel
+import NarrateStore
+import PostgresNIO
+
+/// narrate's state in a PostgreSQL database, for several instances sharing one store: the same
+/// protocols as `SQLiteStore`, with the exactly-once contract kept by PostgreSQL itself — a
+/// slot's claim is an `INSERT … ON CONFLICT DO NOTHING` in the transaction that queues its
+/// reports, a part's lease an `UPDATE … WHERE state = 'pending'` (row locks: of two
+/// instances, one updates the row and the other then sees it taken).
+///
+/// Its connections live in a `PostgresClient` pool, which needs ``run()`` running in a task
+/// while the store is used (`StoreRunner` in the executables, the test's task group in tests).
+public struct PostgresStore: Storage, RunnableStore {
+    let client: PostgresClient
+    let logger: Logger
+    public let settings: StoreSettings
+
+    /// A store on the database `settings` name, with `password` (already read from its file or
+    /// environment variable). Nothing connects until the first query, once ``run()`` is running.
+    public init(settings: StoreSettings, password: String?, logger: Logger = Logger(label: "narrate.store")) throws {
+        self.settings = settings
+        self.logger = logger
+        var configuration: PostgresClient.Configuration
+        if settings.host.hasPrefix("/") {
+            configuration = .init(
+                unixSocketPath: settings.host + "/.s.PGSQL.\(settings.port)", username: settings.user, password: password,
+                database: settings.database)
+        } else {
+            configuration = .init(
+                host: settings.host, port: settings.port, username: settings.user, password: password, database: settings.database,
+                tls: try Self.tls(settings.tls))
+        }
+        configuration.options.maximumConnections = settings.poolSize
+        configuration.options.minimumConnections = 0
+        // No keep-alive query: an idle instance wakes at most once a minute, and a connection
+        // found dead when it is next used is replaced by the pool.
+        configuration.options.keepAliveBehavior = nil
+        configuration.options.connectTimeout = .seconds(10)
+        configuration.options.additionalStartupParameters = [
+            ("application_name", "narrate"),
+            ("statement_timeout", "\(settings.statementTimeout)s"),
+            // Times are compared as the instants they are; the server's zone plays no part.
+            ("TimeZone", "UTC"),
+        ]
+        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+    }
+
+    static func tls(_ mode: StoreSettings.TLSMode) throws -> PostgresClient.Configuration.TLS {
+        switch mode {
+        case .disable:
+            return .disable
+        case .prefer:
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.certificateVerification = .none
+            return .prefer(tls)
+        case .require:
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.certificateVerification = .none
+            return .require(tls)
+        case .verifyFull:
+            return .require(.makeClientConfiguration())
+        }
+    }
+
+    /// Runs the connection pool until the task is cancelled.
+    public func run() async {
+        await client.run()
+    }
+
+    public func releaseMemory() {}
+
+    // MARK: queries
+
+    /// Rows of one query, outside a transaction.
+    @discardableResult
+    func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        try await Self.wrap { try await client.query(query, logger: logger).collect() }
+    }
+
+    /// Runs `body` in one transaction: everything it writes is committed together or not at all.
+    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await Self.wrap { try await client.withTransaction(logger: logger) { connection in try await body(connection) } }
+    }
+
+    /// Turns the driver's errors into messages a user can act on; narrate's own errors thrown
+    /// inside a transaction (a closed entry, a conflicting reading) pass through as they are.
+    static func wrap<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as any CategorizedError {
+            throw error
+        } catch let error as PostgresTransactionError {
+            if let inner = error.closureError as? any CategorizedError { throw inner }
+            throw NarrateError(.unavailable, "store: \(describe(error.closureError ?? error.commitError ?? error.beginError ?? error))")
+        } catch {
+            throw NarrateError(.unavailable, "store: \(describe(error))")
+        }
+    }
+
+    /// The server's own words when it sent some; else what failed on the way there.
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] {
+                let code = error.serverInfo?[.sqlState].map { " (\($0))" } ?? ""
+                return message + code
+            }
+            if let underlying = error.underlying { return "\(error.code): \(underlying)" }
+            return "\(error.code)"
+        }
+        return "\(error)"
+    }
+}
+
+extension PostgresConnection {
+    /// Rows of one query in the connection's transaction.
+    @discardableResult
+    func rows(_ query: PostgresQuery, _ logger: Logger) async throws -> [PostgresRow] {
+        try await self.query(query, logger: logger).collect()
+    }
+}

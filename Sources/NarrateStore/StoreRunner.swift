@@ -1,0 +1,49 @@
+import Synchronization
+
+/// A store whose connections need a task of their own while it is used (a PostgreSQL pool).
+public protocol RunnableStore: Sendable {
+    /// Runs until the task is cancelled.
+    func run() async
+}
+
+/// Runs the stores a process opens, each in a child task of the one task that runs the whole
+/// command (`running(_:)` in both executables' `main`): a command opens its store where it
+/// builds its context, long after `main` started, and the store's pool still runs inside
+/// structured concurrency and ends with the command.
+public final class StoreRunner: Sendable {
+    public static let shared = StoreRunner()
+
+    private let stores: AsyncStream<any RunnableStore>
+    private let continuation: AsyncStream<any RunnableStore>.Continuation
+    private let running = Atomic<Bool>(false)
+
+    init() {
+        (stores, continuation) = AsyncStream.makeStream()
+    }
+
+    /// Runs `store` until the command ends. Outside ``running(_:)`` (a test that runs its store
+    /// itself), false.
+    @discardableResult
+    public func start(_ store: any RunnableStore) -> Bool {
+        guard running.load(ordering: .acquiring) else { return false }
+        continuation.yield(store)
+        return true
+    }
+
+    /// Runs `body` with every store started meanwhile running beside it; when `body` returns,
+    /// the stores are stopped (their pools closed) and its result returned.
+    public func running<T: Sendable>(_ body: @Sendable () async -> T) async -> T {
+        running.store(true, ordering: .releasing)
+        return await withTaskGroup(of: T?.self) { group in
+            group.addTask { [stores] in
+                await withDiscardingTaskGroup { runners in
+                    for await store in stores { runners.addTask { await store.run() } }
+                }
+                return nil
+            }
+            let result = await body()
+            group.cancelAll()
+            return result
+        }
+    }
+}
