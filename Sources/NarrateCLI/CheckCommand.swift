@@ -7,6 +7,7 @@ import NarrateConfig
 import NarrateReport
 import NarrateDelivery
 import NarrateStore
+import NarratePostgres
 
 struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,10 +29,16 @@ struct CheckCommand: AsyncParsableCommand {
         if let config, !diagnostics.contains(where: { $0.severity == .error }),
             let text = try? String(contentsOfFile: global.configPath, encoding: .utf8)
         {
-            // Read-only: check never makes a store.
-            let stateDir = StateDirectory.resolve(flag: global.stateDir, config: config, environment: global.wiring.environment)
-            if let store = try? SQLiteStore(readOnly: stateDir + "/" + SQLiteStore.fileName) {
-                diagnostics += await ConfigFile.checkTargets(config, text: text, store: store, now: now)
+            if let settings = config.store {
+                if !offline, let store = await database(settings, text: text, resolver: resolver, into: &diagnostics) {
+                    diagnostics += await ConfigFile.checkTargets(config, text: text, store: store, now: now)
+                }
+            } else {
+                // Read-only: check never makes a store.
+                let stateDir = StateDirectory.resolve(flag: global.stateDir, config: config, environment: global.wiring.environment)
+                if let store = try? SQLiteStore(readOnly: stateDir + "/" + SQLiteStore.fileName) {
+                    diagnostics += await ConfigFile.checkTargets(config, text: text, store: store, now: now)
+                }
             }
         }
         if json {
@@ -57,5 +64,32 @@ struct CheckCommand: AsyncParsableCommand {
             Console.err(summary)
         }
         if errors > 0 { throw ExitCode(1) }
+    }
+
+    /// Connects to `[store]`'s database and says what is wrong with it: unreachable, the
+    /// password refused, TLS, a schema missing or newer than this build. The store when usable.
+    func database(
+        _ settings: StoreSettings, text: String, resolver: SecretResolver, into diagnostics: inout [Diagnostic]
+    ) async -> PostgresStore? {
+        let line = ConfigSourceMap(text: text).line(of: "store.url") ?? 1
+        func add(_ severity: Diagnostic.Severity, _ message: String) {
+            diagnostics.append(Diagnostic(file: global.configPath, line: line, severity: severity, keyPath: "store.url", message: message))
+        }
+        do {
+            let store = try await GlobalOptions.postgres(settings, secrets: resolver, logger: global.logger)
+            switch try await store.probe() {
+            case .current:
+                return store
+            case .empty:
+                add(.warning, "the database \(settings.displayURL) has no narrate schema yet; `narrate migrate` creates it")
+            case .behind:
+                add(.warning, "the database \(settings.displayURL) has an older narrate schema; `narrate migrate` upgrades it")
+            case .ahead(let unknown):
+                add(.error, "the database \(settings.displayURL) was written by a newer narrate (schema \(unknown.joined(separator: ", "))); upgrade narrate")
+            }
+        } catch {
+            add(.error, "\(error)")
+        }
+        return nil
     }
 }

@@ -104,7 +104,7 @@ struct GlobalOptions: ParsableArguments {
         _ config: Config, stateDir: String, secrets: SecretResolver, reading: Bool, logger: Logger, configPath: String
     ) async throws -> any Storage {
         if let settings = config.store {
-            let store = try postgres(settings, secrets: secrets, logger: logger)
+            let store = try await postgres(settings, secrets: secrets, logger: logger)
             try await store.requireCurrentSchema()
             logger.debug("opened store", metadata: ["url": "\(settings.displayURL)"])
             return store
@@ -121,15 +121,16 @@ struct GlobalOptions: ParsableArguments {
 
     /// The running store of `[store]`: one pool a database for the process, so a reload of an
     /// unchanged `[store]` keeps it.
-    static func postgres(_ settings: StoreSettings, secrets: SecretResolver, logger: Logger) throws -> PostgresStore {
+    static func postgres(_ settings: StoreSettings, secrets: SecretResolver, logger: Logger) async throws -> PostgresStore {
         let password = try settings.password.map { try secrets.reveal($0) }
-        return try opened.withLock { opened in
-            if let kept = opened.first(where: { $0.settings == settings && $0.password == password }) { return kept.store }
+        let (store, isNew) = try opened.withLock { opened in
+            if let kept = opened.first(where: { $0.settings == settings && $0.password == password }) { return (kept.store, false) }
             let store = try PostgresStore(settings: settings, password: password, logger: logger)
-            StoreRunner.shared.start(store)
             opened.append((settings, password, store))
-            return store
+            return (store, true)
         }
+        if isNew { await StoreRunner.shared.start(store) }
+        return store
     }
 
     /// The person whose `unix_user` is `$USER`, if any.

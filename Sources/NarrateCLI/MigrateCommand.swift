@@ -25,7 +25,9 @@ struct MigrateCommand: AsyncParsableCommand {
             Console.out("the store \(store.path) is current")
             return
         }
-        let store = try GlobalOptions.postgres(settings, secrets: secrets, logger: global.logger)
+        let store = try await GlobalOptions.postgres(settings, secrets: secrets, logger: global.logger)
+        // Connects once first: an unreachable database or a refused password is said at once.
+        _ = try await store.probe()
         let applied = try await store.migrate(now: global.wiring.clock.now())
         if applied.isEmpty {
             Console.out("the database \(settings.displayURL) is current")

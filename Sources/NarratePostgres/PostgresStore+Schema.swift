@@ -186,7 +186,9 @@ extension PostgresStore {
     /// What the database holds compared with what this build knows.
     public enum SchemaState: Sendable, Equatable {
         case current
-        /// Migrations this build would apply (all of them on an empty database).
+        /// No narrate schema: a new database.
+        case empty
+        /// Migrations this build would apply to an older schema.
         case behind([String])
         /// Migrations this build does not know: a newer narrate wrote them.
         case ahead([String])
@@ -199,6 +201,7 @@ extension PostgresStore {
 
     static func compare(applied: [String]) -> SchemaState {
         let known = migrations.map(\.id)
+        if applied.isEmpty { return .empty }
         let unknown = applied.filter { !known.contains($0) }
         if !unknown.isEmpty { return .ahead(unknown) }
         let missing = known.filter { !applied.contains($0) }
@@ -232,7 +235,8 @@ extension PostgresStore {
                 return []
             case .ahead(let unknown):
                 throw Self.newerSchema(unknown, settings)
-            case .behind(let missing):
+            case .empty, .behind:
+                let missing = Self.migrations.map(\.id).filter { !applied.contains($0) }
                 for migration in Self.migrations where missing.contains(migration.id) {
                     for statement in migration.sql {
                         try await connection.rows(PostgresQuery(unsafeSQL: statement), logger)
@@ -248,15 +252,16 @@ extension PostgresStore {
     /// Refuses a database this build cannot use: no schema or an older one (`narrate migrate`
     /// upgrades it), or a newer one (upgrade narrate).
     public func requireCurrentSchema() async throws {
-        switch try await schemaState() {
+        switch try await probe() {
         case .current:
             return
         case .ahead(let unknown):
             throw Self.newerSchema(unknown, settings)
-        case .behind(let missing):
-            let what = missing.count == Self.migrations.count ? "has no narrate schema" : "has an older narrate schema"
+        case .empty:
+            throw NarrateError(.unavailable, "the database \(settings.displayURL) has no narrate schema; `narrate migrate` creates it")
+        case .behind:
             throw NarrateError(
-                .unavailable, "the database \(settings.displayURL) \(what); `narrate migrate` creates or upgrades it")
+                .unavailable, "the database \(settings.displayURL) has an older narrate schema; `narrate migrate` upgrades it")
         }
     }
 

@@ -2,6 +2,8 @@ import Foundation
 import Logging
 import NarrateModel
 import NarrateStore
+import NIOCore
+import NIOPosix
 import PostgresNIO
 
 /// narrate's state in a PostgreSQL database, for several instances sharing one store: the same
@@ -16,12 +18,15 @@ public struct PostgresStore: Storage, RunnableStore {
     let client: PostgresClient
     let logger: Logger
     public let settings: StoreSettings
+    /// Kept for ``probe()``'s connection outside the pool.
+    let password: String?
 
     /// A store on the database `settings` name, with `password` (already read from its file or
     /// environment variable). Nothing connects until the first query, once ``run()`` is running.
     public init(settings: StoreSettings, password: String?, logger: Logger = Logger(label: "narrate.store")) throws {
         self.settings = settings
         self.logger = logger
+        self.password = password
         var configuration: PostgresClient.Configuration
         if settings.host.hasPrefix("/") {
             configuration = .init(
@@ -47,20 +52,56 @@ public struct PostgresStore: Storage, RunnableStore {
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
     }
 
-    static func tls(_ mode: StoreSettings.TLSMode) throws -> PostgresClient.Configuration.TLS {
+    /// The TLS settings of a mode, and whether TLS is required (else only preferred); nil for none.
+    static func tlsSettings(_ mode: StoreSettings.TLSMode) -> (configuration: TLSConfiguration, required: Bool)? {
+        var unchecked = TLSConfiguration.makeClientConfiguration()
+        unchecked.certificateVerification = .none
         switch mode {
-        case .disable:
-            return .disable
-        case .prefer:
-            var tls = TLSConfiguration.makeClientConfiguration()
-            tls.certificateVerification = .none
-            return .prefer(tls)
-        case .require:
-            var tls = TLSConfiguration.makeClientConfiguration()
-            tls.certificateVerification = .none
-            return .require(tls)
-        case .verifyFull:
-            return .require(.makeClientConfiguration())
+        case .disable: return nil
+        case .prefer: return (unchecked, false)
+        case .require: return (unchecked, true)
+        case .verifyFull: return (.makeClientConfiguration(), true)
+        }
+    }
+
+    static func tls(_ mode: StoreSettings.TLSMode) throws -> PostgresClient.Configuration.TLS {
+        guard let (configuration, required) = tlsSettings(mode) else { return .disable }
+        return required ? .require(configuration) : .prefer(configuration)
+    }
+
+    /// Connects once, outside the pool, and reads the schema's state. The pool retries a
+    /// connection that fails until one succeeds; this fails at once with the reason — the host
+    /// unreachable, the password refused, TLS not offered — which `check` and every command's
+    /// start show.
+    public func probe() async throws -> SchemaState {
+        var configuration: PostgresConnection.Configuration
+        if settings.host.hasPrefix("/") {
+            configuration = .init(
+                unixSocketPath: settings.host + "/.s.PGSQL.\(settings.port)", username: settings.user, password: password,
+                database: settings.database)
+        } else {
+            var tls = PostgresConnection.Configuration.TLS.disable
+            if let (configuration, required) = Self.tlsSettings(settings.tls) {
+                let context = try NIOSSLContext(configuration: configuration)
+                tls = required ? .require(context) : .prefer(context)
+            }
+            configuration = .init(
+                host: settings.host, port: settings.port, username: settings.user, password: password, database: settings.database,
+                tls: tls)
+        }
+        configuration.options.connectTimeout = .seconds(10)
+        do {
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            do {
+                let applied = try await appliedMigrations(connection)
+                try? await connection.close()
+                return Self.compare(applied: applied)
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+        } catch {
+            throw NarrateError(.unavailable, "cannot use the database \(settings.displayURL): \(Self.describe(error))")
         }
     }
 
@@ -99,16 +140,37 @@ public struct PostgresStore: Storage, RunnableStore {
         }
     }
 
-    /// The server's own words when it sent some; else what failed on the way there.
+    /// The server's own words when it sent some; else what failed on the way there, said plainly.
     static func describe(_ error: any Error) -> String {
-        if let error = error as? PSQLError {
-            if let message = error.serverInfo?[.message] {
-                let code = error.serverInfo?[.sqlState].map { " (\($0))" } ?? ""
-                return message + code
-            }
-            if let underlying = error.underlying { return "\(error.code): \(underlying)" }
-            return "\(error.code)"
+        guard let error = error as? PSQLError else { return describeNetwork(error) }
+        if let message = error.serverInfo?[.message] {
+            return message + (error.serverInfo?[.sqlState].map { " (\($0))" } ?? "")
         }
+        switch error.code {
+        case .sslUnsupported:
+            return "the server does not offer TLS; enable ssl on the server, or use sslmode=disable on a trusted network"
+        case .connectionError:
+            return error.underlying.map(describeNetwork) ?? "the connection failed"
+        case .serverClosedConnection:
+            return "the server closed the connection"
+        case .poolClosed:
+            return "the connection pool is closed (narrate is stopping)"
+        default:
+            return error.underlying.map { "\(error.code): \(describeNetwork($0))" } ?? "\(error.code)"
+        }
+    }
+
+    static func describeNetwork(_ error: any Error) -> String {
+        if let error = error as? NIOConnectionError {
+            if let failure = error.connectionErrors.first {
+                return "cannot connect to \(error.host):\(error.port): \(describeNetwork(failure.error))"
+            }
+            if error.dnsAError != nil || error.dnsAAAAError != nil {
+                return "cannot resolve the host \(error.host)"
+            }
+        }
+        if let error = error as? IOError { return String(cString: strerror(error.errnoCode)) }
+        if let error = error as? SocketAddressError, case .unknown(let host, _) = error { return "cannot resolve the host \(host)" }
         return "\(error)"
     }
 }

@@ -13,20 +13,23 @@ public protocol RunnableStore: Sendable {
 public final class StoreRunner: Sendable {
     public static let shared = StoreRunner()
 
-    private let stores: AsyncStream<any RunnableStore>
-    private let continuation: AsyncStream<any RunnableStore>.Continuation
+    private typealias Start = (store: any RunnableStore, started: CheckedContinuation<Void, Never>)
+    private let stores: AsyncStream<Start>
+    private let continuation: AsyncStream<Start>.Continuation
     private let running = Atomic<Bool>(false)
 
     init() {
         (stores, continuation) = AsyncStream.makeStream()
     }
 
-    /// Runs `store` until the command ends. Outside ``running(_:)`` (a test that runs its store
-    /// itself), false.
+    /// Runs `store` until the command ends, returning once its task is about to run it.
+    /// Outside ``running(_:)`` (a test that runs its store itself), false.
     @discardableResult
-    public func start(_ store: any RunnableStore) -> Bool {
+    public func start(_ store: any RunnableStore) async -> Bool {
         guard running.load(ordering: .acquiring) else { return false }
-        continuation.yield(store)
+        await withCheckedContinuation { started in
+            continuation.yield((store, started))
+        }
         return true
     }
 
@@ -37,7 +40,12 @@ public final class StoreRunner: Sendable {
         return await withTaskGroup(of: T?.self) { group in
             group.addTask { [stores] in
                 await withDiscardingTaskGroup { runners in
-                    for await store in stores { runners.addTask { await store.run() } }
+                    for await (store, started) in stores {
+                        runners.addTask {
+                            started.resume()
+                            await store.run()
+                        }
+                    }
                 }
                 return nil
             }
