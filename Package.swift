@@ -70,7 +70,7 @@ let package = Package(
         .target(
             name: "NarratePostgres",
             dependencies: [
-                "NarrateModel", "NarrateStore",
+                "NarrateModel", "NarrateStore", "NarratePlatform",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -3,6 +3,7 @@ import Logging
 import NarrateApp
 import NarrateModel
 import NarrateHTTP
+import NarrateStore
 import ServiceLifecycle
 
 /// `narrate run`: the scheduler, the delivery worker, reload on SIGHUP and the systemd
@@ -40,7 +41,10 @@ public struct Daemon: Sendable {
         let logger = context.logger
         let state = DaemonState(context: context, configPath: configPath)
         let wake = Wakeup()
-        let deliveries = Wakeup(watching: context.stateDir + "/narrate.sqlite-wal")
+        // Work another process queues: announced by a shared store, else seen in the SQLite
+        // file's write-ahead log.
+        let announcing = context.store as? any OutboxAnnouncing
+        let deliveries = Wakeup(watching: announcing == nil ? context.stateDir + "/narrate.sqlite-wal" : nil)
         let heartbeat = Heartbeat()
         // A service group shuts its services down in reverse order: foundations go last, so
         // requests in flight can finish.
@@ -52,6 +56,9 @@ public struct Daemon: Sendable {
             .init(service: DeliveryService(state: state, logger: logger, kick: deliveries), serviceName: "delivery"),
             .init(service: ReloadService(state: state, logger: logger, notifier: notifier, wakeScheduler: wake), serviceName: "reload"),
         ]
+        if let announcing {
+            services.append(.init(service: OutboxWatchService(store: announcing, deliveries: deliveries), serviceName: "outbox-watch"))
+        }
         if let watchdogInterval {
             services.append(.init(service: WatchdogService(notifier: notifier, interval: watchdogInterval), serviceName: "watchdog"))
         }

@@ -51,6 +51,8 @@ extension PostgresStore {
             """, logger)
         var stored = report
         stored.id = try rows[0].decode(Int64.self)
+        // Delivered to every listening instance when (and only if) the transaction commits.
+        try await connection.rows("NOTIFY \(unescaped: Self.outboxChannel)", logger)
         var deliveries: [Delivery] = []
         for group in parts {
             let bodies = group.bodies
@@ -195,14 +197,18 @@ extension PostgresStore {
 
     @discardableResult
     public func retryParked(ids: [Int64]?, now: Date) async throws -> Int {
-        try await rows(
-            """
-            UPDATE delivery SET state = 'pending', attempts_base = attempts, next_attempt_at = \(now.timeIntervalSince1970),
-              created_at = \(now.timeIntervalSince1970)
-            WHERE state = 'parked' AND (\(ids)::bigint[] IS NULL OR id = ANY(\(ids)::bigint[]))
-            RETURNING id
-            """
-        ).count
+        try await transaction { connection in
+            let count = try await connection.rows(
+                """
+                UPDATE delivery SET state = 'pending', attempts_base = attempts, next_attempt_at = \(now.timeIntervalSince1970),
+                  created_at = \(now.timeIntervalSince1970)
+                WHERE state = 'parked' AND (\(ids)::bigint[] IS NULL OR id = ANY(\(ids)::bigint[]))
+                RETURNING id
+                """, logger
+            ).count
+            if count > 0 { try await connection.rows("NOTIFY \(unescaped: Self.outboxChannel)", logger) }
+            return count
+        }
     }
 
     public func outboxBacklog() async throws -> (count: Int, oldest: Date?) {

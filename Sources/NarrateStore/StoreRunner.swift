@@ -55,3 +55,12 @@ public final class StoreRunner: Sendable {
         }
     }
 }
+
+/// A store that announces outbox work committed by any process (PostgreSQL's `NOTIFY`), so a
+/// daemon's courier wakes for a report another host queued. The SQLite store needs none: the
+/// daemon watches its write-ahead log.
+public protocol OutboxAnnouncing: Sendable {
+    /// Calls `changed` whenever outbox work is committed, until the task is cancelled; a lost
+    /// connection is reopened with backoff meanwhile.
+    func watchOutbox(_ changed: @escaping @Sendable () -> Void) async
+}
