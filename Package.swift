@@ -3,7 +3,7 @@ import PackageDescription
 
 // Modules depend one way, down this list: NarrateModel (values) ← NarrateTOML ← NarrateReport
 // (analyze, render, format) ← NarrateTargets (one descriptor a kind) ← NarrateConfig ←
-// NarrateStore (store protocols + SQLite) ← NarrateSources ← NarrateDelivery (courier, libcurl
+// NarrateStore (store protocols + SQLite) ← NarratePostgres ← NarrateSources ← NarrateDelivery (courier, libcurl
 // transport) ← NarrateApp (use cases, the report pipeline) ← NarrateAPI (generated from
 // docs/openapi.yaml) ← NarrateHTTP (the check-in service)
 // ← NarrateDaemon (services) ← NarrateCLI (commands, composition root) ← the executables;
