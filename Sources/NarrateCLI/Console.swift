@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import NarrateModel
 import NarrateTargets
 import NarrateConfig
@@ -11,17 +14,36 @@ enum Console {
     /// A line (or text ending in a newline) on stdout.
     static func out(_ text: String) {
         let clean = redactor.redact(text)
-        FileHandle.standardOutput.write(Data((clean.hasSuffix("\n") ? clean : clean + "\n").utf8))
+        write(clean.hasSuffix("\n") ? clean : clean + "\n", to: STDOUT_FILENO)
     }
 
     /// Text on stdout exactly as given (a report that ends with its own newline).
     static func raw(_ text: String) {
-        FileHandle.standardOutput.write(Data(redactor.redact(text).utf8))
+        write(redactor.redact(text), to: STDOUT_FILENO)
     }
 
     static func err(_ text: String) {
         let clean = redactor.redact(text)
-        FileHandle.standardError.write(Data((clean.hasSuffix("\n") ? clean : clean + "\n").utf8))
+        write(clean.hasSuffix("\n") ? clean : clean + "\n", to: STDERR_FILENO)
+    }
+
+    /// Writes all of `text`. A reader that went away (`narrate history | head`) ends narrate as
+    /// it ends any Unix tool, by SIGPIPE: the process ignores the signal (SwiftNIO does), and
+    /// Foundation's `FileHandle.write` traps on the error with a crash report instead.
+    static func write(_ text: String, to descriptor: Int32) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                if errno == EPIPE {
+                    signal(SIGPIPE, SIG_DFL)
+                    raise(SIGPIPE)
+                }
+                return
+            }
+            bytes = bytes.dropFirst(written)
+        }
     }
 
     /// A value as pretty JSON with sorted keys: the one encoder of every `--json` output.

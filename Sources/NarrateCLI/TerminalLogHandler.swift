@@ -33,7 +33,7 @@ struct TerminalLogHandler: LogHandler {
         }
         text = redactor.redact(text)
         let line = journal ? "<\(Self.priority(event.level))>\(text)\n" : "narrate: \(event.level): \(text)\n"
-        FileHandle.standardError.write(Data(line.utf8))
+        Console.write(line, to: STDERR_FILENO)
     }
 
     /// syslog priorities as journald reads them from a `<N>` prefix.

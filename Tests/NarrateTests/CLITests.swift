@@ -429,3 +429,17 @@ extension FirstMinutesTests {
         #expect(makefile.contains("build:\n\t@scripts/setup.sh build\n"), "make demo's build step sets up for the build only")
     }
 }
+
+/// A reader that goes away early (`narrate history | head`) ends narrate as it ends any Unix
+/// tool: by SIGPIPE, quietly. Foundation's `FileHandle.write` trapped on the broken pipe and
+/// printed a crash report with a backtrace.
+@Suite struct BrokenPipeTests {
+    @Test func aClosedPipeEndsTheCommandQuietly() async throws {
+        let cli = CLI()
+        // SIGPIPE ignored, as narrate's own networking (SwiftNIO) and many service managers leave it.
+        let command = "trap '' PIPE; '\(CLI.executable)' demo --config '\(cli.directory)/narrate.toml' --state-dir '\(cli.directory)/state' | true; echo \"status ${PIPESTATUS[0]}\""
+        let result = try await ChildProcess.run("/bin/bash", ["-c", command], environment: cli.environment, directory: cli.directory)
+        #expect(result.stdout.contains("status 141"), "\(result.stdout)")
+        #expect(!result.stderr.contains("crashed") && !result.stderr.contains("Fatal error"), "\(result.stderr)")
+    }
+}

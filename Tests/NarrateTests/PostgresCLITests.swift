@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import NarrateModel
 @testable import NarratePostgres
@@ -64,5 +65,48 @@ struct PostgresCLITests {
         closed.port = 1
         let unreachable = try await Self.cli(closed, passwordFile: wrong).run("history")
         #expect(unreachable.status == 1 && unreachable.stderr.contains("cannot connect to 127.0.0.1:1: Connection refused"), "\(unreachable)")
+    }
+
+    /// `store copy` moves a real store (the demo's) and verifies every table; a second run is a
+    /// no-op, and a database holding other rows is refused with nothing written.
+    @Test func storeCopyMovesAStoreOnceAndVerifiesIt() async throws {
+        let passwordFile = try #require(ProcessInfo.processInfo.environment["NARRATE_TEST_POSTGRES_PASSWORD_FILE"])
+        try await PostgresTestServer.withDatabase { store, _ in
+            let cli = Self.cli(store.settings, passwordFile: passwordFile)
+            let source = cli.directory + "/sqlite"
+            // The demo week, a token, a reading, a correction: rows in many tables.
+            let sqlite = CLI()
+            await #expect(try sqlite.run("demo").status == 0)
+            await #expect(try sqlite.run("token", "create", "alice").status == 0)
+            let logged = try await sqlite.run("log", "progress", "first draft", "--as", "alice").stdout
+            let id = try #require(logged.split(separator: " ").first { $0.hasPrefix("P-") }.map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) })
+            await #expect(try sqlite.run("edit", id, "corrected", "--as", "alice").status == 0)
+            try FileManager.default.copyItem(atPath: sqlite.stateDir, toPath: source)
+            let copied = try await cli.run("store", "copy", "--from", "sqlite:" + source)
+            #expect(copied.status == 0, "\(copied)")
+            #expect(copied.stdout.hasPrefix("copied \(source)/narrate.sqlite to postgres://"), "\(copied.stdout)")
+            let counts = try SQLiteStore(readOnly: source + "/narrate.sqlite").read { db in
+                try ["entry", "mood", "metric", "token", "entry_change"].map { try Int.fetchOne(db, sql: "SELECT count(*) FROM \($0)") ?? 0 }
+            }
+            #expect(counts.allSatisfy { $0 > 0 }, "\(counts)")
+            for (table, count) in zip(["entry", "mood", "metric", "token", "entry_change"], counts) {
+                #expect(try await store.rows("SELECT count(*) FROM \(unescaped: table)")[0].decode(Int.self) == count, "\(table)")
+                #expect(copied.stdout.contains("\(table) ") && copied.stdout.contains(" \(count) rows"), "\(table)")
+            }
+            // The copy is the store: the same history, and new ids continue after the copied ones.
+            let history = try await cli.run("history", "--since", "2000-01-01")
+            #expect(history.stdout == (try await sqlite.run("history", "--since", "2000-01-01").stdout))
+            let next = try await cli.run("log", "progress", "first after the move", "--as", "alice")
+            #expect(next.stdout.contains("P-\(counts[0] + 1)"), "\(next)")
+
+            let again = try await cli.run("store", "copy", "--from", source)
+            #expect(again.status == 1 && again.stderr.contains("already holds"), "\(again)")
+            #expect(try await store.entryCount() == counts[0] + 1)
+            // Without the new entry the database is this store again: a second run writes nothing.
+            try await store.rows("DELETE FROM entry WHERE text = 'first after the move'")
+            let noop = try await cli.run("store", "copy", "--from", source)
+            #expect(noop.status == 0 && noop.stdout.contains("already holds this store; nothing was written"), "\(noop)")
+            #expect(try await store.entryCount() == counts[0])
+        }
     }
 }

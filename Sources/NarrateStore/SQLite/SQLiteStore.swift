@@ -154,7 +154,7 @@ public struct SQLiteStore: Storage {
         try Self.wrap { try pool.write(body) }
     }
 
-    func read<T>(_ body: (Database) throws -> T) throws -> T {
+    package func read<T>(_ body: (Database) throws -> T) throws -> T {
         try Self.wrap { try pool.read(body) }
     }
 }
