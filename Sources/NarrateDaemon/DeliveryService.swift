@@ -40,7 +40,7 @@ final class DeliveryService: Service {
                     } else if let due = outstanding.nextDue {
                         pause = max(0.05, context.clock.realSeconds(due.timeIntervalSince(now)))
                     }
-                } catch is CancellationError {
+                } catch where error is CancellationError || Task.isCancelled {
                     break
                 } catch {
                     failures += 1

@@ -54,6 +54,9 @@ final class SchedulerService: Service {
             do {
                 nextWake = try await tick(context, cursors: &cursors, fresh: &fresh, started: started)
                 failures = 0
+            } catch where error is CancellationError || Task.isCancelled {
+                // Shutting down: a store call in flight was cancelled, which is no failure.
+                return
             } catch {
                 failures += 1
                 let pause = Backoff.seconds(afterFailures: failures)

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import NarrateModel
 import NarrateStore
 import NIOCore
@@ -125,6 +126,10 @@ public struct PostgresStore: Storage, RunnableStore {
         try await Self.wrap { try await client.withTransaction(logger: logger) { connection in try await body(connection) } }
     }
 
+    /// Statements the database failed (unreachable, failing over, timed out): an outage shows
+    /// on `/metrics` as this counter rising.
+    static var failures: Counter { Counter(label: "narrate_store_errors_total", dimensions: [("store", "postgres")]) }
+
     /// Turns the driver's errors into messages a user can act on; narrate's own errors thrown
     /// inside a transaction (a closed entry, a conflicting reading) pass through as they are.
     static func wrap<T>(_ body: () async throws -> T) async throws -> T {
@@ -134,8 +139,13 @@ public struct PostgresStore: Storage, RunnableStore {
             throw error
         } catch let error as PostgresTransactionError {
             if let inner = error.closureError as? any CategorizedError { throw inner }
+            if error.closureError is CancellationError { throw CancellationError() }
+            Self.failures.increment()
             throw NarrateError(.unavailable, "store: \(describe(error.closureError ?? error.commitError ?? error.beginError ?? error))")
+        } catch is CancellationError {
+            throw CancellationError()
         } catch {
+            Self.failures.increment()
             throw NarrateError(.unavailable, "store: \(describe(error))")
         }
     }

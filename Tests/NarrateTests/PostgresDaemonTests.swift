@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Testing
 @testable import NarrateModel
 @testable import NarratePostgres
@@ -38,14 +39,17 @@ struct PostgresDaemonTests {
             func clock() -> String {
                 TimeText.iso(origin.1.addingTimeInterval(Date().timeIntervalSince(origin.0) * rate), in: TimeZone(identifier: "Asia/Taipei")!)
             }
-            var daemons = [try await DaemonTests.Daemon(cli, notify: nil, clock: clock(), rate: rate),
-                           try await DaemonTests.Daemon(cli, notify: nil, clock: clock(), rate: rate)]
+            func start() async throws -> (DaemonTests.Daemon, NotifySocket) {
+                let notify = try NotifySocket()
+                return (try await DaemonTests.Daemon(cli, notify: notify, clock: clock(), rate: rate), notify)
+            }
+            var daemons = [try await start(), try await start()]
             for _ in 0..<20 {
                 try await Task.sleep(nanoseconds: UInt64.random(in: 300_000_000...1_200_000_000, using: &random))
                 let victim = Int.random(in: 0...1, using: &random)
-                daemons[victim].signal(SIGKILL)
-                _ = try await daemons[victim].finish()
-                daemons[victim] = try await DaemonTests.Daemon(cli, notify: nil, clock: clock(), rate: rate)
+                daemons[victim].0.signal(SIGKILL)
+                _ = try await daemons[victim].0.finish()
+                daemons[victim] = try await start()
             }
             // The survivors finish what is queued, the killed instances' parts after their lease.
             var parts: [Delivery] = []
@@ -54,8 +58,15 @@ struct PostgresDaemonTests {
                 parts = try await store.deliveries(reports: nil)
                 if !parts.isEmpty && parts.allSatisfy({ $0.state == .sent }) { break }
             }
-            for daemon in daemons { daemon.signal(SIGTERM) }
-            for daemon in daemons { #expect(try await daemon.finish().0 == 0, "seed \(seed)") }
+            // Stopped once ready, so that SIGTERM finds its handler (a loaded machine starts slowly).
+            for (daemon, notify) in daemons {
+                #expect(try await notify.waitFor { $0.hasPrefix("READY=1") })
+                daemon.signal(SIGTERM)
+            }
+            for (daemon, _) in daemons {
+                let (status, log) = try await daemon.finish()
+                #expect(status == 0, "seed \(seed): \(log)")
+            }
             parts = try await store.deliveries(reports: nil)
             let unsent = parts.filter { $0.state != .sent }
             #expect(parts.count >= 5, "seed \(seed): slots were queued across the rounds (\(parts.count) parts)")
@@ -69,6 +80,86 @@ struct PostgresDaemonTests {
             let received = Set(try await receiver.requests("/slack/").compactMap { $0.json["text"] as? String })
             let missing = parts.filter { !received.contains($0.body) }
             #expect(missing.isEmpty, "seed \(seed): \(missing.count) parts recorded sent but never received")
+        }
+    }
+
+    /// The database stops mid-cycle and comes back: the daemon keeps running, `/healthz` says
+    /// 503 while the store does not answer and 200 after, `/metrics` counts the failures, and
+    /// every part queued before, during and after is sent.
+    @Test func aDatabaseRestartMidCycleLosesNothing() async throws {
+        let receiver = try await Receiver()
+        try await PrivateCluster.with { cluster in
+            var logger = Logger(label: "narrate.store.test")
+            logger.logLevel = .critical
+            let store = try PostgresStore(settings: cluster.settings, password: nil, logger: logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await store.run() }
+                defer { group.cancelAll() }
+                try await store.migrate()
+                let cli = DaemonTests.config(receiver)
+                let text = try String(contentsOfFile: cli.directory + "/narrate.toml", encoding: .utf8) + """
+
+                    [http]
+                    listen = "127.0.0.1:0"
+
+                    [store]
+                    url = "postgres://narrate@127.0.0.1:\(cluster.port)/postgres?sslmode=disable"
+
+                    """
+                write(text, to: cli.directory + "/narrate.toml")
+                let daemon = try await ServeProcess(
+                    cli, command: ["run"],
+                    environment: ["NARRATE_TEST_CLOCK_START": DaemonTests.start, "NARRATE_TEST_CLOCK_RATE": "20", "NARRATE_TEST_RETRY_BASE": "0.05"],
+                    executable: CLI.testClockExecutable)
+                defer { daemon.stop() }
+                let port = try await daemon.port()
+                func health() async throws -> (Int, String) {
+                    let response = try await liveTransport.send(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/healthz"))
+                    return (response.status, String(decoding: response.body, as: UTF8.self))
+                }
+                func received() async throws -> Int { try await receiver.requests("/slack/").count }
+                for _ in 0..<200 where try await received() == 0 { try await Task.sleep(nanoseconds: 50_000_000) }
+                #expect(try await received() > 0)
+                #expect(try await health().0 == 200)
+
+                try await cluster.stop()
+                var down = (0, "")
+                for _ in 0..<100 {
+                    down = try await health()
+                    if down.0 == 503 { break }
+                    try await Task.sleep(nanoseconds: 100_000_000)
+                }
+                #expect(down.0 == 503, "\(down.1)")
+                #expect(down.1.contains(#""store":{"error":"#), "\(down.1)")
+                // Slots come due while the database is away (a minute is 3 s here).
+                try await Task.sleep(nanoseconds: 4_000_000_000)
+                #expect(daemon.process.isRunning)
+                let before = try await received()
+
+                try await cluster.start()
+                var parts: [Delivery] = []
+                for _ in 0..<300 {
+                    try await Task.sleep(nanoseconds: 100_000_000)
+                    parts = (try? await store.deliveries(reports: nil)) ?? []
+                    if try await received() > before && parts.allSatisfy({ $0.state == .sent }) { break }
+                }
+                #expect(try await received() > before, "a slot after the restart was delivered")
+                let unsent = parts.filter { $0.state != .sent }
+                #expect(!parts.isEmpty && unsent.isEmpty, "\(unsent.count) of \(parts.count) parts not sent")
+                var up = (0, "")
+                for _ in 0..<100 {
+                    up = try await health()
+                    if up.0 == 200 { break }
+                    try await Task.sleep(nanoseconds: 100_000_000)
+                }
+                #expect(up.0 == 200, "\(up.1)")
+                let metrics = try await liveTransport.send(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/metrics"))
+                #expect(String(decoding: metrics.body, as: UTF8.self).contains(#"narrate_store_errors_total{store="postgres"}"#))
+                let texts = Set(try await receiver.requests("/slack/").compactMap { $0.json["text"] as? String })
+                #expect(parts.allSatisfy { texts.contains($0.body) }, "every part recorded sent was received")
+                #expect(try await daemon.stopped() == 0)
+                #expect(!daemon.log.contains("CancellationError"), "a shutdown is not a failure: \(daemon.log)")
+            }
         }
     }
 }

@@ -8,11 +8,13 @@ final class ServeProcess {
     let process: Spawned
     let logPath: String
 
-    init(_ cli: CLI, command: [String] = ["serve"], environment extra: [String: String] = [:]) async throws {
+    init(
+        _ cli: CLI, command: [String] = ["serve"], environment extra: [String: String] = [:], executable: String = CLI.executable
+    ) async throws {
         logPath = cli.directory + "/serve-\(UUID().uuidString.prefix(6)).log"
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process = try await Spawned(
-            CLI.executable, command, environment: cli.environment.merging(extra) { $1 }, directory: cli.directory,
+            executable, command, environment: cli.environment.merging(extra) { $1 }, directory: cli.directory,
             stderr: try FileDescriptor.open(logPath, .writeOnly))
     }
 

@@ -77,3 +77,56 @@ enum PostgresTestServer {
         }
     }
 }
+
+/// A PostgreSQL cluster of one test's own, to stop and start under a running daemon without
+/// disturbing the other tests' shared cluster. Trust authentication on loopback.
+final class PrivateCluster: Sendable {
+    let directory: String
+    let port: Int
+    let bin: String
+
+    init() async throws {
+        bin = try #require(ProcessInfo.processInfo.environment["NARRATE_TEST_POSTGRES_BIN"], "scripts/postgres.sh exports it")
+        directory = temporaryDirectory("pg")
+        port = Int.random(in: 20_000...60_000)
+        if getuid() == 0 { _ = try await ChildProcess.run("/bin/chown", ["narrate-pg", directory]) }
+        let initdb = try await Self.asOwner(bin + "/initdb", ["-D", directory + "/data", "-U", "narrate", "-A", "trust", "--no-sync"])
+        try #require(initdb.status == 0, "\(initdb.stderr)")
+        try await start()
+    }
+
+    var settings: StoreSettings {
+        StoreSettings(host: "127.0.0.1", port: port, user: "narrate", database: "postgres", tls: .disable)
+    }
+
+    static func asOwner(_ program: String, _ arguments: [String]) async throws -> ChildProcess.Output {
+        if getuid() == 0 { return try await ChildProcess.run("/usr/sbin/runuser", ["-u", "narrate-pg", "--", program] + arguments) }
+        return try await ChildProcess.run(program, arguments)
+    }
+
+    func start() async throws {
+        let started = try await Self.asOwner(bin + "/pg_ctl", [
+            "-D", directory + "/data", "-l", directory + "/server.log", "-w", "-o",
+            "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off", "start",
+        ])
+        try #require(started.status == 0, "\(started.stdout) \(started.stderr)")
+    }
+
+    /// Stopped at once, as a crash or a failover would: connections are cut.
+    func stop() async throws {
+        _ = try await Self.asOwner(bin + "/pg_ctl", ["-D", directory + "/data", "-m", "immediate", "-w", "stop"])
+    }
+
+    /// A cluster for `body`, stopped afterwards whatever happens (never left running).
+    static func with<T: Sendable>(_ body: (PrivateCluster) async throws -> T) async throws -> T {
+        let cluster = try await PrivateCluster()
+        do {
+            let result = try await body(cluster)
+            try await cluster.stop()
+            return result
+        } catch {
+            try? await cluster.stop()
+            throw error
+        }
+    }
+}
