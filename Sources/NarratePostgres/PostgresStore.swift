@@ -24,7 +24,15 @@ public struct PostgresStore: Storage, RunnableStore {
 
     /// A store on the database `settings` name, with `password` (already read from its file or
     /// environment variable). Nothing connects until the first query, once ``run()`` is running.
-    public init(settings: StoreSettings, password: String?, logger: Logger = Logger(label: "narrate.store")) throws {
+    ///
+    /// `keepingConnections`: a daemon keeps its whole pool open. The pool closes a connection
+    /// idle beyond its minimum after a timer, a `Task.sleep` whose wake-up starts libdispatch's
+    /// worker pool and its once-a-second monitor (docs/architecture.md, "Waiting and threads");
+    /// connections within the minimum have no such timer. A command's few queries need no pool
+    /// kept.
+    public init(
+        settings: StoreSettings, password: String?, keepingConnections: Bool = false, logger: Logger = Logger(label: "narrate.store")
+    ) throws {
         self.settings = settings
         self.logger = logger
         self.password = password
@@ -39,7 +47,7 @@ public struct PostgresStore: Storage, RunnableStore {
                 tls: try Self.tls(settings.tls))
         }
         configuration.options.maximumConnections = settings.poolSize
-        configuration.options.minimumConnections = 0
+        configuration.options.minimumConnections = keepingConnections ? settings.poolSize : 0
         // No keep-alive query: an idle instance wakes at most once a minute, and a connection
         // found dead when it is next used is replaced by the pool.
         configuration.options.keepAliveBehavior = nil

@@ -162,4 +162,33 @@ struct PostgresDaemonTests {
             }
         }
     }
+
+    /// An idle instance on PostgreSQL wakes no more than on SQLite: after a slot it runs and
+    /// delivers, nothing wakes it for 8 s. Its pool keeps its connections (a pool's idle timer
+    /// is a `Task.sleep`, whose wake-up would start libdispatch's once-a-second monitor), and it
+    /// waits for other hosts' work on its LISTEN connection.
+    @Test func anIdleInstanceIsNotWoken() async throws {
+        try await PostgresTestServer.withDatabase { store, _ in
+            try await store.migrate()
+            let receiver = try await Receiver()
+            let cli = try Self.config(receiver, store.settings)
+            let text = try String(contentsOfFile: cli.directory + "/narrate.toml", encoding: .utf8)
+            write(text.replacingOccurrences(of: #"cron = "* * * * *""#, with: #"cron = "0 17 * * FRI""#), to: cli.directory + "/narrate.toml")
+            let notify = try NotifySocket()
+            // The Friday 17:00 slot comes two seconds after start.
+            let daemon = try await DaemonTests.Daemon(cli, notify: notify, clock: "2026-11-27T16:59:58+08:00", rate: 1)
+            #expect(try await notify.waitFor { $0.hasPrefix("READY=1") })
+            for _ in 0..<200 where try await receiver.requests("/slack/").isEmpty { try await Task.sleep(nanoseconds: 50_000_000) }
+            #expect(try await !receiver.requests("/slack/").isEmpty, "the slot ran and was delivered")
+            try await Task.sleep(nanoseconds: 1_000_000_000)
+            let pid = daemon.process.processIdentifier
+            let before = DaemonTests.contextSwitches(pid)
+            try await Task.sleep(nanoseconds: 8_000_000_000)
+            let after = DaemonTests.contextSwitches(pid)
+            let woken = after.reduce(0) { $0 + $1.value - (before[$1.key] ?? 0) }
+            #expect(woken == 0, "\(woken) wakeups in 8 s: \(after.filter { $0.value != before[$0.key] })")
+            daemon.signal(SIGTERM)
+            #expect(try await daemon.finish().0 == 0)
+        }
+    }
 }
