@@ -117,7 +117,7 @@ def generate(binary, out, weeks, seed_value, sink="http://127.0.0.1:9"):
         f.write(config(sink))
     state = os.path.join(out, "state")
     # narrate creates (and migrates) its own store; the rows go in afterwards.
-    subprocess.run([binary, "history", "--config", path, "--state-dir", state], check=True,
+    subprocess.run([binary, "migrate", "--config", path, "--state-dir", state], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, **environment(sink)))
     count = seed(os.path.join(state, "narrate.sqlite"), weeks, random.Random(seed_value))
     return path, state, count
