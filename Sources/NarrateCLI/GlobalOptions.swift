@@ -81,16 +81,13 @@ struct GlobalOptions: ParsableArguments {
     /// `reading`: the command only reads, so a store that is not there is an error naming where
     /// it looked, not a new empty one (a mistyped `--state-dir` made one, and `history` said "no
     /// entries").
-    func context(
-        transport: any HTTPTransport = NoNetwork(), everyWarning: Bool = false, reading: Bool = false, daemon: Bool = false
-    ) async throws -> AppContext {
+    func context(transport: any HTTPTransport = NoNetwork(), everyWarning: Bool = false, reading: Bool = false) async throws -> AppContext {
         let logger = self.logger
         let (config, warnings) = try loadConfig()
         let secrets = SecretResolver(environment: wiring.environment, redactor: wiring.redactor)
         secrets.prime(config)
         let stateDir = StateDirectory.resolve(flag: self.stateDir, config: config, environment: wiring.environment)
-        let store = try await Self.openStore(
-            config, stateDir: stateDir, secrets: secrets, reading: reading, daemon: daemon, logger: logger, configPath: configPath)
+        let store = try await Self.openStore(config, stateDir: stateDir, secrets: secrets, reading: reading, logger: logger, configPath: configPath)
         Self.log(warnings, to: logger, unlessShownIn: everyWarning ? nil : stateDir)
         var policy = RetryPolicy()
         if let base = wiring.retryBase { policy.base = base }
@@ -104,10 +101,10 @@ struct GlobalOptions: ParsableArguments {
     /// checked to be reachable with the schema this build knows; else the SQLite file in the
     /// state directory.
     static func openStore(
-        _ config: Config, stateDir: String, secrets: SecretResolver, reading: Bool, daemon: Bool, logger: Logger, configPath: String
+        _ config: Config, stateDir: String, secrets: SecretResolver, reading: Bool, logger: Logger, configPath: String
     ) async throws -> any Storage {
         if let settings = config.store {
-            let store = try await postgres(settings, secrets: secrets, keepingConnections: daemon, logger: logger)
+            let store = try await postgres(settings, secrets: secrets, logger: logger)
             try await store.requireCurrentSchema()
             logger.debug("opened store", metadata: ["url": "\(settings.displayURL)"])
             return store
@@ -124,13 +121,11 @@ struct GlobalOptions: ParsableArguments {
 
     /// The running store of `[store]`: one pool a database for the process, so a reload of an
     /// unchanged `[store]` keeps it.
-    static func postgres(
-        _ settings: StoreSettings, secrets: SecretResolver, keepingConnections: Bool = false, logger: Logger
-    ) async throws -> PostgresStore {
+    static func postgres(_ settings: StoreSettings, secrets: SecretResolver, logger: Logger) async throws -> PostgresStore {
         let password = try settings.password.map { try secrets.reveal($0) }
         let (store, isNew) = try opened.withLock { opened in
             if let kept = opened.first(where: { $0.settings == settings && $0.password == password }) { return (kept.store, false) }
-            let store = try PostgresStore(settings: settings, password: password, keepingConnections: keepingConnections, logger: logger)
+            let store = try PostgresStore(settings: settings, password: password, logger: logger)
             opened.append((settings, password, store))
             return (store, true)
         }

@@ -14,7 +14,7 @@ struct RunCommand: AsyncParsableCommand {
         let environment = global.wiring.environment
         let transport = CurlTransport()
         // READY only once the config is valid and the store is open: both throw before this point.
-        let context = try await global.context(transport: transport, everyWarning: true, daemon: true)
+        let context = try await global.context(transport: transport, everyWarning: true)
         let daemon = Daemon(
             context: context, configPath: global.configPath, clock: global.wiring.clock,
             notifier: SystemdNotifier(environment: environment),

@@ -16,7 +16,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        let context = try await global.context(everyWarning: true, daemon: true)
+        let context = try await global.context(everyWarning: true)
         let socket = global.daemonSocket(context.config)
         guard context.config.http != nil || socket != nil else {
             throw NarrateError(.invalidInput, "nothing to serve: add an [http] table (listen = \"127.0.0.1:8470\") or a socket to \(global.configPath)")

@@ -77,7 +77,7 @@ public struct Daemon: Sendable {
 
         let schedules = context.config.schedules.map(\.id).joined(separator: ", ")
         notifier.send("READY=1\nSTATUS=running \(context.config.schedules.count) schedule(s)")
-        logger.notice("narrate \(NarrateVersion.string) running with \(context.stateDir): \(schedules)")
+        logger.notice("narrate \(NarrateVersion.string) running with \(context.store.location): \(schedules)")
         try await group.run()
         logger.notice("stopped")
     }

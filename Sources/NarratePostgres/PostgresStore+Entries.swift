@@ -248,7 +248,7 @@ extension PostgresStore {
     }
 
     public func reading(kpi: String, at: Date) async throws -> MetricReading? {
-        try await client.withConnection { connection in try await Self.reading(kpi: kpi, at: at, connection, logger) }
+        try await Self.wrap { try await connections.withConnection { connection in try await Self.reading(kpi: kpi, at: at, connection, logger) } }
     }
 
     static func reading(kpi: String, at: Date, _ connection: PostgresConnection, _ logger: Logger) async throws -> MetricReading? {

@@ -53,24 +53,35 @@ extension PostgresStore {
         stored.id = try rows[0].decode(Int64.self)
         // Delivered to every listening instance when (and only if) the transaction commits.
         try await connection.rows("NOTIFY \(unescaped: Self.outboxChannel)", logger)
+        // Every part in one statement: a round trip a part was most of queueing a cycle.
         var deliveries: [Delivery] = []
         for group in parts {
-            let bodies = group.bodies
-            for (index, body) in bodies.enumerated() {
+            for (index, body) in group.bodies.enumerated() {
                 var delivery = Delivery(
-                    report: stored.id, target: group.target, kind: group.kind.rawValue, part: index + 1, parts: bodies.count, body: body,
-                    nextAttemptAt: now, createdAt: now)
+                    report: stored.id, target: group.target, kind: group.kind.rawValue, part: index + 1, parts: group.bodies.count,
+                    body: body, nextAttemptAt: now, createdAt: now)
                 delivery.route = group.route
-                let inserted = try await connection.rows(
-                    """
-                    INSERT INTO delivery (report, target, kind, part, parts, body, state, attempts, next_attempt_at, created_at, route)
-                    VALUES (\(stored.id), \(group.target), \(group.kind.rawValue), \(index + 1), \(bodies.count), \(body), 'pending', 0,
-                            \(now.timeIntervalSince1970), \(now.timeIntervalSince1970), \(group.route))
-                    RETURNING id
-                    """, logger)
-                delivery.id = try inserted[0].decode(Int64.self)
                 deliveries.append(delivery)
             }
+        }
+        guard !deliveries.isEmpty else { return (stored, []) }
+        let ids = try await connection.rows(
+            """
+            INSERT INTO delivery (report, target, kind, part, parts, body, state, attempts, next_attempt_at, created_at, route)
+            SELECT \(stored.id), target, kind, part, parts, body, 'pending', 0, \(now.timeIntervalSince1970), \(now.timeIntervalSince1970),
+                   CASE WHEN routed THEN route END
+            FROM unnest(\(deliveries.map(\.target))::text[], \(deliveries.map(\.kind))::text[], \(deliveries.map { Int64($0.part) })::bigint[],
+                        \(deliveries.map { Int64($0.parts) })::bigint[], \(deliveries.map(\.body))::text[],
+                        \(deliveries.map { $0.route ?? "" })::text[], \(deliveries.map { $0.route != nil })::boolean[])
+                 WITH ORDINALITY AS part(target, kind, part, parts, body, route, routed, position)
+            ORDER BY position
+            RETURNING id, target, part
+            """, logger)
+        var position: [String: Int] = [:]
+        for (index, delivery) in deliveries.enumerated() { position["\(delivery.target)\u{1F}\(delivery.part)"] = index }
+        for row in ids {
+            let (id, target, part) = try row.decode((Int64, String, Int).self)
+            if let index = position["\(target)\u{1F}\(part)"] { deliveries[index].id = id }
         }
         return (stored, deliveries)
     }
@@ -125,7 +136,7 @@ extension PostgresStore {
     /// The lease: a compare-and-set on the part's row. Another instance updating the same row
     /// waits for this one's commit, then finds the part `sending` and updates nothing.
     public func beginSending(_ id: Int64, now: Date) async throws -> Bool {
-        try await client.withConnection { connection in try await Self.claim(id, now: now, connection, logger) }
+        try await Self.wrap { try await connections.withConnection { connection in try await Self.claim(id, now: now, connection, logger) } }
     }
 
     static func claim(_ id: Int64, now: Date, _ connection: PostgresConnection, _ logger: Logger) async throws -> Bool {
@@ -137,26 +148,31 @@ extension PostgresStore {
         ).count == 1
     }
 
+    /// One statement for the whole batch (atomic as a statement is): the parts sent, then the
+    /// claims of their next parts, each a compare-and-set as in ``beginSending(_:now:)``.
     public func finishSent(_ parts: [SentPart]) async throws -> [Bool] {
-        try await transaction { connection in
-            var claimed: [Bool] = []
-            for part in parts {
-                if let id = part.id {
-                    try await connection.rows(
-                        """
-                        UPDATE delivery SET state = 'sent', last_error = NULL, receipt = coalesce(\(part.receipt)::text, receipt),
-                          sent_at = \(part.at.timeIntervalSince1970)
-                        WHERE id = \(id)
-                        """, logger)
-                }
-                if let next = part.next {
-                    claimed.append(try await Self.claim(next, now: part.at, connection, logger))
-                } else {
-                    claimed.append(false)
-                }
-            }
-            return claimed
-        }
+        let sent = parts.filter { $0.id != nil }
+        let claims = parts.filter { $0.next != nil }
+        let claimed = try await rows(
+            """
+            WITH done_parts AS (
+                UPDATE delivery
+                SET state = 'sent', last_error = NULL, sent_at = done.at,
+                    receipt = CASE WHEN done.has_receipt THEN done.receipt ELSE delivery.receipt END
+                FROM unnest(\(sent.map { $0.id ?? 0 })::bigint[], \(sent.map { $0.receipt ?? "" })::text[],
+                            \(sent.map { $0.receipt != nil })::boolean[], \(sent.map { $0.at.timeIntervalSince1970 })::float8[])
+                     AS done(id, receipt, has_receipt, at)
+                WHERE delivery.id = done.id
+                RETURNING delivery.id
+            )
+            UPDATE delivery SET state = 'sending', attempts = attempts + 1, claimed_at = next.at
+            FROM unnest(\(claims.map { $0.next ?? 0 })::bigint[], \(claims.map { $0.at.timeIntervalSince1970 })::float8[]) AS next(id, at)
+            WHERE delivery.id = next.id AND delivery.state = 'pending'
+            RETURNING delivery.id
+            """
+        ).map { try $0.decode(Int64.self) }
+        let won = Set(claimed)
+        return parts.map { part in part.next.map(won.contains) ?? false }
     }
 
     public func finishAttempt(
@@ -220,7 +236,7 @@ extension PostgresStore {
     // MARK: runs
 
     public func claim(_ run: Run) async throws -> Bool {
-        try await client.withConnection { connection in try await Self.insert(run, connection, logger) }
+        try await Self.wrap { try await connections.withConnection { connection in try await Self.insert(run, connection, logger) } }
     }
 
     static func insert(_ run: Run, _ connection: PostgresConnection, _ logger: Logger) async throws -> Bool {

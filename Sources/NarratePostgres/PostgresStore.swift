@@ -5,6 +5,7 @@ import NarrateModel
 import NarrateStore
 import NIOCore
 import NIOPosix
+import NarratePlatform
 import PostgresNIO
 
 /// narrate's state in a PostgreSQL database, for several instances sharing one store: the same
@@ -13,44 +14,35 @@ import PostgresNIO
 /// reports, a part's lease an `UPDATE … WHERE state = 'pending'` (row locks: of two
 /// instances, one updates the row and the other then sees it taken).
 ///
-/// Its connections live in a `PostgresClient` pool, which needs ``run()`` running in a task
-/// while the store is used (`StoreRunner` in the executables, the test's task group in tests).
+/// Its connections are a ``ConnectionSet`` (why not postgres-nio's pool is written there);
+/// ``run()`` holds them for the command and closes them when it ends (`StoreRunner` in the
+/// executables, the test's task group in tests).
 public struct PostgresStore: Storage, RunnableStore {
-    let client: PostgresClient
+    let connections: ConnectionSet
     let logger: Logger
     public let settings: StoreSettings
-    /// Kept for ``probe()``'s connection outside the pool.
-    let password: String?
+    let configuration: PostgresConnection.Configuration
 
     /// A store on the database `settings` name, with `password` (already read from its file or
-    /// environment variable). Nothing connects until the first query, once ``run()`` is running.
-    ///
-    /// `keepingConnections`: a daemon keeps its whole pool open. The pool closes a connection
-    /// idle beyond its minimum after a timer, a `Task.sleep` whose wake-up starts libdispatch's
-    /// worker pool and its once-a-second monitor (docs/architecture.md, "Waiting and threads");
-    /// connections within the minimum have no such timer. A command's few queries need no pool
-    /// kept.
-    public init(
-        settings: StoreSettings, password: String?, keepingConnections: Bool = false, logger: Logger = Logger(label: "narrate.store")
-    ) throws {
+    /// environment variable). Nothing connects until the first query.
+    public init(settings: StoreSettings, password: String?, logger: Logger = Logger(label: "narrate.store")) throws {
         self.settings = settings
         self.logger = logger
-        self.password = password
-        var configuration: PostgresClient.Configuration
+        var configuration: PostgresConnection.Configuration
         if settings.host.hasPrefix("/") {
             configuration = .init(
                 unixSocketPath: settings.host + "/.s.PGSQL.\(settings.port)", username: settings.user, password: password,
                 database: settings.database)
         } else {
+            var tls = PostgresConnection.Configuration.TLS.disable
+            if let (tlsConfiguration, required) = Self.tlsSettings(settings.tls) {
+                let context = try NIOSSLContext(configuration: tlsConfiguration)
+                tls = required ? .require(context) : .prefer(context)
+            }
             configuration = .init(
                 host: settings.host, port: settings.port, username: settings.user, password: password, database: settings.database,
-                tls: try Self.tls(settings.tls))
+                tls: tls)
         }
-        configuration.options.maximumConnections = settings.poolSize
-        configuration.options.minimumConnections = keepingConnections ? settings.poolSize : 0
-        // No keep-alive query: an idle instance wakes at most once a minute, and a connection
-        // found dead when it is next used is replaced by the pool.
-        configuration.options.keepAliveBehavior = nil
         configuration.options.connectTimeout = .seconds(10)
         configuration.options.additionalStartupParameters = [
             ("application_name", "narrate"),
@@ -58,7 +50,8 @@ public struct PostgresStore: Storage, RunnableStore {
             // Times are compared as the instants they are; the server's zone plays no part.
             ("TimeZone", "UTC"),
         ]
-        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.configuration = configuration
+        connections = ConnectionSet(configuration: configuration, size: settings.poolSize, logger: logger)
     }
 
     /// The TLS settings of a mode, and whether TLS is required (else only preferred); nil for none.
@@ -73,34 +66,12 @@ public struct PostgresStore: Storage, RunnableStore {
         }
     }
 
-    static func tls(_ mode: StoreSettings.TLSMode) throws -> PostgresClient.Configuration.TLS {
-        guard let (configuration, required) = tlsSettings(mode) else { return .disable }
-        return required ? .require(configuration) : .prefer(configuration)
-    }
-
-    /// Connects once, outside the pool, and reads the schema's state. The pool retries a
-    /// connection that fails until one succeeds; this fails at once with the reason — the host
-    /// unreachable, the password refused, TLS not offered — which `check` and every command's
-    /// start show.
+    /// Connects once, on a connection of its own, and reads the schema's state: what is wrong —
+    /// the host unreachable, the password refused, TLS not offered — is said at once, which
+    /// `check` and every command's start show.
     public func probe() async throws -> SchemaState {
-        var configuration: PostgresConnection.Configuration
-        if settings.host.hasPrefix("/") {
-            configuration = .init(
-                unixSocketPath: settings.host + "/.s.PGSQL.\(settings.port)", username: settings.user, password: password,
-                database: settings.database)
-        } else {
-            var tls = PostgresConnection.Configuration.TLS.disable
-            if let (configuration, required) = Self.tlsSettings(settings.tls) {
-                let context = try NIOSSLContext(configuration: configuration)
-                tls = required ? .require(context) : .prefer(context)
-            }
-            configuration = .init(
-                host: settings.host, port: settings.port, username: settings.user, password: password, database: settings.database,
-                tls: tls)
-        }
-        configuration.options.connectTimeout = .seconds(10)
         do {
-            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            let connection = try await connections.dedicated()
             do {
                 let applied = try await appliedMigrations(connection)
                 try? await connection.close()
@@ -114,24 +85,34 @@ public struct PostgresStore: Storage, RunnableStore {
         }
     }
 
-    /// Runs the connection pool until the task is cancelled.
+    /// Holds the connections until the task is cancelled, then closes them.
     public func run() async {
-        await client.run()
+        while !Task.isCancelled {
+            // A timer far away, on narrate's own sleep thread: nothing wakes meanwhile.
+            try? await Pause.sleep(seconds: 365 * 86_400)
+        }
+        await connections.close()
     }
 
     public func releaseMemory() {}
+
+    public var location: String { settings.displayURL }
 
     // MARK: queries
 
     /// Rows of one query, outside a transaction.
     @discardableResult
     func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        try await Self.wrap { try await client.query(query, logger: logger).collect() }
+        try await Self.wrap { try await connections.withConnection { try await $0.query(query, logger: logger).collect() } }
     }
 
     /// Runs `body` in one transaction: everything it writes is committed together or not at all.
     func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try await Self.wrap { try await client.withTransaction(logger: logger) { connection in try await body(connection) } }
+        try await Self.wrap {
+            try await connections.withConnection { connection in
+                try await connection.withTransaction(logger: logger) { connection in try await body(connection) }
+            }
+        }
     }
 
     /// Statements the database failed (unreachable, failing over, timed out): an outage shows

@@ -12,6 +12,8 @@ public protocol MemoryReleasing: Sendable {
 
 /// What `/healthz` asks of the store.
 public protocol HealthProbe: Sendable {
+    /// Where the store is, for the log: a file's path, a database's URL without its password.
+    var location: String { get }
     /// Parts waiting to be sent (pending or being sent), and the oldest one's creation time.
     func outboxBacklog() async throws -> (count: Int, oldest: Date?)
 }

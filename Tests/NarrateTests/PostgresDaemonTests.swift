@@ -143,7 +143,8 @@ struct PostgresDaemonTests {
                     parts = (try? await store.deliveries(reports: nil)) ?? []
                     if try await received() > before && parts.allSatisfy({ $0.state == .sent }) { break }
                 }
-                #expect(try await received() > before, "a slot after the restart was delivered")
+                #expect(try await received() > before, "a slot after the restart was delivered: \(daemon.log.suffix(3000))")
+                try? daemon.log.write(toFile: "/tmp/daemon-crash.log", atomically: true, encoding: .utf8)
                 let unsent = parts.filter { $0.state != .sent }
                 #expect(!parts.isEmpty && unsent.isEmpty, "\(unsent.count) of \(parts.count) parts not sent")
                 var up = (0, "")
@@ -159,6 +160,7 @@ struct PostgresDaemonTests {
                 #expect(parts.allSatisfy { texts.contains($0.body) }, "every part recorded sent was received")
                 #expect(try await daemon.stopped() == 0)
                 #expect(!daemon.log.contains("CancellationError"), "a shutdown is not a failure: \(daemon.log)")
+                #expect(daemon.log.contains("running with postgres://narrate@127.0.0.1:\(cluster.port)/postgres?sslmode=disable"), "\(daemon.log)")
             }
         }
     }

@@ -15,6 +15,7 @@ public struct SQLiteStore: Storage {
 
     let pool: any DatabaseWriter
     public let path: String
+    public var location: String { path }
     /// Opened read-only: reading commands work, writes fail with a clear error.
     public let isReadOnly: Bool
 

@@ -105,6 +105,7 @@ final class FaultyStore: Storage {
     func runs(since: Date?, teams: [String]?) throws -> [Run] { try base.runs(since: since, teams: teams) }
 
     func releaseMemory() { base.releaseMemory() }
+    var location: String { base.location }
 
     // SlotQueue
     func claim(_ run: Run, queueing reports: [QueuedReport], now: Date) throws -> [(ReportRecord, [Delivery])]? {
