@@ -40,6 +40,12 @@ ARRIVALS = []
 LOCK = threading.Lock()
 
 
+class QuietServer(SinkServer):
+    def handle_error(self, request, client_address):
+        # A daemon stopped after the cycle drops its kept-alive connections: nothing to report.
+        pass
+
+
 class TimedSink(Sink):
     def do_POST(self):
         super().do_POST()
@@ -101,7 +107,7 @@ def main():
         raise SystemExit("run through scripts/postgres.sh: it starts the PostgreSQL cluster this needs")
     binary = os.path.abspath(args.binary)
     work = tempfile.mkdtemp(prefix="narrate-stores-")
-    server = SinkServer(("127.0.0.1", 0), TimedSink)
+    server = QuietServer(("127.0.0.1", 0), TimedSink)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     sink = f"http://127.0.0.1:{server.server_address[1]}"
     env = dict(os.environ, **generate.environment(sink))

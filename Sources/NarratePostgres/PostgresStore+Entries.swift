@@ -101,12 +101,7 @@ extension PostgresStore {
 
     public func edit(_ id: Int64, text: String, by person: String, at: Date) async throws -> Entry {
         try await transaction { connection in
-            var entry = try await Self.existing(id, connection, logger)
-            try await connection.rows(
-                """
-                INSERT INTO entry_change (entry, person, action, old_text, at)
-                VALUES (\(id), \(person), 'edit', \(entry.text), \(at.timeIntervalSince1970))
-                """, logger)
+            var entry = try await Self.keepChange(of: id, .edit, by: person, at: at, connection, logger)
             try await connection.rows("UPDATE entry SET text = \(text) WHERE id = \(id)", logger)
             entry.text = text
             return entry
@@ -115,15 +110,23 @@ extension PostgresStore {
 
     public func delete(_ id: Int64, by person: String, at: Date) async throws -> Entry {
         try await transaction { connection in
-            let entry = try await Self.existing(id, connection, logger)
-            try await connection.rows(
-                """
-                INSERT INTO entry_change (entry, person, action, old_text, at)
-                VALUES (\(id), \(person), 'delete', \(entry.text), \(at.timeIntervalSince1970))
-                """, logger)
+            let entry = try await Self.keepChange(of: id, .delete, by: person, at: at, connection, logger)
             try await connection.rows("UPDATE entry SET deleted_at = \(at.timeIntervalSince1970) WHERE id = \(id)", logger)
             return entry
         }
+    }
+
+    /// The entry as it is (locked), its text kept in `entry_change` for `undo`.
+    static func keepChange(
+        of id: Int64, _ action: EntryChange.Action, by person: String, at: Date, _ connection: PostgresConnection, _ logger: Logger
+    ) async throws -> Entry {
+        let entry = try await existing(id, connection, logger)
+        try await connection.rows(
+            """
+            INSERT INTO entry_change (entry, person, action, old_text, at)
+            VALUES (\(id), \(person), \(action.rawValue), \(entry.text), \(at.timeIntervalSince1970))
+            """, logger)
+        return entry
     }
 
     public func undo(by person: String) async throws -> (Entry, EntryChange) {

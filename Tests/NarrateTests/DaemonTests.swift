@@ -103,6 +103,14 @@ import Testing
         return switches
     }
 
+    /// How often `pid`'s threads were switched in over `seconds`, and by thread where any was.
+    static func wakeups(of pid: Int32, over seconds: Double) async throws -> (count: Int, threads: [String: Int]) {
+        let before = contextSwitches(pid)
+        try await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000))
+        let after = contextSwitches(pid)
+        return (after.reduce(0) { $0 + $1.value - (before[$1.key] ?? 0) }, after.filter { $0.value != before[$0.key] })
+    }
+
     /// Between slots nothing wakes the daemon: not Swift's global executor (libdispatch's pool
     /// monitor ticked every second), not the HTTP service's date, not a source's time limit.
     @Test func anIdleDaemonIsNotWokenAfterASlot() async throws {
@@ -126,12 +134,8 @@ import Testing
         }
         #expect(!((try? FileManager.default.contentsOfDirectory(atPath: report)) ?? []).isEmpty, "the slot ran")
         try await Task.sleep(nanoseconds: 1_000_000_000)
-        let pid = daemon.process.processIdentifier
-        let before = Self.contextSwitches(pid)
-        try await Task.sleep(nanoseconds: 8_000_000_000)
-        let after = Self.contextSwitches(pid)
-        let woken = after.reduce(0) { $0 + $1.value - (before[$1.key] ?? 0) }
-        #expect(woken == 0, "\(woken) wakeups in 8 s: \(after.filter { $0.value != before[$0.key] })")
+        let woken = try await Self.wakeups(of: daemon.process.processIdentifier, over: 8)
+        #expect(woken.count == 0, "\(woken.count) wakeups in 8 s: \(woken.threads)")
         #expect(FileManager.default.fileExists(atPath: cli.directory + "/run/narrate.sock"), "the check-in socket was served")
         daemon.signal(SIGTERM)
         let (status, _) = try await daemon.finish()

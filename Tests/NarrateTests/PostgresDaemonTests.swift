@@ -113,22 +113,24 @@ struct PostgresDaemonTests {
                     executable: CLI.testClockExecutable)
                 defer { daemon.stop() }
                 let port = try await daemon.port()
-                func health() async throws -> (Int, String) {
-                    let response = try await liveTransport.send(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/healthz"))
-                    return (response.status, String(decoding: response.body, as: UTF8.self))
+                /// The health check once it answers `status` (or the last answer after 10 s).
+                func health(becoming status: Int) async throws -> (Int, String) {
+                    var answer = (0, "")
+                    for _ in 0..<100 {
+                        let response = try await liveTransport.send(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/healthz"))
+                        answer = (response.status, String(decoding: response.body, as: UTF8.self))
+                        if answer.0 == status { break }
+                        try await Task.sleep(nanoseconds: 100_000_000)
+                    }
+                    return answer
                 }
                 func received() async throws -> Int { try await receiver.requests("/slack/").count }
                 for _ in 0..<200 where try await received() == 0 { try await Task.sleep(nanoseconds: 50_000_000) }
                 #expect(try await received() > 0)
-                #expect(try await health().0 == 200)
+                #expect(try await health(becoming: 200).0 == 200)
 
                 try await cluster.stop()
-                var down = (0, "")
-                for _ in 0..<100 {
-                    down = try await health()
-                    if down.0 == 503 { break }
-                    try await Task.sleep(nanoseconds: 100_000_000)
-                }
+                let down = try await health(becoming: 503)
                 #expect(down.0 == 503, "\(down.1)")
                 #expect(down.1.contains(#""store":{"error":"#), "\(down.1)")
                 // Slots come due while the database is away (a minute is 3 s here).
@@ -144,15 +146,9 @@ struct PostgresDaemonTests {
                     if try await received() > before && parts.allSatisfy({ $0.state == .sent }) { break }
                 }
                 #expect(try await received() > before, "a slot after the restart was delivered: \(daemon.log.suffix(3000))")
-                try? daemon.log.write(toFile: "/tmp/daemon-crash.log", atomically: true, encoding: .utf8)
                 let unsent = parts.filter { $0.state != .sent }
                 #expect(!parts.isEmpty && unsent.isEmpty, "\(unsent.count) of \(parts.count) parts not sent")
-                var up = (0, "")
-                for _ in 0..<100 {
-                    up = try await health()
-                    if up.0 == 200 { break }
-                    try await Task.sleep(nanoseconds: 100_000_000)
-                }
+                let up = try await health(becoming: 200)
                 #expect(up.0 == 200, "\(up.1)")
                 let metrics = try await liveTransport.send(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/metrics"))
                 #expect(String(decoding: metrics.body, as: UTF8.self).contains(#"narrate_store_errors_total{store="postgres"}"#))
@@ -183,12 +179,8 @@ struct PostgresDaemonTests {
             for _ in 0..<200 where try await receiver.requests("/slack/").isEmpty { try await Task.sleep(nanoseconds: 50_000_000) }
             #expect(try await !receiver.requests("/slack/").isEmpty, "the slot ran and was delivered")
             try await Task.sleep(nanoseconds: 1_000_000_000)
-            let pid = daemon.process.processIdentifier
-            let before = DaemonTests.contextSwitches(pid)
-            try await Task.sleep(nanoseconds: 8_000_000_000)
-            let after = DaemonTests.contextSwitches(pid)
-            let woken = after.reduce(0) { $0 + $1.value - (before[$1.key] ?? 0) }
-            #expect(woken == 0, "\(woken) wakeups in 8 s: \(after.filter { $0.value != before[$0.key] })")
+            let woken = try await DaemonTests.wakeups(of: daemon.process.processIdentifier, over: 8)
+            #expect(woken.count == 0, "\(woken.count) wakeups in 8 s: \(woken.threads)")
             daemon.signal(SIGTERM)
             #expect(try await daemon.finish().0 == 0)
         }
