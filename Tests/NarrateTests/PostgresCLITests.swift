@@ -109,4 +109,16 @@ struct PostgresCLITests {
             #expect(try await store.entryCount() == counts[0])
         }
     }
+
+    /// Two hosts upgrading one database at once: the advisory lock makes one apply the schema and
+    /// the other find it current; neither fails.
+    @Test func twoMigrationsAtOnceApplyTheSchemaOnce() async throws {
+        try await PostgresTestServer.withDatabase { store, other in
+            async let first = store.migrate()
+            async let second = other.migrate()
+            let applied = try await [first, second]
+            #expect(applied.sorted { $0.count < $1.count } == [[], ["pg1-schema"]], "\(applied)")
+            #expect(try await store.schemaState() == .current)
+        }
+    }
 }

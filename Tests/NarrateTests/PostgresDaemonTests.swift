@@ -162,7 +162,7 @@ struct PostgresDaemonTests {
     }
 
     /// An idle instance on PostgreSQL wakes no more than on SQLite: after a slot it runs and
-    /// delivers, nothing wakes it for 8 s. Its pool keeps its connections (a pool's idle timer
+    /// delivers, nothing wakes it for 8 s; then a report another host queues wakes it at once. Its pool keeps its connections (a pool's idle timer
     /// is a `Task.sleep`, whose wake-up would start libdispatch's once-a-second monitor), and it
     /// waits for other hosts' work on its LISTEN connection.
     @Test func anIdleInstanceIsNotWoken() async throws {
@@ -181,6 +181,20 @@ struct PostgresDaemonTests {
             try await Task.sleep(nanoseconds: 1_000_000_000)
             let woken = try await DaemonTests.wakeups(of: daemon.process.processIdentifier, over: 8)
             #expect(woken.count == 0, "\(woken.count) wakeups in 8 s: \(woken.threads)")
+
+            // Work another host queues (here: this test, on its own connection) is announced by
+            // NOTIFY and sent at once; the idle courier would otherwise sleep until tomorrow.
+            // Queued as of the daemon's clock (its test clock runs in November 2026): due now.
+            let queued = try TimeText.parse("2026-11-27T17:00:05+08:00", zone: .gmt, now: Date())
+            let record = ReportRecord(
+                team: "platform", schedule: nil, periodStart: queued, periodEnd: queued, markdown: "from another host", createdAt: queued)
+            _ = try await store.enqueue(record, parts: [OutboxParts(target: "slack", kind: .slack, bodies: ["from another host"])], now: queued)
+            var texts: [String] = []
+            for _ in 0..<100 where !texts.contains("from another host") {
+                try await Task.sleep(nanoseconds: 50_000_000)
+                texts = try await receiver.requests("/slack/").compactMap { $0.json["text"] as? String }
+            }
+            #expect(texts.contains("from another host"), "the idle instance was woken by the other host's NOTIFY")
             daemon.signal(SIGTERM)
             #expect(try await daemon.finish().0 == 0)
         }
