@@ -137,5 +137,11 @@ path = "reports/{team}-{date}.md" # relative paths are under the state dir
 # listen = "127.0.0.1:8470"
 # public_url = "https://narrate.example.org"
 # slack_signing_secret_file = "slack-signing"
+
+# Several instances on one PostgreSQL database instead of the SQLite file (docs/store.md);
+# `narrate migrate` creates its schema, `narrate store copy --from sqlite:PATH` moves a store:
+# [store]
+# url = "postgres://narrate@db.example.org/narrate?sslmode=verify-full"
+# password_file = "db-password"
 """#
 }
