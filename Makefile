@@ -8,7 +8,7 @@ SYSCONFDIR ?= /etc
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 DESTDIR ?=
 
-.PHONY: setup build demo test clean templates install
+.PHONY: setup build demo test clean templates install man completions
 
 setup:
 	@scripts/setup.sh test
@@ -37,7 +37,20 @@ clean:
 templates:
 	python3 scripts/embed-templates.py
 
-# Release build, binary, templates, example config and the systemd unit under PREFIX. The Swift
+# Man pages from the command definitions (swift-argument-parser's generate-manual plugin):
+# narrate.1 and one page a command (narrate-log.1, narrate-store-copy.1).
+man:
+	scripts/man.sh .build/man
+
+# Shell completions, from the same definitions.
+completions: build
+	mkdir -p .build/completions
+	.build/debug/narrate --generate-completion-script bash > .build/completions/narrate.bash
+	.build/debug/narrate --generate-completion-script zsh > .build/completions/_narrate
+	.build/debug/narrate --generate-completion-script fish > .build/completions/narrate.fish
+
+# Release build, binary, templates, example config, the systemd unit, man pages and shell
+# completions under PREFIX. The Swift
 # runtime and Foundation are linked in: every command starts about 7 ms sooner (docs/benchmarks.md).
 install:
 	@scripts/setup.sh build
@@ -49,4 +62,14 @@ install:
 	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' config/narrate.service > narrate.service.tmp
 	install -D -m 0644 narrate.service.tmp $(DESTDIR)$(UNITDIR)/narrate.service
 	rm -f narrate.service.tmp
+	scripts/man.sh .build/man
+	mkdir -p $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0644 .build/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	.build/release/narrate --generate-completion-script bash > narrate.completion.tmp
+	install -D -m 0644 narrate.completion.tmp $(DESTDIR)$(PREFIX)/share/bash-completion/completions/narrate
+	.build/release/narrate --generate-completion-script zsh > narrate.completion.tmp
+	install -D -m 0644 narrate.completion.tmp $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_narrate
+	.build/release/narrate --generate-completion-script fish > narrate.completion.tmp
+	install -D -m 0644 narrate.completion.tmp $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/narrate.fish
+	rm -f narrate.completion.tmp
 	@echo "installed; next: copy the example to $(SYSCONFDIR)/narrate/narrate.toml, then systemctl enable --now narrate"

@@ -443,3 +443,32 @@ extension FirstMinutesTests {
         #expect(!result.stderr.contains("crashed") && !result.stderr.contains("Fatal error"), "\(result.stderr)")
     }
 }
+
+/// Shell completions come from the command definitions (swift-argument-parser), so a new
+/// command or option completes without anyone writing it twice; `make install` installs them.
+@Suite struct CompletionTests {
+    /// Bash completes a command's name and its options, through the script it would install.
+    @Test(arguments: [("narrate mig", ["migrate"]), ("narrate store copy --f", ["--from"]), ("narrate token cr", ["create"])])
+    func bashCompletesCommandsAndOptions(_ line: String, _ expected: [String]) async throws {
+        let words = line.split(separator: " ").map(String.init)
+        let script = """
+            source <('\(CLI.executable)' --generate-completion-script bash)
+            COMP_WORDS=(\(words.map { "'\($0)'" }.joined(separator: " "))); COMP_CWORD=\(words.count - 1)
+            COMP_LINE='\(line)'; COMP_POINT=${#COMP_LINE}
+            _narrate narrate '\(words.last!)' '\(words[words.count - 2])'
+            printf '%s\\n' "${COMPREPLY[@]}"
+            """
+        let result = try await ChildProcess.run("/bin/bash", ["-c", script])
+        #expect(result.stdout.split(separator: "\n").map(String.init) == expected, "\(result.stdout) \(result.stderr)")
+    }
+
+    @Test func zshAndFishScriptsNameEveryCommand() async throws {
+        let zsh = try await ChildProcess.run(CLI.executable, ["--generate-completion-script", "zsh"]).stdout
+        let fish = try await ChildProcess.run(CLI.executable, ["--generate-completion-script", "fish"]).stdout
+        #expect(zsh.hasPrefix("#compdef narrate"))
+        for command in ["log", "resolve", "history", "now", "migrate", "store", "token", "drafts"] {
+            #expect(zsh.contains("'\(command):"), "zsh: \(command)")
+            #expect(fish.contains("-a '\(command)'") || fish.contains("-a \(command) ") || fish.contains("'\(command)'"), "fish: \(command)")
+        }
+    }
+}
