@@ -37,7 +37,7 @@ clean:
 templates:
 	python3 scripts/embed-templates.py
 
-# Man pages from the command definitions (swift-argument-parser's generate-manual plugin):
+# Man pages from the command definitions (swift-argument-parser's generate-manual tool):
 # narrate.1 and one page a command (narrate-log.1, narrate-store-copy.1).
 man:
 	scripts/man.sh .build/man
@@ -62,7 +62,7 @@ install:
 	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' config/narrate.service > narrate.service.tmp
 	install -D -m 0644 narrate.service.tmp $(DESTDIR)$(UNITDIR)/narrate.service
 	rm -f narrate.service.tmp
-	scripts/man.sh .build/man
+	scripts/man.sh .build/man .build/release/narrate
 	mkdir -p $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0644 .build/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	.build/release/narrate --generate-completion-script bash > narrate.completion.tmp

@@ -1,20 +1,25 @@
 #!/usr/bin/env bash
-# Writes narrate's man pages, generated from the command definitions by swift-argument-parser's
-# generate-manual plugin (so they never drift from --help), into DIR: narrate.1 and one page a
-# command, named as `man` finds them: narrate-log.1, narrate-store-copy.1.
+# Writes narrate's man pages, generated from the command definitions of BINARY by
+# swift-argument-parser's generate-manual tool (so they never drift from --help), into DIR:
+# narrate.1 and one page a command, named as `man` finds them: narrate-log.1, narrate-store-copy.1.
 #
-# usage: scripts/man.sh DIR
+# usage: scripts/man.sh DIR [BINARY]     BINARY: default .build/debug/narrate, built if missing
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=${1:?usage: scripts/man.sh DIR}
+out=${1:?usage: scripts/man.sh DIR [BINARY]}
+binary=${2:-.build/debug/narrate}
+[ -x "$binary" ] || swift build --product narrate
+# The tool alone (a product of swift-argument-parser), in a build folder of its own: its plugin
+# would build every product again, and in .build/release it would undo a static build's flags.
+swift build -c release --product generate-manual --scratch-path .build-tools >/dev/null 2>&1 ||
+    swift build -c release --product generate-manual --scratch-path .build-tools
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-swift package --allow-writing-to-directory "$work" generate-manual --multi-page --output-directory "$work" >"$work/log" 2>&1 ||
-    { cat "$work/log" >&2; exit 1; }
+.build-tools/release/generate-manual "$binary" --multi-page --output-directory "$work"
 mkdir -p "$out"
 for page in "$work"/narrate.1 "$work"/narrate.*.1; do
     name=$(basename "$page" .1)
-    # The plugin names a command's page narrate.log; man(1) and Debian call it narrate-log.
+    # The tool names a command's page narrate.log; man(1) and Debian call it narrate-log.
     sed -E -e '/^\.(Dt|Xr) /{s/narrate\./narrate-/g; s/NARRATE\./NARRATE-/g}' \
         -e '/^\.(Dt|Xr) /{s/(narrate-[a-z-]+)\./\1-/g; s/(NARRATE-[A-Z-]+)\./\1-/g}' "$page" >"$out/${name//./-}.1"
 done
