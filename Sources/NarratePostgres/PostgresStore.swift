@@ -148,6 +148,8 @@ public struct PostgresStore: Storage, RunnableStore {
         switch error.code {
         case .sslUnsupported:
             return "the server does not offer TLS; enable ssl on the server, or use sslmode=disable on a trusted network"
+        case .authMechanismRequiresPassword:
+            return "the server asks for a password; give it as password_file or password_env in [store]"
         case .connectionError:
             return error.underlying.map(describeNetwork) ?? "the connection failed"
         case .serverClosedConnection:

@@ -61,6 +61,16 @@ struct PostgresCLITests {
         #expect(refused.stdout.contains("store.url: cannot use the database postgres://narrate@127.0.0.1:\(settings.port)/postgres?sslmode=disable: password authentication failed for user \"narrate\""), "\(refused)")
         #expect(!(refused.stdout + refused.stderr).contains("not-the-password"))
 
+        // No password at all: the server's request for one is said as what to configure.
+        let noPassword = CLI(config: exampleConfig() + """
+
+            [store]
+            url = "postgres://narrate@127.0.0.1:\(settings.port)/postgres?sslmode=disable"
+
+            """)
+        let asked = try await noPassword.run("check")
+        #expect(asked.status == 1 && asked.stdout.contains("the server asks for a password; give it as password_file or password_env in [store]"), "\(asked)")
+
         var closed = settings
         closed.port = 1
         let unreachable = try await Self.cli(closed, passwordFile: wrong).run("history")
