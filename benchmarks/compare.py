@@ -25,14 +25,13 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import generate  # noqa: E402
-from sink import Sink, SinkServer  # noqa: E402
+from sink import serve  # noqa: E402
 
 
 def hyperfine(name, commands, runs, work):
@@ -117,11 +116,7 @@ def main():
     binary = os.path.abspath(args.binary)
     work = tempfile.mkdtemp(prefix="narrate-compare-")
 
-    server = SinkServer(("127.0.0.1", 0), Sink)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    sink = f"http://127.0.0.1:{server.server_address[1]}"
-    env = dict(os.environ, **generate.environment(sink))
-    os.environ.update(generate.environment(sink))
+    sink, env = serve()
 
     big = os.path.join(work, "year")
     config, state, entries = generate.generate(binary, big, 52, 7, sink)

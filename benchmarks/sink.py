@@ -28,3 +28,16 @@ class SinkServer(ThreadingHTTPServer):
     # drops SYNs, and the clients wait seconds for their retransmission.
     request_queue_size = 1024
     daemon_threads = True
+
+
+def serve(server_class=SinkServer, handler=Sink):
+    """Starts a sink on a loopback port in a thread of its own; returns its base URL and the
+    environment with every target's URL (generate.environment), also set in this process."""
+    import os
+    import threading
+    import generate
+    server = server_class(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    os.environ.update(generate.environment(url))
+    return url, dict(os.environ)

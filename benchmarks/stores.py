@@ -34,7 +34,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import generate  # noqa: E402
-from sink import Sink, SinkServer  # noqa: E402
+from sink import Sink, SinkServer, serve  # noqa: E402
 
 ARRIVALS = []
 LOCK = threading.Lock()
@@ -107,11 +107,7 @@ def main():
         raise SystemExit("run through scripts/postgres.sh: it starts the PostgreSQL cluster this needs")
     binary = os.path.abspath(args.binary)
     work = tempfile.mkdtemp(prefix="narrate-stores-")
-    server = QuietServer(("127.0.0.1", 0), TimedSink)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    sink = f"http://127.0.0.1:{server.server_address[1]}"
-    env = dict(os.environ, **generate.environment(sink))
-    os.environ.update(generate.environment(sink))
+    sink, env = serve(QuietServer, TimedSink)
 
     config, state, entries = generate.generate(binary, os.path.join(work, "org"), args.weeks, 7, sink)
     expected = len(json.loads(subprocess.run([binary, "now", "--dry-run", "--json", "--config", config, "--state-dir", state],
