@@ -69,6 +69,7 @@ public struct AppContext: Sendable {
     public var sourceRuns: SourceRuns { SourceRuns(context: self) }
     public var teamPage: TeamPage { TeamPage(context: self) }
     public var health: Health { Health(context: self) }
+    public var doctor: Doctor { Doctor(context: self) }
     public var slots: Slots { Slots(context: self) }
     public var replays: Replays { Replays(context: self) }
 

@@ -18,7 +18,7 @@ struct Narrate: AsyncParsableCommand {
             HistoryCommand.self, NowCommand.self, DeliveriesCommand.self, RetryCommand.self, FormatCommand.self,
             ScheduleCommand.self, RunCommand.self, DemoCommand.self, ReportsCommand.self, EditCommand.self,
             DeleteCommand.self, UndoCommand.self, TokenCommand.self, ServeCommand.self, RemindCommand.self, SourcesCommand.self, DraftsCommand.self,
-            MigrateCommand.self, StoreCommand.self,
+            MigrateCommand.self, StoreCommand.self, DoctorCommand.self,
         ])
 }
 
