@@ -40,6 +40,7 @@ public struct Doctor: Sendable {
         var findings: [Finding] = []
         findings += secrets(secretProblems)
         findings += store()
+        findings += clock()
         switch daemon {
         case .running(let detail):
             findings.append(Finding(.ok, "daemon", detail))
@@ -80,6 +81,30 @@ public struct Doctor: Sendable {
             findings.append(Finding(
                 .warning, "store", "the state directory \(directory) can be read by others (mode \(String(info.st_mode & 0o777, radix: 8)))",
                 fix: "chmod 700 \(directory): the store holds every check-in and each person's mood"))
+        }
+        return findings
+    }
+
+    /// Slots fire by the system clock in the zones the tz database describes: its version, and
+    /// whether systemd-timesyncd says the clock is synchronised.
+    func clock(zoneinfo: String = "/usr/share/zoneinfo", synchronised: String = "/run/systemd/timesync/synchronized") -> [Finding] {
+        var findings: [Finding] = []
+        let zones = Set(context.config.teams.map { context.config.zone(of: $0).identifier } + [context.config.timeZone]).sorted()
+        if let data = FileManager.default.contents(atPath: zoneinfo + "/tzdata.zi"),
+            let first = String(decoding: data.prefix(64), as: UTF8.self).split(separator: "\n").first, first.hasPrefix("# version ")
+        {
+            findings.append(Finding(.ok, "clock", "time zone data \(first.dropFirst("# version ".count)) for \(zones.joined(separator: ", "))"))
+        } else {
+            findings.append(Finding(
+                .warning, "clock", "no time zone data found in \(zoneinfo); zones fall back to what the runtime carries",
+                fix: "apt install tzdata"))
+        }
+        if FileManager.default.fileExists(atPath: synchronised) {
+            findings.append(Finding(.ok, "clock", "the system clock is synchronised (systemd-timesyncd)"))
+        } else {
+            findings.append(Finding(
+                .warning, "clock", "cannot tell whether the system clock is synchronised; slots fire by it",
+                fix: "timedatectl status shows it; enable systemd-timesyncd or chrony"))
         }
         return findings
     }

@@ -29,6 +29,10 @@ import Testing
         #expect(lines.contains("         → fix the target (its URL, token or channel), then `narrate retry --all-parked`"))
         #expect(lines.contains { $0.hasPrefix("warning  daemon: no daemon answers on ") })
         #expect(lines.contains { $0.hasPrefix("ok       store: the store \(cli.stateDir)/narrate.sqlite opens") }, "\(lines)")
+        // The tz database's version, read from the file the system has.
+        let version = try String(contentsOfFile: "/usr/share/zoneinfo/tzdata.zi", encoding: .utf8).split(separator: "\n")[0].dropFirst("# version ".count)
+        #expect(lines.contains("ok       clock: time zone data \(version) for Asia/Taipei"), "\(lines)")
+        #expect(lines.contains { $0.contains("clock: the system clock is synchronised") || $0.contains("clock: cannot tell whether the system clock is synchronised") })
 
         let json = try await cli.run("doctor", "--json")
         let findings = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
