@@ -50,13 +50,21 @@ extension GlobalOptions {
     /// the socket off.
     func daemon() throws -> DaemonClient? {
         guard stateDir == nil else { return nil }
-        let environment = wiring.environment
-        if let value = environment["NARRATE_SOCKET"], value.isEmpty { return nil }
+        if let value = wiring.environment["NARRATE_SOCKET"], value.isEmpty { return nil }
         let (config, _) = try loadConfig()
-        let path = environment["NARRATE_SOCKET"] ?? config.http?.socket ?? "/run/narrate/narrate.sock"
+        let path = socketPath(config)
+        return Self.isSocket(path) ? DaemonClient(socket: path, config: config) : nil
+    }
+
+    /// Where the daemon's socket is: `$NARRATE_SOCKET`, else the config's `[http] socket`, else
+    /// `/run/narrate/narrate.sock`.
+    func socketPath(_ config: Config) -> String {
+        wiring.environment["NARRATE_SOCKET"].flatMap { $0.isEmpty ? nil : $0 } ?? config.http?.socket ?? "/run/narrate/narrate.sock"
+    }
+
+    static func isSocket(_ path: String) -> Bool {
         var info = stat()
-        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFSOCK else { return nil }
-        return DaemonClient(socket: path, config: config)
+        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFSOCK
     }
 
     /// The zone `--at` is read in for a remote call: the acting person's, else the config's.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NarrateAPI
 import NarrateApp
 import NarrateConfig
 import NarrateDelivery
@@ -54,20 +55,17 @@ struct DoctorCommand: AsyncParsableCommand {
 
     /// What the daemon's socket says of the scheduler (`/healthz`), if anything listens there.
     func daemonAnswer(_ config: Config) async -> Doctor.DaemonAnswer {
-        let environment = global.wiring.environment
-        let socket = environment["NARRATE_SOCKET"].flatMap { $0.isEmpty ? nil : $0 } ?? config.http?.socket ?? "/run/narrate/narrate.sock"
-        var info = stat()
-        guard stat(socket, &info) == 0, info.st_mode & S_IFMT == S_IFSOCK else { return .notRunning(socket: socket) }
+        let socket = global.socketPath(config)
+        guard GlobalOptions.isSocket(socket) else { return .notRunning(socket: socket) }
         do {
+            // Not `SocketTransport.exchange`: a 503's body is the health answer, not an error.
             let request = HTTPRequest(method: "GET", url: "http://localhost/healthz", headers: [], timeout: 10, connectTimeout: 5, unixSocket: socket)
-            let response = try await SocketTransport.exchange(request, socket: socket)
-            let body = try JSONSerialization.jsonObject(with: response.body) as? [String: Any] ?? [:]
-            let scheduler = body["scheduler"] as? [String: Any]
-            let last = scheduler?["last_tick"] as? String ?? "not yet"
+            let response = try await CurlTransport.withRunning { try await $0.send(request) }
             guard response.status == 200 else {
                 return .failing(socket: socket, error: String(decoding: response.body, as: UTF8.self))
             }
-            return .running(detail: "running (\(body["version"] as? String ?? "?")), the scheduler last looked at \(last)")
+            let health = try JSONDecoder().decode(Components.Schemas.Health.self, from: response.body)
+            return .running(detail: "running (\(health.version)), the scheduler last looked at \(health.scheduler?.lastTick ?? "not yet")")
         } catch {
             return .failing(socket: socket, error: "\(error)")
         }

@@ -195,7 +195,7 @@ extension PostgresStore {
     }
 
     public func schemaState() async throws -> SchemaState {
-        let applied = try await appliedMigrations(nil)
+        let applied = try await Self.wrap { try await connections.withConnection { try await appliedMigrations($0) } }
         return Self.compare(applied: applied)
     }
 
@@ -209,15 +209,10 @@ extension PostgresStore {
     }
 
     /// The applied migrations, in order; none when the database has no narrate schema.
-    func appliedMigrations(_ connection: PostgresConnection?) async throws -> [String] {
-        let exists: PostgresQuery = "SELECT to_regclass('narrate_migration') IS NOT NULL"
-        let query: PostgresQuery = "SELECT id FROM narrate_migration ORDER BY applied_at, id"
-        if let connection {
-            guard try await connection.rows(exists, logger).first?.decode(Bool.self) == true else { return [] }
-            return try await connection.rows(query, logger).map { try $0.decode(String.self) }
-        }
-        guard try await rows(exists).first?.decode(Bool.self) == true else { return [] }
-        return try await rows(query).map { try $0.decode(String.self) }
+    func appliedMigrations(_ connection: PostgresConnection) async throws -> [String] {
+        let exists = try await connection.rows("SELECT to_regclass('narrate_migration') IS NOT NULL", logger)
+        guard try exists.first?.decode(Bool.self) == true else { return [] }
+        return try await connection.rows("SELECT id FROM narrate_migration ORDER BY applied_at, id", logger).map { try $0.decode(String.self) }
     }
 
     /// Creates or upgrades the schema in one transaction, under an advisory lock; returns the
