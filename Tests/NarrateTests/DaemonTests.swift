@@ -103,6 +103,17 @@ import Testing
         return switches
     }
 
+    /// Waits until `pid` has gone `quiet` seconds without being switched in (the end of a slot's
+    /// last writes and answers, which a loaded machine is slow to finish), at most `limit`
+    /// seconds. A tick of a period up to `quiet` never lets it settle, and a longer one shows
+    /// in the window measured next.
+    static func settle(_ pid: Int32, quiet: Double = 2, within limit: Double = 20) async throws {
+        let deadline = Date().addingTimeInterval(limit)
+        while Date() < deadline {
+            if try await wakeups(of: pid, over: quiet).count == 0 { return }
+        }
+    }
+
     /// How often `pid`'s threads were switched in over `seconds`, and by thread where any was.
     static func wakeups(of pid: Int32, over seconds: Double) async throws -> (count: Int, threads: [String: Int]) {
         let before = contextSwitches(pid)
@@ -133,7 +144,7 @@ import Testing
             try await Task.sleep(nanoseconds: 50_000_000)
         }
         #expect(!((try? FileManager.default.contentsOfDirectory(atPath: report)) ?? []).isEmpty, "the slot ran")
-        try await Task.sleep(nanoseconds: 1_000_000_000)
+        try await Self.settle(daemon.process.processIdentifier)
         let woken = try await Self.wakeups(of: daemon.process.processIdentifier, over: 8)
         #expect(woken.count == 0, "\(woken.count) wakeups in 8 s: \(woken.threads)")
         #expect(FileManager.default.fileExists(atPath: cli.directory + "/run/narrate.sock"), "the check-in socket was served")

@@ -178,14 +178,14 @@ struct PostgresDaemonTests {
             #expect(try await notify.waitFor { $0.hasPrefix("READY=1") })
             for _ in 0..<200 where try await receiver.requests("/slack/").isEmpty { try await Task.sleep(nanoseconds: 50_000_000) }
             #expect(try await !receiver.requests("/slack/").isEmpty, "the slot ran and was delivered")
-            // Idle means the slot's work is over: its parts recorded sent, then a moment for the
-            // last writes' answers (a loaded machine is slow to finish them).
+            // Idle means the slot's work is over: its parts recorded sent, then no wakeup for 2 s
+            // (the last writes' answers: a loaded parallel run once counted one 2 s after).
             for _ in 0..<100 {
                 let parts = try await store.deliveries(reports: nil)
                 if !parts.isEmpty && parts.allSatisfy({ $0.state == .sent }) { break }
                 try await Task.sleep(nanoseconds: 100_000_000)
             }
-            try await Task.sleep(nanoseconds: 2_000_000_000)
+            try await DaemonTests.settle(daemon.process.processIdentifier)
             let woken = try await DaemonTests.wakeups(of: daemon.process.processIdentifier, over: 8)
             #expect(woken.count == 0, "\(woken.count) wakeups in 8 s: \(woken.threads)")
 
