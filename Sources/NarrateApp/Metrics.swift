@@ -27,7 +27,8 @@ public struct Metrics: Sendable {
         try MetricBounds.check(value)
         try authorize(writer, kpi)
         let now = context.clock.now()
-        let time = at ?? now
+        // Whole seconds: a reading is listed, and deleted, by the second it was taken at.
+        let time = Date(timeIntervalSince1970: (at ?? now).timeIntervalSince1970.rounded(.down))
         try Self.checkTime(time, now: now)
         let reading = MetricReading(kpi: kpi.id, value: value, at: time, author: writer.name, origin: origin)
         try await write([reading], by: writer)
@@ -54,6 +55,40 @@ public struct Metrics: Sendable {
         let replaced = try await write(readings, by: writer)
         context.logger.info("imported \(readings.count) readings from \(file), \(replaced) replaced")
         return (readings.count, replaced)
+    }
+
+    /// Readings recorded since `since` of `kpis` (every KPI the reader may see when empty),
+    /// with who recorded each, oldest first. Those who may record a KPI's readings may list them.
+    public func list(_ kpis: [String], since: Date, by reader: Requester) async throws -> [MetricReading] {
+        let chosen = try kpis.isEmpty ? context.config.kpis.filter { mayRecord(reader, $0) } : kpis.map {
+            let kpi = try context.config.requireKPI($0)
+            try authorize(reader, kpi)
+            return kpi
+        }
+        guard !chosen.isEmpty else { return [] }
+        let end = context.clock.now().addingTimeInterval(Self.futureAllowance + 1)
+        return try await context.store.recordedReadings(kpis: chosen.map(\.id), from: since, to: end)
+    }
+
+    /// Deletes the reading of `kpiID` at `at`: a wrong one, which `record` could only overwrite at
+    /// the same instant. Its author may delete it, and admins and the store's owner any; a
+    /// breach another person measured cannot be taken out quietly. Logged with its value.
+    public func delete(_ kpiID: String, at: Date, by writer: Requester) async throws -> MetricReading {
+        let kpi = try context.config.requireKPI(kpiID)
+        try authorize(writer, kpi)
+        // The second listed: a reading kept before times were whole seconds has a fraction.
+        guard let kept = try await context.store.recordedReadings(kpis: [kpi.id], from: at, to: at.addingTimeInterval(1)).first else {
+            throw NarrateError(.notFound, "\(kpi.id) has no reading at \(TimeText.iso(at, in: context.config.zone(ofTeam: kpi.team)))")
+        }
+        guard writer.isTrusted || kept.author == writer.name else {
+            let by = kept.author.map { "\($0) recorded it" } ?? "it has no recorded author"
+            throw NarrateError(.forbidden, "\(by); only its author or an admin may delete it")
+        }
+        guard let deleted = try await context.store.deleteReading(kpi: kpi.id, at: kept.at) else {
+            throw NarrateError(.notFound, "\(kpi.id) has no reading at \(time(kept))")
+        }
+        context.logger.notice("\(writer.name) deleted the reading \(kpi.id) = \(MetricBounds.text(deleted.value)) at \(time(deleted))")
+        return deleted
     }
 
     /// Whether `writer` may record readings of `kpi`: its team's members, its owner, the team's

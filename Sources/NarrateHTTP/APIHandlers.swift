@@ -92,6 +92,32 @@ struct APIHandlers: APIProtocol {
             kpi: reading.kpi, value: reading.value, at: TimeText.iso(reading.at, in: app.config.zone(of: caller.person))))))
     }
 
+    func listMetrics(_ input: Operations.ListMetrics.Input) async throws -> Operations.ListMetrics.Output {
+        let (app, caller) = try APIScope.required().identified()
+        if let kpi = input.query.kpi, app.config.kpi(kpi) == nil { throw HTTPProblem(.invalidInput, "unknown KPI \"\(kpi)\"", field: "kpi") }
+        let since: Date
+        do {
+            since = try TimeText.parse(input.query.since ?? "-56d", zone: app.config.zone(of: caller.person), now: app.clock.now())
+        } catch {
+            throw HTTPProblem(.invalidInput, "\(error)", field: "since")
+        }
+        let readings = try await app.metrics.list(input.query.kpi.map { [$0] } ?? [], since: since, by: .person(caller))
+        return .ok(.init(body: .json(readings.map { .init($0, zone: app.config.zone(of: caller.person)) })))
+    }
+
+    func deleteMetric(_ input: Operations.DeleteMetric.Input) async throws -> Operations.DeleteMetric.Output {
+        let (app, caller) = try APIScope.required().identified()
+        guard let kpi = app.config.kpi(input.path.kpi) else { throw HTTPProblem(.notFound, "unknown KPI \"\(input.path.kpi)\"", field: "kpi") }
+        let at: Date
+        do {
+            at = try TimeText.parse(input.query.at, zone: app.config.zone(ofTeam: kpi.team), now: app.clock.now())
+        } catch {
+            throw HTTPProblem(.invalidInput, "\(error)", field: "at")
+        }
+        let reading = try await app.metrics.delete(kpi.id, at: at, by: .person(caller))
+        return .ok(.init(body: .json(.init(reading, zone: app.config.zone(of: caller.person)))))
+    }
+
     func recordMood(_ input: Operations.RecordMood.Input) async throws -> Operations.RecordMood.Output {
         let scope = try APIScope.required()
         let (app, caller) = try scope.identified()
@@ -133,6 +159,15 @@ extension APIHandlers {
     static func scale(_ value: Int, _ key: String) throws -> Int {
         guard (1...5).contains(value) else { throw HTTPProblem(.invalidInput, "\"\(key)\" is a whole number from 1 to 5", field: key) }
         return value
+    }
+}
+
+extension Components.Schemas.Reading {
+    /// A reading as the API shows it, its time in `zone` (the API's: the caller's).
+    package init(_ reading: MetricReading, zone: TimeZone) {
+        self.init(
+            kpi: reading.kpi, value: reading.value, at: TimeText.iso(reading.at, in: zone),
+            author: reading.author, origin: reading.origin.flatMap { .init(rawValue: $0.rawValue) })
     }
 }
 

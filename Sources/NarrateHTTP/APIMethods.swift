@@ -14,7 +14,7 @@ struct APIMethods: RouterMiddleware {
     /// Each path's methods; `*` is one path segment (an id, a token).
     static let api: [([Substring], [HTTPRequest.Method])] = [
         (["v1", "entries"], [.get, .post]), (["v1", "entries", "*"], [.patch, .delete]), (["v1", "undo"], [.post]),
-        (["v1", "metrics"], [.post]), (["v1", "moods"], [.post]), (["v1", "absences"], [.get, .post]),
+        (["v1", "metrics"], [.get, .post]), (["v1", "metrics", "*"], [.delete]), (["v1", "moods"], [.post]), (["v1", "absences"], [.get, .post]),
         (["v1", "absences", "*"], [.delete]), (["healthz"], [.get]),
     ]
     /// The reading commands' routes, on the socket only.

@@ -257,12 +257,7 @@ extension PostgresStore {
     static func reading(kpi: String, at: Date, _ connection: PostgresConnection, _ logger: Logger) async throws -> MetricReading? {
         try await connection.rows(
             "SELECT id, kpi, value, at, author, origin FROM metric WHERE kpi = \(kpi) AND at = \(at.timeIntervalSince1970)", logger
-        ).first.map { row in
-            let (id, kpi, value, at, author, origin) = try row.decode((Int64, String, Double, Double, String?, String?).self)
-            return MetricReading(
-                id: id, kpi: kpi, value: value, at: Date(timeIntervalSince1970: at), author: author,
-                origin: origin.flatMap(MetricReading.Origin.init(rawValue:)))
-        }
+        ).first.map(reading(_:))
     }
 
     static func insert(_ reading: MetricReading, _ connection: PostgresConnection, _ logger: Logger) async throws {
@@ -284,6 +279,30 @@ extension PostgresStore {
             let (id, kpi, value, at) = try row.decode((Int64, String, Double, Double).self)
             return MetricReading(id: id, kpi: kpi, value: value, at: Date(timeIntervalSince1970: at))
         }
+    }
+
+    public func recordedReadings(kpis: [String], from start: Date, to end: Date) async throws -> [MetricReading] {
+        try await rows(
+            """
+            SELECT id, kpi, value, at, author, origin FROM metric
+            WHERE kpi = ANY(\(kpis)) AND at >= \(start.timeIntervalSince1970) AND at < \(end.timeIntervalSince1970)
+            ORDER BY at, id
+            """
+        ).map(Self.reading(_:))
+    }
+
+    public func deleteReading(kpi: String, at: Date) async throws -> MetricReading? {
+        try await rows(
+            "DELETE FROM metric WHERE kpi = \(kpi) AND at = \(at.timeIntervalSince1970) RETURNING id, kpi, value, at, author, origin"
+        ).first.map(Self.reading(_:))
+    }
+
+    /// A row of `id, kpi, value, at, author, origin`.
+    static func reading(_ row: PostgresRow) throws -> MetricReading {
+        let (id, kpi, value, at, author, origin) = try row.decode((Int64, String, Double, Double, String?, String?).self)
+        return MetricReading(
+            id: id, kpi: kpi, value: value, at: Date(timeIntervalSince1970: at), author: author,
+            origin: origin.flatMap(MetricReading.Origin.init(rawValue:)))
     }
 
     public func metricCount() async throws -> Int {

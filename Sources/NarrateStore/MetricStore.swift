@@ -15,6 +15,10 @@ public protocol MetricStore: Sendable {
     func reading(kpi: String, at: Date) async throws -> MetricReading?
     /// Readings of some KPIs in `[start, end)`, oldest first.
     func readings(kpis: [String], from start: Date, to end: Date) async throws -> [MetricReading]
+    /// The same with who recorded each and how (`metric list`); `readings` reads an index alone.
+    func recordedReadings(kpis: [String], from start: Date, to end: Date) async throws -> [MetricReading]
+    /// Deletes the reading of `kpi` at `at` and returns it; nil when there was none.
+    func deleteReading(kpi: String, at: Date) async throws -> MetricReading?
     func metricCount() async throws -> Int
 }
 

@@ -339,6 +339,25 @@ import Synchronization
         #expect(try await cli.run("help", "log").status == 0)
     }
 
+    /// A wrong reading could only be overwritten at the same instant: now it is listed with who
+    /// recorded it and deleted at the time listed; an unknown one is an error.
+    @Test func aWrongReadingIsListedAndDeleted() async throws {
+        let cli = CLI()
+        #expect(try await cli.run("metric", "record", "lead-time", "260", "--at", "2026-11-20T10:00").status == 0)
+        #expect(try await cli.run("metric", "record", "change-failure-rate", "4", "--at", "2026-11-20T10:00").status == 0)
+        let listed = try await cli.run("metric", "list", "--since", "2026-11-01")
+        let lines = listed.stdout.split(separator: "\n")
+        #expect(lines.count == 2 && lines.allSatisfy { $0.hasPrefix("2026-11-20T10:00:00+08:00  ") }, "\(listed.stdout)\(listed.stderr)")
+        #expect(lines.first?.contains("lead-time") == true && lines.first?.contains("260") == true && lines.first?.contains("(cli)") == true)
+        let deleted = try await cli.run("metric", "delete", "lead-time", "--at", "2026-11-20T10:00:00+08:00")
+        #expect(deleted.stdout == "deleted lead-time = 260 at 2026-11-20T10:00:00+08:00\n", "\(deleted.stderr)")
+        #expect(try await cli.run("metric", "list", "lead-time", "--since", "2026-11-01").stdout == "no readings of lead-time since 2026-11-01\n")
+        #expect(try await cli.run("metric", "list", "--since", "2026-11-01", "--json").stdout.contains(#""kpi" : "change-failure-rate""#))
+        let missing = try await cli.run("metric", "delete", "lead-time", "--at", "2026-11-20T10:00:00+08:00")
+        #expect(missing.status == 1 && missing.stderr.contains("lead-time has no reading at 2026-11-20T10:00:00+08:00"), "\(missing.stderr)")
+        #expect(try await cli.run("metric", "delete", "nope", "--at", "2026-11-20").status == 1)
+    }
+
     /// `-5` is a value, not an option.
     @Test func aNegativeReadingCanBeRecorded() async throws {
         let cli = CLI()

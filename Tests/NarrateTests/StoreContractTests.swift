@@ -101,7 +101,7 @@ import Testing
 
     @Test(arguments: StoreKind.available)
     func readingsReplaceByTimeAndAConflictKeepsNothing(_ kind: StoreKind) async throws {
-        try await kind.withStore { store in
+        try await kind.withStores { store, other in
             let replaced = try await store.record([
                 MetricReading(kpi: "a", value: 1, at: slot), MetricReading(kpi: "b", value: 2, at: slot, author: "bob", origin: .csv),
             ])
@@ -119,6 +119,13 @@ import Testing
             #expect(try await store.metricCount() == 2)
             try await store.recordWithoutReplacing([MetricReading(kpi: "a", value: 3, at: slot), MetricReading(kpi: "c", value: 9, at: slot)])
             #expect(try await store.metricCount() == 3)
+            // Listed with their authors; a wrong one deleted once, by either handle.
+            let listed = try await other.recordedReadings(kpis: ["b", "c"], from: slot, to: slot.addingTimeInterval(1))
+            #expect(listed.map(\.kpi) == ["b", "c"] && listed.first?.author == "bob" && listed.first?.origin == .csv)
+            #expect(try await other.deleteReading(kpi: "b", at: slot)?.value == 2)
+            #expect(try await store.deleteReading(kpi: "b", at: slot) == nil)
+            #expect(try await store.deleteReading(kpi: "a", at: slot.addingTimeInterval(1)) == nil, "only the reading at that time")
+            #expect(try await store.readings(kpis: ["a", "b", "c"], from: .distantPast, to: .distantFuture).map(\.kpi) == ["a", "c"])
         }
     }
 

@@ -9,6 +9,7 @@ Prints a JSON summary; exits 1 listing every mismatch.
 import json
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import jsonschema
@@ -94,6 +95,11 @@ check("/v1/entries/{id}", "delete", "/v1/entries/P-99999", expect=404)
 check("/v1/undo", "post", "/v1/undo", expect=200)
 check("/v1/metrics", "post", "/v1/metrics", example("/v1/metrics", "post"), expect=201)
 check("/v1/metrics", "post", "/v1/metrics", {"kpi": "lead-time"}, expect=400)
+status, listed = check("/v1/metrics", "get", "/v1/metrics?kpi=lead-time&since=-1d", expect=200)
+reading_at = urllib.parse.quote(json.loads(listed)[-1]["at"], safe="")
+check("/v1/metrics", "get", "/v1/metrics?since=whenever", expect=400)
+check("/v1/metrics/{kpi}", "delete", f"/v1/metrics/lead-time?at={reading_at}", expect=200)
+check("/v1/metrics/{kpi}", "delete", f"/v1/metrics/lead-time?at={reading_at}", expect=404)
 check("/v1/moods", "post", "/v1/moods", example("/v1/moods", "post"), expect=201)
 check("/v1/moods", "post", "/v1/moods", {"mood": 0}, expect=400)
 status, away = check("/v1/absences", "post", "/v1/absences", example("/v1/absences", "post"), expect=201)

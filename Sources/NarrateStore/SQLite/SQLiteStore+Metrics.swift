@@ -65,6 +65,31 @@ extension SQLiteStore {
         }
     }
 
+    public func recordedReadings(kpis: [String], from start: Date, to end: Date) throws -> [MetricReading] {
+        try read { db in
+            try Self.decoded(
+                db,
+                sql: """
+                    SELECT id, kpi, value, at, author, origin FROM metric WHERE kpi IN (\(databaseQuestionMarks(count: kpis.count)))
+                      AND at >= ? AND at < ? ORDER BY at, id
+                    """,
+                arguments: StatementArguments(kpis) + [start.timeIntervalSince1970, end.timeIntervalSince1970]
+            ) {
+                MetricReading(
+                    id: $0[0], kpi: $0[1], value: $0[2], at: Date(timeIntervalSince1970: $0[3]), author: $0[4],
+                    origin: ($0[5] as String?).flatMap(MetricReading.Origin.init(rawValue:)))
+            }
+        }
+    }
+
+    public func deleteReading(kpi: String, at: Date) throws -> MetricReading? {
+        try write { db in
+            guard let kept = try Self.reading(kpi: kpi, at: at, in: db) else { return nil }
+            try db.execute(sql: "DELETE FROM metric WHERE id = ?", arguments: [kept.id])
+            return kept
+        }
+    }
+
     /// Reads the index `metric_kpi_at_value` alone (StoreTests checks the plan).
     static func readingsSQL(kpis count: Int) -> String {
         """

@@ -70,6 +70,10 @@ import Testing
         // Alice's blocker, for the closing row.
         let blocker = try await app.checkIns.log(.blocker, text: "Waiting on the vendor", by: alice)
         _ = try await app.checkIns.away(alice, from: LocalDate(app.clock.now(), in: .gmt), to: LocalDate(app.clock.now(), in: .gmt).adding(days: 2))
+        // A reading Alice recorded an hour ago, for the deleting row.
+        let hourAgo = Date(timeIntervalSince1970: (app.clock.now().timeIntervalSince1970 - 3600).rounded())
+        _ = try await app.metrics.record("lead-time", value: 40, at: hourAgo, by: .person(Caller(person: alice, isAdmin: false)), origin: .api)
+        let at = TimeText.iso(hourAgo, in: .gmt).addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
         let server = CheckInServer(current: { app }, rate: 1_000)
         try await Application(router: server.router()).test(.router) { client in
             func call(_ method: HTTPRequest.Method, _ uri: String, _ body: String? = nil) async throws -> (HTTPResponse.Status, String) {
@@ -93,6 +97,12 @@ import Testing
                 Self.expected(who, allowed: [.member, .manager, .admin], ok: .ok, refused: .forbidden))
             row("POST /v1/metrics (Platform's KPI)", try await call(.post, "/v1/metrics", #"{"kpi":"lead-time","value":30}"#),
                 Self.expected(who, allowed: Self.platform, ok: .created, refused: .forbidden))
+            let listed = try await call(.get, "/v1/metrics?kpi=lead-time&since=-1d")
+            row("GET /v1/metrics?kpi=lead-time", listed, Self.expected(who, allowed: Self.platform, ok: .ok, refused: .forbidden))
+            let all = try await call(.get, "/v1/metrics")
+            row("GET /v1/metrics", all, Self.expected(who, allowed: Self.everyone, ok: .ok, refused: .forbidden))
+            row("DELETE /v1/metrics/lead-time (Alice's)", try await call(.delete, "/v1/metrics/lead-time?at=\(at)"),
+                Self.expected(who, allowed: [.member, .admin], ok: .ok, refused: .forbidden))
             let absences = try await call(.get, "/v1/absences?person=alice")
             row("GET /v1/absences?person=alice", absences, Self.expected(who, allowed: Self.platform, ok: .ok, refused: .forbidden))
             row("POST /v1/moods", try await call(.post, "/v1/moods", #"{"mood":4}"#),
@@ -108,6 +118,8 @@ import Testing
             // What a read must never show.
             #expect(!team.1.contains("Mood and load by person") && !team.1.contains("manager digest"), "\(who): the team page shows the team report only")
             if absences.0 != .ok { #expect(!absences.1.contains("\"alice\"")) }
+            if !Self.platform.contains(who) { #expect(!all.1.contains("lead-time") && !listed.1.contains("\"value\""), "\(who): \(all.1)") }
+            if Self.platform.contains(who) { #expect(listed.1.contains(#""author" : "alice""#) || listed.1.contains(#""author":"alice""#), "\(listed.1)") }
             for answer in [team.1, absences.1] {
                 for token in world.api.values.map(\.self) + world.link.values.map(\.self) { #expect(!answer.contains(token)) }
             }
@@ -115,7 +127,8 @@ import Testing
         // A refused write changed nothing.
         let closed = try await app.store.entry(blocker.id)?.state == .resolved
         #expect(closed == [.member, .manager, .admin].contains(who))
-        let readings = try await app.store.readings(kpis: ["lead-time"], from: .distantPast, to: .distantFuture).count
-        #expect(readings == (Self.platform.contains(who) ? 1 : 0))
+        let readings = try await app.store.readings(kpis: ["lead-time"], from: .distantPast, to: .distantFuture)
+        #expect(readings.filter { $0.at != hourAgo }.count == (Self.platform.contains(who) ? 1 : 0))
+        #expect(readings.contains { $0.at == hourAgo } == ![.member, .admin].contains(who), "only its author or an admin deleted Alice's reading")
     }
 }

@@ -46,6 +46,15 @@ import Testing
         #expect(try await cli.run("resolve", id, "--note", "signed").stdout.contains("\(id) resolved"))
         #expect(try await cli.run("mood", "4", "--load", "2").status == 0)
         #expect(try await cli.run("metric", "record", "lead-time", "26.5").stdout.contains("recorded lead-time = 26.5"))
+        // A wrong reading: listed with its author, deleted at the time listed, recorded again.
+        #expect(try await cli.run("metric", "record", "lead-time", "99", "--at", "-1h").status == 0)
+        let readings = try await cli.run("metric", "list", "lead-time", "--json")
+        let wrong = (try JSONSerialization.jsonObject(with: Data(readings.stdout.utf8)) as? [[String: Any]] ?? []).first
+        #expect(wrong?["value"] as? Double == 99 && wrong?["author"] as? String == "alice" && wrong?["origin"] as? String == "cli", "\(readings.stdout) \(readings.stderr)")
+        let deleted = try await cli.run("metric", "delete", "lead-time", "--at", wrong?["at"] as? String ?? "")
+        #expect(deleted.status == 0 && deleted.stdout.hasPrefix("deleted lead-time = 99 at "), "\(deleted.stderr)")
+        let again = try await cli.run("metric", "delete", "lead-time", "--at", wrong?["at"] as? String ?? "")
+        #expect(again.status == 1 && again.stderr.contains("lead-time has no reading at "), "\(again.stderr)")
         let next = try await cli.run("log", "next", "Book the review").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(try await cli.run("delete", next).status == 0)
         #expect(try await cli.run("undo").stdout.contains("\(next) is back"))

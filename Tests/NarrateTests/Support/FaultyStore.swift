@@ -63,6 +63,10 @@ final class FaultyStore: Storage {
     func readings(kpis: [String], from start: Date, to end: Date) throws -> [MetricReading] {
         try base.readings(kpis: kpis, from: start, to: end)
     }
+    func recordedReadings(kpis: [String], from start: Date, to end: Date) throws -> [MetricReading] {
+        try base.recordedReadings(kpis: kpis, from: start, to: end)
+    }
+    func deleteReading(kpi: String, at: Date) throws -> MetricReading? { try base.deleteReading(kpi: kpi, at: at) }
     func metricCount() throws -> Int { try base.metricCount() }
 
     // ReportArchive
