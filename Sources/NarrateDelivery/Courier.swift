@@ -159,6 +159,15 @@ public struct Courier: Sendable {
         } catch {
             return .park(error: "\(error)")
         }
+        return await Self.perform(action, for: delivery, to: target, transport: transport, now: { clock.now() }, output: output)
+    }
+
+    /// Carries out one action and says what became of it: the courier's attempts, and a message
+    /// sent outside the outbox (`narrate init`'s test message).
+    public static func perform(
+        _ action: DeliveryAction, for delivery: Delivery, to target: Target, transport: any HTTPTransport,
+        now: () -> Date, output: @Sendable (String) -> Void
+    ) async -> AttemptOutcome {
         switch action {
         case .print(let text):
             output(text)
@@ -175,7 +184,7 @@ public struct Courier: Sendable {
                 let started = ContinuousClock.now
                 let response = try await transport.send(request)
                 DeliveryMetrics.latency(kind: delivery.kind, started.duration(to: .now))
-                return target.descriptor.classify(response, for: delivery, now: clock.now())
+                return target.descriptor.classify(response, for: delivery, now: now())
             } catch let error as TransportError {
                 let message = (error.isTimeout ? "timeout: " : "network: ") + OneLine.clean(error.message)
                 return error.isPermanent ? .park(error: message) : .retry(after: nil, error: message)
