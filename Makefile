@@ -8,7 +8,7 @@ SYSCONFDIR ?= /etc
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 DESTDIR ?=
 
-.PHONY: setup build demo test clean templates install man completions
+.PHONY: setup build demo test clean templates install man completions deb deb-test
 
 setup:
 	@scripts/setup.sh test
@@ -29,6 +29,16 @@ demo: build
 test: setup
 	swift build --build-tests
 	scripts/postgres.sh timeout 900 swift test --skip-build --disable-xctest
+
+# narrate_VERSION-1_amd64.deb from the static release build (scripts/deb.sh; docs/daemon.md).
+deb:
+	@scripts/setup.sh package
+	scripts/deb.sh .build/deb
+
+# The package installed, used, upgraded, removed and purged in a fresh Debian 12 root
+# (debootstrap), its unit checked by systemd-analyze and the package by lintian. CI runs it.
+deb-test: setup
+	scripts/test-deb.sh
 
 clean:
 	rm -rf .build .state

@@ -64,11 +64,13 @@ scripts/man.sh "$work/man" "$binary" >/dev/null
 mkdir -p "$root/usr/share/man/man1"
 for page in "$work"/man/*.1; do gzip -9n <"$page" >"$root/usr/share/man/man1/$(basename "$page").gz"; done
 chmod 0644 "$root"/usr/share/man/man1/*
-"$binary" --generate-completion-script bash | install -D -m 0644 /dev/stdin "$root/usr/share/bash-completion/completions/narrate"
+# bash-completion sources the script; a #! line would say it runs on its own.
+"$binary" --generate-completion-script bash | sed '1{/^#!/d}' | install -D -m 0644 /dev/stdin "$root/usr/share/bash-completion/completions/narrate"
 "$binary" --generate-completion-script zsh | install -D -m 0644 /dev/stdin "$root/usr/share/zsh/vendor-completions/_narrate"
 "$binary" --generate-completion-script fish | install -D -m 0644 /dev/stdin "$root/usr/share/fish/vendor_completions.d/narrate.fish"
 
-# The shared libraries the binary links (libcurl, cmark-gfm, SQLite), as dpkg-shlibdeps finds them.
+# The shared libraries the binary links (cmark-gfm, SQLite), as dpkg-shlibdeps finds them; libcurl is
+# loaded at run time (Sources/CCurl/loader.c), so the control file names it.
 mkdir -p "$work/src/debian"
 printf 'Source: narrate\n\nPackage: narrate\nArchitecture: any\n' >"$work/src/debian/control"
 depends=$(cd "$work/src" && dpkg-shlibdeps -O -e"$root/usr/bin/narrate" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')

@@ -20,7 +20,15 @@ mkdir -p "$out"
 for page in "$work"/narrate.1 "$work"/narrate.*.1; do
     name=$(basename "$page" .1)
     # The tool names a command's page narrate.log; man(1) and Debian call it narrate-log.
+    # whatis and apropos read the NAME section's first word as the page's name (one word, as the
+    # file is named); the synopsis keeps the command as it is typed (`narrate log`).
     sed -E -e '/^\.(Dt|Xr) /{s/narrate\./narrate-/g; s/NARRATE\./NARRATE-/g}' \
-        -e '/^\.(Dt|Xr) /{s/(narrate-[a-z-]+)\./\1-/g; s/(NARRATE-[A-Z-]+)\./\1-/g}' "$page" >"$out/${name//./-}.1"
+        -e '/^\.(Dt|Xr) /{s/(narrate-[a-z-]+)\./\1-/g; s/(NARRATE-[A-Z-]+)\./\1-/g}' "$page" |
+        awk -v page="${name//./-}" '
+            /^\.Sh NAME/ { naming = 1 }
+            naming && /^\.Nm "/ { typed = $0; sub(/^\.Nm /, "", typed); print ".Nm " page; naming = 0; next }
+            /^\.Sh SYNOPSIS/ { synopsis = 1 }
+            synopsis && $0 == ".Nm" && typed != "" { print ".Nm " typed; synopsis = 0; next }
+            { print }' >"$out/${name//./-}.1"
 done
 ls "$out" | wc -l | xargs echo "man pages written to $out:"

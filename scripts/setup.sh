@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages narrate builds and tests against, when they are missing.
 #
-# usage: scripts/setup.sh [build|test] [--list]
-#   build: what `swift build` and `make demo` need; test (the default): what the suite needs too
-#   (Chromium for the browser test, systemd, useradd, PostgreSQL for the store suite, Python
-#   test tools). --list prints the
+# usage: scripts/setup.sh [build|package|test] [--list]
+#   build: what `swift build` and `make demo` need; package: what `make deb` needs too (dpkg-dev,
+#   binutils); test (the default): what the suite needs too
+#   (Chromium for the browser test, systemd, useradd, PostgreSQL for the store suite, tmux,
+#   the package test's tools, Python test tools). --list prints the
 #   packages and installs nothing.
 set -euo pipefail
 
@@ -12,14 +13,19 @@ what=test
 list=false
 for word in "$@"; do
     case "$word" in
-        build|test) what=$word ;;
+        build|package|test) what=$word ;;
         --list) list=true ;;
-        *) echo "usage: scripts/setup.sh [build|test] [--list]" >&2; exit 2 ;;
+        *) echo "usage: scripts/setup.sh [build|package|test] [--list]" >&2; exit 2 ;;
     esac
 done
 packages=(pkg-config libcurl4-openssl-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev tzdata)
+if [ "$what" = package ]; then
+    packages+=(dpkg-dev binutils)
+fi
 if [ "$what" = test ]; then
-    packages+=(python3 python3-pip systemd chromium util-linux passwd postgresql)
+    # tmux drives `narrate init` in a terminal; the package test (scripts/test-deb.sh) builds
+    # the .deb (dpkg-dev, binutils), lints it, and installs it into a debootstrap root.
+    packages+=(python3 python3-pip systemd chromium util-linux passwd postgresql tmux dpkg-dev binutils debootstrap lintian groff-base)
 fi
 if $list; then
     echo "${packages[*]}"
@@ -36,7 +42,7 @@ if ((${#missing[@]})); then
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-if [ "$what" = build ]; then
+if [ "$what" != test ]; then
     command -v swift >/dev/null || { echo "setup: the swift toolchain (6.2 or later) is not on PATH" >&2; exit 1; }
     exit 0
 fi

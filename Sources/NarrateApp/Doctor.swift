@@ -82,7 +82,29 @@ public struct Doctor: Sendable {
                 .warning, "store", "the state directory \(directory) can be read by others (mode \(String(info.st_mode & 0o777, radix: 8)))",
                 fix: "chmod 700 \(directory): the store holds every check-in and each person's mood"))
         }
+        findings += owners(of: location, in: directory)
         return findings
+    }
+
+    /// The store's files belong to the state directory's owner, the user the service runs as: a
+    /// file another user made (a command run as root on the server's store) is one the service
+    /// cannot write, and every write it tries fails.
+    func owners(of location: String, in directory: String) -> [Finding] {
+        var info = stat()
+        guard stat(directory, &info) == 0 else { return [] }
+        let owner = info.st_uid
+        var strangers: [(String, uid_t)] = []
+        for suffix in ["", "-wal", "-shm", ".lock"] {
+            let path = location + suffix
+            if stat(path, &info) == 0, info.st_uid != owner { strangers.append((path, info.st_uid)) }
+        }
+        guard !strangers.isEmpty else { return [] }
+        let name = Self.userName(owner)
+        return strangers.map { path, uid in
+            Finding(
+                .problem, "store", "\(path) belongs to \(Self.userName(uid)), the state directory to \(name): \(name) cannot write it",
+                fix: "chown \(name): \(path), and run commands on this store as \(name) (sudo -u \(name) narrate …)")
+        }
     }
 
     /// Slots fire by the system clock in the zones the tz database describes: its version, and
@@ -151,8 +173,8 @@ public struct Doctor: Sendable {
         return findings
     }
 
-    static func userName() -> String {
-        guard let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name else { return "uid \(geteuid())" }
+    static func userName(_ uid: uid_t = geteuid()) -> String {
+        guard let entry = getpwuid(uid), let name = entry.pointee.pw_name else { return "uid \(uid)" }
         return String(cString: name)
     }
 }

@@ -34,6 +34,16 @@ import Testing
         #expect(lines.contains("ok       clock: time zone data \(version) for Asia/Taipei"), "\(lines)")
         #expect(lines.contains { $0.contains("clock: the system clock is synchronised") || $0.contains("clock: cannot tell whether the system clock is synchronised") })
 
+        // A store file another user made (a command run as root on the service's store).
+        if getuid() == 0 {
+            chown(cli.stateDir + "/narrate.sqlite", 65534, 65534)
+            defer { chown(cli.stateDir + "/narrate.sqlite", 0, 0) }
+            let owned = try await cli.run("doctor")
+            let owner = String(cString: getpwuid(65534).pointee.pw_name)
+            #expect(owned.stdout.contains("problem  store: \(cli.stateDir)/narrate.sqlite belongs to \(owner), the state directory to root: root cannot write it"), "\(owned.stdout)")
+            #expect(owned.stdout.contains("         → chown root: \(cli.stateDir)/narrate.sqlite"))
+        }
+
         let json = try await cli.run("doctor", "--json")
         let findings = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         #expect(findings.contains { $0["level"] as? String == "problem" && $0["area"] as? String == "targets" })
