@@ -78,7 +78,7 @@ exposure=$(systemd-analyze security --offline=true --root="$root" /lib/systemd/s
     sed -nE 's/.*Overall exposure level for narrate.service: ([0-9.]+).*/\1/p')
 if [ -n "$exposure" ] && awk -v e="$exposure" 'BEGIN { exit !(e <= 2.0) }'; then pass "exposure $exposure"; else fail "exposure '$exposure' (at most 2.0)"; fi
 # Man pages render; completions load.
-zcat "$root/usr/share/man/man1/narrate-log.1.gz" | groff -mandoc -Tutf8 2>/dev/null | grep -q "narrate log" && pass "man narrate-log renders" || fail "man narrate-log"
+zcat "$root/usr/share/man/man1/narrate-log.1.gz" | groff -mandoc -Tutf8 2>/dev/null | sed 's/.\x08//g' | grep -q "narrate log \[--config" && pass "man narrate-log renders" || fail "man narrate-log"
 bash -c "source '$root/usr/share/bash-completion/completions/narrate' && complete -p narrate" >/dev/null && pass "bash completion" || fail "bash completion"
 
 # Used as an operator would: a config, an entry in the service's store, as the service's user.
