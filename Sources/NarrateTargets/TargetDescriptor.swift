@@ -117,6 +117,11 @@ public enum TargetDescriptors {
         ZulipTarget(),
         NtfyTarget(),
         WebhookTarget(),
+        LineTarget(),
+        LarkTarget(kind: .lark),
+        LarkTarget(kind: .feishu),
+        DingTalkTarget(),
+        WeComTarget(),
         FileTarget(),
         StdoutTarget(),
     ]

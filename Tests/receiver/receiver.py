@@ -9,6 +9,10 @@ answers) at one address, records every request, and can be told to misbehave:
                      {"status": 401, "body": {"error": "bad token {echo}"}}]}
     GET  /_requests  every request so far (method, path, query, headers, body)
     POST /_reset     forget requests and plans
+    GET  /_delivered what LINE and DingTalk accepted, each retry key or msgUuid once
+
+A plan entry {"pass": true} lets the platform answer as usual; {"accept_then_hang": 60} lets it
+accept the request and holds its answer back 60 s.
 
 A plan entry is used by the next request whose path starts with "path"; then the platform's
 normal behaviour resumes. In a planned body, "{echo}" stands for the credentials the request
@@ -20,6 +24,7 @@ import hashlib
 import hmac
 import html.parser
 import json
+import re
 import socket
 import sys
 import threading
@@ -78,6 +83,9 @@ class Handler(BaseHTTPRequestHandler):
 
     # --- plumbing ---------------------------------------------------------------------------
     def reply(self, status, body=b"", content_type="application/json", headers=None):
+        if getattr(self, "hold", 0):
+            time.sleep(self.hold)
+            self.hold = 0
         if isinstance(body, (dict, list)):
             body = json.dumps(body).encode()
         elif isinstance(body, str):
@@ -105,6 +113,11 @@ class Handler(BaseHTTPRequestHandler):
                 "body": body.decode("utf-8", "replace"), "time": time.time(),
             })
         action = take_action(url.path)
+        if action and (action.get("pass") or action.get("accept_then_hang")):
+            # The platform takes the request as usual; with accept_then_hang its answer comes
+            # that many seconds later (a sender killed meanwhile never learns it was accepted).
+            self.hold = action.get("accept_then_hang", 0)
+            action = None
         if action:
             if action.get("delay"):
                 time.sleep(action["delay"])
@@ -161,12 +174,17 @@ class Handler(BaseHTTPRequestHandler):
                 GITHUB.clear()
                 GITHUB.update(json.loads(body))
             return self.reply(200, {"ok": True})
+        if url.path == "/_delivered":
+            # What the platforms with idempotency keys delivered: each accepted once.
+            with LOCK:
+                return self.reply(200, {"line": LINE_DELIVERED, "dingtalk": DINGTALK_DELIVERED})
         if url.path == "/_requests":
             with LOCK:
                 return self.reply(200, REQUESTS)
         if url.path == "/_reset":
             with LOCK:
                 REQUESTS.clear(); PLANS.clear(); MATRIX_TXNS.clear(); WEBHOOK_IDS.clear()
+                LINE_KEYS.clear(); LINE_DELIVERED.clear(); DINGTALK_UUIDS.clear(); DINGTALK_DELIVERED.clear()
             return self.reply(200, {"ok": True})
         if url.path == "/_control":
             spec = json.loads(body)
@@ -374,6 +392,117 @@ class Handler(BaseHTTPRequestHandler):
             WEBHOOK_IDS.add(wid)
         return self.reply(200, {"received": True, "duplicate": duplicate})
 
+    # --- the chats of Taiwan and Hong Kong's teams ------------------------------------------
+    # Each as its documentation describes it: docs/delivery.md cites the pages.
+
+    def platform_line(self, url, body):
+        """Messaging API push: a channel access token, up to 5 text messages of at most 5,000
+        characters (UTF-16), and X-Line-Retry-Key: a key accepted once; again, 409."""
+        if url.path != "/line/v2/bot/message/push":
+            return self.reply(404, {"message": "Not found"})
+        if (self.headers.get("Authorization") or "") != "Bearer line-channel-token":
+            return self.reply(401, {"message": "Authentication failed. Confirm that the access token in the authorization header is valid."})
+        key = self.headers.get("X-Line-Retry-Key")
+        if key is not None and not UUID_RE.match(key):
+            return self.reply(400, {"message": "The value of the X-Line-Retry-Key header is invalid"})
+        payload = self.json_body(body)
+        if not isinstance(payload, dict) or not LINE_ID_RE.match(str(payload.get("to", ""))):
+            return self.reply(400, {"message": "The property, 'to', in the request body is invalid (line: -, column: -)"})
+        messages = payload.get("messages")
+        if not isinstance(messages, list) or not 1 <= len(messages) <= 5:
+            return self.reply(400, {"message": "The request body has 1 error(s)", "details": [{"message": "Size must be between 1 and 5", "property": "messages"}]})
+        for index, message in enumerate(messages):
+            text = message.get("text") if isinstance(message, dict) else None
+            if message.get("type") != "text" or not isinstance(text, str) or not text:
+                return self.reply(400, {"message": "The request body has 1 error(s)", "details": [{"message": "May not be empty", "property": f"messages[{index}].text"}]})
+            if len(text.encode("utf-16-le")) // 2 > 5000:
+                return self.reply(400, {"message": "The request body has 1 error(s)", "details": [{"message": "Length must be between 0 and 5000", "property": f"messages[{index}].text"}]})
+        with LOCK:
+            STATE["event"] += 1
+            request_id = "req-%d" % STATE["event"]
+            if key is not None:
+                if key in LINE_KEYS:
+                    return self.reply(409, {"message": "The retry key is already accepted", "sentMessages": []},
+                                      headers={"x-line-request-id": request_id, "x-line-accepted-request-id": LINE_KEYS[key]})
+                LINE_KEYS[key] = request_id
+            LINE_DELIVERED.append(payload)
+        return self.reply(200, {"sentMessages": [{"id": str(STATE["event"]), "quoteToken": "q"}]}, headers={"x-line-request-id": request_id})
+
+    def platform_lark(self, url, body):
+        """A custom bot: the card in a 20 KB body; a bot with signature verification checks
+        timestamp and sign (HMAC-SHA256 keyed with timestamp + "\n" + secret over nothing).
+        Errors are HTTP 200 with a code."""
+        hook = url.path.rsplit("/", 1)[-1]
+        if not url.path.startswith(("/lark/open-apis/bot/v2/hook/", "/feishu/open-apis/bot/v2/hook/")) or hook not in ("open-hook", "signed-hook"):
+            return self.reply(200, {"code": 19001, "msg": "param invalid: incoming webhook access token invalid", "data": {}})
+        if len(body) > 20 * 1024:
+            return self.reply(200, {"code": 9499, "msg": "Bad Request", "data": {}})
+        payload = self.json_body(body)
+        if hook == "signed-hook":
+            timestamp, sign = str(payload.get("timestamp", "")) if isinstance(payload, dict) else "", payload.get("sign") if isinstance(payload, dict) else None
+            key = f"{timestamp}\n{LARK_SECRET}".encode()
+            expected = base64.b64encode(hmac.new(key, b"", hashlib.sha256).digest()).decode()
+            if sign != expected or not timestamp.isdigit() or abs(time.time() - int(timestamp)) > 3600:
+                return self.reply(200, {"code": 19021, "msg": "sign match fail or timestamp is not within one hour from current time", "data": {}})
+        try:
+            assert payload["msg_type"] == "interactive"
+            elements = payload["card"]["elements"]
+            assert elements and all(e["tag"] == "markdown" and isinstance(e["content"], str) for e in elements)
+        except (TypeError, KeyError, AssertionError):
+            return self.reply(200, {"code": 11246, "msg": "create card content failed", "data": {}})
+        return self.reply(200, {"code": 0, "msg": "success", "data": {}})
+
+    platform_feishu = platform_lark
+
+    def platform_dingtalk(self, url, body):
+        """A custom robot: access_token in the query; with 加签, timestamp (ms) and sign =
+        base64(HMAC-SHA256(secret, timestamp + "\n" + secret)); msgUuid makes a resend a no-op."""
+        query = dict(urllib.parse.parse_qsl(url.query))
+        token = query.get("access_token")
+        if url.path != "/dingtalk/robot/send" or token not in ("open-token", "signed-token"):
+            return self.reply(200, {"errcode": 300001, "errmsg": "token is not exist"})
+        if token == "signed-token":
+            timestamp = query.get("timestamp", "")
+            expected = base64.b64encode(hmac.new(DINGTALK_SECRET.encode(), f"{timestamp}\n{DINGTALK_SECRET}".encode(), hashlib.sha256).digest()).decode()
+            if query.get("sign") != expected or not timestamp.isdigit() or abs(time.time() * 1000 - int(timestamp)) > 3600 * 1000:
+                return self.reply(200, {"errcode": 310000, "errmsg": "sign not match, more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]"})
+        payload = self.json_body(body)
+        try:
+            assert payload["msgtype"] == "markdown"
+            assert payload["markdown"]["title"] and payload["markdown"]["text"]
+        except (TypeError, KeyError, AssertionError):
+            return self.reply(200, {"errcode": 40035, "errmsg": "缺少参数 json"})
+        with LOCK:
+            if payload.get("msgUuid") not in DINGTALK_UUIDS:
+                DINGTALK_UUIDS.add(payload.get("msgUuid"))
+                DINGTALK_DELIVERED.append(payload)
+        return self.reply(200, {"errcode": 0, "errmsg": "ok"})
+
+    def platform_wecom(self, url, body):
+        """A group robot: key in the query; markdown content of at most 4,096 bytes of UTF-8."""
+        query = dict(urllib.parse.parse_qsl(url.query))
+        if url.path != "/wecom/cgi-bin/webhook/send" or query.get("key") != "wecom-key":
+            return self.reply(200, {"errcode": 93000, "errmsg": "invalid webhook url, hint: [1700000000_1_abc], from ip: 127.0.0.1"})
+        payload = self.json_body(body)
+        try:
+            assert payload["msgtype"] == "markdown"
+            content = payload["markdown"]["content"]
+            assert isinstance(content, str) and content
+        except (TypeError, KeyError, AssertionError):
+            return self.reply(200, {"errcode": 40008, "errmsg": "invalid message type"})
+        if len(content.encode()) > 4096:
+            return self.reply(200, {"errcode": 40058, "errmsg": "markdown.content exceed max length 4096. invalid Request Parameter"})
+        return self.reply(200, {"errcode": 0, "errmsg": "ok"})
+
+
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+LINE_ID_RE = re.compile(r"^[UCR][0-9a-f]{32}$")
+LINE_KEYS = {}         # retry key -> the request id that was accepted
+LINE_DELIVERED = []    # push bodies accepted once
+LARK_SECRET = "lark-signing-secret"
+DINGTALK_SECRET = "SECdingtalk-signing-secret"
+DINGTALK_UUIDS = set()
+DINGTALK_DELIVERED = []
 
 # GitHub listings by path (set with POST /_github), served two items a page.
 GITHUB = {}

@@ -3,6 +3,10 @@ public enum Dialect: String, Sendable, CaseIterable {
     case slack, discord, mattermost, teams
     case googleChat = "google-chat"
     case telegram, matrix, zulip, ntfy, commonmark
+    /// LINE: plain text, the report's structure kept in lines and marks.
+    case line
+    /// Lark and Feishu card Markdown; DingTalk's and WeCom's Markdown subsets.
+    case lark, dingtalk, wecom
 
     /// What a limit counts.
     public enum Unit: String, Sendable {
@@ -26,14 +30,19 @@ public enum Dialect: String, Sendable, CaseIterable {
         case .zulip: 10_000
         case .ntfy: 4_096
         case .commonmark: Int.max
+        case .line: 5_000  // a text message's documented maximum (LINE counts UTF-16 units)
+        case .lark: 18_000  // the request body may be 20 KB; the card and signature take the rest
+        case .dingtalk: 4_000  // DingTalk documents no size for Markdown; long ones are cut off in the client
+        case .wecom: 4_096  // "最长不超过4096个字节" of UTF-8
         }
     }
 
     public var unit: Unit {
         switch self {
         case .slack, .discord, .mattermost, .zulip, .commonmark: .characters
-        case .telegram: .utf16
-        case .teams, .googleChat, .matrix, .ntfy: .bytes
+        case .telegram, .line: .utf16
+        case .dingtalk: .characters
+        case .teams, .googleChat, .matrix, .ntfy, .lark, .wecom: .bytes
         }
     }
 

@@ -6,6 +6,14 @@ public struct Target: Sendable, Equatable {
         case telegram, matrix, zulip, ntfy, webhook, email, file, stdout
         /// A Slack app's bot token: `chat.postMessage` to a channel or, as a personal channel, to a user.
         case slackBot = "slack-bot"
+        /// LINE Messaging API push to a user, group or room.
+        case line
+        /// A Lark custom bot (Lark is Feishu outside China: the same API on another host).
+        case lark, feishu
+        /// A DingTalk custom robot.
+        case dingtalk
+        /// A WeCom (企業微信) group robot.
+        case wecom
 
     }
 
@@ -58,6 +66,8 @@ public enum Endpoint: Sendable, Equatable {
     case zulip(site: String, email: String, apiKey: Secret, stream: String, topic: String)
     /// A Slack bot (`chat.postMessage`); `channel` is where reports go (empty: personal channels only).
     case slackBot(api: String, token: Secret, channel: String)
+    /// A LINE channel's access token; `to` is the user, group or room id pushed to.
+    case line(api: String, token: Secret, to: String)
     /// An SMTP account: `smtp://host:587` (STARTTLS) or `smtps://host:465`.
     case email(url: String, from: String, to: [String], username: String?, password: Secret?, requireTLS: Bool)
     /// A path pattern with `{team}`, `{date}` and `{schedule}`; relative paths are under the state dir.
@@ -73,6 +83,7 @@ public enum Endpoint: Sendable, Equatable {
         case .zulip(_, _, let apiKey, _, _): [apiKey]
         case .email(_, _, _, _, let password, _): password.map { [$0] } ?? []
         case .slackBot(_, let token, _): [token]
+        case .line(_, let token, _): [token]
         case .file, .stdout: []
         }
     }

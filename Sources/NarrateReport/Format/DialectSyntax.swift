@@ -48,6 +48,16 @@ struct DialectSyntax: Sendable {
         "~": "\u{2060}~\u{2060}", "`": "\u{2060}`\u{2060}",
     ])
 
+    /// Lark's, DingTalk's and WeCom's Markdown document no escapes: a word joiner beside each
+    /// formatting mark keeps it from pairing up, and one after `<` keeps a tag (`<at id=all>`,
+    /// `<font>`) from forming, while the reader sees the same characters.
+    static let joinedMarks = ByteEscapes([
+        "*": "\u{2060}*\u{2060}", "_": "\u{2060}_\u{2060}", "~": "\u{2060}~\u{2060}", "`": "\u{2060}`\u{2060}",
+        "[": "\u{2060}[\u{2060}", "]": "\u{2060}]\u{2060}", "<": "<\u{2060}",
+    ])
+
+    static func joinedEscape(_ text: String) -> String { joinedMarks.escape(text) }
+
     static func htmlEscape(_ text: String) -> String { htmlEntities.escape(text) }
 
     static func slackEscape(_ text: String) -> String { slackMarks.escape(text) }
@@ -78,6 +88,37 @@ struct DialectSyntax: Sendable {
                 escape: slackEscape, strong: { "*\($0)*" }, emphasis: { "_\($0)_" }, strike: { "~\($0)~" },
                 code: { "`\($0)`" }, link: { "<\($1)|\($0)>" }, heading: { "*\($1)*" }, codeBlock: { "```\n\($0)\n```" },
                 quoteLine: { "> \($0)" }, bullet: "• ", rule: "――――", tables: false, isHTML: false)
+        case .line:
+            // Plain text: the structure is kept in lines and marks, links written out.
+            return DialectSyntax(
+                escape: { $0 }, strong: { $0 }, emphasis: { $0 }, strike: { $0 }, code: { $0 },
+                link: { text, url in text == url ? url : "\(text) (\(url))" },
+                heading: { level, text in level <= 2 ? "【\(text)】" : "■ \(text)" }, codeBlock: { $0 },
+                quoteLine: { "｜\($0)" }, bullet: "• ", rule: "――――", tables: false, isHTML: false)
+        case .lark:
+            // Card Markdown: bold, italics, strike-through and links; no headings or code.
+            var syntax = DialectSyntax.markdown(headings: false, tables: false, escape: joinedEscape)
+            syntax.emphasis = { "*\($0)*" }
+            syntax.code = { $0 }
+            syntax.codeBlock = { $0 }
+            syntax.quoteLine = { "｜\($0)" }
+            return syntax
+        case .dingtalk:
+            // DingTalk's subset: headings, quotes, bold, italics, links and lists.
+            var syntax = DialectSyntax.markdown(headings: true, tables: false, escape: joinedEscape)
+            syntax.emphasis = { "*\($0)*" }
+            syntax.strike = { $0 }
+            syntax.code = { $0 }
+            syntax.codeBlock = { $0 }
+            return syntax
+        case .wecom:
+            // WeCom's subset: headings, bold, links, inline code and quotes.
+            var syntax = DialectSyntax.markdown(headings: true, tables: false, escape: joinedEscape)
+            syntax.emphasis = { $0 }
+            syntax.strike = { $0 }
+            syntax.code = { "`\($0)`" }
+            syntax.codeBlock = { $0 }
+            return syntax
         case .telegram, .matrix:
             let matrix = dialect == .matrix
             return DialectSyntax(

@@ -52,6 +52,13 @@ final class Receiver: ChatPeer {
         _ = try await liveTransport.send(HTTPRequest(url: base + "/_control", headers: [("Content-Type", "application/json")], body: body))
     }
 
+    /// The messages LINE (push bodies) and DingTalk (message bodies) accepted: each retry key or
+    /// msgUuid once, however often it was sent.
+    func delivered(_ platform: String) async throws -> [[String: Any]] {
+        let response = try await liveTransport.send(HTTPRequest(method: "GET", url: base + "/_delivered"))
+        return ((try JSONSerialization.jsonObject(with: response.body) as? [String: Any])?[platform] as? [[String: Any]]) ?? []
+    }
+
     func requests(_ prefix: String) async throws -> [Request] {
         let response = try await liveTransport.send(HTTPRequest(method: "GET", url: base + "/_requests"))
         return try JSONDecoder().decode([Request].self, from: response.body).filter { $0.path.hasPrefix(prefix) }
