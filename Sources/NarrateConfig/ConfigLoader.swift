@@ -116,6 +116,16 @@ final class ConfigLoader {
             id: id ?? "", name: table.string("name") ?? id ?? "", timeZone: table.timeZone("timezone"),
             git: table.strings("git") ?? [], github: table.string("github"), unixUser: table.string("unix_user"),
             slack: table.string("slack"), mattermost: table.string("mattermost"), discord: table.string("discord"))
+        if let line = table.string("line") {
+            person.line = line
+            if !(line.count == 33 && line.hasPrefix("U") && line.dropFirst().allSatisfy(\.isHexDigit)) {
+                table.error("line", "\"\(line)\" is not a LINE user id (U and 32 hex digits; the bot's webhook log shows it)")
+            }
+        }
+        if let lark = table.string("lark") {
+            person.lark = lark
+            if !lark.hasPrefix("ou_") { table.error("lark", "\"\(lark)\" is not a Lark open_id (ou_…)") }
+        }
         person.quietHours = quietHours(table)
         for (index, text) in (table.strings("notify") ?? []).enumerated() {
             guard let channel = Channel(parsing: text) else {
@@ -317,6 +327,10 @@ final class ConfigLoader {
         }
         settings.slackSigningSecret = table.secret("slack_signing_secret")
         settings.mattermostToken = table.secret("mattermost_token")
+        settings.lineChannelSecret = table.secret("line_channel_secret")
+        settings.lineChannelToken = table.secret("line_channel_token")
+        if let api = table.string("line_api") { settings.lineAPI = api.hasSuffix("/") ? String(api.dropLast()) : api }
+        settings.larkVerificationToken = table.secret("lark_verification_token")
         if let key = table.string("discord_public_key") {
             settings.discordPublicKey = key
             if key.count != 64 || !key.allSatisfy(\.isHexDigit) {

@@ -35,7 +35,10 @@ public struct SecretResolver: Sendable {
                 }
             }
         }
-        for secret in [config.http?.slackSigningSecret, config.http?.mattermostToken, config.store?.password].compactMap({ $0 }) + config.sources.compactMap(\.token) {
+        for secret in [
+            config.http?.slackSigningSecret, config.http?.mattermostToken, config.http?.lineChannelSecret, config.http?.lineChannelToken,
+            config.http?.larkVerificationToken, config.store?.password,
+        ].compactMap({ $0 }) + config.sources.compactMap(\.token) {
             _ = try? reveal(secret)
         }
         return problems

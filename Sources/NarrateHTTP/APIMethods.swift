@@ -25,6 +25,7 @@ struct APIMethods: RouterMiddleware {
     static let pages: [([Substring], [HTTPRequest.Method])] = [
         (["metrics"], [.get]), (["checkin", "*"], [.get, .post]), (["teams", "*"], [.get]),
         (["slack", "commands"], [.post]), (["mattermost", "commands"], [.post]), (["discord", "interactions"], [.post]),
+        (["line", "webhook"], [.post]), (["lark", "events"], [.post]),
     ]
 
     func allowed(_ path: String) -> [HTTPRequest.Method]? {

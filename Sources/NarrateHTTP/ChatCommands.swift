@@ -88,14 +88,17 @@ extension CheckInServer {
     }
 
     /// Maps the platform's user to a person and runs the command; every outcome is a reply text.
-    func chat(_ app: AppContext, channel: String, user: String?, text: String, id: (Person) -> String?) async -> String {
+    func chat(_ app: AppContext, channel: String, user: String?, text: String, chinese: Bool = false, id: (Person) -> String?) async -> String {
         guard let user, !user.isEmpty else { return "narrate: the request named no user." }
         guard let person = app.config.persons.first(where: { id($0) == user }) else {
+            if chinese {
+                return "narrate 還不認得你的 \(channel) 帳號（\(user)）。請管理者在設定檔你的 [[person]] 加上 \(channel) = \"\(user)\"，之後就能在這裡回報。"
+            }
             return "narrate does not know your \(channel) user \(user); ask an admin to add \(channel) = \"\(user)\" to your [[person]] in the config."
         }
         do {
             let command = try ChatCommand.parse(text)
-            let reply = try await ChatDesk(context: app).run(command, for: person)
+            let reply = try await ChatDesk(context: app, chinese: chinese).run(command, for: person)
             if case .log = command { ServiceMetrics.checkIn(channel) }
             if case .close = command { ServiceMetrics.checkIn(channel) }
             return reply

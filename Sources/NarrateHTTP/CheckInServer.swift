@@ -55,6 +55,7 @@ public struct CheckInServer: Sendable {
         addCheckInPage(to: router)
         addTeamPage(to: router)
         addChatCommands(to: router)
+        addMessengerWebhooks(to: router)
         return router
     }
 

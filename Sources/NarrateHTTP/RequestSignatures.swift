@@ -4,7 +4,7 @@ import NarrateModel
 import NarrateReport
 
 /// Checks that a chat platform sent a request: Slack's v0 HMAC, Mattermost's command token,
-/// Discord's Ed25519 signature. Every comparison takes the same time whatever matches.
+/// Discord's Ed25519 signature, LINE's HMAC of the body, Lark's verification token. Every comparison takes the same time whatever matches.
 enum RequestSignatures {
     /// How far a Slack request's or a Discord interaction's timestamp may be from now (Slack's
     /// documented 5 minutes, used for both).
@@ -29,9 +29,20 @@ enum RequestSignatures {
         }
     }
 
-    static func verifyToken(expected: String, given: String?) throws {
+    static func verifyToken(expected: String, given: String?, setting: String = "mattermost_token") throws {
         guard let given, constantTimeEqual(Array(expected.utf8), Array(given.utf8)) else {
-            throw NarrateError(.unauthenticated, "the command token does not match mattermost_token")
+            throw NarrateError(.unauthenticated, "the token does not match \(setting)")
+        }
+    }
+
+    /// `X-Line-Signature: base64(HMAC-SHA256(channel secret, body))`.
+    static func verifyLine(secret: String, signature: String?, body: [UInt8]) throws {
+        guard let signature, let given = Data(base64Encoded: signature) else {
+            throw NarrateError(.unauthenticated, "missing or malformed X-Line-Signature")
+        }
+        let expected = Array(HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Array(secret.utf8))))
+        guard constantTimeEqual(expected, Array(given)) else {
+            throw NarrateError(.unauthenticated, "X-Line-Signature does not match line_channel_secret")
         }
     }
 

@@ -178,13 +178,16 @@ struct PostgresDaemonTests {
             #expect(try await notify.waitFor { $0.hasPrefix("READY=1") })
             for _ in 0..<200 where try await receiver.requests("/slack/").isEmpty { try await Task.sleep(nanoseconds: 50_000_000) }
             #expect(try await !receiver.requests("/slack/").isEmpty, "the slot ran and was delivered")
-            // Idle means the slot's work is over: its parts recorded sent, then no wakeup for 2 s
-            // (the last writes' answers: a loaded parallel run once counted one 2 s after).
+            // Idle means the slot's work is over: its parts recorded sent; postgres-nio's connect
+            // deadline has passed for the connections the slot opened (it cancels its 10 s timer
+            // task once connected, but the event loop still wakes once at that deadline: CI
+            // counted that one wakeup on NIO-SGLTN-1-#1 twice); then no wakeup for 2 s.
             for _ in 0..<100 {
                 let parts = try await store.deliveries(reports: nil)
                 if !parts.isEmpty && parts.allSatisfy({ $0.state == .sent }) { break }
                 try await Task.sleep(nanoseconds: 100_000_000)
             }
+            try await Task.sleep(nanoseconds: 10_500_000_000)
             try await DaemonTests.settle(daemon.process.processIdentifier)
             let woken = try await DaemonTests.wakeups(of: daemon.process.processIdentifier, over: 8)
             #expect(woken.count == 0, "\(woken.count) wakeups in 8 s: \(woken.threads)")

@@ -398,6 +398,8 @@ class Handler(BaseHTTPRequestHandler):
     def platform_line(self, url, body):
         """Messaging API push: a channel access token, up to 5 text messages of at most 5,000
         characters (UTF-16), and X-Line-Retry-Key: a key accepted once; again, 409."""
+        if url.path == "/line/v2/bot/message/reply":
+            return self.line_reply(body)
         if url.path != "/line/v2/bot/message/push":
             return self.reply(404, {"message": "Not found"})
         if (self.headers.get("Authorization") or "") != "Bearer line-channel-token":
@@ -427,6 +429,18 @@ class Handler(BaseHTTPRequestHandler):
                 LINE_KEYS[key] = request_id
             LINE_DELIVERED.append(payload)
         return self.reply(200, {"sentMessages": [{"id": str(STATE["event"]), "quoteToken": "q"}]}, headers={"x-line-request-id": request_id})
+
+    def line_reply(self, body):
+        """The reply API: a reply token (from a webhook event) and up to 5 messages."""
+        if (self.headers.get("Authorization") or "") != "Bearer line-channel-token":
+            return self.reply(401, {"message": "Authentication failed. Confirm that the access token in the authorization header is valid."})
+        payload = self.json_body(body)
+        if not isinstance(payload, dict) or not payload.get("replyToken"):
+            return self.reply(400, {"message": "Invalid reply token"})
+        messages = payload.get("messages")
+        if not isinstance(messages, list) or not 1 <= len(messages) <= 5 or any(len(m.get("text", "")) > 5000 for m in messages):
+            return self.reply(400, {"message": "The request body has 1 error(s)"})
+        return self.reply(200, {"sentMessages": [{"id": "r1", "quoteToken": "q"}]})
 
     def platform_lark(self, url, body):
         """A custom bot: the card in a 20 KB body; a bot with signature verification checks

@@ -158,6 +158,13 @@ public struct HTTPSettings: Sendable, Equatable {
     public var mattermostToken: Secret?
     /// Discord's application public key (hex), to check interaction signatures.
     public var discordPublicKey: String?
+    /// A LINE channel's secret (it signs the webhook's requests) and access token (for replies),
+    /// and the Messaging API's base (tests point it at a loopback server).
+    public var lineChannelSecret: Secret?
+    public var lineChannelToken: Secret?
+    public var lineAPI = "https://api.line.me"
+    /// A Lark / Feishu app's event subscription verification token.
+    public var larkVerificationToken: Secret?
     /// The largest request body accepted, in bytes.
     public var maxBody: Int
     /// Requests a minute allowed per token and per address.

@@ -15,6 +15,10 @@ public struct Person: Sendable, Equatable, Codable {
     public var slack: String?
     public var mattermost: String?
     public var discord: String?
+    /// A LINE user id (`U` and 32 hex digits) and a Lark / Feishu open_id (`ou_…`): messages to
+    /// the bot from these users check in as this person.
+    public var line: String?
+    public var lark: String?
     /// Where reminders, follow-ups and escalations reach this person.
     public var notify: [Channel] = []
     /// When not to send them anything, in their own zone (nil: `[narrate] quiet_hours`).

@@ -25,6 +25,30 @@ public enum Glossary {
     /// A blocker past the team's escalation age.
     public static let overdue = "逾期"
 
+    /// The words a person may begin a chat check-in with (LINE, Lark), for the English command
+    /// each stands for: the glossary's words and the short forms people type.
+    public static let commands: [String: String] = [
+        progress: "progress", "進展": "progress", blockers: "blocker", "卡關": "blocker", next: "next", "接下來": "next",
+        learned: "learned", "學到": "learned", "小成果": "win", "協助他人": "helped", "請求協助": "ask", "需要決定": "decision",
+        "解除": "resolve", "完成": "done", "放棄": "drop", "刪除": "delete", "撤回": "delete", "我的": "me", "說明": "help",
+    ]
+    /// The stages, as a word after 卡關.
+    public static let stages: [String: Entry.Stage] = [front: .front, middle: .middle, back: .back]
+
+    /// An entry kind's word, for replies.
+    public static func word(_ kind: Entry.Kind) -> String {
+        switch kind {
+        case .progress: progress
+        case .blocker: blockers
+        case .next: next
+        case .learned: learned
+        case .win: "小成果"
+        case .helped: "協助他人"
+        case .ask: "請求協助"
+        case .decision: "需要決定"
+        }
+    }
+
     public static let terms: [Term] = [
         Term(concept: "progress", word: progress, avoid: ["進度報告"]),
         Term(concept: "blocker", word: blockers, avoid: ["阻礙", "障礙"]),
