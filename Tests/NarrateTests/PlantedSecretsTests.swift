@@ -17,7 +17,7 @@ import Testing
     static func config(_ base: String) -> (text: String, environment: [String: String]) {
         let text = ExampleConfig.text.replacingOccurrences(
             of: #"targets = ["terminal", "archive"]"#,
-            with: #"targets = ["archive", "slack", "slack-down", "discord", "mattermost", "teams", "gchat", "telegram", "matrix", "zulip", "ntfy", "hook"]"#)
+            with: #"targets = ["archive", "slack", "slack-down", "discord", "mattermost", "teams", "gchat", "telegram", "matrix", "zulip", "ntfy", "hook", "line", "lark", "dingtalk", "wecom"]"#)
             + """
 
             [[target]]
@@ -91,6 +91,34 @@ import Testing
             url_env = "HOOK_URL"
             secret_env = "HOOK_SECRET"
 
+            [[target]]
+            id = "line"
+            kind = "line"
+            api = "\(base)/line"
+            token_env = "LINE_TOKEN"
+            to = "U0123456789abcdef0123456789abcdef"
+            rate = 50
+
+            [[target]]
+            id = "lark"
+            kind = "lark"
+            url_env = "LARK_URL"
+            secret_env = "LARK_SECRET"
+            rate = 50
+
+            [[target]]
+            id = "dingtalk"
+            kind = "dingtalk"
+            url_env = "DINGTALK_URL"
+            secret_env = "DINGTALK_SECRET"
+            rate = 50
+
+            [[target]]
+            id = "wecom"
+            kind = "wecom"
+            url_env = "WECOM_URL"
+            rate = 50
+
             """
         let environment = [
             "SLACK_URL": "\(base)/slack/services/T0001/B0002/PlantedSlackSecretX",
@@ -103,6 +131,12 @@ import Testing
             "NTFY_URL": "\(base)/ntfy/PlantedNtfyTopic",
             "HOOK_URL": "\(base)/webhook/PlantedHookPath?token=PlantedHookToken",
             "HOOK_SECRET": "whsec_" + Data("PlantedHookKey".utf8).base64EncodedString(),
+            "LINE_TOKEN": "PlantedLineChannelToken",
+            "LARK_URL": "\(base)/lark/open-apis/bot/v2/hook/PlantedLarkHook",
+            "LARK_SECRET": "PlantedLarkSigning",
+            "DINGTALK_URL": "\(base)/dingtalk/robot/send?access_token=PlantedDingtalkToken",
+            "DINGTALK_SECRET": "SECPlantedDingtalkSigning",
+            "WECOM_URL": "\(base)/wecom/cgi-bin/webhook/send?key=PlantedWecomKey",
         ]
         return (text, environment)
     }
@@ -123,6 +157,10 @@ import Testing
         ("/zulip/", [["status": 401, "body": ["result": "error", "msg": "Invalid API key {echo}", "code": "INVALID_API_KEY"]]]),
         ("/ntfy/", [["status": 401, "body": ["code": 40101, "http": 401, "error": "unauthorized {echo}"]]]),
         ("/webhook/", [["status": 401, "body": "bad signature for {echo}", "content_type": "text/plain"]]),
+        ("/line/", [["status": 401, "body": ["message": "Authentication failed. {echo}"]]]),
+        ("/lark/", [["status": 200, "body": ["code": 19021, "msg": "sign match fail {echo}"]]]),
+        ("/dingtalk/", [["status": 200, "body": ["errcode": 310000, "errmsg": "sign not match {echo}"]]]),
+        ("/wecom/", [["status": 200, "body": ["errcode": 93000, "errmsg": "invalid webhook url {echo}"]]]),
     ] }
 
     static func planEchoes(_ receiver: Receiver) async throws {
@@ -152,7 +190,7 @@ import Testing
         try await run("preview")
         try await run("preview", "--json")
         try await run("preview", "--digest")
-        for target in ["slack", "discord", "teams", "gchat", "telegram", "matrix", "zulip", "ntfy", "hook"] {
+        for target in ["slack", "discord", "teams", "gchat", "telegram", "matrix", "zulip", "ntfy", "hook", "line", "lark", "dingtalk", "wecom"] {
             try await run("preview", "--target", target, "--json")
         }
         try await run("now", "--dry-run")
@@ -185,6 +223,7 @@ import Testing
         let received = try await receiver.requests().map { "\($0.path)?\($0.query) \($0.headers["authorization"] ?? "")" }
         #expect(received.contains { $0.contains("PlantedTelegramToken") })
         #expect(received.contains { $0.contains("PlantedNtfyTopic") })
+        #expect(received.contains { $0.contains("Bearer PlantedLineChannelToken") } && received.contains { $0.contains("PlantedWecomKey") })
         #expect(outputs.contains { $0.contains("HTTP 401") }, "the platforms' errors were reported")
 
         // ... and none of them came back out.

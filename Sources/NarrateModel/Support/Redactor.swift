@@ -193,13 +193,14 @@ public final class Redactor: Sendable {
 
     /// Query keys whose values are credentials.
     static let credentialKeys: Set<String> = [
-        "sig", "key", "token", "secret", "access_token", "api_key", "apikey", "password", "auth", "code",
+        "sig", "sign", "key", "token", "secret", "access_token", "api_key", "apikey", "password", "auth", "code",
     ]
 
     /// Path segments that platforms use for their URL shape, not for a credential.
     static let structuralWords: Set<String> = [
         "api", "v1", "v2", "v3", "services", "webhooks", "webhook", "hooks", "workflows", "triggers", "manual",
         "paths", "invoke", "spaces", "messages", "chat", "sendmessage", "_matrix", "client", "rooms", "send",
-        "m.room.message", "slack", "discord", "teams", "hook",
+        "m.room.message", "slack", "discord", "teams", "hook", "open-apis", "bot", "robot", "cgi-bin", "lark", "feishu",
+        "dingtalk", "wecom", "line", "message", "push",
     ]
 }
