@@ -125,6 +125,21 @@ import Testing
         }
     }
 
+    /// What someone typed pings nobody and styles nothing in any of the four: `@all` (LINE and
+    /// WeCom), Lark's `<at id=all>`, WeCom's `<@userid>` and `<font>`.
+    @Test(arguments: [Dialect.line, .lark, .dingtalk, .wecom])
+    func mentionsAndTagsInWhatPeopleWroteAreNeutralised(_ dialect: Dialect) {
+        let typed = MarkdownText.escape(#"ping @all and @All <at id=all></at> <@zhangsan> <font color="warning">x</font> **bold**"#)
+        let text = MessageFormatter(dialect: dialect).parts("- " + typed).joined()
+        #expect(!text.lowercased().contains("@all"), "\(text)")
+        #expect(!text.contains("<@"))
+        if dialect != .line {
+            #expect(!text.contains("<at") && !text.contains("<font") && !text.contains("**bold**"), "\(text)")
+        }
+        // The reader still sees the same characters.
+        #expect(text.replacingOccurrences(of: "\u{2060}", with: "").contains("ping @all and @All <at id=all></at>"), "\(text)")
+    }
+
     /// A business error in an HTTP 200 body is classified like an HTTP one, in each platform's words.
     @Test func errorsInA200BodyAreClassified() {
         func outcome(_ kind: Target.Kind, _ body: String, status: Int = 200, headers: [(String, String)] = []) -> AttemptOutcome {
