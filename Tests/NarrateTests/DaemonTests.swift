@@ -114,6 +114,14 @@ import Testing
         }
     }
 
+    /// Every thread's stack of `pid` (gdb, when installed): what a hung daemon was waiting on,
+    /// for a failure message.
+    static func stacks(of pid: Int32) async -> String {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/gdb") else { return "(no gdb to show the threads)" }
+        let output = try? await ChildProcess.run("/usr/bin/gdb", ["-p", "\(pid)", "-batch", "-ex", "thread apply all bt 25"])
+        return (output?.stdout ?? "").split(separator: "\n").filter { $0.hasPrefix("Thread") || $0.hasPrefix("#") }.joined(separator: "\n")
+    }
+
     /// How often `pid`'s threads were switched in over `seconds`, and by thread where any was.
     static func wakeups(of pid: Int32, over seconds: Double) async throws -> (count: Int, threads: [String: Int]) {
         let before = contextSwitches(pid)

@@ -55,6 +55,7 @@ import Testing
             .email: ("alice@example.org", "Alice <alice@example.org>"), .telegram: ("-100123", "alice"),
             .ntfy: ("alice_reminders", "alice/reminders"), .slackBot: ("U0123ABC", "alice"),
             .matrix: ("@alice:example.org", "alice:example.org"),
+            .line: ("U" + String(repeating: "0123456789abcdef", count: 2), "U0123"),
         ]
         for kind in Target.Kind.allCases {
             if let (good, bad) = examples[kind] {

@@ -149,6 +149,7 @@ struct PostgresDaemonTests {
                 let unsent = parts.filter { $0.state != .sent }
                 #expect(!parts.isEmpty && unsent.isEmpty, "\(unsent.count) of \(parts.count) parts not sent")
                 let up = try await health(becoming: 200)
+                if up.0 != 200 { Issue.record("the daemon's threads: \(await DaemonTests.stacks(of: daemon.process.processIdentifier))") }
                 #expect(up.0 == 200, "\(up.1)")
                 let metrics = try await liveTransport.send(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/metrics"))
                 #expect(String(decoding: metrics.body, as: UTF8.self).contains(#"narrate_store_errors_total{store="postgres"}"#))
