@@ -44,16 +44,8 @@ struct DingTalkTarget: TargetDescriptor {
     }
 
     func classify(_ response: HTTPResponse, for part: Delivery, now: Date) -> AttemptOutcome {
-        let json = response.jsonObject
-        let code = json?["errcode"] as? Int ?? 0
-        let text = json?["errmsg"] as? String ?? ""
-        guard (200..<300).contains(response.status), code != 0 else {
-            return standardOutcome(response, now: now, errorText: { _ in text.isEmpty ? nil : "\(text) (errcode \(code))" })
-        }
-        let error = "dingtalk errcode \(code): \(OneLine.clean(text))"
-        // Over 20 a minute: DingTalk refuses for 10 minutes. Security settings (keywords,
-        // signature, IP), a stopped robot or a wrong token do not pass by waiting.
-        return code == 130101 ? .retry(after: 600, error: error) : .park(error: error)
+        // Over 20 a minute, DingTalk refuses for 10 minutes.
+        bodyCodeOutcome(response, now: now, code: ["errcode"], message: ["errmsg"], waits: [130101: 600])
     }
 
     struct Message: Encodable {

@@ -38,19 +38,12 @@ struct LarkTarget: TargetDescriptor {
     }
 
     func classify(_ response: HTTPResponse, for part: Delivery, now: Date) -> AttemptOutcome {
-        let json = response.jsonObject
-        let code = (json?["code"] as? Int) ?? (json?["StatusCode"] as? Int) ?? 0
-        let text = (json?["msg"] as? String) ?? (json?["StatusMessage"] as? String) ?? ""
-        guard (200..<300).contains(response.status), code != 0 else {
-            return standardOutcome(response, now: now, errorText: { _ in text.isEmpty ? nil : "\(text) (code \(code))" })
-        }
-        let error = "\(kind.rawValue) code \(code): \(OneLine.clean(text))"
-        // Frequency limits pass; a signature, keyword or IP rule, or a deleted bot, do not.
-        return Self.throttled.contains(code) ? .retry(after: 60, error: error) : .park(error: error)
+        // `StatusCode` and `StatusMessage`: the older answer's names.
+        bodyCodeOutcome(response, now: now, code: ["code", "StatusCode"], message: ["msg", "StatusMessage"], waits: Self.throttled)
     }
 
-    /// `too many request` and `frequency limited`.
-    static let throttled: Set<Int> = [9499, 11232, 11233]
+    /// `too many request` and `frequency limited` pass within a minute.
+    static let throttled: [Int: TimeInterval] = [9499: 60, 11232: 60, 11233: 60]
 
     struct Message: Encodable {
         struct Card: Encodable {

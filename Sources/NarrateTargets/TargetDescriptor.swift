@@ -162,6 +162,23 @@ extension TargetDescriptor {
         return .park(error: message)
     }
 
+    /// Platforms that answer HTTP 200 with an error code in the body (Lark, DingTalk, WeCom): a
+    /// code other than 0 is classified like an HTTP error, in the platform's words. A code in
+    /// `waits` (a frequency limit) is retried after that many seconds; any other parks (a
+    /// signature, keyword or IP rule, a wrong key: waiting does not fix them).
+    func bodyCodeOutcome(
+        _ response: HTTPResponse, now: Date, code codeKeys: [String], message messageKeys: [String], waits: [Int: TimeInterval]
+    ) -> AttemptOutcome {
+        let json = response.jsonObject
+        let code = codeKeys.lazy.compactMap { json?[$0] as? Int }.first ?? 0
+        let text = messageKeys.lazy.compactMap { json?[$0] as? String }.first ?? ""
+        guard (200..<300).contains(response.status), code != 0 else {
+            return standardOutcome(response, now: now, errorText: { _ in text.isEmpty ? nil : "\(text) (\(codeKeys[0]) \(code))" })
+        }
+        let error = "\(kind.rawValue) \(codeKeys[0]) \(code): \(OneLine.clean(text))"
+        return waits[code].map { .retry(after: $0, error: error) } ?? .park(error: error)
+    }
+
     /// A request body: compact JSON with sorted keys and unescaped slashes.
     func json(_ value: some Encodable) -> Data {
         let encoder = JSONEncoder()

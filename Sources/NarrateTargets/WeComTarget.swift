@@ -23,15 +23,8 @@ struct WeComTarget: TargetDescriptor {
     }
 
     func classify(_ response: HTTPResponse, for part: Delivery, now: Date) -> AttemptOutcome {
-        let json = response.jsonObject
-        let code = json?["errcode"] as? Int ?? 0
-        let text = json?["errmsg"] as? String ?? ""
-        guard (200..<300).contains(response.status), code != 0 else {
-            return standardOutcome(response, now: now, errorText: { _ in text.isEmpty ? nil : "\(text) (errcode \(code))" })
-        }
-        let error = "wecom errcode \(code): \(OneLine.clean(text))"
-        // 45009: over the robot's rate; a minute restores it. A wrong key or content does not pass.
-        return code == 45009 ? .retry(after: 60, error: error) : .park(error: error)
+        // 45009: over the robot's rate; a minute restores it.
+        bodyCodeOutcome(response, now: now, code: ["errcode"], message: ["errmsg"], waits: [45009: 60])
     }
 
     struct Message: Encodable {
