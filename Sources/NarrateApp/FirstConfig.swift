@@ -125,7 +125,7 @@ public struct FirstConfig: Sendable, Equatable {
             "",
             "[narrate]",
             "timezone = \(Self.quoted(timeZone))",
-            "locale = \(Self.quoted(locale))                     # en | zh-Hant",
+            "locale = \(Self.quoted(locale))   # en | zh-Hant",
         ]
         if let stateDir { lines.append("state_dir = \(Self.quoted(stateDir))  # written by narrate init") }
         lines += ["", "# People write their work narrative: progress, blockers, next actions, learnings."]
@@ -150,7 +150,7 @@ public struct FirstConfig: Sendable, Equatable {
             "cron = \(Self.quoted(slot.cron))   # \(slot)",
             "timezone = \(Self.quoted(timeZone))",
             "period = \"week\"",
-            "catch_up = \"2h\"                   # a slot missed by less than this still runs once",
+            "catch_up = \"2h\"   # a slot missed by less than this still runs once",
             "",
         ]
         if let chat, let credentialsFile {
