@@ -14,20 +14,16 @@ public enum Setup {
         public var stateDir: String
     }
 
-    /// Writes the example config to `configPath` and creates the store in `stateDir`.
     /// Writes the example config to `configPath` and creates the store in `stateDir`. A state dir
     /// the user chose (`recorded`) is written into the config, so the next command without
     /// `--state-dir` finds the same store (it wrote to the default one and printed `P-1` again).
     public static func initialize(configPath: String, stateDir: String, overwrite: Bool, recorded: Bool = false) throws -> Result {
-        if FileManager.default.fileExists(atPath: configPath) && !overwrite {
-            throw NarrateError(.conflict, "\(configPath) already exists; pass --force to overwrite it, or --config to write elsewhere")
-        }
+        try refuseOverwriting(configPath, unless: overwrite)
         var text = ExampleConfig.text
         if recorded {
-            let absolute = stateDir.hasPrefix("/") ? stateDir : FileManager.default.currentDirectoryPath + "/" + stateDir
-            let escaped = absolute.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             text = text.replacingOccurrences(
-                of: #"# state_dir = "/var/lib/narrate"  # default:"#, with: "state_dir = \"\(escaped)\"  # written by narrate init; default:")
+                of: #"# state_dir = "/var/lib/narrate"  # default:"#,
+                with: "state_dir = \(FirstConfig.quoted(absolute(stateDir)))  # written by narrate init; default:")
         }
         try AtomicFile.write(text + "\n", to: configPath)
         _ = try SQLiteStore(directory: stateDir)
@@ -47,9 +43,7 @@ extension Setup {
     public static func write(
         _ first: FirstConfig, configPath: String, stateDir: String?, recordStateDir: Bool, overwrite: Bool
     ) throws -> (config: String, credentials: String?) {
-        if FileManager.default.fileExists(atPath: configPath) && !overwrite {
-            throw NarrateError(.conflict, "\(configPath) already exists; pass --force to overwrite it, or --config to write elsewhere")
-        }
+        try refuseOverwriting(configPath, unless: overwrite)
         let directory = (absolute(configPath) as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let service = getuid() == 0 ? getpwnam(serviceUser).map { ($0.pointee.pw_uid, $0.pointee.pw_gid) } : nil
@@ -75,6 +69,14 @@ extension Setup {
         }
         if let stateDir { _ = try SQLiteStore(directory: stateDir) }
         return (configPath, credentials)
+    }
+
+    /// An existing config is kept unless the user said `--force`: checked before `init` asks
+    /// anything, and again where it writes.
+    public static func refuseOverwriting(_ configPath: String, unless overwrite: Bool) throws {
+        if FileManager.default.fileExists(atPath: configPath) && !overwrite {
+            throw NarrateError(.conflict, "\(configPath) already exists; pass --force to overwrite it, or --config to write elsewhere")
+        }
     }
 
     static func absolute(_ path: String) -> String {

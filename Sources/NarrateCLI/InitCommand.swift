@@ -58,9 +58,7 @@ struct InitCommand: AsyncParsableCommand {
             Console.out("state directory \(result.stateDir)")
             return
         }
-        if FileManager.default.fileExists(atPath: global.configPath) && !force {
-            throw NarrateError(.conflict, "\(global.configPath) already exists; pass --force to overwrite it, or --config to write elsewhere")
-        }
+        try Setup.refuseOverwriting(global.configPath, unless: force)
         let prompt = Prompt()
         do {
             try await write(try interview(prompt), stateDir: stateDir, asking: prompt)
