@@ -16,3 +16,8 @@ public struct Caller: Sendable {
         self.isAdmin = isAdmin
     }
 }
+
+extension Config {
+    /// `person` asking for themselves: an admin where `admins` lists them.
+    public func caller(_ person: Person) -> Caller { Caller(person: person, isAdmin: isAdmin(person)) }
+}

@@ -165,7 +165,7 @@ struct GlobalOptions: ParsableArguments {
     /// Who this shell is to the use cases: the person whose `unix_user` is `$USER`, else the
     /// Unix user itself, who opens the store file directly and so is trusted as its owner.
     func requester(_ context: AppContext) -> Requester {
-        if let me = user(context.config) { return .person(Caller(person: me, isAdmin: context.config.isAdmin(me))) }
+        if let me = user(context.config) { return .person(context.config.caller(me)) }
         return .storeOwner(user: wiring.environment["USER"] ?? wiring.environment["LOGNAME"] ?? "")
     }
 

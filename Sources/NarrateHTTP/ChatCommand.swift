@@ -81,12 +81,10 @@ struct ChatDesk {
             }
             return "Recorded \(entry.displayID) (\(kind.rawValue)) for \(person.name). To take it back: delete \(entry.displayID)"
         case .close(let reference, let state, let note):
-            let caller = Caller(person: person, isAdmin: context.config.isAdmin(person))
-            let closed = try await checkIns.close(reference, as: state, note: note, by: caller)
+            let closed = try await checkIns.close(reference, as: state, note: note, by: context.config.caller(person))
             return "\(closed.displayID) is \(state.rawValue)."
         case .delete(let reference):
-            let caller = Caller(person: person, isAdmin: context.config.isAdmin(person))
-            let deleted = try await checkIns.delete(reference, by: caller)
+            let deleted = try await checkIns.delete(reference, by: context.config.caller(person))
             return chinese ? "已刪除 \(deleted.displayID)。" : "Deleted \(deleted.displayID)."
         case .me:
             let summary = try await checkIns.summary(of: person)

@@ -57,7 +57,7 @@ extension CheckInServer {
 
     /// Runs one form: returns the flash key and the entry it was about.
     func submit(_ fields: [String: String], app: AppContext, person: Person) async throws -> (String, String?) {
-        let caller = Caller(person: person, isAdmin: app.config.isAdmin(person))
+        let caller = app.config.caller(person)
         func required(_ name: String) throws -> String {
             guard let value = fields[name], !value.trimmingCharacters(in: .whitespaces).isEmpty else {
                 throw HTTPProblem(.invalidInput, "\(name) is required", field: name)

@@ -145,7 +145,7 @@ extension CheckInServer {
                 address: address)
         }
         try admit(token: token)
-        return Caller(person: person, isAdmin: app.config.isAdmin(person))
+        return app.config.caller(person)
     }
 
     /// A person's link (`scope: .link`) for a page: a valid one is limited per link, a wrong one

@@ -17,17 +17,18 @@ struct LineTarget: TargetDescriptor {
     var defaultRate: Double { 10 }
 
     func personalAddressProblem(_ address: String) -> String? {
-        Self.isID(address) ? nil : "\"\(address)\" is not a LINE user, group or room id (U…, C… or R… and 32 hex digits)"
+        Self.idProblem(address)
     }
 
     func problems(_ values: TargetValues) -> [(key: String, message: String)] {
         let to = values.string("to")
-        return to.isEmpty || Self.isID(to) ? [] : [("to", "\"\(to)\" is not a LINE user, group or room id (U…, C… or R… and 32 hex digits)")]
+        return to.isEmpty ? [] : Self.idProblem(to).map { [("to", $0)] } ?? []
     }
 
-    static func isID(_ text: String) -> Bool {
-        guard let first = text.first, "UCR".contains(first), text.count == 33 else { return false }
-        return text.dropFirst().allSatisfy(\.isHexDigit)
+    /// Why `text` is not a LINE user, group or room id, or nil when it is one.
+    static func idProblem(_ text: String) -> String? {
+        if let first = text.first, "UCR".contains(first), text.count == 33, text.dropFirst().allSatisfy(\.isHexDigit) { return nil }
+        return "\"\(text)\" is not a LINE user, group or room id (U…, C… or R… and 32 hex digits)"
     }
 
     func endpoint(_ values: TargetValues) -> Endpoint {

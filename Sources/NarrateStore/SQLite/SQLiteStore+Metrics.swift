@@ -42,12 +42,8 @@ extension SQLiteStore {
     static func reading(kpi: String, at: Date, in db: Database) throws -> MetricReading? {
         try Self.decoded(
             db, sql: "SELECT id, kpi, value, at, author, origin FROM metric WHERE kpi = ? AND at = ?",
-            arguments: [kpi, at.timeIntervalSince1970]
-        ) {
-            MetricReading(
-                id: $0[0], kpi: $0[1], value: $0[2], at: Date(timeIntervalSince1970: $0[3]), author: $0[4],
-                origin: ($0[5] as String?).flatMap(MetricReading.Origin.init(rawValue:)))
-        }.first
+            arguments: [kpi, at.timeIntervalSince1970], recorded
+        ).first
     }
 
     static func insert(_ reading: MetricReading, in db: Database) throws {
@@ -73,13 +69,15 @@ extension SQLiteStore {
                     SELECT id, kpi, value, at, author, origin FROM metric WHERE kpi IN (\(databaseQuestionMarks(count: kpis.count)))
                       AND at >= ? AND at < ? ORDER BY at, id
                     """,
-                arguments: StatementArguments(kpis) + [start.timeIntervalSince1970, end.timeIntervalSince1970]
-            ) {
-                MetricReading(
-                    id: $0[0], kpi: $0[1], value: $0[2], at: Date(timeIntervalSince1970: $0[3]), author: $0[4],
-                    origin: ($0[5] as String?).flatMap(MetricReading.Origin.init(rawValue:)))
-            }
+                arguments: StatementArguments(kpis) + [start.timeIntervalSince1970, end.timeIntervalSince1970], Self.recorded)
         }
+    }
+
+    /// A row of `id, kpi, value, at, author, origin`.
+    static func recorded(_ row: Row) -> MetricReading {
+        MetricReading(
+            id: row[0], kpi: row[1], value: row[2], at: Date(timeIntervalSince1970: row[3]), author: row[4],
+            origin: (row[5] as String?).flatMap(MetricReading.Origin.init(rawValue:)))
     }
 
     public func deleteReading(kpi: String, at: Date) throws -> MetricReading? {
