@@ -89,7 +89,7 @@ struct MetricListCommand: AsyncParsableCommand {
     @Argument(help: "KPI id (default every KPI you may record).")
     var kpi: String?
 
-    @Option(help: "From this time on, e.g. -30d, yesterday or 2026-11-01 (default 8 weeks ago).")
+    @Option(parsing: .unconditional, help: "From this time on, e.g. -30d, yesterday or 2026-11-01 (default 8 weeks ago).")
     var since: String?
 
     @Flag(help: "Print JSON.")

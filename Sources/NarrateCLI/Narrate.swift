@@ -65,15 +65,30 @@ public enum NarrateMain {
 }
 
 extension Narrate {
-    /// The problem with a first word that names no command (`narrate lgo …`, `narrate help lgo`),
-    /// with the nearest command; nil when it names one. ArgumentParser would blame the first
-    /// option after it instead (`Unknown option '--config'`), or print the main help with exit 0.
+    /// The problem with a word that names no command where one is expected (`narrate lgo …`,
+    /// `narrate metric delte …`, `narrate help lgo`), with the nearest command; nil when every
+    /// word names one. ArgumentParser would blame the first option after it instead (`Unknown
+    /// option '--config'`), or print the main help with exit 0. A group with a default command
+    /// (`away`) takes other words as that command's arguments.
     static func unknownCommand(in arguments: [String]) -> String? {
-        let names = configuration.subcommands.compactMap { $0.configuration.commandName }
+        var command: any ParsableCommand.Type = Narrate.self
+        var path: [String] = []
         var words = arguments[...]
         if words.first == "help" { words = words.dropFirst() }
-        guard let word = words.first, !word.hasPrefix("-"), !names.contains(word) else { return nil }
-        let hint = Suggestion.closest(to: word, in: names).map { "; did you mean '\($0)'?" } ?? ""
-        return "narrate: unknown command '\(word)'\(hint) (`narrate --help` lists them)"
+        while let word = words.first, !word.hasPrefix("-") {
+            let subcommands = command.configuration.subcommands
+            if let next = subcommands.first(where: { $0.configuration.commandName == word }) {
+                command = next
+                path.append(word)
+                words = words.dropFirst()
+                continue
+            }
+            guard !subcommands.isEmpty, command.configuration.defaultSubcommand == nil else { return nil }
+            let names = subcommands.compactMap { $0.configuration.commandName }
+            let group = path.map { $0 + " " }.joined()
+            let hint = Suggestion.closest(to: word, in: names).map { "; did you mean '\(group)\($0)'?" } ?? ""
+            return "narrate: unknown command '\(group)\(word)'\(hint) (`narrate \(group)--help` lists them)"
+        }
+        return nil
     }
 }

@@ -337,6 +337,11 @@ import Synchronization
         let help = try await cli.run("help", "lgo")
         #expect(help.status == 2 && help.stderr.contains("unknown command 'lgo'"))
         #expect(try await cli.run("help", "log").status == 0)
+        // A misspelt subcommand is named the same way, with its group.
+        let nested = try await cli.run("metric", "delte", "lead-time", "--config", cli.directory + "/narrate.toml")
+        #expect(nested.status == 2 && nested.stderr.contains("unknown command 'metric delte'; did you mean 'metric delete'?"), "\(nested.stderr)")
+        // A group with a default command takes the word as that command's argument.
+        #expect(try await cli.run("away", "alice", "--from", "2031-03-02", "--to", "2031-03-03").status == 0)
     }
 
     /// A wrong reading could only be overwritten at the same instant: now it is listed with who
@@ -345,6 +350,7 @@ import Synchronization
         let cli = CLI()
         #expect(try await cli.run("metric", "record", "lead-time", "260", "--at", "2026-11-20T10:00").status == 0)
         #expect(try await cli.run("metric", "record", "change-failure-rate", "4", "--at", "2026-11-20T10:00").status == 0)
+        #expect(try await cli.run("metric", "list", "--since", "-60d").status == 0, "a relative time after --since is its value")
         let listed = try await cli.run("metric", "list", "--since", "2026-11-01")
         let lines = listed.stdout.split(separator: "\n")
         #expect(lines.count == 2 && lines.allSatisfy { $0.hasPrefix("2026-11-20T10:00:00+08:00  ") }, "\(listed.stdout)\(listed.stderr)")
